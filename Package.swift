@@ -1,0 +1,49 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Every dependency here is rebuilt from scratch by CI on 2 cores, so each one must earn its minutes:
+// ArgumentParser (CLI), Logging (diagnostics), GRDB (the SQLite ledger), TOMLKit (gateway.toml).
+let package = Package(
+    name: "Gateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gw", targets: ["gw"]),
+        .executable(name: "gw-model-sim", targets: ["gw-model-sim"]),
+        .executable(name: "gw-agent-sim", targets: ["gw-agent-sim"]),
+        .library(name: "GatewayKit", targets: ["GatewayKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // The domain. Never imports ArgumentParser.
+        .target(
+            name: "GatewayKit",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // The command tree: parses, calls GatewayKit, renders.
+        .target(
+            name: "GatewayCLI",
+            dependencies: [
+                "GatewayKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "gw", dependencies: ["GatewayCLI"]),
+        // Test doubles (named as such everywhere): a scripted model server and a terminal double of Claude Code.
+        .target(name: "SimKit", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .executableTarget(name: "gw-model-sim", dependencies: ["SimKit"]),
+        .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
+        .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit"]),
+        .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `gw`: the root of the command tree (CLI.md).
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gw",
+        abstract: "Gateway: a persistent Mayor agent in tmux, woken on a heartbeat, with git-backed memory and notifications.",
+        subcommands: [
+            Install.self,
+            Status.self,
+            ConfigCommand.self,
+            RigCommand.self,
+            CrewCommand.self,
+            Demo.self,
+        ]
+    )
+}

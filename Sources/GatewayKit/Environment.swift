@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+
+/// Every effect Gateway has, in one value built once at the edge (`live`) and passed down.
+/// Tests build their own, with real git and SQLite in temporary folders or with scripted runners.
+public struct GatewayEnvironment: Sendable {
+    public var processes: any ProcessRunning
+    public var clock: any WallClock
+    public var output: any OutputSink
+    public var logger: Logger
+    /// The process environment commands read (`GW_TOWN`, `HOME`, …), injectable for tests.
+    public var variables: [String: String]
+    /// The directory relative paths are resolved against.
+    public var workingDirectory: URL
+
+    public init(
+        processes: any ProcessRunning, clock: any WallClock, output: any OutputSink, logger: Logger,
+        variables: [String: String], workingDirectory: URL
+    ) {
+        self.processes = processes
+        self.clock = clock
+        self.output = output
+        self.logger = logger
+        self.variables = variables
+        self.workingDirectory = workingDirectory
+    }
+
+    public static func live(logger: Logger) -> GatewayEnvironment {
+        GatewayEnvironment(
+            processes: LiveProcessRunner(),
+            clock: SystemWallClock(),
+            output: StandardOutput(),
+            logger: logger,
+            variables: ProcessInfo.processInfo.environment,
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        )
+    }
+
+    public var git: GitClient { GitClient(runner: processes) }
+
+    /// Resolves a path the user typed against the working directory.
+    public func resolve(_ path: String) -> URL {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL }
+        return workingDirectory.appendingPathComponent(expanded).standardizedFileURL
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small file helpers with the guarantees Gateway promises: writes are atomic, locks are real.
+public enum FileSystem {
+    /// Writes `data` to a temporary file beside `url`, flushes it, then renames it into place,
+    /// so a reader sees the old file or the new one and never half of either.
+    public static func writeAtomically(_ data: Data, to url: URL, permissions: Int? = nil) throws {
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, mode_t(permissions ?? 0o644))
+        guard fd >= 0 else { throw writeError(url, errno) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(fd, buffer.baseAddress!.advanced(by: offset), buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        close(fd)
+        if failure != 0 {
+            unlink(temporary.path)
+            throw writeError(url, failure)
+        }
+        if rename(temporary.path, url.path) != 0 {
+            let code = errno
+            unlink(temporary.path)
+            throw writeError(url, code)
+        }
+    }
+
+    public static func writeAtomically(_ text: String, to url: URL, permissions: Int? = nil) throws {
+        try writeAtomically(Data(text.utf8), to: url, permissions: permissions)
+    }
+
+    static func writeError(_ url: URL, _ code: Int32) -> GatewayError {
+        GatewayError("could not write \(url.path): \(String(cString: strerror(code)))")
+    }
+
+    public static func exists(_ url: URL) -> Bool {
+        FileManager.default.fileExists(atPath: url.path)
+    }
+
+    public static func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    public static func readText(_ url: URL) throws -> String {
+        do {
+            return try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw GatewayError("could not read \(url.path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// An exclusive advisory lock on a file (flock), held for the duration of `body`.
+/// Used so that two `gw` processes never edit the same machine-written file at once.
+public enum FileLock {
+    public static func withLock<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(url.path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}
+
+extension FileLock {
+    /// The same lock around async work. The lock is held by this process's open file, so it is
+    /// released if the process dies.
+    public static func withLockAsync<T>(_ url: URL, _ body: () async throws -> T) async throws -> T {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(url.path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try await body()
+    }
+}

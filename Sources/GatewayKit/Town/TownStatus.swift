@@ -1,0 +1,83 @@
+import Foundation
+
+/// What `gw status` reports. Later features fill their own sections.
+public struct TownStatus: Sendable, Codable, Equatable {
+    public struct TownSection: Sendable, Codable, Equatable {
+        public var name: String
+        public var path: String
+        public var id: String
+        public var tmuxSocket: String
+    }
+
+    public struct MayorSection: Sendable, Codable, Equatable {
+        /// `running` or `stopped`.
+        public var state: String
+        public var agent: String
+    }
+
+    public struct DaemonSection: Sendable, Codable, Equatable {
+        public var running: Bool
+        public var pid: Int32?
+    }
+
+    public struct HeartbeatSection: Sendable, Codable, Equatable {
+        /// nil when the heartbeat is off.
+        public var every: String?
+        /// `08:00-23:00 Asia/Shanghai`, or nil when always active.
+        public var activeHours: String?
+    }
+
+    public struct LedgerSection: Sendable, Codable, Equatable {
+        public var path: String
+        public var migrations: [String]
+    }
+
+    public var town: TownSection
+    public var rigs: [RigInfo]
+    public var mayor: MayorSection
+    public var daemon: DaemonSection
+    public var heartbeat: HeartbeatSection
+    public var ledger: LedgerSection
+}
+
+public struct TownStatusReader: Sendable {
+    let environment: GatewayEnvironment
+    let town: Town
+
+    public init(environment: GatewayEnvironment, town: Town) {
+        self.environment = environment
+        self.town = town
+    }
+
+    public func read() async throws -> TownStatus {
+        let config = try town.loadConfig()
+        let rigs = try RigManager(environment: environment, town: town).list()
+        let ledger = try Ledger(file: town.ledgerFile)
+        return TownStatus(
+            town: .init(name: town.name(config), path: town.root.path, id: town.id, tmuxSocket: town.tmuxSocket),
+            rigs: rigs,
+            mayor: .init(state: await mayorRunning() ? "running" : "stopped", agent: config.mayor.agent),
+            daemon: daemonSection(),
+            heartbeat: .init(every: config.heartbeat.every?.description, activeHours: config.heartbeat.activeHours.map(Self.describe)),
+            ledger: .init(path: town.ledgerFile.path, migrations: try await ledger.appliedMigrations()))
+    }
+
+    private func mayorRunning() async -> Bool {
+        let tmux = Tmux(socket: town.tmuxSocket)
+        guard FileSystem.exists(tmux.socketPath(variables: environment.variables)) else { return false }
+        return (try? await environment.processes.run(tmux.hasSession("mayor")).succeeded) ?? false
+    }
+
+    /// The daemon writes its pid to `.gateway/daemon.pid`; a pid whose process is gone is stale.
+    private func daemonSection() -> TownStatus.DaemonSection {
+        let file = town.runtimeDirectory.appendingPathComponent("daemon.pid")
+        guard let text = try? String(contentsOf: file, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0
+        else { return .init(running: false, pid: nil) }
+        return .init(running: true, pid: pid)
+    }
+
+    static func describe(_ hours: ActiveHours) -> String {
+        "\(hours.start)-\(hours.end) \(hours.timeZone?.identifier ?? "system zone")"
+    }
+}

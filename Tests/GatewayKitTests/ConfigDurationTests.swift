@@ -1,0 +1,30 @@
+import Testing
+@testable import GatewayKit
+
+@Suite struct ConfigValueTests {
+    @Test(arguments: [("30s", 30_000), ("30m", 1_800_000), ("2h", 7_200_000), ("1d", 86_400_000), ("1h30m", 5_400_000), ("500ms", 500)])
+    func parsesDurations(text: String, milliseconds: Int64) {
+        #expect(ConfigDuration(parsing: text)?.milliseconds == milliseconds)
+    }
+
+    @Test(arguments: ["", "30", "m", "30x", "-5m", "1.5h", "h30", "30 minutes"])
+    func rejectsBadDurations(text: String) {
+        #expect(ConfigDuration(parsing: text) == nil)
+    }
+
+    @Test func durationsPrintBackShortest() {
+        #expect(ConfigDuration.minutes(90).description == "1h30m")
+        #expect(ConfigDuration(milliseconds: 1500).description == "1500ms")
+        #expect(ConfigDuration.minutes(30).description == "30m")
+    }
+
+    @Test(arguments: [("08:00", 480), ("00:00", 0), ("24:00", 1440), ("23:59", 1439)])
+    func parsesClockTimes(text: String, minutes: Int) {
+        #expect(ClockTime(parsing: text)?.minutes == minutes)
+    }
+
+    @Test(arguments: ["24:01", "8:00", "25:00", "12:60", "noon", "12-00", "", "0800", "+1:00"])
+    func rejectsBadClockTimes(text: String) {
+        #expect(ClockTime(parsing: text) == nil)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+@testable import GatewayKit
+
+/// A temporary folder removed when the test ends.
+final class TemporaryDirectory: @unchecked Sendable {
+    let url: URL
+
+    init(_ label: String = "gw-test") {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
+            .resolvingSymlinksInPath()
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ component: String) -> URL { url.appendingPathComponent(component) }
+}
+
+extension GatewayEnvironment {
+    /// Real processes, a captured output, and the given working directory and variables.
+    static func test(
+        workingDirectory: URL, variables: [String: String] = [:], clock: any WallClock = SystemWallClock(),
+        processes: any ProcessRunning = LiveProcessRunner()
+    ) -> (GatewayEnvironment, CapturedOutput) {
+        let output = CapturedOutput()
+        var logger = Logger(label: "gw-test") { _ in SwiftLogNoOpLogHandler() }
+        logger.logLevel = .critical
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        base.merge(variables) { _, new in new }
+        let environment = GatewayEnvironment(
+            processes: processes, clock: clock, output: output, logger: logger,
+            variables: base, workingDirectory: workingDirectory)
+        return (environment, output)
+    }
+}
+
+/// Runs a shell command for test setup; fails the test loudly when it fails.
+@discardableResult
+func shell(_ script: String, in directory: URL) throws -> String {
+    let result = try LiveProcessRunner.runBlocking(Command("/bin/sh", ["-c", script], in: directory))
+    guard result.succeeded else {
+        throw GatewayError("setup command failed (\(result.status)): \(script)\n\(result.stderr)")
+    }
+    return result.stdout
+}
+
+/// A real git repository with one commit, to add as a rig.
+func makeProject(in directory: URL, name: String = "project") throws -> URL {
+    let project = directory.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+    try shell("""
+        git init -q -b main . && git config user.email t@example.com && git config user.name Test \
+        && echo hello > README.md && git add README.md && git commit -q -m start
+        """, in: project)
+    return project
+}
