@@ -39,10 +39,12 @@ let package = Package(
         ),
         .executableTarget(name: "gw", dependencies: ["GatewayCLI"]),
         // Test doubles (named as such everywhere): a scripted model server and a terminal double of Claude Code.
-        .target(name: "SimKit", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        // A small loopback HTTP/1.1 server for the doubles: the scripted model server and the fake Bot API in tests.
+        .target(name: "LoopbackHTTP"),
+        .target(name: "SimKit", dependencies: ["LoopbackHTTP", .product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "gw-model-sim", dependencies: ["SimKit"]),
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
-        .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit"]),
+        .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "LoopbackHTTP"]),
         .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
     ],
     swiftLanguageModes: [.v6]
