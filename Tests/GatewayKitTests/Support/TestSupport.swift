@@ -56,3 +56,20 @@ func makeProject(in directory: URL, name: String = "project") throws -> URL {
         """, in: project)
     return project
 }
+
+/// A product of this package (`gw`, `gw-model-sim`, `gw-agent-sim`), found beside the test runner,
+/// which SwiftPM builds into the same folder.
+func builtProduct(_ name: String) throws -> URL {
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    throw GatewayError("\(name) was not built next to the tests (looked from \(CommandLine.arguments[0])): run `swift build` first")
+}
+
+/// Runs a built product and returns its result.
+func runProduct(_ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], input: String? = nil) throws -> ProcessResult {
+    try LiveProcessRunner.runBlocking(Command(try builtProduct(name).path, arguments, in: directory, environment: environment, standardInput: input.map { Data($0.utf8) }))
+}
