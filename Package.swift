@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "SimKit", dependencies: ["LoopbackHTTP", .product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "gw-model-sim", dependencies: ["SimKit"]),
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
+        // Benchmarks: `scripts/bench` builds this in release mode and prints `name value unit` lines.
+        .executableTarget(name: "gw-bench", dependencies: ["GatewayKit", "LoopbackHTTP"]),
         .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "LoopbackHTTP"]),
         .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
     ],
