@@ -19,10 +19,13 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // One C function Swift's Glibc module does not expose (spawning a child in a given folder).
+        .target(name: "CGatewayShims"),
         // The domain. Never imports ArgumentParser.
         .target(
             name: "GatewayKit",
             dependencies: [
+                "CGatewayShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

@@ -11,6 +11,9 @@ struct GatewayCommand: AsyncParsableCommand {
             ConfigCommand.self,
             RigCommand.self,
             CrewCommand.self,
+            MayorCommand.self,
+            AgentEvent.self,
+            AgentDied.self,
             Demo.self,
         ]
     )

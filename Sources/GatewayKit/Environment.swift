@@ -12,10 +12,12 @@ public struct GatewayEnvironment: Sendable {
     public var variables: [String: String]
     /// The directory relative paths are resolved against.
     public var workingDirectory: URL
+    /// The `gw` binary itself, which agents' hooks and tmux's pane-died hook call back.
+    public var executablePath: String
 
     public init(
         processes: any ProcessRunning, clock: any WallClock, output: any OutputSink, logger: Logger,
-        variables: [String: String], workingDirectory: URL
+        variables: [String: String], workingDirectory: URL, executablePath: String
     ) {
         self.processes = processes
         self.clock = clock
@@ -23,6 +25,7 @@ public struct GatewayEnvironment: Sendable {
         self.logger = logger
         self.variables = variables
         self.workingDirectory = workingDirectory
+        self.executablePath = executablePath
     }
 
     public static func live(logger: Logger) -> GatewayEnvironment {
@@ -32,7 +35,9 @@ public struct GatewayEnvironment: Sendable {
             output: StandardOutput(),
             logger: logger,
             variables: ProcessInfo.processInfo.environment,
-            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            executablePath: Bundle.main.executablePath.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+                ?? CommandLine.arguments[0]
         )
     }
 

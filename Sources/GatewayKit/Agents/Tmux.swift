@@ -7,12 +7,77 @@ public struct Tmux: Sendable, Equatable {
 
     public init(socket: String) { self.socket = socket }
 
-    func command(_ arguments: [String]) -> Command {
-        Command("tmux", ["-L", socket] + arguments)
+    func command(_ arguments: [String], input: Data? = nil) -> Command {
+        Command("tmux", ["-L", socket] + arguments, standardInput: input)
     }
+
+    /// `=name` matches the session name exactly, never a prefix of another session's name.
+    static func target(_ session: String) -> String { "=\(session):" }
 
     public func hasSession(_ name: String) -> Command {
         command(["has-session", "-t", "=\(name)"])
+    }
+
+    /// Starts a detached session running `argv` in `directory`, with `environment` set for the agent
+    /// (and so for the hooks it runs). A fixed size keeps screen reading independent of any client.
+    public func newSession(_ name: String, directory: URL, environment: [String: String], argv: [String], width: Int = 200, height: Int = 50) -> Command {
+        var arguments = ["new-session", "-d", "-s", name, "-c", directory.path, "-x", "\(width)", "-y", "\(height)"]
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
+        return command(arguments + ["--"] + argv)
+    }
+
+    /// Restarts the (dead) pane of a session with a new command line.
+    public func respawnPane(_ session: String, directory: URL, environment: [String: String], argv: [String]) -> Command {
+        var arguments = ["respawn-pane", "-k", "-t", Self.target(session), "-c", directory.path]
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
+        return command(arguments + ["--"] + argv)
+    }
+
+    public func setOption(_ session: String, _ option: String, _ value: String) -> Command {
+        command(["set-option", "-t", Self.target(session), option, value])
+    }
+
+    /// Keeps a dead pane on screen, so its last words can be read and the death noticed by a hook.
+    public func setWindowOption(_ session: String, _ option: String, _ value: String) -> Command {
+        command(["set-option", "-w", "-t", Self.target(session), option, value])
+    }
+
+    /// Runs `shellCommand` in the background whenever the session's pane dies.
+    public func setPaneDiedHook(_ session: String, shellCommand: String) -> Command {
+        command(["set-hook", "-t", Self.target(session), "pane-died", "run-shell -b \(Self.quoteForTmux(shellCommand))"])
+    }
+
+    /// Loads `text` into a named paste buffer from stdin: no argv length limit, no shell quoting.
+    public func loadBuffer(_ name: String, text: String) -> Command {
+        command(["load-buffer", "-b", name, "-"], input: Data(text.utf8))
+    }
+
+    /// Pastes a buffer with bracketed paste (`-p`), so newlines stay inside one prompt, and deletes it (`-d`).
+    public func pasteBuffer(_ name: String, session: String) -> Command {
+        command(["paste-buffer", "-p", "-d", "-b", name, "-t", Self.target(session)])
+    }
+
+    /// Sends named keys (`Enter`, `Up`, `Down`, `C-u`), never literal text.
+    public func sendKeys(_ session: String, _ keys: [String]) -> Command {
+        command(["send-keys", "-t", Self.target(session)] + keys)
+    }
+
+    /// The visible screen as text, wrapped lines joined.
+    public func capturePane(_ session: String) -> Command {
+        command(["capture-pane", "-p", "-J", "-t", Self.target(session)])
+    }
+
+    /// `dead pid exit-status` of the session's pane, on one line.
+    public func paneState(_ session: String) -> Command {
+        command(["display-message", "-p", "-t", Self.target(session), "#{pane_dead} #{pane_pid} #{pane_dead_status}"])
+    }
+
+    public func killSession(_ name: String) -> Command {
+        command(["kill-session", "-t", "=\(name)"])
+    }
+
+    public func attach(_ name: String) -> Command {
+        command(["attach-session", "-t", "=\(name)"])
     }
 
     /// Where tmux puts this socket: `$TMUX_TMPDIR` (else /tmp) `/tmux-<uid>/<socket>`. When the file is
@@ -21,4 +86,22 @@ public struct Tmux: Sendable, Equatable {
         let base = variables["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         return URL(fileURLWithPath: base).appendingPathComponent("tmux-\(getuid())").appendingPathComponent(socket)
     }
+
+    /// Quotes for tmux's own command parser (used inside `run-shell`): single quotes, with embedded
+    /// single quotes closed, escaped and reopened.
+    static func quoteForTmux(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// Quotes words for /bin/sh.
+public enum ShellQuote {
+    public static func word(_ text: String) -> String {
+        if !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0)) }) {
+            return text
+        }
+        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    public static func line(_ words: [String]) -> String { words.map(word).joined(separator: " ") }
 }

@@ -5,9 +5,16 @@ import Foundation
 public struct GatewayConfig: Sendable, Equatable {
     public var town: TownSettings = .init()
     public var mayor: MayorSettings = .init()
+    /// Agent profiles from `[agents.NAME]`, on top of the built-ins.
+    public var agents: [String: AgentProfile] = AgentProfile.builtIns
     public var heartbeat: HeartbeatSettings = .init()
 
     public init() {}
+
+    /// The profile an agent setting names; config validation guarantees it exists.
+    public func profile(_ name: String) -> AgentProfile {
+        agents[name] ?? AgentProfile.builtIns["claude"]!
+    }
 
     public static let fileName = "gateway.toml"
 
@@ -29,6 +36,8 @@ public struct GatewayConfig: Sendable, Equatable {
         var config = GatewayConfig()
         if let table = reader.table("town") { config.town = TownSettings(table) }
         if let table = reader.table("mayor") { config.mayor = MayorSettings(table) }
+        for (name, table) in reader.namedTables("agents") { config.agents[name] = AgentProfile.read(name, table) }
+        config.mayor.checkAgent(in: config.agents, reader: reader)
         if let table = reader.table("heartbeat") { config.heartbeat = HeartbeatSettings(table) }
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
@@ -44,19 +53,6 @@ public struct TownSettings: Sendable, Equatable {
 
     init(_ table: TableReader) {
         name = table.string("name", default: "")
-        table.finish()
-    }
-}
-
-public struct MayorSettings: Sendable, Equatable {
-    /// The agent profile the Mayor runs.
-    public var agent: String = "claude"
-
-    public init() {}
-
-    init(_ table: TableReader) {
-        agent = table.string("agent", default: agent)
-        if agent.isEmpty { table.problem("agent", "must name an agent profile, like \"claude\"") }
         table.finish()
     }
 }

@@ -13,7 +13,7 @@ public enum FileSystem {
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, mode_t(permissions ?? 0o644))
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions ?? 0o644))
         guard fd >= 0 else { throw writeError(url, errno) }
         var failure: Int32 = 0
         data.withUnsafeBytes { buffer in
@@ -72,7 +72,7 @@ public enum FileSystem {
 public enum FileLock {
     public static func withLock<T>(_ url: URL, _ body: () throws -> T) throws -> T {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let fd = open(url.path, O_RDWR | O_CREAT, 0o644)
+        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
@@ -88,7 +88,7 @@ extension FileLock {
     /// released if the process dies.
     public static func withLockAsync<T>(_ url: URL, _ body: () async throws -> T) async throws -> T {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let fd = open(url.path, O_RDWR | O_CREAT, 0o644)
+        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {

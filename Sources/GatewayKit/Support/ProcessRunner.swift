@@ -1,4 +1,10 @@
+import CGatewayShims
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A subprocess call as a value: what to run, where, with what. Unit tests check the argv of these
 /// without running anything; one runner executes them.
@@ -60,8 +66,12 @@ extension ProcessRunning {
     }
 }
 
-/// Spawns real processes with Foundation's `Process`, reading stdout and stderr concurrently so
-/// that a chatty child never blocks on a full pipe.
+/// Spawns real processes with `posix_spawn` and waits with `waitpid`.
+///
+/// Not Foundation's `Process`: on Linux its exit detection can miss a child that started a daemon
+/// (tmux starting its server), leaving `waitUntilExit` hanging beside a zombie. Output goes to unlinked
+/// temporary files rather than pipes, because a daemon started by the child inherits its stdout and a
+/// pipe would then never reach end-of-file.
 public struct LiveProcessRunner: ProcessRunning {
     public init() {}
 
@@ -74,45 +84,98 @@ public struct LiveProcessRunner: ProcessRunning {
     }
 
     static func runBlocking(_ command: Command) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = try resolve(command.executable)
-        process.arguments = command.arguments
-        if let directory = command.workingDirectory { process.currentDirectoryURL = directory }
-        if !command.environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(command.environment) { _, new in new }
+        Self.ignoreBrokenPipes
+        let executable = try resolve(command.executable).path
+        let stdout = try TemporaryOutput()
+        let stderr = try TemporaryOutput()
+        var input: [Int32] = [-1, -1]
+        if command.standardInput != nil, gw_pipe_cloexec(&input) != 0 {
+            throw GatewayError("could not create a pipe: \(String(cString: strerror(errno)))")
         }
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = command.standardInput == nil ? FileHandle.nullDevice : stdin
-        do {
-            try process.run()
-        } catch {
-            throw GatewayError("could not start \(command.executable): \(error.localizedDescription)")
+        defer { for fd in input where fd >= 0 { close(fd) } }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if command.standardInput != nil {
+            posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+            posix_spawn_file_actions_addclose(&actions, input[1])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        if let input = command.standardInput {
-            DispatchQueue.global().async {
-                stdin.fileHandleForWriting.write(input)
-                try? stdin.fileHandleForWriting.close()
+        posix_spawn_file_actions_adddup2(&actions, stdout.descriptor, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr.descriptor, 2)
+        if let directory = command.workingDirectory {
+            gw_spawn_file_actions_addchdir(&actions, directory.path)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The child gets default signal handling back (Gateway ignores SIGPIPE itself).
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        // Threads of the Dispatch pool run with signals blocked, and a child inherits that mask: an agent
+        // (or a tmux server) started so would ignore SIGTERM. Children start with nothing blocked.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let environment = command.environment.isEmpty
+            ? ProcessInfo.processInfo.environment
+            : ProcessInfo.processInfo.environment.merging(command.environment) { _, new in new }
+        let argv = ([executable] + command.arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard spawned == 0 else {
+            throw GatewayError("could not start \(command.executable): \(String(cString: strerror(spawned)))")
+        }
+        if let data = command.standardInput {
+            close(input[0])
+            input[0] = -1
+            writeAll(data, to: input[1])
+            close(input[1])
+            input[1] = -1
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { throw GatewayError("waiting for \(command.executable) failed: \(String(cString: strerror(errno)))") }
+        }
+        return ProcessResult(
+            status: Self.exitCode(status),
+            stdout: String(decoding: stdout.contents(), as: UTF8.self),
+            stderr: String(decoding: stderr.contents(), as: UTF8.self)
+        )
+    }
+
+    /// A child that exits before reading all its input must not kill Gateway with SIGPIPE.
+    static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+    /// The exit status, or 128 + the signal for a child killed by one (as shells report it).
+    static func exitCode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    static func writeAll(_ data: Data, to fd: Int32) {
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress!.advanced(by: offset), buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
             }
         }
-        let errorData = LockedBox(Data())
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData.set(stderr.fileHandleForReading.readDataToEndOfFile())
-            group.leave()
-        }
-        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return ProcessResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: outputData, as: UTF8.self),
-            stderr: String(decoding: errorData.get(), as: UTF8.self)
-        )
     }
 
     /// Finds a bare name on PATH, as a shell would.
@@ -142,4 +205,23 @@ public final class LockedBox<Value>: @unchecked Sendable {
     public func get() -> Value { lock.withLock { value } }
     public func set(_ newValue: Value) { lock.withLock { value = newValue } }
     public func update<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+}
+
+/// An anonymous file (created, then unlinked at once) that a child process writes its output into.
+final class TemporaryOutput {
+    let handle: FileHandle
+    var descriptor: Int32 { handle.fileDescriptor }
+
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/gw-output-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { gw_mkstemp_cloexec($0.baseAddress!) }
+        guard fd >= 0 else { throw GatewayError("could not create a temporary file: \(String(cString: strerror(errno)))") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    func contents() -> Data {
+        guard (try? handle.seek(toOffset: 0)) != nil, let data = try? handle.readToEnd() else { return Data() }
+        return data
+    }
 }

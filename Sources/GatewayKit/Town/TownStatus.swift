@@ -56,25 +56,19 @@ public struct TownStatusReader: Sendable {
         return TownStatus(
             town: .init(name: town.name(config), path: town.root.path, id: town.id, tmuxSocket: town.tmuxSocket),
             rigs: rigs,
-            mayor: .init(state: await mayorRunning() ? "running" : "stopped", agent: config.mayor.agent),
+            mayor: .init(state: await mayorRunning(config) ? "running" : "stopped", agent: config.mayor.agent),
             daemon: daemonSection(),
             heartbeat: .init(every: config.heartbeat.every?.description, activeHours: config.heartbeat.activeHours.map(Self.describe)),
             ledger: .init(path: town.ledgerFile.path, migrations: try await ledger.appliedMigrations()))
     }
 
-    private func mayorRunning() async -> Bool {
-        let tmux = Tmux(socket: town.tmuxSocket)
-        guard FileSystem.exists(tmux.socketPath(variables: environment.variables)) else { return false }
-        return (try? await environment.processes.run(tmux.hasSession("mayor")).succeeded) ?? false
+    private func mayorRunning(_ config: GatewayConfig) async -> Bool {
+        await AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config)).isRunning()
     }
 
-    /// The daemon writes its pid to `.gateway/daemon.pid`; a pid whose process is gone is stale.
     private func daemonSection() -> TownStatus.DaemonSection {
-        let file = town.runtimeDirectory.appendingPathComponent("daemon.pid")
-        guard let text = try? String(contentsOf: file, encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0
-        else { return .init(running: false, pid: nil) }
-        return .init(running: true, pid: pid)
+        let pid = DaemonPidFile.runningPid(town)
+        return .init(running: pid != nil, pid: pid)
     }
 
     static func describe(_ hours: ActiveHours) -> String {

@@ -14,6 +14,30 @@ public enum TownTemplates {
         [mayor]
         # The agent profile the Mayor runs: "claude" (Claude Code) or "sim" (the gw-agent-sim test double).
         # agent = "claude"
+        # How long to wait after pasting a prompt before pressing Enter.
+        # paste_delay = "300ms"
+        # How long to wait for the agent to confirm a prompt (its UserPromptSubmit hook) before pressing
+        # Enter once more; a prompt still unconfirmed after that fails loudly. Raise it on slow machines.
+        # submit_timeout = "2s"
+        # How long one turn may run before it is marked timed out.
+        # turn_timeout = "30m"
+        # After a crash the Mayor is restarted after restart_backoff, doubling up to restart_backoff_max;
+        # crash_loop_restarts restarts within crash_loop_window stop the restarts and report a crash loop.
+        # restart_backoff = "30s"
+        # restart_backoff_max = "10m"
+        # crash_loop_restarts = 5
+        # crash_loop_window = "15m"
+
+        # Agent profiles. Built in: "claude", "sim", and the untested presets "codex" and "gemini".
+        # A profile of your own (agents without Claude-style hooks are read from the screen — less reliable):
+        # [agents.mine]
+        # command = "my-agent"
+        # args = ["--flag"]
+        # env = { MY_SETTING = "1" }
+        # completion = "screen"          # or "hooks" for agents that speak Claude Code's hook contract
+        # idle_pattern = "^> $"          # regular expressions matched against the screen
+        # busy_pattern = "working"
+        # permission_mode = "acceptEdits" # Claude Code only; "bypassPermissions" is an explicit opt-in
 
         [heartbeat]
         # How often the Mayor is woken with the due tasks of HEARTBEAT.md; "off" disables the heartbeat.

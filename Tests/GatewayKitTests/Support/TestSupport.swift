@@ -32,7 +32,8 @@ extension GatewayEnvironment {
         base.merge(variables) { _, new in new }
         let environment = GatewayEnvironment(
             processes: processes, clock: clock, output: output, logger: logger,
-            variables: base, workingDirectory: workingDirectory)
+            variables: base, workingDirectory: workingDirectory,
+            executablePath: (try? builtProduct("gw").path) ?? "gw")
         return (environment, output)
     }
 }

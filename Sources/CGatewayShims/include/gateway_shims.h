@@ -1,0 +1,16 @@
+#ifndef GATEWAY_SHIMS_H
+#define GATEWAY_SHIMS_H
+
+#include <spawn.h>
+
+/// posix_spawn_file_actions_addchdir_np, which Swift's Glibc module does not expose (it needs _GNU_SOURCE).
+int gw_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// A pipe whose both ends are close-on-exec from the start, so a child spawned by another thread at
+/// the same moment never inherits them (and never holds a pipe open that should reach end-of-file).
+int gw_pipe_cloexec(int fds[2]);
+
+/// mkstemp with the descriptor close-on-exec from the start, for the same reason.
+int gw_mkstemp_cloexec(char *path_template);
+
+#endif

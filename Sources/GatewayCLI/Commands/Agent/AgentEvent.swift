@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import GatewayKit
+
+/// Called by an agent's hooks, with the hook's JSON on stdin; GW_TOWN and GW_AGENT come from the
+/// environment Gateway started the agent with.
+struct AgentEvent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent-event", abstract: "Record an agent hook event (JSON on stdin); called by the agent's hooks.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The hook event: SessionStart, UserPromptSubmit, Stop, StopFailure, PreCompact, SessionEnd, PermissionRequest.") var event: String
+    @Option(help: "The agent (default: GW_AGENT).") var agent: String?
+
+    func run() async throws {
+        let environment = global.environment
+        let town = try global.locateTown(environment)
+        guard let name = agent ?? environment.variables["GW_AGENT"], !name.isEmpty else {
+            throw GatewayError.usage("no agent named: pass --agent NAME or set GW_AGENT")
+        }
+        let payload = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let result = try await AgentEventRecorder(environment: environment, town: town).record(event: event, agent: name, payload: payload)
+        if let output = result.output { environment.output.line(output) }
+    }
+}
+
+/// Called by tmux's pane-died hook: fail the turn in flight, then restart with backoff or declare a crash loop.
+struct AgentDied: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent-died", abstract: "Handle an agent's dead pane; called by tmux.", shouldDisplay: false)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The agent.") var agent: String
+
+    func run() async throws {
+        let environment = global.environment
+        let town = try global.locateTown(environment)
+        let config = try town.loadConfig()
+        guard agent == "mayor" else { return }
+        let lifecycle = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config))
+        try await AgentReviver(lifecycle: lifecycle).handleDeath()
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import GatewayKit
+
+struct MayorStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "The Mayor's state, session, uptime, restarts and last turn.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var format: JSONOption
+
+    func run() async throws {
+        let context = try MayorContext(global)
+        let status = try await AgentStatusReader(lifecycle: context.lifecycle).read()
+        if format.json { return context.environment.output.line(try JSONOutput.render(status)) }
+        var lines = ["Mayor: \(status.state.replacingOccurrences(of: "_", with: " ")) (agent \(status.profile))"]
+        if let session = status.sessionId { lines.append("  session   \(session)") }
+        if let uptime = status.uptimeSeconds { lines.append("  uptime    \(Self.duration(uptime))") }
+        lines.append("  restarts  \(status.restarts)")
+        if let note = status.note { lines.append("  note      \(note)") }
+        if let permission = status.waitingPermission { lines.append("  waiting for permission: \(permission) — attach with `gw mayor attach` to answer") }
+        if let deferred = status.deferredBecause { lines.append("  deferred  \(status.queuedTurns) queued turn(s): \(deferred)") }
+        else if status.queuedTurns > 0 { lines.append("  queued    \(status.queuedTurns) turn(s)") }
+        if let turn = status.lastTurn {
+            lines.append("  last turn \(turn.id) \(turn.state.rawValue): \(turn.text.prefix(60).replacingOccurrences(of: "\n", with: " "))")
+            if let error = turn.error { lines.append("            error: \(error)") }
+        }
+        context.environment.output.line(lines.joined(separator: "\n"))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        return total >= 3600 ? "\(total / 3600)h\(total % 3600 / 60)m" : total >= 60 ? "\(total / 60)m\(total % 60)s" : "\(total)s"
+    }
+}

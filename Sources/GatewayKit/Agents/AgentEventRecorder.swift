@@ -1,0 +1,72 @@
+import Foundation
+
+/// `gw agent-event EVENT`: what an agent's hook runs. It records the payload in the ledger, advances the
+/// turn it concerns, and returns at once; for SessionStart it prints the priming text the agent adds
+/// to its context.
+public struct AgentEventRecorder: Sendable {
+    let environment: GatewayEnvironment
+    let town: Town
+
+    public init(environment: GatewayEnvironment, town: Town) {
+        self.environment = environment
+        self.town = town
+    }
+
+    /// Records one event; returns what the hook should print on stdout (nil: nothing).
+    public func record(event name: String, agent: String, payload: String) async throws -> (outcome: HookOutcome, output: String?) {
+        let event = HookEvent(name: name, json: payload)
+        var fallback: String?
+        if name == "Stop", event.lastAssistantMessage == nil, let path = event.transcriptPath {
+            fallback = await Self.transcriptReply(at: URL(fileURLWithPath: path))
+        }
+        let ledger = try Ledger(file: town.ledgerFile)
+        let outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
+        guard name == "SessionStart" else { return (outcome, nil) }
+        let context = SessionPriming(environment: environment, town: town).text(agent: agent, source: event.source)
+        return (outcome, Self.additionalContext(context, event: name))
+    }
+
+    /// The transcript is written asynchronously and may lag the Stop hook by a moment: try a few times.
+    static func transcriptReply(at url: URL) async -> String? {
+        for attempt in 0..<5 {
+            if let reply = TranscriptReader.lastReply(at: url) { return reply }
+            try? await Task.sleep(nanoseconds: UInt64(50_000_000 * (attempt + 1)))
+        }
+        return nil
+    }
+
+    /// Hook output that adds text to the agent's context, within Claude's 10,000-character limit.
+    static func additionalContext(_ text: String, event: String) -> String {
+        let limited = String(text.prefix(SessionPriming.characterLimit))
+        let object: [String: Any] = ["hookSpecificOutput": ["hookEventName": event, "additionalContext": limited]]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// What an agent is told when its session starts (startup, resume, clear, compact): who it is and
+/// where its durable storage lives — written as facts, not commands.
+public struct SessionPriming: Sendable {
+    /// Claude cuts hook context at 10,000 characters.
+    public static let characterLimit = 10_000
+
+    let environment: GatewayEnvironment
+    let town: Town
+
+    public init(environment: GatewayEnvironment, town: Town) {
+        self.environment = environment
+        self.town = town
+    }
+
+    public func text(agent: String, source: String?) -> String {
+        var lines = [
+            "Gateway context (\(source ?? "startup")):",
+            "- You are the \(agent == "mayor" ? "Mayor" : "agent \(agent)") of the Gateway town at \(town.root.path).",
+            "- Gateway sends you messages and heartbeat tasks through this session and reads your replies from it.",
+        ]
+        if agent == "mayor" {
+            lines.append("- Your working folder \(town.mayorDirectory.path) is your hook: a git worktree on branch hooks/mayor. MEMORY.md holds long-term memory; memory/YYYY-MM-DD.md holds each day's log.")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Starts, stops and revives one agent in tmux. Every change happens under the agent's lifecycle lock,
+/// so two `gw` processes never start the same agent twice.
+public struct AgentLifecycle: Sendable {
+    public let runtime: AgentRuntime
+
+    public init(runtime: AgentRuntime) { self.runtime = runtime }
+
+    var environment: GatewayEnvironment { runtime.environment }
+    var tmux: Tmux { runtime.tmux }
+    var processes: any ProcessRunning { environment.processes }
+
+    public enum StartOutcome: Sendable, Equatable {
+        case alreadyRunning
+        case started(sessionId: String, resumed: Bool)
+    }
+
+    /// Is the agent's process alive in its pane?
+    public func paneState() async -> (exists: Bool, dead: Bool) {
+        guard FileSystem.exists(tmux.socketPath(variables: environment.variables)) else { return (false, false) }
+        guard let result = try? await processes.run(tmux.paneState(runtime.session)), result.succeeded else { return (false, false) }
+        return (true, result.stdout.hasPrefix("1"))
+    }
+
+    public func isRunning() async -> Bool {
+        let state = await paneState()
+        return state.exists && !state.dead
+    }
+
+    /// Starts the agent unless it runs. It resumes its last conversation when that still exists, so a
+    /// stop and start keep the Mayor's context; `fresh` begins a new one.
+    @discardableResult
+    public func start(fresh: Bool = false, timeout: TimeInterval = 60) async throws -> StartOutcome {
+        try await FileLock.withLockAsync(runtime.lifecycleLock) {
+            if await isRunning() { return .alreadyRunning }
+            let ledger = try runtime.openLedger()
+            let previous = try await ledger.agent(runtime.name)
+            var sessionId = UUID().uuidString.lowercased()
+            var resume = false
+            if !fresh, let last = previous?.sessionId, FileSystem.exists(runtime.transcriptPath(sessionId: last)) {
+                sessionId = last
+                resume = true
+            }
+            try await launch(sessionId: sessionId, resume: resume, ledger: ledger, note: resume ? "resumed session \(sessionId)" : nil)
+            try await waitUntilStarted(ledger: ledger, timeout: timeout)
+            return .started(sessionId: sessionId, resumed: resume)
+        }
+    }
+
+    /// Prepares the agent's files and starts (or respawns) its pane.
+    func launch(sessionId: String, resume: Bool, ledger: Ledger, note: String?) async throws {
+        try FileManager.default.createDirectory(at: runtime.runtimeDirectory, withIntermediateDirectories: true)
+        let argv = try runtime.launchArguments(sessionId: sessionId, resume: resume)
+        if runtime.profile.completion == .hooks {
+            try ClaudeHookSettings.write(for: runtime)
+            try preTrust()
+        }
+        try await ledger.recordAgentStart(runtime.name, profile: runtime.profile.name, sessionId: sessionId,
+                                          at: environment.clock.now(), note: note)
+        let state = await paneState()
+        if state.exists {
+            try await processes.check(tmux.respawnPane(runtime.session, directory: runtime.directory, environment: runtime.agentEnvironment, argv: argv),
+                                      what: "restarting the \(runtime.name) pane")
+        } else {
+            try await processes.check(tmux.newSession(runtime.session, directory: runtime.directory, environment: runtime.agentEnvironment, argv: argv),
+                                      what: "starting the \(runtime.name) session in tmux")
+        }
+        // A dead pane stays on screen (its last words can be read) and tells Gateway it died — no
+        // daemon needs to be polling for that.
+        try await processes.check(tmux.setWindowOption(runtime.session, "remain-on-exit", "on"))
+        let died = ShellQuote.line([environment.executablePath, "agent-died", runtime.name, "--town", runtime.town.root.path])
+        try await processes.check(tmux.setPaneDiedHook(runtime.session, shellCommand: died))
+    }
+
+    /// Trusts the agent's folder in Claude's account file before the start, so no "Quick safety
+    /// check" stops it. Only folders Gateway made are trusted this way.
+    func preTrust() throws {
+        guard runtime.directory.path.hasPrefix(runtime.town.root.path) else { return }
+        try runtime.claudeHome.accountFile.apply([.trustFolder(runtime.directory)])
+    }
+
+    /// Waits for the agent's SessionStart hook (or, for screen-read agents, its idle screen), and
+    /// handles start-up dialogs: the trust question for Gateway's own folder is answered "Yes, I trust
+    /// this folder" explicitly; any other dialog is reported with the screen's text and the fix.
+    func waitUntilStarted(ledger: Ledger, timeout: TimeInterval) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var answeredTrust = false
+        while Date() < deadline {
+            if runtime.profile.completion == .hooks, try await ledger.agent(runtime.name)?.state == .running { return }
+            let pane = await paneState()
+            if !pane.exists || pane.dead {
+                let screen = (try? await capture()) ?? ""
+                throw GatewayError("the \(runtime.name) agent exited during start-up. Its last screen:\n\(Self.tail(screen))")
+            }
+            let screen = AgentScreen(text: try await capture(), profile: runtime.profile)
+            if runtime.profile.completion == .screen, screen.inputVisible, !screen.busy {
+                try await ledger.setAgentState(runtime.name, .running)
+                return
+            }
+            if let dialog = screen.dialog {
+                if dialog == .trustFolder && !answeredTrust {
+                    try await chooseTrust(screen)
+                    answeredTrust = true
+                } else {
+                    throw StartupDialog(dialog: dialog, screen: screen.text, agent: runtime.name).error
+                }
+            }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        let screen = (try? await capture()) ?? ""
+        throw GatewayError("the \(runtime.name) agent did not finish starting within \(Int(timeout)) s (no SessionStart hook). Its screen:\n\(Self.tail(screen))\nAttach with `gw mayor attach` to see it, or stop it with `gw mayor stop`.")
+    }
+
+    /// Moves the selection to "Yes, I trust this folder" and confirms — never a blind Enter, whose
+    /// default is "No, exit".
+    func chooseTrust(_ screen: AgentScreen) async throws {
+        for _ in 0..<3 {
+            let current = try await capture()
+            if current.contains("❯ Yes, I trust this folder") {
+                try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
+                return
+            }
+            try await processes.check(tmux.sendKeys(runtime.session, ["Down"]))
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        throw StartupDialog(dialog: .trustFolder, screen: screen.text, agent: runtime.name).error
+    }
+
+    public func capture() async throws -> String {
+        try await processes.check(tmux.capturePane(runtime.session)).stdout
+    }
+
+    /// Stops the agent; turns in flight fail with a reason that says so.
+    public func stop() async throws -> Bool {
+        try await FileLock.withLockAsync(runtime.lifecycleLock) {
+            let ledger = try runtime.openLedger()
+            if try await ledger.agent(runtime.name) != nil {
+                try await ledger.setAgentState(runtime.name, .stopped, note: "stopped by `gw \(runtime.name) stop`")
+            }
+            let state = await paneState()
+            guard state.exists else { return false }
+            if let screen = try? await capture() { try? FileSystem.writeAtomically(screen, to: runtime.lastScreenFile) }
+            try await processes.check(tmux.killSession(runtime.session))
+            _ = try await ledger.failTurnsInFlight(agent: runtime.name, error: "the agent was stopped", at: environment.clock.now())
+            return true
+        }
+    }
+
+    static func tail(_ screen: String, lines: Int = 25) -> String {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.suffix(lines).map { "  | \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// A start-up dialog Gateway did not prevent, reported with what the screen said and how to fix it.
+struct StartupDialog {
+    let dialog: AgentScreen.Dialog
+    let screen: String
+    let agent: String
+
+    var error: GatewayError {
+        let fix: String
+        switch dialog {
+        case .trustFolder: fix = "trust the folder once by starting `claude` in it yourself, then `gw mayor start`"
+        case .apiKey: fix = "ANTHROPIC_API_KEY is set but not approved for Claude Code: unset it for Gateway, or approve it once in `claude` yourself"
+        case .login: fix = "Claude Code is not logged in: run `claude` once and log in, then `gw mayor start`"
+        case .bypassWarning: fix = "bypassPermissions needs the warning accepted once: run `claude --permission-mode bypassPermissions` yourself, or use permission_mode = \"acceptEdits\""
+        case .permission: fix = "the agent is waiting for a permission answer: attach with `gw mayor attach` and answer it"
+        case .resumeFailed: fix = "the saved conversation is gone: start a new one with `gw mayor start --fresh`"
+        }
+        return GatewayError("the \(agent) agent stopped at a \(dialog.rawValue) dialog that Gateway does not answer for you — \(fix). Its screen:\n\(AgentLifecycle.tail(screen))")
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Everything about one agent of a town that Gateway needs to run it: where it works, its tmux session,
+/// its generated settings, and the command line that starts or resumes it.
+public struct AgentRuntime: Sendable {
+    public let environment: GatewayEnvironment
+    public let town: Town
+    public let config: GatewayConfig
+    public let name: String
+    public let profile: AgentProfile
+    /// The folder the agent works in (the Mayor: its hook, `<town>/mayor`).
+    public let directory: URL
+
+    public init(environment: GatewayEnvironment, town: Town, config: GatewayConfig, name: String, profile: AgentProfile, directory: URL) {
+        self.environment = environment
+        self.town = town
+        self.config = config
+        self.name = name
+        self.profile = profile
+        self.directory = directory
+    }
+
+    /// The Mayor of a town, with the profile `[mayor] agent` names.
+    public static func mayor(environment: GatewayEnvironment, town: Town, config: GatewayConfig) -> AgentRuntime {
+        AgentRuntime(environment: environment, town: town, config: config, name: "mayor",
+                     profile: config.profile(config.mayor.agent), directory: town.mayorDirectory)
+    }
+
+    public var tmux: Tmux { Tmux(socket: town.tmuxSocket) }
+    /// The tmux session is named after the agent.
+    public var session: String { name }
+    public var runtimeDirectory: URL { town.runtimeDirectory.appendingPathComponent("agents").appendingPathComponent(name) }
+    public var settingsFile: URL { runtimeDirectory.appendingPathComponent("settings.json") }
+    public var deliveryLock: URL { runtimeDirectory.appendingPathComponent("deliver.lock") }
+    public var lifecycleLock: URL { runtimeDirectory.appendingPathComponent("lifecycle.lock") }
+    public var lastScreenFile: URL { runtimeDirectory.appendingPathComponent("last-screen.txt") }
+
+    public func openLedger() throws -> Ledger { try Ledger(file: town.ledgerFile) }
+
+    /// The variables the agent (and every hook it runs) starts with.
+    public var agentEnvironment: [String: String] {
+        var variables = profile.env
+        variables["GW_TOWN"] = town.root.path
+        variables["GW_AGENT"] = name
+        // A tmux server started earlier keeps the PATH it started with; the agent gets ours.
+        if let path = environment.variables["PATH"] { variables["PATH"] = path }
+        return variables
+    }
+
+    /// Claude Code's account and transcripts for this agent: the profile's CLAUDE_CONFIG_DIR, else ours.
+    public var claudeHome: ClaudeConfigHome {
+        ClaudeConfigHome(variables: environment.variables.merging(profile.env) { _, profileValue in profileValue })
+    }
+
+    /// Where the agent's transcript for `sessionId` is written.
+    public func transcriptPath(sessionId: String) -> URL {
+        TranscriptReader.path(configDirectory: claudeHome.projectsDirectory.deletingLastPathComponent(), cwd: directory.path, sessionId: sessionId)
+    }
+
+    /// The program to run: a bare name on PATH, the doubles beside `gw`, or a path.
+    public func resolvedCommand() throws -> String {
+        let command = profile.command
+        if command.contains("/") { return command }
+        let besideGateway = URL(fileURLWithPath: environment.executablePath).deletingLastPathComponent().appendingPathComponent(command).path
+        if command.hasPrefix("gw-"), FileManager.default.isExecutableFile(atPath: besideGateway) { return besideGateway }
+        if let found = ExecutableLookup.find(command, path: agentEnvironment["PATH"]) { return found }
+        let hint = profile.name == "claude"
+            ? "install Claude Code (it must be on PATH as `claude`), or run the Mayor on the test double with [mayor] agent = \"sim\""
+            : "install it, or set [agents.\(profile.name)] command to its full path"
+        throw GatewayError("the \(profile.name) agent's command `\(command)` was not found on PATH: \(hint)")
+    }
+
+    /// The argv that starts the agent in a new conversation or resumes `sessionId`.
+    public func launchArguments(sessionId: String, resume: Bool) throws -> [String] {
+        var argv = [try resolvedCommand()] + profile.args
+        guard profile.completion == .hooks else { return argv }
+        argv += ["--settings", settingsFile.path]
+        if let mode = profile.permissionMode { argv += ["--permission-mode", mode] }
+        argv += resume ? ["--resume", sessionId] : ["--session-id", sessionId]
+        return argv
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// What an agent's pane shows, read from `tmux capture-pane`. Screen text changes between agent
+/// versions, so hooks decide turns; the screen answers only what hooks cannot: is someone typing,
+/// is a dialog in the way, does the agent look busy.
+public struct AgentScreen: Sendable, Equatable {
+    public enum Dialog: String, Sendable, Equatable {
+        case trustFolder = "folder trust"
+        case apiKey = "API key confirmation"
+        case login = "login"
+        case bypassWarning = "bypass-permissions warning"
+        case permission = "permission prompt"
+        case resumeFailed = "resume failed"
+    }
+
+    public var text: String
+    public var busy: Bool
+    /// The input line was found (Claude keeps it visible even while busy).
+    public var inputVisible: Bool
+    /// What sits in the input line: text a person typed, or a paste not yet submitted.
+    public var inputText: String
+    public var dialog: Dialog?
+
+    /// True when nothing stands between Gateway and pasting a prompt.
+    public var readyForInput: Bool { inputVisible && !busy && inputText.isEmpty && dialog == nil }
+
+    public init(text: String, profile: AgentProfile) {
+        self.text = text
+        let lines = text.components(separatedBy: "\n")
+        busy = Self.matches(profile.busyPattern, lines)
+        dialog = Self.dialog(in: text)
+        (inputVisible, inputText) = Self.input(lines, idlePattern: profile.idlePattern)
+    }
+
+    static func matches(_ pattern: String, _ lines: [String]) -> Bool {
+        guard !pattern.isEmpty, let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { return false }
+        return lines.contains { line in
+            regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
+        }
+    }
+
+    /// The input line is the last line holding the idle marker (Claude: `❯` and a non-breaking space;
+    /// a dialog's cursor is `❯` and a plain space). Its text continues on the lines below it until the
+    /// horizontal rule that closes the input box.
+    static func input(_ lines: [String], idlePattern: String) -> (visible: Bool, text: String) {
+        guard !idlePattern.isEmpty else { return (false, "") }
+        let marker = idlePattern == AgentProfile.claudeIdlePattern ? idlePattern : nil
+        let index: Int?
+        if let marker {
+            index = lines.lastIndex { $0.contains(marker) }
+        } else {
+            index = lines.lastIndex { matches(idlePattern, [$0]) }
+        }
+        guard let index else { return (false, "") }
+        guard let marker else { return (true, "") }
+        var parts: [String] = []
+        let first = lines[index]
+        if let range = first.range(of: marker) {
+            parts.append(String(first[range.upperBound...]))
+        }
+        for line in lines[(index + 1)...] {
+            if isRule(line) { break }
+            parts.append(line)
+        }
+        let text = parts.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return (true, text)
+    }
+
+    static func isRule(_ line: String) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count >= 3 && trimmed.allSatisfy { $0 == "─" || $0 == "━" || $0 == "═" }
+    }
+
+    /// Start-up and permission dialogs, matched on the phrases Claude Code 2.1 shows.
+    static func dialog(in text: String) -> Dialog? {
+        if text.contains("Yes, I trust this folder") || text.contains("Quick safety check") { return .trustFolder }
+        if text.contains("Detected a custom API key") || text.contains("Do you want to use this API key") { return .apiKey }
+        if text.contains("Select login method") || text.contains("Unable to connect to Anthropic services") { return .login }
+        if text.contains("Bypass Permissions mode") && text.contains("Yes, I accept") { return .bypassWarning }
+        if text.contains("No conversation found with session ID") { return .resumeFailed }
+        if text.contains("Do you want to proceed?") || text.contains("Do you want to make this edit") || text.contains("Do you want to create") {
+            return .permission
+        }
+        return nil
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// One hook call from an agent: the event name and the JSON object it got on stdin. Parsing is
+/// lenient — unknown fields are kept in `raw`, and the newer fields (`prompt_id`,
+/// `last_assistant_message`) may be absent in older Claude Code versions.
+public struct HookEvent: Sendable, Equatable {
+    public var name: String
+    public var raw: String
+    public var sessionId: String?
+    public var promptId: String?
+    public var transcriptPath: String?
+    public var cwd: String?
+    public var prompt: String?
+    public var lastAssistantMessage: String?
+    public var source: String?
+    public var error: String?
+    public var reason: String?
+    public var trigger: String?
+    public var toolName: String?
+    public var toolInput: String?
+
+    public static let known: Set<String> = [
+        "SessionStart", "UserPromptSubmit", "Stop", "StopFailure", "PreCompact", "SessionEnd", "PermissionRequest",
+    ]
+
+    /// Parses stdin JSON; a payload that is not a JSON object is kept raw with no fields.
+    public init(name: String, json: String) {
+        self.name = name
+        raw = json
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else { return }
+        func text(_ key: String) -> String? {
+            switch object[key] {
+            case let string as String: string
+            case let number as NSNumber: number.stringValue
+            default: nil
+            }
+        }
+        sessionId = text("session_id")
+        promptId = text("prompt_id")
+        transcriptPath = text("transcript_path")
+        cwd = text("cwd")
+        prompt = text("prompt")
+        lastAssistantMessage = text("last_assistant_message")
+        source = text("source")
+        reason = text("reason")
+        trigger = text("trigger")
+        toolName = text("tool_name")
+        if let details = object["error_details"], let data = try? JSONSerialization.data(withJSONObject: details, options: [.fragmentsAllowed]) {
+            let detail = String(decoding: data, as: UTF8.self)
+            error = [text("error"), detail == "null" ? nil : detail].compactMap { $0 }.joined(separator: ": ")
+        } else {
+            error = text("error")
+        }
+        if let input = object["tool_input"], let data = try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys, .fragmentsAllowed]) {
+            toolInput = String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    /// Prompts compare after trimming surrounding whitespace and unifying line endings: a terminal
+    /// may turn `\n` into `\r` on paste, and agents trim what they submit.
+    public static func samePrompt(_ submitted: String, _ sent: String) -> Bool {
+        normalize(submitted) == normalize(sent)
+    }
+
+    static func normalize(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Reads Claude Code's JSONL transcripts. The format is internal to Claude Code and changes between
+/// versions, so the reader is lenient: unknown record types, split assistant messages (several lines
+/// sharing `message.id`), sidechains and meta records are all normal and skipped where they don't matter.
+public enum TranscriptReader {
+    /// Where Claude keeps a session's transcript: `<config dir>/projects/<cwd, non-alphanumerics as '-'>/<id>.jsonl`.
+    public static func path(configDirectory: URL, cwd: String, sessionId: String) -> URL {
+        let folder = String(cwd.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+        return configDirectory.appendingPathComponent("projects").appendingPathComponent(folder).appendingPathComponent("\(sessionId).jsonl")
+    }
+
+    /// One conversational record: a person's prompt or the agent's text.
+    public struct Entry: Sendable, Equatable {
+        public enum Role: String, Sendable { case user, assistant }
+        public var role: Role
+        public var text: String
+        public var messageId: String?
+        public var promptId: String?
+        public var timestamp: String?
+    }
+
+    /// The prompts and assistant texts of a transcript, in order, with tool traffic left out.
+    public static func entries(_ contents: String) -> [Entry] {
+        var entries: [Entry] = []
+        for line in contents.split(separator: "\n", omittingEmptySubsequences: true) {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  let type = object["type"] as? String, type == "user" || type == "assistant",
+                  (object["isSidechain"] as? Bool) != true, (object["isMeta"] as? Bool) != true,
+                  let message = object["message"] as? [String: Any]
+            else { continue }
+            let text = texts(of: message["content"])
+            guard !text.isEmpty else { continue }
+            if type == "user" && isSyntheticPrompt(text) { continue }
+            entries.append(Entry(role: type == "user" ? .user : .assistant, text: text,
+                                 messageId: message["id"] as? String, promptId: object["promptId"] as? String,
+                                 timestamp: object["timestamp"] as? String))
+        }
+        return entries
+    }
+
+    /// The final text of the last turn: after the last real prompt, the text blocks of the last
+    /// assistant message (joined, since one message may be split over several lines).
+    public static func lastReply(_ contents: String) -> String? {
+        let all = entries(contents)
+        guard let lastPrompt = all.lastIndex(where: { $0.role == .user }) else { return nil }
+        let replies = all[(lastPrompt + 1)...].filter { $0.role == .assistant }
+        guard let last = replies.last else { return nil }
+        guard let id = last.messageId else { return last.text }
+        return replies.filter { $0.messageId == id }.map(\.text).joined(separator: "\n")
+    }
+
+    public static func lastReply(at url: URL) -> String? {
+        guard let contents = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        return lastReply(contents)
+    }
+
+    /// Text blocks only: `tool_use`, `tool_result` and `thinking` are tool noise for a reader.
+    static func texts(of content: Any?) -> String {
+        if let string = content as? String { return string }
+        guard let blocks = content as? [[String: Any]] else { return "" }
+        return blocks.compactMap { block in
+            (block["type"] as? String) == "text" ? block["text"] as? String : nil
+        }.joined(separator: "\n")
+    }
+
+    /// Records Claude writes as "user" that no person typed: command echoes, interruption notes, reminders.
+    static func isSyntheticPrompt(_ text: String) -> Bool {
+        text.hasPrefix("<command-") || text.hasPrefix("<local-command") || text.hasPrefix("[Request interrupted")
+            || text.hasPrefix("<system-reminder>") || text.hasPrefix("Caveat: The messages below")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Delivers queued turns to an agent, one at a time, the only way that never garbles a prompt: wait
+/// until the agent is idle and its input line is empty, paste with bracketed paste, press Enter as its
+/// own key, and confirm by the UserPromptSubmit hook — pressing Enter once more if the prompt is still
+/// sitting in the input line, and failing the turn loudly if it is still not submitted.
+public struct TurnDelivery: Sendable {
+    public let lifecycle: AgentLifecycle
+
+    public init(lifecycle: AgentLifecycle) { self.lifecycle = lifecycle }
+
+    var runtime: AgentRuntime { lifecycle.runtime }
+    var settings: MayorSettings { runtime.config.mayor }
+    var clock: any WallClock { runtime.environment.clock }
+
+    /// How often the ledger is read while waiting for a hook. Reads of one row in WAL mode cost
+    /// microseconds; hooks arrive from other processes, so there is no in-process event to wait on.
+    static let ledgerPoll: UInt64 = 20_000_000
+
+    /// Sends every queued turn, oldest first. Returns when the queue is empty (each turn submitted or
+    /// failed), or throws `DeliveryDeferred` when `deadline` passes while the agent is busy or someone
+    /// is typing — the turns stay queued, nothing is lost.
+    public func deliverQueued(deadline: Date) async throws {
+        try await FileLock.withLockAsync(runtime.deliveryLock) {
+            let ledger = try runtime.openLedger()
+            while let turn = try await ledger.nextQueuedTurn(agent: runtime.name) {
+                try await waitUntilReady(ledger: ledger, deadline: deadline)
+                try await send(turn, ledger: ledger)
+            }
+            try await ledger.setDeferred(runtime.name, reason: nil)
+        }
+    }
+
+    /// Waits for the turn to end; returns it. A turn running past `turn_timeout` is marked timed out.
+    public func waitForEnd(_ id: Int64, timeout: TimeInterval) async throws -> Turn {
+        let ledger = try runtime.openLedger()
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            guard let turn = try await ledger.turn(id) else { throw GatewayError("turn \(id) is not in the ledger") }
+            if turn.state.hasEnded { return turn }
+            if Date() >= deadline { return turn }
+            if try await expireIfOverdue(turn, ledger: ledger) { continue }
+            try await Task.sleep(nanoseconds: Self.ledgerPoll)
+        }
+    }
+
+    /// Marks a sent or submitted turn timed out once it has run longer than `turn_timeout`.
+    @discardableResult
+    func expireIfOverdue(_ turn: Turn, ledger: Ledger) async throws -> Bool {
+        guard let sent = turn.sentAt, !turn.state.hasEnded, turn.state != .queued else { return false }
+        guard clock.now().timeIntervalSince(sent) > settings.turnTimeout.seconds else { return false }
+        try await ledger.endTurn(turn.id, state: .timedOut, error: "no answer within \(settings.turnTimeout)", at: clock.now())
+        return true
+    }
+
+    /// Waits until no turn is in flight and the screen shows an empty input line with nothing busy.
+    func waitUntilReady(ledger: Ledger, deadline: Date) async throws {
+        var pause: UInt64 = 100_000_000
+        while true {
+            if try await ledger.agent(runtime.name)?.state == .crashLoop {
+                throw GatewayError("the \(runtime.name) agent is in a crash loop: see `gw mayor status`, then `gw mayor restart`")
+            }
+            if !(await lifecycle.isRunning()) { try await lifecycle.start() }
+            let reason = try await waitingReason(ledger: ledger)
+            guard let reason else { return }
+            try await ledger.setDeferred(runtime.name, reason: reason)
+            if Date() >= deadline { throw DeliveryDeferred(reason: reason) }
+            try await Task.sleep(nanoseconds: pause)
+            pause = min(pause * 2, 1_000_000_000)
+        }
+    }
+
+    /// Why a prompt cannot be pasted now, or nil when it can.
+    func waitingReason(ledger: Ledger) async throws -> String? {
+        if let inFlight = try await ledger.turnInFlight(agent: runtime.name) {
+            if try await expireIfOverdue(inFlight, ledger: ledger) { return "a turn just timed out" }
+            return "busy with turn \(inFlight.id)"
+        }
+        let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        if let dialog = screen.dialog { return "a \(dialog.rawValue) is on screen" }
+        if screen.busy { return "busy (its screen shows work in progress)" }
+        if !screen.inputText.isEmpty { return "someone is typing in its input line" }
+        if !screen.inputVisible { return "its input line is not visible" }
+        return nil
+    }
+
+    func send(_ turn: Turn, ledger: Ledger) async throws {
+        let tmux = runtime.tmux
+        let processes = runtime.environment.processes
+        let buffer = "gw-turn-\(turn.id)"
+        try await processes.check(tmux.loadBuffer(buffer, text: turn.text), what: "loading turn \(turn.id) into tmux")
+        try await processes.check(tmux.pasteBuffer(buffer, session: runtime.session), what: "pasting turn \(turn.id)")
+        try await Task.sleep(nanoseconds: UInt64(settings.pasteDelay.milliseconds) * 1_000_000)
+        // Marked sent before Enter, so the UserPromptSubmit hook, which may be very quick, finds it.
+        try await ledger.markTurnSent(turn.id, at: clock.now())
+        try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
+        guard runtime.profile.completion == .hooks else { return }
+        if try await waitForSubmission(turn.id, ledger: ledger) { return }
+        // Not confirmed: press Enter again only if our prompt is visibly still in the input line.
+        let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        if !screen.inputText.isEmpty && Self.inputHolds(screen.inputText, turn.text) {
+            try await ledger.recordEnterPressed(turn.id)
+            try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
+        }
+        if try await waitForSubmission(turn.id, ledger: ledger) { return }
+        let after = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        let shows = after.inputText.isEmpty ? "an empty input line" : "\"\(after.inputText.prefix(80))\" in its input line"
+        try await ledger.endTurn(turn.id, state: .failed,
+            error: "pasted but never submitted: no UserPromptSubmit hook within \(settings.submitTimeout) after \(screen.inputText.isEmpty ? 1 : 2) Enter presses; the agent shows \(shows)",
+            at: clock.now())
+    }
+
+    /// True once the turn left `sent` (submitted, or already ended).
+    func waitForSubmission(_ id: Int64, ledger: Ledger) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(settings.submitTimeout.seconds)
+        while Date() < deadline {
+            if let state = try await ledger.turn(id)?.state, state != .sent { return true }
+            try await Task.sleep(nanoseconds: Self.ledgerPoll)
+        }
+        return try await ledger.turn(id)?.state != .sent
+    }
+
+    /// The screen wraps and trims a pasted prompt; compare the start of what is visible.
+    static func inputHolds(_ input: String, _ text: String) -> Bool {
+        let visible = input.filter { !$0.isWhitespace }
+        let sent = text.filter { !$0.isWhitespace }
+        return !visible.isEmpty && (sent.hasPrefix(visible.prefix(40)) || visible.contains("Pasted text"))
+    }
+}
+
+/// Delivery waited as long as it was allowed to; the turns stay queued.
+public struct DeliveryDeferred: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { "deferred: \(reason)" }
+}
