@@ -68,6 +68,14 @@ import Testing
         #expect(broken?.exit == .config)
     }
 
+    @Test func theExampleInTheTownsFormulasReadmeIsAValidFormula() throws {
+        let example = TownTemplates.formulasNote.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { $0.hasPrefix("    ") || $0.isEmpty }.map { $0.dropFirst(min(4, $0.count)) }.joined(separator: "\n")
+        let formula = try parseFormula(example, name: "weekly-report")
+        #expect(formula.orderedSteps.map(\.id) == ["gather", "write"])
+        #expect(try formula.render(variables: ["project": "api"]).contains("1. [ ] Read this week's commits in api"))
+    }
+
     @Test func unknownAndInvalidNames() {
         let folder = TemporaryDirectory()
         let library = FormulaLibrary(town: Town(root: folder.url))
