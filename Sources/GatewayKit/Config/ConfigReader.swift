@@ -34,6 +34,8 @@ public final class TableReader {
     public var keys: [String] { values.keys.sorted() }
     /// The line of this table's header (or of its nearest enclosing one).
     public var line: Int? { context.index.line(of: path) }
+    /// The file's key index, for problems found after reading (built once per file: it scans every line).
+    var lineIndex: KeyLineIndex { context.index }
 
     /// The dotted name of `key` under this table, as errors print it.
     public func name(_ key: String) -> String { (path + [key]).joined(separator: ".") }

@@ -6,7 +6,7 @@ enum FormulaParser {
     static func parse(_ text: String, file: String, name: String, source: FormulaSource) throws(ConfigFailure) -> Formula {
         let root = try TOMLNode.parse(text, file: file)
         let reader = TableReader(root: root, file: file, source: text)
-        let lines = SourceLines(text: text, index: KeyLineIndex(source: text))
+        let lines = SourceLines(text: text, index: reader.lineIndex)
         var problems: [ConfigProblem] = []
 
         if let declared = reader.string("formula"), declared != name {

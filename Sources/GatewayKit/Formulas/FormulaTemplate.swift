@@ -42,7 +42,11 @@ enum FormulaTemplate {
     }
 
     static func isName(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, CharacterSet.letters.contains(first) || first == "_" else { return false }
-        return text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" }
+        guard let first = text.unicodeScalars.first, letters.contains(first) || first == "_" else { return false }
+        return text.unicodeScalars.allSatisfy { nameCharacters.contains($0) }
     }
+
+    // Built once: on Linux, each `CharacterSet.letters` access builds a new set.
+    private static let letters = CharacterSet.letters
+    private static let nameCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_-"))
 }
