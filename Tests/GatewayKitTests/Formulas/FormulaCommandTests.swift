@@ -77,6 +77,9 @@ import Testing
         #expect(listings.first == FormulaLibrary.Listing(name: "greet", source: .town, description: "Greet {{who}}.", problem: nil, overridesBuiltIn: false))
         #expect(listings.contains { $0.name == "daily-news" && $0.source == .builtIn })
 
+        let text = try runProduct("gw", ["formula", "list", "--town", town.root.path])
+        #expect(text.stdout.hasPrefix("greet             town      Greet {{who}}.\nbug-fix           built-in  Fix this bug"))
+
         let show = try runProduct("gw", ["formula", "show", "greet", "--json", "--town", town.root.path])
         #expect(show.status == 0, "\(show.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
@@ -88,8 +91,8 @@ import Testing
         #expect(variables.first?["name"] as? String == "who")
         #expect(variables.first?["required"] as? Bool == true)
 
-        let text = try runProduct("gw", ["formula", "show", "daily-news", "--town", town.root.path])
-        #expect(text.stdout.contains("  1. search: Search today's {{topic}} news"))
-        #expect(text.stdout.contains("  topic     (default \"technology\")"))
+        let shown = try runProduct("gw", ["formula", "show", "daily-news", "--town", town.root.path])
+        #expect(shown.stdout.contains("  1. search: Search today's {{topic}} news"))
+        #expect(shown.stdout.contains("  topic     (default \"technology\")"))
     }
 }
