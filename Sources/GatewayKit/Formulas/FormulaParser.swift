@@ -13,17 +13,18 @@ enum FormulaParser {
             reader.problem("formula", "is \"\(declared)\" but the file is \(name).toml: make them the same")
         }
         let description = reader.string("description", default: "")
-        let version = reader.contains("version") ? reader.integer("version", default: 0, range: 0...Int.max) : nil
+        let version = reader.contains("version") ? reader.integer("version", default: 0) : nil
         let variables = readVariables(reader)
-        let steps = readSteps(reader, problems: &problems)
+        let steps = readSteps(reader)
         reader.finish()
 
         let ordering = FormulaOrdering(steps: steps)
         problems += ordering.unknownNeeds().map { step, need in
             lines.problem(file, step.path + ["needs"], "step \"\(step.value.id)\" needs \"\(need)\", which is no step here (steps: \(steps.map(\.value.id).joined(separator: ", ")))")
         }
-        if problems.isEmpty, reader.problems.isEmpty, let cycle = ordering.cycle() {
-            let first = steps.first { $0.value.id == cycle[0] }!
+        // A cycle is only worth naming once every step and its needs were read correctly.
+        if problems.isEmpty, reader.problems.isEmpty, let cycle = ordering.cycle(),
+           let first = steps.first(where: { $0.value.id == cycle[0] }) {
             problems.append(lines.problem(file, first.path + ["needs"], "steps need each other in a cycle (each needs the next): \(cycle.joined(separator: " -> ")) -> \(cycle[0]); remove one of these needs"))
         }
 
@@ -67,7 +68,7 @@ enum FormulaParser {
         return variables.sorted { $0.name < $1.name }
     }
 
-    private static func readSteps(_ reader: TableReader, problems: inout [ConfigProblem]) -> [Located<FormulaStep>] {
+    private static func readSteps(_ reader: TableReader) -> [Located<FormulaStep>] {
         var steps: [Located<FormulaStep>] = []
         var seen: [String: Int] = [:]
         let tables = reader.tables("steps")
