@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
         // Benchmarks: `scripts/bench` builds this in release mode and prints `name value unit` lines.
         .executableTarget(name: "gw-bench", dependencies: ["GatewayKit", "LoopbackHTTP"]),
-        .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "LoopbackHTTP"]),
+        .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "GatewayCLI", "LoopbackHTTP"]),
         .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,8 +6,11 @@ public struct Town: Sendable, Equatable {
     public let root: URL
 
     public init(root: URL) {
-        self.root = root.standardizedFileURL.resolvingSymlinksInPath()
+        // One spelling per folder (no trailing slash, no symlinks), so the id and socket are stable.
+        self.root = URL(fileURLWithPath: root.standardizedFileURL.resolvingSymlinksInPath().path, isDirectory: true)
     }
+
+    public static func == (lhs: Town, rhs: Town) -> Bool { lhs.root.path == rhs.root.path }
 
     public var configFile: URL { root.appendingPathComponent(GatewayConfig.fileName) }
     public var heartbeatFile: URL { root.appendingPathComponent("HEARTBEAT.md") }

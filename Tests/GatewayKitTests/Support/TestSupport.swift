@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 @testable import GatewayKit
+import GatewayCLI
 
 /// A temporary folder removed when the test ends.
 final class TemporaryDirectory: @unchecked Sendable {
@@ -72,4 +73,19 @@ func builtProduct(_ name: String) throws -> URL {
 /// Runs a built product and returns its result.
 func runProduct(_ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], input: String? = nil) throws -> ProcessResult {
     try LiveProcessRunner.runBlocking(Command(try builtProduct(name).path, arguments, in: directory, environment: environment, standardInput: input.map { Data($0.utf8) }))
+}
+
+/// Runs a `gw` command line in this process with a test environment; returns exit code and output.
+func gw(_ arguments: [String], in directory: URL, variables: [String: String] = [:]) async -> (code: Int32, stdout: String, stderr: String) {
+    let (environment, output) = GatewayEnvironment.test(workingDirectory: directory, variables: variables)
+    let code = await GatewayMain.execute(arguments: arguments, environment: environment)
+    return (code, output.stdout, output.stderr)
+}
+
+/// Installs a town at `<dir>/town` and returns it.
+func installTown(in directory: TemporaryDirectory, name: String = "town") async throws -> Town {
+    let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url)
+    let outcome = try await TownInstaller(environment: environment).install(at: directory.path(name), name: nil, force: false)
+    guard case .created(let town) = outcome else { throw GatewayError("expected a new town") }
+    return town
 }
