@@ -14,6 +14,8 @@ struct GatewayCommand: AsyncParsableCommand {
             MayorCommand.self,
             AgentEvent.self,
             AgentDied.self,
+            FormulaCommand.self,
+            ConvoyCommand.self,
             Demo.self,
         ]
     )

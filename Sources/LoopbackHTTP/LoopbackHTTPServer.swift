@@ -161,12 +161,15 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Stops accepting and closes every open connection.
+    /// Stops accepting and closes every open connection. Safe to call again (deinit does): the
+    /// listener is closed once, since a second close could hit a descriptor reused by another thread.
     public func stop() {
-        let open: Set<Int32> = lock.withLock {
+        let open: Set<Int32>? = lock.withLock {
+            guard !stopped else { return nil }
             stopped = true
             return connections
         }
+        guard let open else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }

@@ -11,6 +11,8 @@ protocol BenchSuite: Sendable {
 enum BenchRegistry {
     static let all: [any BenchSuite] = [
         StatusBench(),
+        FormulaBench(),
+        ConvoyBench(),
     ]
 }
 

@@ -32,6 +32,10 @@ public final class TableReader {
     public var problems: [ConfigProblem] { context.problems }
     public var file: String { context.file }
     public var keys: [String] { values.keys.sorted() }
+    /// The line of this table's header (or of its nearest enclosing one).
+    public var line: Int? { context.index.line(of: path) }
+    /// The file's key index, for problems found after reading (built once per file: it scans every line).
+    var lineIndex: KeyLineIndex { context.index }
 
     /// The dotted name of `key` under this table, as errors print it.
     public func name(_ key: String) -> String { (path + [key]).joined(separator: ".") }
@@ -175,6 +179,24 @@ public final class TableReader {
         var result: [(String, TableReader)] = []
         for name in outer.keys {
             if let inner = outer.table(name) { result.append((name, inner)) }
+        }
+        return result
+    }
+
+    /// Every table of an array of tables (`[[steps]]`), each reading under `key.N` so lines resolve.
+    public func tables(_ key: String) -> [TableReader] {
+        guard let node = value(key) else { return [] }
+        guard case .array(let items) = node else {
+            problem(key, "expected an array of tables (write each as [[\(name(key))]]), found \(node.typeName)")
+            return []
+        }
+        var result: [TableReader] = []
+        for (index, item) in items.enumerated() {
+            guard case .table(let inner) = item else {
+                problem(key, "expected an array of tables (write each as [[\(name(key))]]), found an element that is \(item.typeName)")
+                return []
+            }
+            result.append(TableReader(path: path + [key, "\(index)"], values: inner, context: context))
         }
         return result
     }

@@ -60,6 +60,7 @@ enum LedgerSchema {
                            arguments: [ISO8601DateFormatter().string(from: Date())])
         }
         AgentSchema.register(&migrator)
+        migrator.registerMigration(ConvoySchema.migrationName, migrate: ConvoySchema.migrate)
         return migrator
     }
 }

@@ -84,7 +84,28 @@ public enum TownTemplates {
         # Formulas
 
         Task templates (TOML) that heartbeat tasks and slings can name. A file here overrides a built-in
-        formula of the same name.
+        formula of the same name. `gw formula list` shows them all, `gw formula show NAME` one of them,
+        and `gw formula render NAME --var k=v` the exact prompt an agent gets. A file looks like this
+        (`weekly-report.toml`):
+
+            formula = "weekly-report"
+            description = "Summarise the week of {{project}}."
+            version = 1
+
+            [vars.project]
+            description = "The rig to report on."
+            required = true
+
+            [[steps]]
+            id = "gather"
+            title = "Read this week's commits in {{project}}"
+            acceptance = "Every merged change is listed."
+
+            [[steps]]
+            id = "write"
+            title = "Write the report"
+            needs = ["gather"]
+            acceptance = "At most one page, highlights first."
 
         """
 
