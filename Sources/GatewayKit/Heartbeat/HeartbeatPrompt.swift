@@ -36,8 +36,9 @@ public enum HeartbeatPrompt {
     /// The prompt for a beat: its due tasks in full and the reply protocol.
     public static func render(_ plan: BeatPlan, notes: String, settings: HeartbeatSettings, zone: TimeZone, missedBeats: Int = 0) -> String {
         var template = settings.prompt ?? defaultTemplate
-        if !template.contains("{{tasks}}") { template += "\n\n{{notes}}{{tasks}}" }
-        if !template.contains("{{reply_protocol}}") { template += "\n\n{{reply_protocol}}" }
+        let used = placeholderNames(in: template)
+        if !used.contains("tasks") { template += "\n\n{{notes}}{{tasks}}" }
+        if !used.contains("reply_protocol") { template += "\n\n{{reply_protocol}}" }
         let local = ZonedTime.local(plan.time, in: zone)
         let values: [String: String] = [
             "time": "\(local.text), \(local.day.weekday.name)",
@@ -101,15 +102,17 @@ public enum HeartbeatPrompt {
 
     /// Placeholders in `text` that the renderer does not know.
     public static func unknownPlaceholders(in text: String) -> [String] {
-        var unknown: [String] = []
+        placeholderNames(in: text).filter { !placeholders.contains($0) }
+    }
+
+    /// Every `{{name}}` in `text`, spaces inside the braces ignored.
+    static func placeholderNames(in text: String) -> [String] {
+        var names: [String] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.range(of: "}}") else { break }
-            let name = String(rest[..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
-            if !placeholders.contains(name) { unknown.append(name) }
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            names.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
             rest = rest[close.upperBound...]
         }
-        return unknown
+        return names
     }
 }

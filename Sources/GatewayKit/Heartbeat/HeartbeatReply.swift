@@ -121,28 +121,41 @@ public struct HeartbeatReply: Sendable, Equatable {
 
 /// Finds `HEARTBEAT_OK` at the start or end of a reply, with markup and punctuation around it.
 enum Acknowledgement {
-    private static let markup: Set<Character> = ["*", "_", "`", "~", ">", "#", " ", "\t", "\n", "\r"]
-    private static let punctuation: Set<Character> = [".", "!", ",", ";", ":", "-", "—", "。", "！", "，", "；", "："]
+    private static let emphasis: Set<Character> = ["*", "_", "`", "~"]
+    private static let markup: Set<Character> = emphasis.union([">", "#"])
+    private static let separators: Set<Character> = [".", "!", ",", ";", ":", "-", "—", "。", "！", "，", "；", "："]
+    private static let joiners: Set<Character> = [":", "-", "—", "："]
 
     /// The text beside the token when the reply starts or ends with it; nil otherwise.
     static func remainder(of text: String) -> String? {
         let token = HeartbeatPrompt.okToken
-        let head = text.drop(while: { markup.contains($0) })
+        let head = text.drop(while: { markup.contains($0) || $0.isWhitespace })
         if head.prefix(token.count).uppercased() == token, !continuesWord(head.dropFirst(token.count).first) {
-            let rest = head.dropFirst(token.count).drop(while: { markup.contains($0) || punctuation.contains($0) })
+            let rest = head.dropFirst(token.count)
+                .drop(while: { emphasis.contains($0) })
+                .drop(while: { $0.isWhitespace || separators.contains($0) })
             return rest.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let tail = String(text.reversed().drop(while: { markup.contains($0) || punctuation.contains($0) }).reversed())
+        let tail = trimmingEnd(text) { $0.isWhitespace || emphasis.contains($0) || separators.contains($0) }
         if tail.suffix(token.count).uppercased() == token, !continuesWord(tail.dropLast(token.count).last) {
-            let rest = String(tail.dropLast(token.count).reversed().drop(while: { markup.contains($0) || punctuation.contains($0) }).reversed())
-            return rest.trimmingCharacters(in: .whitespacesAndNewlines)
+            // Only emphasis touching the token belongs to it; sentence punctuation stays with the note.
+            let before = trimmingEnd(trimmingEnd(String(tail.dropLast(token.count))) { emphasis.contains($0) }) {
+                $0.isWhitespace || joiners.contains($0)
+            }
+            return before.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return nil
     }
 
-    /// A letter or digit right beside the token makes it part of another word (`HEARTBEAT_OKAY`).
+    private static func trimmingEnd(_ text: String, while predicate: (Character) -> Bool) -> String {
+        var result = text
+        while let last = result.last, predicate(last) { result.removeLast() }
+        return result
+    }
+
+    /// An ASCII letter or digit right beside the token makes it part of another word (`HEARTBEAT_OKAY`).
     private static func continuesWord(_ character: Character?) -> Bool {
-        guard let character else { return false }
+        guard let character, character.isASCII else { return false }
         return character.isLetter || character.isNumber
     }
 }
