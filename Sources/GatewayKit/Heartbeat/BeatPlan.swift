@@ -57,7 +57,8 @@ public struct BeatPlan: Sendable, Equatable {
     /// Every task of the file, due or not, in file order.
     public var checks: [TaskCheck]
     public var dueTasks: [DueTask]
-    /// Set when the daily memory-organising step is due; the day whose slot it serves.
+    /// Set when the daily memory-organising step is due (also on a beat skipped for want of tasks);
+    /// the day whose slot it serves. It waits while a scheduled task is due.
     public var organizeDay: LocalDay?
     /// nil when the beat calls the agent.
     public var skipReason: SkipReason?
@@ -80,6 +81,6 @@ public enum HeartbeatAction: Sendable, Equatable {
     case wait(until: Date?)
     /// Record the beat (`Ledger.recordBeat`), then send one turn with the plan's prompt.
     case beat(BeatDecision)
-    /// Record the beat as skipped (`Ledger.recordBeat`); no agent call.
+    /// Record the beat as skipped (`Ledger.recordBeat`); no agent call for HEARTBEAT.md.
     case skip(BeatDecision)
 }

@@ -9,11 +9,14 @@ import Foundation
 ///    (again whenever the file or config changes; `startedAt` stays the daemon's start).
 /// 2. `tick(now: clock.now(), marks:)`:
 ///    - `.wait(until:)` — sleep until then (or until a file changes), then tick again;
-///    - `.skip(decision)` — `ledger.recordBeat(decision)`; no agent call; tick again;
+///    - `.skip(decision)` — `ledger.recordBeat(decision)`; no agent call for HEARTBEAT.md; tick again;
 ///    - `.beat(decision)` — if the Mayor is busy or someone is typing, do nothing and tick again
 ///      later (the beat stays due); otherwise `ledger.recordBeat(decision)` first — so a crash after
 ///      sending never repeats the beat — then send `HeartbeatPrompt.render(...)` as one turn, and
 ///      read the reply with `HeartbeatReply.parse(...)`.
+///    - Either way, `decision.plan.organizeDay` set means the daily memory-organising step is due: the
+///      memory feature runs it as a turn of its own after the beat's turn, if yesterday left anything
+///      to organise. `recordBeat` marks that day as organised.
 public struct HeartbeatScheduler: Sendable {
     public var settings: HeartbeatSettings
     public var document: HeartbeatDocument
@@ -77,8 +80,11 @@ public struct HeartbeatScheduler: Sendable {
             reason = .heartbeatOff
         } else if let window, !window.contains(now), forcing.isEmpty {
             reason = .outsideActiveHours(opensAt: window.nextOpening(after: now))
-        } else if due.isEmpty, organize == nil {
+        } else if due.isEmpty {
             reason = !document.exists ? .noHeartbeatFile : document.isEffectivelyEmpty ? .emptyFile : .noTaskDue
+            // The organising step is memory work, not a HEARTBEAT.md task: it never turns an idle beat
+            // into an agent call here; its caller decides whether there is anything to organise.
+            return BeatPlan(time: now, checks: checks, dueTasks: [], organizeDay: organize, skipReason: reason)
         }
         if reason != nil { return BeatPlan(time: now, checks: checks, dueTasks: [], organizeDay: nil, skipReason: reason) }
         return BeatPlan(time: now, checks: checks, dueTasks: due, organizeDay: organize, skipReason: nil)

@@ -223,5 +223,11 @@ import Testing
         #expect(quiet.organizeDay == LocalDay(parsing: "2026-11-26"))
         #expect(quiet.dueTasks.map(\.task.name) == ["Inbox"])
         #expect(marks.recording(BeatDecision(time: quiet.time, plan: quiet, missedBeats: 0)).lastOrganizedDay == LocalDay(parsing: "2026-11-26"))
+        // With nothing in HEARTBEAT.md the beat is still skipped; the organising step is reported beside it.
+        let idle = HeartbeatScheduler(settings: settings, document: .missing, startedAt: instant("2026-11-26T00:00:00+08:00"))
+            .plan(at: instant("2026-11-26T04:30:00+08:00"), marks: marks)
+        #expect(idle.skipReason == .noHeartbeatFile)
+        #expect(idle.organizeDay == LocalDay(parsing: "2026-11-26"))
+        #expect(idle.dueTasks.isEmpty)
     }
 }
