@@ -58,7 +58,8 @@ public enum HeartbeatPrompt {
     static func tasksText(_ plan: BeatPlan, missedBeats: Int) -> String {
         var blocks: [String] = []
         if missedBeats > 0 {
-            blocks.append("(Gateway was asleep or stopped and missed \(missedBeats) beat\(missedBeats == 1 ? "" : "s"); this one beat catches up on them.)")
+            let count = "\(missedBeats) beat\(missedBeats == 1 ? " was" : "s were")"
+            blocks.append("(\(count) missed while the machine slept, Gateway was stopped or you were busy; this one beat covers them.)")
         }
         for due in plan.dueTasks {
             let task = due.task

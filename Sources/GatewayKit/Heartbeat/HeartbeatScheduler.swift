@@ -48,7 +48,10 @@ public struct HeartbeatScheduler: Sendable {
 
     /// Decides what to do at `now`.
     public func tick(now: Date, marks: HeartbeatMarks) -> HeartbeatAction {
-        guard let every = settings.every, let due = nextBeat(marks: marks) else { return .wait(until: nil) }
+        guard let every = settings.every, var due = nextBeat(marks: marks) else { return .wait(until: nil) }
+        // A last beat in the future means the clock was set back: beat now (once), which re-anchors
+        // the schedule, rather than stall until the clock catches up.
+        if let last = marks.lastBeat, last > now { due = window?.nextOpening(after: now) ?? now }
         if now < due { return .wait(until: due) }
         if let window, !window.contains(now) { return .wait(until: window.nextOpening(after: now)) }
         let missed = Int(now.timeIntervalSince(due) / every.seconds)

@@ -57,7 +57,7 @@ import Testing
         let settings = HeartbeatSettings.test()
         let (plan, document) = try plan(settings: settings, at: instant("2026-11-26T10:00:00Z"))
         let prompt = HeartbeatPrompt.render(plan, notes: document.notes, settings: settings, zone: zone("UTC"), missedBeats: 19)
-        #expect(prompt.contains("missed 19 beats; this one beat catches up on them."))
+        #expect(prompt.contains("(19 beats were missed while the machine slept, Gateway was stopped or you were busy; this one beat covers them.)"))
     }
 
     @Test func aCustomPromptUsesPlaceholdersAndAlwaysKeepsTasksAndProtocol() throws {
@@ -82,5 +82,24 @@ import Testing
         let prompt = HeartbeatPrompt.render(plan, notes: "", settings: settings, zone: zone("UTC"))
         #expect(prompt.contains("- Explain what {{reply_protocol}} means in our docs"))
         #expect(HeartbeatPrompt.unknownPlaceholders(in: "{{time}} {{ weather }} {{tasks}}") == ["weather"])
+    }
+}
+
+@Suite struct HeartbeatMomentTests {
+    @Test(arguments: [
+        ("2026-11-26T09:00:00+08:00", "2026-11-26T01:00:00Z"),
+        ("2026-11-26T01:00:00Z", "2026-11-26T01:00:00Z"),
+        ("2026-11-26T01:00:00.500Z", "2026-11-26T01:00:00Z"),
+        ("2026-11-26T09:00", "2026-11-26T01:00:00Z"),
+        ("2026-11-26 09:00:30", "2026-11-26T01:00:30Z"),
+    ])
+    func readsMomentsWithAndWithoutAZone(text: String, expected: String) throws {
+        let moment = try #require(HeartbeatPreview.parseMoment(text, zone: zone("Asia/Shanghai")))
+        #expect(abs(moment.timeIntervalSince(instant(expected))) < 1)
+    }
+
+    @Test(arguments: ["tomorrow", "2026-11-26", "2026-11-26T9:00", "2026-11-26T24:00", "2026-11-26T09:00:61", "2026-13-01T09:00"])
+    func refusesWhatIsNotAMoment(text: String) {
+        #expect(HeartbeatPreview.parseMoment(text, zone: zone("UTC")) == nil)
     }
 }

@@ -107,6 +107,12 @@ import Testing
         #expect(finding.results.allSatisfy { if case .finding(let f) = $0.verdict { f.urgentLines == ["the server is down"] } else { false } })
     }
 
+    @Test func aWholeLineInBoldCanHeadASection() {
+        let parsed = HeartbeatReply.parse("**Check the inbox**\nHEARTBEAT_OK\n\n**每日资讯:**\nNothing new today. HEARTBEAT_OK", tasks: tasks, ackMaxChars: 300)
+        #expect(parsed.results.map(\.verdict) == [.ok(note: "Nothing new today."), .ok(note: "")])
+        #expect(!parsed.coversWholeBeat)
+    }
+
     @Test func headingsInsideCodeDoNotSplit() {
         let reply = "## Check the inbox\n```\n## 每日资讯\n```\nHEARTBEAT_OK"
         let parsed = HeartbeatReply.parse(reply, tasks: tasks, ackMaxChars: 300)

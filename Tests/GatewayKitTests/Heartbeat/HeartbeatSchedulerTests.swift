@@ -46,6 +46,14 @@ import Testing
         #expect(!beats[1].isCatchUp)
     }
 
+    @Test func aClockSetBackDoesNotStallTheHeartbeat() {
+        var marks = HeartbeatMarks(lastBeat: instant("2026-11-27T12:00:00Z"))
+        let scheduler = HeartbeatScheduler(settings: .test(), document: document(inbox), startedAt: instant("2026-11-26T10:00:00Z"))
+        // One beat at once re-anchors the schedule; then the usual interval.
+        let beats = simulate(scheduler, from: instant("2026-11-26T10:00:00Z"), to: instant("2026-11-26T11:00:00Z"), marks: &marks)
+        #expect(beats.map(\.time) == ["2026-11-26T10:00:00Z", "2026-11-26T10:30:00Z", "2026-11-26T11:00:00Z"].map(instant))
+    }
+
     @Test func catchUpNoneDropsTheMissedBeats() {
         var settings = HeartbeatSettings.test(catchUp: .none)
         settings.every = .hours(1)
