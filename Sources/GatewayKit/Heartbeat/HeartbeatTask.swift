@@ -30,11 +30,13 @@ public struct HeartbeatTask: Sendable, Equatable, Codable {
 
     /// Normalises a task name or a reply heading so `**Daily News**:` matches `daily news`.
     public static func key(_ text: String) -> String {
-        let stripped = text.filter { !"*_`~".contains($0) }
-        let words = stripped.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return String(words.reversed().drop { ":：.".contains($0) }.reversed())
-            .trimmingCharacters(in: .whitespaces)
+        let words = text.lowercased().filter { !emphasis.contains($0) }.split(whereSeparator: \.isWhitespace)
+        var key = words.joined(separator: " ")
+        while let last = key.last, last == ":" || last == "：" || last == "." || last == " " { key.removeLast() }
+        return key
     }
+
+    private static let emphasis: Set<Character> = ["*", "_", "`", "~"]
 }
 
 /// The options a task may carry on `>` lines right under its heading.

@@ -24,23 +24,26 @@ struct MarkdownLine: Equatable {
     /// For headings the name, for quotes the text after `>`, otherwise the trimmed line.
     var text: String
 
+    private static let bulletMarkers: Set<Character> = ["-", "*", "+"]
+    /// Characters that carry no request on their own: bullets, rules, empty checkboxes, list numbers.
+    private static let noise: Set<Character> = [" ", "\t", "-", "*", "+", "_", "=", ">", "[", "]", "x", "X", ".", ")"]
+
     /// The text of a bullet (`- x`, `* x`, `1. x`, `- [ ] x`), nil when the line is not one or is empty.
     var bulletText: String? {
         guard kind == .text else { return nil }
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        var rest = Substring(trimmed)
-        if let marker = rest.first, "-*+".contains(marker), rest.dropFirst().first?.isWhitespace ?? true {
+        var rest = Substring(text)
+        if let marker = rest.first, Self.bulletMarkers.contains(marker), rest.dropFirst().first?.isWhitespace ?? true {
             rest = rest.dropFirst()
         } else {
             let digits = rest.prefix(while: \.isNumber)
             guard !digits.isEmpty, let dot = rest.dropFirst(digits.count).first, dot == "." || dot == ")" else { return nil }
             rest = rest.dropFirst(digits.count + 1)
         }
-        var text = rest.trimmingCharacters(in: .whitespaces)
-        for box in ["[ ]", "[x]", "[X]"] where text.hasPrefix(box) {
-            text = String(text.dropFirst(box.count)).trimmingCharacters(in: .whitespaces)
+        rest = rest.drop(while: \.isWhitespace)
+        for box in ["[ ]", "[x]", "[X]"] where rest.hasPrefix(box) {
+            rest = rest.dropFirst(box.count).drop(while: \.isWhitespace)
         }
-        return text.isEmpty ? nil : text
+        return rest.isEmpty ? nil : String(rest)
     }
 
     /// True when the line asks for something: not blank, not a heading, not an empty bullet, not a rule.
@@ -48,10 +51,7 @@ struct MarkdownLine: Equatable {
         switch kind {
         case .blank, .taskHeading, .heading, .fence: return false
         case .code: return !text.isEmpty
-        case .quote, .text:
-            if bulletText != nil { return true }
-            let bare = text.filter { !" \t-*+_=>[]xX.)".contains($0) && !$0.isNumber }
-            return !bare.isEmpty
+        case .quote, .text: return bulletText != nil || text.contains { !Self.noise.contains($0) && !$0.isNumber }
         }
     }
 }
@@ -67,7 +67,7 @@ enum MarkdownLines {
         for (offset, original) in lines.enumerated() {
             let number = offset + 1
             let line = String(original)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = trim(line)
             if let marker = fence {
                 if trimmed.hasPrefix(marker) {
                     fence = nil
@@ -77,8 +77,8 @@ enum MarkdownLines {
                 }
                 continue
             }
-            let (visible, hadComment) = removeComments(line, inComment: &inComment)
-            let text = visible.trimmingCharacters(in: .whitespaces)
+            let (visible, hadComment) = inComment || line.contains("<!--") ? removeComments(line, inComment: &inComment) : (line, false)
+            let text = trim(visible)
             if text.isEmpty {
                 if !hadComment { result.append(MarkdownLine(number: number, kind: .blank, raw: "", text: "")) }
                 continue
@@ -98,7 +98,7 @@ enum MarkdownLines {
                 result.append(MarkdownLine(number: number, kind: .heading, raw: visible, text: headingName(text)))
             default:
                 if text.hasPrefix(">") {
-                    let quoted = text.drop(while: { $0 == ">" }).trimmingCharacters(in: .whitespaces)
+                    let quoted = trim(String(text.drop(while: { $0 == ">" })))
                     result.append(MarkdownLine(number: number, kind: .quote, raw: visible, text: quoted))
                 } else {
                     result.append(MarkdownLine(number: number, kind: .text, raw: visible, text: text))
@@ -106,6 +106,14 @@ enum MarkdownLines {
             }
         }
         return result
+    }
+
+    /// The line without leading and trailing spaces and tabs.
+    static func trim(_ text: String) -> String {
+        guard let first = text.firstIndex(where: { $0 != " " && $0 != "\t" }),
+              let last = text.lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return "" }
+        return String(text[first...last])
     }
 
     /// `## Name ##` → `Name`.
