@@ -39,7 +39,7 @@ public struct HeartbeatReply: Sendable, Equatable {
 
     /// Splits `reply` into the sections of `tasks` and judges each.
     public static func parse(_ reply: String, tasks: [HeartbeatTask], ackMaxChars: Int) -> HeartbeatReply {
-        let keys = Dictionary(tasks.map { ($0.key, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let keys = Set(tasks.map(\.key))
         var sections: [String: [String]] = [:]
         var preamble: [String] = []
         var current: String?
@@ -47,9 +47,9 @@ public struct HeartbeatReply: Sendable, Equatable {
         for line in reply.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { fence.toggle() }
-            if !fence, let key = headingKey(trimmed), keys[key] != nil {
+            if !fence, let key = headingKey(trimmed), keys.contains(key) {
                 current = key
-                sections[key, default: []].append(contentsOf: [])
+                if sections[key] == nil { sections[key] = [] }
                 continue
             }
             if let current { sections[current, default: []].append(String(line)) } else { preamble.append(String(line)) }
