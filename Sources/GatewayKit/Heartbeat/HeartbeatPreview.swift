@@ -56,7 +56,7 @@ public struct HeartbeatPreview: Sendable, Equatable, Codable {
         return HeartbeatPreview(
             at: at, localTime: ZonedTime.local(at, in: zone).text, timeZone: zone.identifier,
             every: settings.every?.description, activeHours: scheduler.window?.description,
-            lastBeat: marks.lastBeat, nextBeat: scheduler.nextBeat(marks: marks), beatDue: beatDue, missedBeats: missed,
+            lastBeat: marks.lastBeat, nextBeat: scheduler.nextBeat(after: at, marks: marks), beatDue: beatDue, missedBeats: missed,
             tasks: plan.checks.map { check in
                 TaskLine(name: check.task.name, line: check.task.line, schedule: check.task.schedule.description,
                          priority: check.task.priority.rawValue, due: check.isDue, reason: check.reason,

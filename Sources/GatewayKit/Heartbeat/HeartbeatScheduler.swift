@@ -38,20 +38,27 @@ public struct HeartbeatScheduler: Sendable {
         self.window = settings.window(system: systemZone)
     }
 
-    /// When the next beat is due: one interval after the last recorded beat (or after the start),
-    /// moved to the next opening of the active window. Earlier than now means due now; nil when off.
-    public func nextBeat(marks: HeartbeatMarks) -> Date? {
+    /// When the next beat falls due: one interval after the last recorded beat (or after the start),
+    /// moved to the next opening of the active window; nil when off. A last beat in the future means
+    /// the clock was set back: then the beat is due at once, which re-anchors the schedule, rather
+    /// than stalling until the clock catches up.
+    public func dueTime(now: Date, marks: HeartbeatMarks) -> Date? {
         guard let every = settings.every else { return nil }
+        if let last = marks.lastBeat, last > now { return window?.nextOpening(after: now) ?? now }
         let base = (marks.lastBeat ?? startedAt).addingTimeInterval(every.seconds)
         return window?.nextOpening(after: base) ?? base
     }
 
+    /// When the next beat can run, seen from `now` (what `gw heartbeat status` shows): the due time,
+    /// or when overdue, now or the window's next opening. nil when the heartbeat is off.
+    public func nextBeat(after now: Date, marks: HeartbeatMarks) -> Date? {
+        guard let due = dueTime(now: now, marks: marks) else { return nil }
+        return due > now ? due : window?.nextOpening(after: now) ?? now
+    }
+
     /// Decides what to do at `now`.
     public func tick(now: Date, marks: HeartbeatMarks) -> HeartbeatAction {
-        guard let every = settings.every, var due = nextBeat(marks: marks) else { return .wait(until: nil) }
-        // A last beat in the future means the clock was set back: beat now (once), which re-anchors
-        // the schedule, rather than stall until the clock catches up.
-        if let last = marks.lastBeat, last > now { due = window?.nextOpening(after: now) ?? now }
+        guard let every = settings.every, let due = dueTime(now: now, marks: marks) else { return .wait(until: nil) }
         if now < due { return .wait(until: due) }
         if let window, !window.contains(now) { return .wait(until: window.nextOpening(after: now)) }
         let missed = Int(now.timeIntervalSince(due) / every.seconds)

@@ -83,6 +83,19 @@ import Testing
         let beats = simulate(scheduler, from: instant("2026-11-26T23:00:00+08:00"), to: instant("2026-11-27T09:00:00+08:00"), marks: &marks)
         #expect(beats.map(\.time) == [instant("2026-11-27T08:00:00+08:00"), instant("2026-11-27T08:30:00+08:00"), instant("2026-11-27T09:00:00+08:00")])
         #expect(beats.allSatisfy { !$0.isCatchUp })
+        // Seen from inside the night, the next beat is the morning's opening; overdue in the window, now.
+        let night = HeartbeatMarks(lastBeat: instant("2026-11-26T22:50:00+08:00"))
+        #expect(scheduler.nextBeat(after: instant("2026-11-27T03:00:00+08:00"), marks: night) == instant("2026-11-27T08:00:00+08:00"))
+        #expect(scheduler.nextBeat(after: instant("2026-11-27T10:00:00+08:00"), marks: night) == instant("2026-11-27T10:00:00+08:00"))
+    }
+
+    @Test func aWindowEndingAt2400StopsAtMidnight() {
+        let settings = HeartbeatSettings.test(every: .hours(2), window: ("18:00", "24:00"), zone: "Asia/Shanghai")
+        var marks = HeartbeatMarks.none
+        let scheduler = HeartbeatScheduler(settings: settings, document: document(inbox), startedAt: instant("2026-11-26T12:00:00+08:00"))
+        let beats = simulate(scheduler, from: instant("2026-11-26T12:00:00+08:00"), to: instant("2026-11-27T19:00:00+08:00"), marks: &marks)
+        #expect(beats.map(\.time) == ["2026-11-26T18:00:00+08:00", "2026-11-26T20:00:00+08:00", "2026-11-26T22:00:00+08:00",
+                                       "2026-11-27T18:00:00+08:00"].map(instant))
     }
 
     @Test func overnightWindowRunsAcrossMidnight() {
@@ -203,7 +216,7 @@ import Testing
         #expect(skip(document("## Weekly\n> schedule: weekly sun 10:00\n- x\n")) == .noTaskDue)
         let off = HeartbeatScheduler(settings: .test(every: nil), document: document(inbox), startedAt: start)
         #expect(off.tick(now: start, marks: .none) == .wait(until: nil))
-        #expect(off.nextBeat(marks: .none) == nil)
+        #expect(off.nextBeat(after: start, marks: .none) == nil)
         #expect(off.plan(at: start, marks: .none).skipReason == .heartbeatOff)
     }
 
