@@ -91,3 +91,19 @@ import Testing
         #expect(record.tasks.isEmpty)
     }
 }
+
+@Suite struct HeartbeatCodableTests {
+    @Test func marksAndTasksRoundTripThroughJSON() throws {
+        let marks = HeartbeatMarks(lastBeat: instant("2026-11-26T09:00:00Z"),
+                                   tasks: ["每日资讯": .init(lastRun: instant("2026-11-26T09:00:00Z"), lastSlotDay: LocalDay(parsing: "2026-11-26"))],
+                                   lastOrganizedDay: LocalDay(parsing: "2026-11-25"))
+        let data = try JSONEncoder().encode(marks)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"2026-11-26\""))
+        #expect(try JSONDecoder().decode(HeartbeatMarks.self, from: data) == marks)
+
+        let document = try HeartbeatDocument.parse("## 每日资讯\n> schedule: weekly mon,thu 10:00 · formula: news topic=\"AI safety\"\n- 新闻\n")
+        let task = document.tasks[0]
+        #expect(try JSONDecoder().decode(HeartbeatTask.self, from: JSONEncoder().encode(task)) == task)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(TaskSchedule.self, from: Data("\"hourly\"".utf8)) }
+    }
+}
