@@ -63,7 +63,9 @@ enum MarkdownLines {
         var result: [MarkdownLine] = []
         var fence: String?
         var inComment = false
-        let lines = source.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        // Editors on Windows may save a byte-order mark and CRLF line ends; neither is text.
+        let body = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
+        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
         for (offset, original) in lines.enumerated() {
             let number = offset + 1
             let line = String(original)

@@ -132,6 +132,13 @@ import Testing
         #expect(task.body.contains("# not a comment inside code"))
     }
 
+    @Test func aByteOrderMarkAndWindowsLineEnds() throws {
+        let document = try HeartbeatDocument.parse("\u{FEFF}## 每日资讯\r\n> schedule: daily 09:00\r\n- 新闻\r\n")
+        #expect(document.tasks.map(\.name) == ["每日资讯"])
+        #expect(document.tasks[0].steps == ["新闻"])
+        #expect(document.tasks[0].schedule == TaskSchedule(parsing: "daily 09:00"))
+    }
+
     @Test func headingsWithoutASpaceAndClosingHashes() throws {
         let document = try HeartbeatDocument.parse("##每日资讯\n- a\n## Inbox ##\n- b\n")
         #expect(document.tasks.map(\.name) == ["每日资讯", "Inbox"])
