@@ -77,7 +77,7 @@ import Testing
         let (code, output) = await run(["heartbeat", "dry-run", "--at", "2026-11-26T23:30:00+08:00"], in: folder)
         #expect(code == 0)
         #expect(output.stdout.contains("Heartbeat dry run at 2026-11-26 23:30 (Asia/Shanghai); nothing is sent."))
-        #expect(output.stdout.contains("Skipped, no agent call: outside the active hours; the window opens at 2026-11-27T00:00:00Z"))
+        #expect(output.stdout.contains("Skipped, no agent call: outside the active hours; the window opens at 2026-11-27T08:00:00+08:00"))
         #expect(!output.stdout.contains("--- prompt"))
     }
 

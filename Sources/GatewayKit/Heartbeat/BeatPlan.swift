@@ -32,14 +32,20 @@ public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    public var description: String { describe(in: TimeZone(identifier: "UTC")!) }
+
+    /// The reason as a sentence, with times written in `zone` (`2026-11-27T08:00:00+08:00`).
+    public func describe(in zone: TimeZone) -> String {
         switch self {
-        case .heartbeatOff: "the heartbeat is off (heartbeat.every = \"off\" in gateway.toml)"
-        case .outsideActiveHours(let date): "outside the active hours; the window opens at \(ISO8601DateFormatter().string(from: date))"
-        case .noHeartbeatFile: "HEARTBEAT.md does not exist: write tasks there as `## name` sections"
-        case .emptyFile: "HEARTBEAT.md holds no task (only blank lines, headings, comments and empty bullets)"
-        case .noTaskDue: "no task is due"
-        case .missedBeats(let count): "\(count) missed beat\(count == 1 ? "" : "s") dropped (catch_up = \"none\")"
+        case .heartbeatOff: return "the heartbeat is off (heartbeat.every = \"off\" in gateway.toml)"
+        case .outsideActiveHours(let date):
+            let formatter = ISO8601DateFormatter()
+            formatter.timeZone = zone
+            return "outside the active hours; the window opens at \(formatter.string(from: date))"
+        case .noHeartbeatFile: return "HEARTBEAT.md does not exist: write tasks there as `## name` sections"
+        case .emptyFile: return "HEARTBEAT.md holds no task (only blank lines, headings, comments and empty bullets)"
+        case .noTaskDue: return "no task is due"
+        case .missedBeats(let count): return "\(count) missed beat\(count == 1 ? "" : "s") dropped (catch_up = \"none\")"
         }
     }
 }

@@ -64,7 +64,7 @@ public struct HeartbeatPreview: Sendable, Equatable, Codable {
                          formula: check.task.formula?.description)
             },
             dueTasks: plan.dueTasks.map(\.task.name), organizeDay: plan.organizeDay?.description,
-            skipCode: plan.skipReason?.code, skipReason: plan.skipReason?.description,
+            skipCode: plan.skipReason?.code, skipReason: plan.skipReason?.describe(in: zone),
             prompt: plan.skipReason == nil
                 ? HeartbeatPrompt.render(plan, notes: document.notes, settings: settings, zone: zone, missedBeats: missed)
                 : nil)
