@@ -16,6 +16,7 @@ struct GatewayCommand: AsyncParsableCommand {
             AgentDied.self,
             FormulaCommand.self,
             ConvoyCommand.self,
+            HeartbeatCommand.self,
             Demo.self,
         ]
     )

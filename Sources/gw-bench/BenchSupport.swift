@@ -13,6 +13,7 @@ enum BenchRegistry {
         StatusBench(),
         FormulaBench(),
         ConvoyBench(),
+        HeartbeatBench(),
     ]
 }
 

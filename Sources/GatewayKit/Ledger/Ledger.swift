@@ -61,6 +61,7 @@ enum LedgerSchema {
         }
         AgentSchema.register(&migrator)
         migrator.registerMigration(ConvoySchema.migrationName, migrate: ConvoySchema.migrate)
+        migrator.registerMigration("v2-heartbeat-marks", migrate: Ledger.createHeartbeatTables)
         return migrator
     }
 }

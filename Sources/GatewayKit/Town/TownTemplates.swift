@@ -41,29 +41,54 @@ public enum TownTemplates {
 
         [heartbeat]
         # How often the Mayor is woken with the due tasks of HEARTBEAT.md; "off" disables the heartbeat.
+        # The first beat comes one interval after the daemon starts, or after the last beat it recorded.
         # every = "30m"
         # When beats may run, in an IANA time zone (default: the system's zone). An end before the start
-        # means overnight; leave active_hours out to be always active.
+        # means overnight; "24:00" ends the day; leave active_hours out to be always active.
         # active_hours = { start = "08:00", end = "23:00", timezone = "Asia/Shanghai" }
+        # Notification targets for findings, and for lines marked URGENT: (default: the notify targets).
+        # A task can name its own with `> notify: …` in HEARTBEAT.md.
+        # notify = []
+        # urgent = []
+        # A prompt replacing the built-in one. It may use {{time}}, {{timezone}}, {{date}}, {{log_file}},
+        # {{notes}}, {{tasks}} and {{reply_protocol}}; the last two are appended when missing.
+        # prompt = "Heartbeat at {{time}} ({{timezone}}). Be brief.\\n\\n{{tasks}}\\n\\n{{reply_protocol}}"
+        # A reply holding HEARTBEAT_OK and at most this many other characters means "nothing to report".
+        # ack_max_chars = 300
+        # After sleep or downtime: "one" runs a single catch-up beat for all the missed ones; "none" drops them.
+        # catch_up = "one"
+        # When the daily memory-organising step becomes due, in the heartbeat's zone; "off" disables it.
+        # organize_at = "04:00"
 
         """
     }
 
+    /// Lines starting with a single `#` and `<!-- … -->` blocks are comments to the heartbeat, so
+    /// the title and the explanation below never count as a task.
     public static let heartbeat = """
-        # HEARTBEAT.md — the Mayor's standing tasks.
-        #
-        # Each `## heading` is one task; its bullets are the steps. On every beat the Mayor gets the tasks
-        # that are due and answers each one under its own `## heading`: HEARTBEAT_OK when nothing needs
-        # attention, otherwise what it found. A file holding only headings, comments and empty bullets
-        # costs nothing: no beat calls the agent.
-        #
-        # An example from the design of this town (uncomment it to use it):
-        #
-        # ## 每日资讯
-        # - 使用 WebSearch 搜索今天科技新闻
-        # - 总结 3 条重要资讯
-        # - 记录到 memory/YYYY-MM-DD.md
-        # - 如果有重大突破，发送通知
+        # HEARTBEAT.md
+
+        <!--
+        The Mayor's standing tasks. Each `## heading` is one task; its bullets are the steps. Options go
+        on a `>` line right under the heading, for example:
+
+            > schedule: daily 09:00 · notify: phone · priority: high
+
+        Schedules: every 2h, daily 09:00, weekdays 08:30, weekends 10:00, weekly mon,thu 10:00 (none:
+        every beat). On each beat the Mayor gets the tasks that are due and answers each one under its
+        own `## heading`: HEARTBEAT_OK when nothing needs attention, otherwise what it found. Gateway
+        appends the answer to the daily log and notifies you of findings. A file holding only headings,
+        comments and empty bullets costs nothing: no beat calls the agent. See docs/heartbeat.md.
+
+        An example from the design of this town (move it below this comment to use it):
+
+        ## 每日资讯
+        > schedule: daily 09:00 · notify: phone
+        - 使用 WebSearch 搜索今天科技新闻
+        - 总结 3 条重要资讯
+        - 记录到 memory/YYYY-MM-DD.md
+        - 如果有重大突破，发送通知
+        -->
 
         """
 
