@@ -11,6 +11,7 @@ struct GatewayCommand: AsyncParsableCommand {
             ConfigCommand.self,
             RigCommand.self,
             CrewCommand.self,
+            NotifyCommand.self,
             Demo.self,
         ]
     )

@@ -6,6 +6,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var town: TownSettings = .init()
     public var mayor: MayorSettings = .init()
     public var heartbeat: HeartbeatSettings = .init()
+    public var notify: NotifySettings = .init()
 
     public init() {}
 
@@ -30,6 +31,7 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("town") { config.town = TownSettings(table) }
         if let table = reader.table("mayor") { config.mayor = MayorSettings(table) }
         if let table = reader.table("heartbeat") { config.heartbeat = HeartbeatSettings(table) }
+        if let table = reader.table("notify") { config.notify = NotifySettings(table) }
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
         return config

@@ -59,6 +59,7 @@ enum LedgerSchema {
             try db.execute(sql: "INSERT INTO ledger_info(key, value) VALUES ('created', ?)",
                            arguments: [ISO8601DateFormatter().string(from: Date())])
         }
+        OutboxSchema.register(&migrator)
         return migrator
     }
 }
