@@ -37,3 +37,18 @@ need_base_tools() {
     need_command tmux
     command -v swift >/dev/null 2>&1 || { echo "error: the Swift toolchain (swift) is not on PATH: install Swift 6.2 or newer" >&2; exit 1; }
 }
+
+# What the notification tests need: curl (the email transport) and Python's aiosmtpd (the SMTP double).
+need_notify_test_tools() {
+    need_command curl
+    need_command python3
+    python3 -c 'import aiosmtpd' >/dev/null 2>&1 && return 0
+    say "installing aiosmtpd (the SMTP server the email tests talk to)"
+    if command -v apt-get >/dev/null 2>&1 && apt-cache show python3-aiosmtpd >/dev/null 2>&1 \
+        && [ "$(command -v python3)" = /usr/bin/python3 ]; then
+        apt_install python3-aiosmtpd
+    else
+        python3 -m pip install --quiet aiosmtpd 2>/dev/null || python3 -m pip install --quiet --break-system-packages aiosmtpd
+    fi
+    python3 -c 'import aiosmtpd' >/dev/null 2>&1 || { echo "error: aiosmtpd could not be installed for $(command -v python3): run python3 -m pip install aiosmtpd" >&2; exit 1; }
+}

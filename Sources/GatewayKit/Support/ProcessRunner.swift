@@ -93,8 +93,15 @@ public struct LiveProcessRunner: ProcessRunning {
             throw GatewayError("could not start \(command.executable): \(error.localizedDescription)")
         }
         if let input = command.standardInput {
+            ignoreBrokenPipes
             DispatchQueue.global().async {
-                stdin.fileHandleForWriting.write(input)
+                // A child may exit without reading all its input (curl when the server is down): the
+                // write then fails with EPIPE, and the child's exit status says what went wrong.
+                do {
+                    try stdin.fileHandleForWriting.write(contentsOf: input)
+                } catch {
+                    // Reported through the child's exit status instead.
+                }
                 try? stdin.fileHandleForWriting.close()
             }
         }
@@ -114,6 +121,9 @@ public struct LiveProcessRunner: ProcessRunning {
             stderr: String(decoding: errorData.get(), as: UTF8.self)
         )
     }
+
+    /// A write to a child that closed its stdin must fail with EPIPE, not kill this process with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     /// Finds a bare name on PATH, as a shell would.
     static func resolve(_ executable: String) throws -> URL {
