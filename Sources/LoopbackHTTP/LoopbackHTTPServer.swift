@@ -163,10 +163,14 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Stops accepting and closes every open connection.
     public func stop() {
-        let open: Set<Int32> = lock.withLock {
+        // Idempotent: `deinit` calls it again, and closing the listener twice could close an unrelated
+        // descriptor that another thread opened with the same number in between.
+        let open: Set<Int32>? = lock.withLock {
+            guard !stopped else { return nil }
             stopped = true
             return connections
         }
+        guard let open else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }

@@ -36,7 +36,7 @@ final class FakeBotAPI: @unchecked Sendable {
 
     init(_ script: [Behaviour] = []) throws {
         self.script = script
-        server = try LoopbackHTTPServer { [unowned self] request, writer in handle(request, writer) }
+        server = try LoopbackHTTPServer { [weak self] request, writer in self?.handle(request, writer) }
     }
 
     var baseURL: String { server.baseURL }
