@@ -26,7 +26,7 @@ public struct NotifyService: Sendable {
 
     /// Enqueues `request` and, when no daemon runs, delivers the outbox until it is done or `timeout` passes.
     public func send(_ request: NotificationRequest, timeout: TimeInterval) async throws -> Outcome {
-        _ = try settings.target(request.target)
+        try settings.requireTarget(request.target)
         let ledger = try Ledger(file: town.ledgerFile)
         let (entry, inserted) = try await ledger.enqueueNotification(request, now: environment.clock.now())
         if let pid = town.runningDaemonPID() {

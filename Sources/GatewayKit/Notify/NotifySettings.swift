@@ -23,7 +23,8 @@ public struct NotifySettings: Sendable, Equatable {
     }
 
     /// The target called `name`, or an error listing the ones that exist.
-    public func target(_ name: String) throws -> NotifyTarget {
+    @discardableResult
+    public func requireTarget(_ name: String) throws -> NotifyTarget {
         if let target = targets[name] { return target }
         let known = targets.keys.sorted()
         let hint = known.isEmpty

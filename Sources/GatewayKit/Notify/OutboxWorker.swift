@@ -6,6 +6,7 @@ import Foundation
 /// be due (a new row, or `nextDue()` arriving); `gw notify send` does the same for a bounded time when
 /// no daemon runs. Every row is marked `sending` before its network call, and the outcome is written
 /// right after, so a killed worker leaves only `sending` rows behind, which the next one recovers.
+/// Methods that change rows take the `OutboxLease` as proof that this process holds the outbox lock.
 public struct OutboxWorker: Sendable {
     public let ledger: Ledger
     let settings: NotifySettings
@@ -70,12 +71,14 @@ public struct OutboxWorker: Sendable {
     /// the next retry time in between. Returns the rows as they ended.
     public func deliver(_ ids: [Int64], until deadline: Date, lease: OutboxLease) async throws -> [OutboxEntry] {
         while true {
-            try await deliverDue(now: environment.clock.now(), deadline: deadline, lease: lease)
+            let round = try await deliverDue(now: environment.clock.now(), deadline: deadline, lease: lease)
             var entries: [OutboxEntry] = []
             for id in ids { if let entry = try await ledger.outboxEntry(id) { entries.append(entry) } }
             if entries.allSatisfy({ $0.state == .delivered || $0.state == .failed }) { return entries }
             guard let next = try await nextDue(), next < deadline else { return entries }
             let wait = next.timeIntervalSince(environment.clock.now())
+            // Due now yet nothing moved: a row is stuck `sending` because the ledger failed mid-way.
+            if wait <= 0, round == Round() { return entries }
             if wait > 0 { try await Task.sleep(for: .milliseconds(Int64(wait * 1000) + 1)) }
         }
     }
