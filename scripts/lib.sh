@@ -42,6 +42,7 @@ need_base_tools() {
 need_notify_test_tools() {
     need_command curl
     need_command python3
+    need_command openssl
     python3 -c 'import aiosmtpd' >/dev/null 2>&1 && return 0
     say "installing aiosmtpd (the SMTP server the email tests talk to)"
     if command -v apt-get >/dev/null 2>&1 && apt-cache show python3-aiosmtpd >/dev/null 2>&1 \

@@ -63,7 +63,7 @@ import Testing
 
 /// Email through curl to a real SMTP server (aiosmtpd) on loopback.
 @Suite struct SMTPDeliveryTests {
-    func toml(port: Int, password: Bool = true, auth: String = "auto") -> String {
+    func toml(port: Int, password: Bool = true, auth: String = "auto", tls: String = "none", caFile: String? = nil) -> String {
         """
         [notify]
         backoff = "100ms"
@@ -73,7 +73,8 @@ import Testing
         kind = "email"
         host = "127.0.0.1"
         port = \(port)
-        tls = "none"
+        tls = "\(tls)"
+        \(caFile.map { "ca_file = \"\($0)\"" } ?? "")
         \(password ? "username = \"gateway\"\npassword_env = \"SMTP_PASSWORD\"" : "")
         auth = "\(auth)"
         from = "Gateway <gw@example.com>"
@@ -140,5 +141,38 @@ import Testing
         #expect(final.first?.state == .failed)
         #expect(final.first?.attempts == 3)
         #expect(final.first?.lastError?.hasPrefix("could not connect to the SMTP server 127.0.0.1:1") == true)
+    }
+
+    /// A self-signed certificate for 127.0.0.1, made with the openssl command.
+    func makeCertificate(in directory: URL) throws -> (cert: URL, key: URL) {
+        try shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null", in: directory)
+        return (directory.appendingPathComponent("cert.pem"), directory.appendingPathComponent("key.pem"))
+    }
+
+    @Test(arguments: ["starttls", "implicit"])
+    func deliversOverTLSTrustingTheConfiguredCA(tls: String) async throws {
+        let base = TemporaryDirectory()
+        let (cert, key) = try makeCertificate(in: base.url)
+        let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", tls, "--cert", cert.path, "--key", key.path, "--password", "pw-over-tls", "--require-auth"])
+        defer { smtp.stop() }
+        let mail = try NotifyTestRig(toml(port: smtp.port, tls: tls, caFile: cert.path), variables: ["SMTP_PASSWORD": "pw-over-tls"])
+        let entry = try await mail.enqueue("manual:tls", target: "mail", title: "over \(tls)", text: "encrypted")
+        let final = try await mail.deliver([entry.id])
+        #expect(final.first?.state == .delivered, "\(final.first?.lastError ?? "")")
+        #expect(try smtp.received().map { $0.meta["login"] as? String } == ["gateway"])
+    }
+
+    @Test func anUntrustedCertificateFailsWithTheFix() async throws {
+        let base = TemporaryDirectory()
+        let (cert, key) = try makeCertificate(in: base.url)
+        let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", "implicit", "--cert", cert.path, "--key", key.path])
+        defer { smtp.stop() }
+        let mail = try NotifyTestRig(toml(port: smtp.port, password: false, tls: "implicit"))
+        let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")
+        let final = try await mail.deliver([entry.id])
+        #expect(final.first?.state == .failed)
+        #expect(final.first?.attempts == 1)
+        #expect(final.first?.lastError?.hasPrefix("TLS with the SMTP server 127.0.0.1:\(smtp.port) failed (curl exit 60") == true)
+        #expect(try smtp.received().isEmpty)
     }
 }

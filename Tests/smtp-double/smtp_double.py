@@ -9,11 +9,13 @@ never leaves it behind). Every accepted message is written to --record DIR as NN
   --require-auth              refuse MAIL before a successful AUTH
   --reject-auth               refuse every AUTH attempt
   --drop N                    drop the connection at DATA for the first N messages
+  --tls starttls|implicit     with --cert and --key (PEM): offer STARTTLS (and require it), or speak TLS from the start
 """
 import argparse
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import warnings
@@ -74,12 +76,22 @@ def main():
     parser.add_argument("--require-auth", action="store_true")
     parser.add_argument("--reject-auth", action="store_true")
     parser.add_argument("--drop", type=int, default=0)
+    parser.add_argument("--tls", choices=["starttls", "implicit"])
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     options = parser.parse_args()
     os.makedirs(options.record, exist_ok=True)
     recorder = Recorder(options)
     port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port, authenticator=recorder.authenticate,
-                            auth_required=options.require_auth, auth_require_tls=False)
+    settings = dict(authenticator=recorder.authenticate, auth_required=options.require_auth, auth_require_tls=False)
+    if options.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(options.cert, options.key)
+        if options.tls == "starttls":
+            settings.update(tls_context=context, require_starttls=True)
+        else:
+            settings.update(ssl_context=context)
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, **settings)
     controller.start()
     print("PORT %d" % port, flush=True)
     sys.stdin.read()

@@ -15,13 +15,17 @@ public struct EmailNotifier: Notifier {
     let processes: any ProcessRunning
     let clock: any WallClock
     let curl: String
+    /// The town's root, against which a relative `ca_file` is resolved.
+    let root: URL
 
-    public init(settings: EmailSettings, password: String?, timeout: TimeInterval, processes: any ProcessRunning, clock: any WallClock, curl: String = "curl") {
+    public init(settings: EmailSettings, password: String?, timeout: TimeInterval, processes: any ProcessRunning, clock: any WallClock,
+                root: URL = URL(fileURLWithPath: "/"), curl: String = "curl") {
         self.settings = settings
         self.password = password
         self.timeout = timeout
         self.processes = processes
         self.clock = clock
+        self.root = root
         self.curl = curl
     }
 
@@ -55,6 +59,7 @@ public struct EmailNotifier: Notifier {
                          "--url", "\(scheme)://\(settings.host):\(settings.port)",
                          "--mail-from", Self.address(settings.from)]
         if settings.security == .starttls { arguments.append("--ssl-reqd") }
+        if let caFile = settings.caFile { arguments += ["--cacert", SecretReference.fileURL(caFile, root: root).path] }
         for recipient in settings.to { arguments += ["--mail-rcpt", Self.address(recipient)] }
         if settings.auth != "auto", settings.username != nil { arguments += ["--login-options", "AUTH=\(settings.auth.uppercased())"] }
         arguments += ["--upload-file", "-"]
@@ -91,7 +96,7 @@ public struct EmailNotifier: Notifier {
         case 28:
             return .retry("the SMTP server \(server) did not finish within the timeout", uncertain: true)
         case 35, 58, 59, 60, 64, 83:
-            return .permanent("TLS with the SMTP server \(server) failed (curl exit \(status): \(detail)): check tls and port (587 starttls, 465 implicit)")
+            return .permanent("TLS with the SMTP server \(server) failed (curl exit \(status): \(detail)): check tls and port (587 starttls, 465 implicit), or set ca_file for a server with a private certificate")
         case 52, 56:
             return .retry("the SMTP server \(server) dropped the connection (curl exit \(status): \(detail))", uncertain: true)
         default:

@@ -140,9 +140,11 @@ public struct EmailSettings: Sendable, Equatable {
     public var auth: String
     public var from: String
     public var to: [String]
+    /// A CA certificate (PEM) to trust for a server with a private certificate; nil trusts the system's.
+    public var caFile: String?
 
     public init(host: String, port: Int, security: Security, username: String? = nil, password: SecretReference? = nil,
-                auth: String = "auto", from: String, to: [String]) {
+                auth: String = "auto", from: String, to: [String], caFile: String? = nil) {
         self.host = host
         self.port = port
         self.security = security
@@ -151,6 +153,7 @@ public struct EmailSettings: Sendable, Equatable {
         self.auth = auth
         self.from = from
         self.to = to
+        self.caFile = caFile
     }
 
     init?(_ table: TableReader) {
@@ -171,6 +174,10 @@ public struct EmailSettings: Sendable, Equatable {
         }
         from = table.string("from", default: "")
         if !from.contains("@") { table.problem("from", "is required: the sender address, like from = \"gateway@example.com\"") }
+        caFile = table.string("ca_file")
+        if caFile != nil, security == .none {
+            table.problem("ca_file", "only applies with tls = \"starttls\" or \"implicit\"")
+        }
         to = table.stringArray("to")
         if to.isEmpty || to.contains(where: { !$0.contains("@") }) {
             table.problem("to", "is required: a list of addresses, like to = [\"you@example.com\"]")

@@ -180,7 +180,7 @@ public struct OutboxWorker: Sendable {
             return (TelegramNotifier(settings: telegram, token: token, timeout: timeout, limiter: limiter, http: http), SecretScrubber([token]))
         case .email(let email):
             let password = try email.password.map { reference throws(DeliveryFailure) in try secret(reference) }
-            return (EmailNotifier(settings: email, password: password, timeout: timeout, processes: environment.processes, clock: environment.clock),
+            return (EmailNotifier(settings: email, password: password, timeout: timeout, processes: environment.processes, clock: environment.clock, root: root),
                     SecretScrubber(password.map { [$0] } ?? []))
         case .webhook(let webhook):
             var headers: [String: String] = [:]

@@ -49,6 +49,7 @@ public enum TownTemplates {
         # auth = "auto"                         # "auto", "plain" or "login"
         # from = "Gateway <me@example.com>"
         # to = ["me@example.com"]
+        # ca_file = "PATH"                      # a CA certificate (PEM) for a server with a private certificate
         #
         # [notify.targets.desktop]
         # kind = "desktop"                      # osascript / terminal-notifier on macOS, notify-send on Linux
