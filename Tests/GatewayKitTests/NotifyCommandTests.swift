@@ -210,4 +210,19 @@ import Testing
         #expect(queued.stdout == "queued #1 for term; the daemon (pid \(getpid())) delivers it\n")
         #expect(try outbox(town).map { $0["state"] as? String } == ["pending"])
     }
+
+    @Test func sendReturnsByItsTimeoutAndLeavesTheRestQueued() throws {
+        let server = try LoopbackHTTPServer { _, writer in writer.respond(status: 503, json: "{}") }
+        defer { server.stop() }
+        let directory = TemporaryDirectory()
+        let town = try makeTown(directory, "[notify.targets.hook]\nkind = \"webhook\"\nurl = \"\(server.baseURL)/\"\ntimeout = \"2s\"")
+        let started = Date()
+        let result = try gw(["notify", "send", "--target", "hook", "--timeout", "1s", "x"], town: town)
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("notification #1 to hook is not delivered yet (last error: the webhook answered 503); it stays in the outbox"))
+        let row = try #require(try outbox(town).first)
+        #expect(row["state"] as? String == "pending")
+        #expect((row["attempts"] as? Int ?? 0) >= 2)
+    }
 }
