@@ -47,16 +47,15 @@ import Testing
                                      password: SecretReference(key: "k", source: .environment("P")), auth: "login",
                                      from: "Me <me@example.com>", to: ["you@example.com"])
         let notifier = EmailNotifier(settings: settings, password: "pa\"ss\\word", timeout: 10, processes: LiveProcessRunner(), clock: SystemWallClock())
-        let message = EmailMessage(from: settings.from, to: settings.to, subject: "s", body: "b", date: date, messageID: "<m@x>")
-        let command = notifier.command(configFile: URL(fileURLWithPath: "/tmp/c.conf"), message: message)
-        #expect(command.argv == ["curl", "--silent", "--show-error", "--max-time", "10", "--config", "/tmp/c.conf",
+        let command = notifier.command(messageFile: URL(fileURLWithPath: "/tmp/m.eml"))
+        #expect(command.argv == ["curl", "--silent", "--show-error", "--max-time", "10", "--config", "-",
                                  "--url", "smtp://smtp.example.com:587", "--mail-from", "me@example.com", "--ssl-reqd",
-                                 "--mail-rcpt", "you@example.com", "--login-options", "AUTH=LOGIN", "--upload-file", "-"])
+                                 "--mail-rcpt", "you@example.com", "--login-options", "AUTH=LOGIN", "--upload-file", "/tmp/m.eml"])
         #expect(!command.argv.joined().contains("word"))
-        #expect(notifier.curlConfig() == "user = \"me:pa\\\"ss\\\\word\"\n")
+        #expect(command.standardInput == Data("user = \"me:pa\\\"ss\\\\word\"\n".utf8))
         let implicit = EmailNotifier(settings: EmailSettings(host: "h", port: 465, security: .implicit, from: "a@b", to: ["c@d"]),
                                      password: nil, timeout: 5, processes: LiveProcessRunner(), clock: SystemWallClock())
-        let argv = implicit.command(configFile: URL(fileURLWithPath: "/c"), message: message).argv
+        let argv = implicit.command(messageFile: URL(fileURLWithPath: "/m")).argv
         #expect(argv.contains("smtps://h:465") && !argv.contains("--ssl-reqd"))
     }
 }

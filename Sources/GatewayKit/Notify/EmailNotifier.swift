@@ -5,9 +5,10 @@ import Foundation
 /// Why curl: the package mirror has no maintained Swift SMTP library, and a client on SwiftNIO would
 /// need SwiftNIO-SSL for STARTTLS and implicit TLS, which is too heavy to rebuild on every CI run.
 /// curl speaks SMTP with STARTTLS (`--ssl-reqd`) and implicit TLS (`smtps://`), AUTH PLAIN and LOGIN,
-/// and is installed nearly everywhere. We build the MIME message ourselves (`EmailMessage`) and pass
-/// it on stdin. The password never goes on argv, where `ps` would show it: it goes in a curl config
-/// file readable only by us, removed as soon as curl exits.
+/// and is installed nearly everywhere. We build the MIME message ourselves (`EmailMessage`). The
+/// password never goes on argv, where `ps` would show it, nor to disk, where a killed process would
+/// leave it: curl reads it from its stdin as config (`--config -`). The message goes in a private
+/// temporary file instead, removed as soon as curl exits.
 public struct EmailNotifier: Notifier {
     let settings: EmailSettings
     let password: String?
@@ -34,16 +35,16 @@ public struct EmailNotifier: Notifier {
         let message = EmailMessage(from: settings.from, to: settings.to, subject: entry.title, body: entry.text,
                                    date: clock.now(), messageID: entry.messageID(domain: domain.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))),
                                    urgent: entry.priority == "urgent")
-        let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("gw-smtp-\(UUID().uuidString).conf")
-        defer { try? FileManager.default.removeItem(at: configFile) }
+        let messageFile = FileManager.default.temporaryDirectory.appendingPathComponent("gw-mail-\(UUID().uuidString).eml")
+        defer { try? FileManager.default.removeItem(at: messageFile) }
         do {
-            try FileSystem.writeAtomically(curlConfig(), to: configFile, permissions: 0o600)
+            try FileSystem.writeAtomically(message.rendered(), to: messageFile, permissions: 0o600)
         } catch {
-            throw .retry("could not write curl's private config file: \(error.userMessage)")
+            throw .retry("could not write the message for curl: \(error.userMessage)")
         }
         let result: ProcessResult
         do {
-            result = try await processes.run(command(configFile: configFile, message: message))
+            result = try await processes.run(command(messageFile: messageFile))
         } catch {
             throw .permanent("curl could not be started: \(error.userMessage); install curl (apt-get install curl)")
         }
@@ -51,19 +52,19 @@ public struct EmailNotifier: Notifier {
         throw Self.failure(status: result.status, stderr: result.stderr, settings: settings)
     }
 
-    /// The curl call: every public setting on argv, the credentials only in `configFile`.
-    public func command(configFile: URL, message: EmailMessage) -> Command {
+    /// The curl call: every public setting on argv, the credentials only on stdin.
+    public func command(messageFile: URL) -> Command {
         let scheme = settings.security == .implicit ? "smtps" : "smtp"
         var arguments = ["--silent", "--show-error", "--max-time", String(Int(timeout.rounded(.up))),
-                         "--config", configFile.path,
+                         "--config", "-",
                          "--url", "\(scheme)://\(settings.host):\(settings.port)",
                          "--mail-from", Self.address(settings.from)]
         if settings.security == .starttls { arguments.append("--ssl-reqd") }
         if let caFile = settings.caFile { arguments += ["--cacert", SecretReference.fileURL(caFile, root: root).path] }
         for recipient in settings.to { arguments += ["--mail-rcpt", Self.address(recipient)] }
         if settings.auth != "auto", settings.username != nil { arguments += ["--login-options", "AUTH=\(settings.auth.uppercased())"] }
-        arguments += ["--upload-file", "-"]
-        return Command(curl, arguments, standardInput: Data(message.rendered().utf8))
+        arguments += ["--upload-file", messageFile.path]
+        return Command(curl, arguments, standardInput: Data(curlConfig().utf8))
     }
 
     /// `user = "name:password"` in curl's config syntax, with `\` and `"` escaped.

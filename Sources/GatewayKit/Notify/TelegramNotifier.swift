@@ -94,6 +94,7 @@ public actor RateLimiter {
         let slot = max(now, nextOverall, nextByKey[key] ?? now)
         nextOverall = slot + overall
         nextByKey[key] = slot + perKey
+        // Cancelled means the caller is stopping; the call that follows is bounded by its own timeout.
         if slot > now { try? await Task.sleep(until: slot, clock: .continuous) }
     }
 
