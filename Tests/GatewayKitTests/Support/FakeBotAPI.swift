@@ -13,8 +13,9 @@ final class FakeBotAPI: @unchecked Sendable {
         case slow(seconds: Double)
         /// "can't parse entities" for HTML messages (plain text is accepted).
         case parseError
-        /// Records the message (as accepted) and never answers, until `release()`.
-        case hang
+        /// Never answers until `release()`, then drops the connection. `accepting` says whether the
+        /// server had taken the message (it counts as delivered) or died before processing it.
+        case hang(accepting: Bool)
         case unauthorized
     }
 
@@ -85,8 +86,8 @@ final class FakeBotAPI: @unchecked Sendable {
         case .parseError:
             record(true)
             writer.respond(status: 200, json: ok)
-        case .hang:
-            record(true)
+        case .hang(let accepting):
+            record(accepting)
             hangArrived.signal()
             hangGate.wait()
             writer.abort()
