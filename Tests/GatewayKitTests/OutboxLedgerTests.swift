@@ -91,4 +91,9 @@ import Testing
         #expect(a.messageID(domain: "example.com") != b.messageID(domain: "example.com"))
         #expect(a.messageID(domain: "example.com").hasSuffix("@example.com>"))
     }
+
+    @Test func backoffDoublesUpToItsCap() throws {
+        let rig = try NotifyTestRig("[notify]\nbackoff = \"2s\"\nmax_backoff = \"10s\"\n[notify.targets.term]\nkind = \"console\"")
+        #expect((1...5).map { rig.worker.backoff(attempts: $0) } == [2, 4, 8, 10, 10])
+    }
 }
