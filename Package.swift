@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(name: "gw-model-sim", dependencies: ["SimKit"]),
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
         // Benchmarks: `scripts/bench` builds this in release mode and prints `name value unit` lines.
-        .executableTarget(name: "gw-bench", dependencies: ["GatewayKit", "LoopbackHTTP"]),
+        .executableTarget(name: "gw-bench", dependencies: ["GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "GatewayCLI", "LoopbackHTTP"]),
         .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
         .testTarget(name: "SimKitTests", dependencies: ["SimKit", "LoopbackHTTP"]),

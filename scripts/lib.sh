@@ -58,3 +58,19 @@ need_claude_for_tests() {
         unset GW_CLAUDE_BIN
     fi
 }
+
+# What the notification tests need: curl (the email transport) and Python's aiosmtpd (the SMTP double).
+need_notify_test_tools() {
+    need_command curl
+    need_command python3
+    need_command openssl
+    python3 -c 'import aiosmtpd' >/dev/null 2>&1 && return 0
+    say "installing aiosmtpd (the SMTP server the email tests talk to)"
+    if command -v apt-get >/dev/null 2>&1 && apt-cache show python3-aiosmtpd >/dev/null 2>&1 \
+        && [ "$(command -v python3)" = /usr/bin/python3 ]; then
+        apt_install python3-aiosmtpd
+    else
+        python3 -m pip install --quiet aiosmtpd 2>/dev/null || python3 -m pip install --quiet --break-system-packages aiosmtpd
+    fi
+    python3 -c 'import aiosmtpd' >/dev/null 2>&1 || { echo "error: aiosmtpd could not be installed for $(command -v python3): run python3 -m pip install aiosmtpd" >&2; exit 1; }
+}

@@ -17,6 +17,7 @@ struct GatewayCommand: AsyncParsableCommand {
             FormulaCommand.self,
             ConvoyCommand.self,
             HeartbeatCommand.self,
+            NotifyCommand.self,
             Demo.self,
         ]
     )

@@ -17,7 +17,7 @@ public struct GatewayEnvironment: Sendable {
 
     public init(
         processes: any ProcessRunning, clock: any WallClock, output: any OutputSink, logger: Logger,
-        variables: [String: String], workingDirectory: URL, executablePath: String
+        variables: [String: String], workingDirectory: URL, executablePath: String = GatewayEnvironment.currentExecutable
     ) {
         self.processes = processes
         self.clock = clock
@@ -35,10 +35,13 @@ public struct GatewayEnvironment: Sendable {
             output: StandardOutput(),
             logger: logger,
             variables: ProcessInfo.processInfo.environment,
-            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-            executablePath: Bundle.main.executablePath.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
-                ?? CommandLine.arguments[0]
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         )
+    }
+
+    /// This process's own executable, symlinks resolved.
+    public static var currentExecutable: String {
+        Bundle.main.executablePath.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } ?? CommandLine.arguments[0]
     }
 
     public var git: GitClient { GitClient(runner: processes) }

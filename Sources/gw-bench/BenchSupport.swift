@@ -14,6 +14,7 @@ enum BenchRegistry {
         FormulaBench(),
         ConvoyBench(),
         HeartbeatBench(),
+        NotifyBench(),
     ]
 }
 

@@ -61,6 +61,13 @@ public final class TableReader {
 
     public func contains(_ key: String) -> Bool { values[key] != nil }
 
+    /// The value of `key` as parsed, marked as read, for keys that accept more than one type.
+    @discardableResult
+    public func node(_ key: String) -> TOMLNode? { value(key) }
+
+    /// The line that defines `key` under this table, for problems found after reading (a secret file's mode).
+    public func line(_ key: String) -> Int? { context.index.line(of: path + [key]) }
+
     public func string(_ key: String) -> String? {
         typed(key, "a string") { if case .string(let s) = $0 { s } else { nil } }
     }

@@ -8,6 +8,7 @@ public struct GatewayConfig: Sendable, Equatable {
     /// Agent profiles from `[agents.NAME]`, on top of the built-ins.
     public var agents: [String: AgentProfile] = AgentProfile.builtIns
     public var heartbeat: HeartbeatSettings = .init()
+    public var notify: NotifySettings = .init()
 
     public init() {}
 
@@ -39,6 +40,7 @@ public struct GatewayConfig: Sendable, Equatable {
         for (name, table) in reader.namedTables("agents") { config.agents[name] = AgentProfile.read(name, table) }
         config.mayor.checkAgent(in: config.agents, reader: reader)
         if let table = reader.table("heartbeat") { config.heartbeat = HeartbeatSettings(table) }
+        if let table = reader.table("notify") { config.notify = NotifySettings(table) }
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
         return config

@@ -62,6 +62,7 @@ enum LedgerSchema {
         AgentSchema.register(&migrator)
         migrator.registerMigration(ConvoySchema.migrationName, migrate: ConvoySchema.migrate)
         migrator.registerMigration("v2-heartbeat-marks", migrate: Ledger.createHeartbeatTables)
+        OutboxSchema.register(&migrator)
         return migrator
     }
 }

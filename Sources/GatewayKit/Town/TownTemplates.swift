@@ -60,6 +60,46 @@ public enum TownTemplates {
         # When the daily memory-organising step becomes due, in the heartbeat's zone; "off" disables it.
         # organize_at = "04:00"
 
+        [notify]
+        # Notifications go through a durable outbox in the ledger (docs/notifications.md).
+        # Failed attempts before a notification is marked failed (then `gw notify retry ID`).
+        # max_attempts = 8
+        # The first retry delay; each later one doubles, up to max_backoff.
+        # backoff = "5s"
+        # max_backoff = "10m"
+        #
+        # Targets: one table each. Secrets come from an environment variable (*_env) or a file only you
+        # can read (*_file, chmod 600), never from this file. Every target takes timeout = "10s".
+        #
+        # [notify.targets.phone]
+        # kind = "telegram"
+        # chat_id = 123456789
+        # token_env = "TELEGRAM_BOT_TOKEN"      # or token_file = "~/.config/gateway/telegram-token"
+        # api_base = "https://api.telegram.org"
+        #
+        # [notify.targets.mail]
+        # kind = "email"
+        # host = "smtp.example.com"
+        # tls = "starttls"                      # "starttls" (port 587), "implicit" (465) or "none" (25)
+        # port = 587
+        # username = "me@example.com"
+        # password_env = "SMTP_PASSWORD"        # or password_file = "PATH"
+        # auth = "auto"                         # "auto", "plain" or "login"
+        # from = "Gateway <me@example.com>"
+        # to = ["me@example.com"]
+        # ca_file = "PATH"                      # a CA certificate (PEM) for a server with a private certificate
+        #
+        # [notify.targets.desktop]
+        # kind = "desktop"                      # osascript / terminal-notifier on macOS, notify-send on Linux
+        #
+        # [notify.targets.hook]
+        # kind = "webhook"
+        # url = "https://ntfy.sh/my-topic"
+        # headers_env = { Authorization = "WEBHOOK_AUTH" }
+        #
+        # [notify.targets.terminal]
+        # kind = "console"                      # prints to the terminal, or the daemon's log
+
         """
     }
 
