@@ -48,6 +48,7 @@ let package = Package(
         .executableTarget(name: "gw-bench", dependencies: ["GatewayKit", "LoopbackHTTP"]),
         .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "GatewayCLI", "LoopbackHTTP"]),
         .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
+        .testTarget(name: "SimKitTests", dependencies: ["SimKit", "LoopbackHTTP"]),
     ],
     swiftLanguageModes: [.v6]
 )
