@@ -67,7 +67,7 @@ extension AgentSession {
         if turn.plan.crash {
             terminal.restore()
             FileHandle.standardError.write(Data("gw-agent-sim: crashing mid-turn, as the rule for this prompt asks\n".utf8))
-            exit(70)
+            _exit(70)
         }
         if let failure = turn.plan.failure {
             screen.conversation.append(.notice(failure.message))

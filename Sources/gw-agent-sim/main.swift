@@ -50,7 +50,7 @@ if let argument = options.settings {
         fail(error)
     }
 }
-let script: any TurnScript
+let script: RulesScript
 do {
     script = try RulesScript.load(path: options.rulesPath, environment: environment)
 } catch {
