@@ -70,12 +70,18 @@ final class TmuxTestServer: @unchecked Sendable {
         try tmux(["capture-pane", "-p", "-t", session])
     }
 
-    /// The pane's exit status once its command has ended; nil while it runs.
+    /// The pane's exit status once its command has ended (128 + N for a signal); nil while it runs.
+    /// tmux may see the pane's terminal close a moment before it collects the status: until then, nil.
     func exitStatus() throws -> Int32? {
-        let fields = try tmux(["display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}"])
-            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
-        guard fields.first == "1" else { return nil }
-        return fields.count > 1 ? Int32(fields[1]) : -1
+        let fields = try tmux(["display-message", "-p", "-t", session, "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|", omittingEmptySubsequences: false)
+        guard fields.count == 3, fields[0] == "1" else { return nil }
+        if let status = Int32(fields[1]) { return status }
+        if let signal = Int32(fields[2]) { return 128 + signal }
+        // tmux 3.3a sometimes leaves a dead pane's process unreaped (seen when it had spawned children
+        // of its own). Any child of the server that exits makes tmux wait for children again.
+        try tmux(["run-shell", "true"])
+        return nil
     }
 
     /// Waits until the screen satisfies `condition`; returns that screen. Fails with the last screen.
