@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// The command line of gw-agent-sim: the subset of Claude Code's flags that Gateway passes, plus the

@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// Hook payloads, in the shape Claude Code 2.1.332 sends them (old-version mode leaves out the fields

@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// The slash commands Gateway may type: `/compact`, `/clear`, `/exit`. Like Claude Code, they fire no

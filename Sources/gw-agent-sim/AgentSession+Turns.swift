@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// Turns: submit → (permission) → answer → Stop / StopFailure, and the ways a turn goes wrong on purpose.

@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// Set from signal handlers, read by the event loop after `poll` returns.
@@ -54,6 +55,9 @@ final class AgentSession {
         screen = ScreenState(version: options.version, cwd: cwd, model: options.model, permissionMode: options.permissionMode)
     }
 
+    /// How long a lone ESC waits for the rest of an escape sequence before it counts as the Esc key.
+    static let escapeWait = 0.05
+
     static func now() -> Double { ProcessInfo.processInfo.systemUptime }
 
     var isBusy: Bool {
@@ -68,10 +72,12 @@ final class AgentSession {
         if let prompt = options.initialPrompt { submit(prompt) }
         while true {
             render()
-            let bytes = terminal.read(timeout: pollTimeout())
+            let escapePending = decoder.hasPendingEscape
+            let bytes = terminal.read(timeout: escapePending ? Self.escapeWait : pollTimeout())
             handleSignal()
             guard let bytes else { end(reason: "other", status: 0) }
-            for event in decoder.feed(bytes) { handle(event) }
+            let events = bytes.isEmpty && escapePending ? decoder.flushEscape() : decoder.feed(bytes)
+            for event in events { handle(event) }
             advance()
         }
     }

@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// What one command hook did.

@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// One command hook from a settings file: `{"type":"command","command":...,"timeout":...}`.

@@ -1,3 +1,4 @@
+import SimKit
 /// One item of the conversation as the screen shows it.
 enum ConversationItem {
     case user(String)

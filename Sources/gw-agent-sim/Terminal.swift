@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// The controlling terminal in raw mode with bracketed paste on, as a full-screen TUI uses it.

@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// The session transcript, in Claude Code's place and shape:

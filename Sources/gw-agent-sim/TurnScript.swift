@@ -1,3 +1,4 @@
+import SimKit
 import Foundation
 
 /// How the double plays one turn: what it answers and what goes wrong on purpose.

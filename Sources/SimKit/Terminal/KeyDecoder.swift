@@ -1,5 +1,5 @@
 /// What a person (or tmux) did at the keyboard.
-enum KeyEvent: Equatable {
+public enum KeyEvent: Equatable, Sendable {
     case text(String)
     /// One bracketed paste, newlines kept (tmux turns LF into CR when pasting; that is undone here).
     case paste(String)
@@ -14,14 +14,17 @@ enum KeyEvent: Equatable {
 
 /// Turns terminal bytes into key events. Bytes may arrive split anywhere (inside a UTF-8 character, an
 /// escape sequence or a paste), so incomplete input is held until the rest comes.
-struct KeyDecoder {
+public struct KeyDecoder: Sendable {
+    public init() {}
+
     private var pending: [UInt8] = []
     private var pasteBytes: [UInt8]?
 
     static let pasteStart: [UInt8] = Array("\u{1B}[200~".utf8)
     static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)
 
-    mutating func feed(_ bytes: [UInt8]) -> [KeyEvent] {
+    /// Decodes what has arrived so far; incomplete input waits for the next call.
+    public mutating func feed(_ bytes: [UInt8]) -> [KeyEvent] {
         pending += bytes
         var events: [KeyEvent] = []
         var typed: [UInt8] = []
@@ -55,7 +58,11 @@ struct KeyDecoder {
                     index += Self.pasteStart.count
                     continue
                 }
-                if index + 1 == pending.count { flushTyped(); events.append(.escape); index += 1; continue }
+                if index + 1 == pending.count {
+                    // A lone ESC at the end of a read may start a sequence whose rest is still coming:
+                    // hold it; `flushEscape()` makes it the Esc key when nothing follows in time.
+                    flushTyped(); pending = [0x1B]; return events
+                }
                 let next = pending[index + 1]
                 guard next == UInt8(ascii: "[") || next == UInt8(ascii: "O") else {
                     flushTyped(); events.append(.escape); index += 1; continue
@@ -98,8 +105,18 @@ struct KeyDecoder {
         return events
     }
 
+    /// True when a lone ESC waits: call `flushEscape()` if no byte follows within a few milliseconds.
+    public var hasPendingEscape: Bool { pending == [0x1B] && pasteBytes == nil }
+
+    /// The held ESC as the Esc key (nothing followed it).
+    public mutating func flushEscape() -> [KeyEvent] {
+        guard hasPendingEscape else { return [] }
+        pending = []
+        return [.escape]
+    }
+
     /// A paste's text with tmux's CR-for-LF undone: CRLF and lone CR both become LF.
-    static func normalisedPaste(_ bytes: [UInt8]) -> String {
+    public static func normalisedPaste(_ bytes: [UInt8]) -> String {
         String(decoding: bytes, as: UTF8.self)
             .replacingOccurrences(of: "\r\n", with: "\n")
             .replacingOccurrences(of: "\r", with: "\n")

@@ -1,7 +1,9 @@
 /// The text in the input box. Large pastes show as `[Pasted text #N +L lines]`, as in Claude Code, but
 /// submit their full content; Backspace removes such a paste whole.
-struct InputLine {
-    private enum Piece {
+public struct InputLine: Sendable {
+    public init() {}
+
+    private enum Piece: Sendable {
         case character(Character)
         case paste(number: Int, content: String)
     }
@@ -10,15 +12,15 @@ struct InputLine {
     private var pasteCount = 0
 
     /// Pastes longer than this, or with more than two lines, are collapsed on screen.
-    static let collapseCharacters = 800
+    public static let collapseCharacters = 800
 
-    var isEmpty: Bool { pieces.isEmpty }
+    public var isEmpty: Bool { pieces.isEmpty }
 
-    mutating func type(_ text: String) {
+    public mutating func type(_ text: String) {
         pieces += text.map { .character($0) }
     }
 
-    mutating func paste(_ text: String) {
+    public mutating func paste(_ text: String) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
         if text.count > Self.collapseCharacters || lines > 2 {
             pasteCount += 1
@@ -28,16 +30,16 @@ struct InputLine {
         }
     }
 
-    mutating func backspace() {
+    public mutating func backspace() {
         if !pieces.isEmpty { pieces.removeLast() }
     }
 
-    mutating func clear() {
+    public mutating func clear() {
         pieces = []
     }
 
     /// What is submitted: typed characters and pasted content, byte for byte.
-    var text: String {
+    public var text: String {
         pieces.map { piece in
             switch piece {
             case .character(let character): String(character)
@@ -47,7 +49,7 @@ struct InputLine {
     }
 
     /// What the box shows.
-    var display: String {
+    public var display: String {
         pieces.map { piece in
             switch piece {
             case .character(let character): String(character)

@@ -1,7 +1,7 @@
 /// Terminal cell widths and wrapping, so wide (Chinese) text never wraps behind the renderer's back.
-enum ScreenText {
+public enum ScreenText {
     /// Cells a character takes: 2 for East Asian wide and full-width characters, 0 for combining marks.
-    static func width(_ character: Character) -> Int {
+    public static func width(_ character: Character) -> Int {
         guard let scalar = character.unicodeScalars.first else { return 0 }
         let value = scalar.value
         if value < 0x20 { return 0 }
@@ -14,11 +14,11 @@ enum ScreenText {
         return wide.contains { $0.contains(value) } ? 2 : 1
     }
 
-    static func width(_ text: String) -> Int { text.reduce(0) { $0 + width($1) } }
+    public static func width(_ text: String) -> Int { text.reduce(0) { $0 + width($1) } }
 
     /// Splits text into screen rows of at most `columns` cells: at newlines, then by width. The first row
     /// starts with `firstPrefix`, the others with `prefix` (same width).
-    static func wrap(_ text: String, columns: Int, firstPrefix: String, prefix: String) -> [String] {
+    public static func wrap(_ text: String, columns: Int, firstPrefix: String, prefix: String) -> [String] {
         let room = max(1, columns - width(firstPrefix))
         var rows: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
