@@ -23,7 +23,7 @@ extension AgentSession {
         return hooks.run(event: event, subject: subject, payload: payload, sessionID: sessionID)
     }
 
-    static let newerFields: Set<String> = ["prompt_id", "last_assistant_message", "background_tasks", "session_crons"]
+    static let newerFields: Set<String> = ["prompt_id", "last_assistant_message", "background_tasks", "session_crons", "effort"]
 
     /// What SessionStart / UserPromptSubmit hooks add to the context, or the reason a prompt is blocked.
     struct HookContext {

@@ -6,24 +6,51 @@ extension AgentSession {
     /// Tokens a reader sees in `usage`: a fixed system prompt plus a quarter token per character of context.
     var inputTokens: Int { 2_000 + contextCharacters / 4 }
 
+    /// A prompt entered while idle: UserPromptSubmit (which may block it), then the turn.
     func submit(_ prompt: String) {
         let promptID = UUID().uuidString.lowercased()
+        guard let contexts = promptSubmitted(prompt, promptID: promptID) else { return }
+        begin([prompt], promptID: promptID, source: "typed", contexts: contexts)
+    }
+
+    /// Fires UserPromptSubmit; nil when a hook blocked the prompt (shown on screen), else the context
+    /// the hooks added.
+    func promptSubmitted(_ prompt: String, promptID: String) -> [String]? {
         let hookContext = context(from: fire("UserPromptSubmit", subject: nil, ["prompt": prompt], promptID: promptID), event: "UserPromptSubmit")
         if let reason = hookContext.blockReason {
             screen.conversation.append(.notice("UserPromptSubmit operation blocked by hook:\n\(reason)"))
-            return
+            return nil
         }
-        screen.conversation.append(.user(prompt))
-        transcript.user(prompt, promptID: promptID)
-        transcript.note(type: "last-prompt", fields: ["lastPrompt": prompt])
-        contextCharacters += prompt.count
-        for text in hookContext.texts {
+        return hookContext.texts
+    }
+
+    /// A prompt entered while a turn runs, as Claude Code 2.1.332 does it: UserPromptSubmit fires at once,
+    /// carrying the RUNNING turn's `prompt_id`; the prompt waits in a queue and becomes part of the next
+    /// turn, which gets a new prompt id and fires no UserPromptSubmit of its own.
+    func enqueue(_ prompt: String, during turn: Turn) {
+        guard let contexts = promptSubmitted(prompt, promptID: turn.promptID) else { return }
+        screen.queued.append(prompt)
+        queuedContexts += contexts
+        transcript.note(type: "queue-operation", fields: ["operation": "enqueue", "timestamp": Transcript.timestamp(), "content": prompt])
+    }
+
+    /// Starts a turn for `prompts` (one typed prompt, or every queued one): user records, the rule of the
+    /// last prompt, then busy, or a permission dialog first.
+    func begin(_ prompts: [String], promptID: String, source: String, contexts: [String]) {
+        for prompt in prompts {
+            screen.conversation.append(.user(prompt))
+            transcript.user(prompt, promptID: promptID, source: source, permissionMode: screen.permissionMode)
+            contextCharacters += prompt.count
+        }
+        let last = prompts.last ?? ""
+        transcript.note(type: "last-prompt", fields: ["lastPrompt": last.replacingOccurrences(of: "\n", with: " ")])
+        for text in contexts {
             transcript.hookContext(text, event: "UserPromptSubmit", hookName: "UserPromptSubmit")
             contextCharacters += text.count
         }
-        let plan = script.take(prompt)
+        let plan = script.take(last)
         let now = Self.now()
-        var turn = Turn(promptID: promptID, prompt: prompt, plan: plan, started: now, due: plan.hang ? nil : now + plan.delay)
+        var turn = Turn(promptID: promptID, prompt: last, plan: plan, started: now, due: plan.hang ? nil : now + plan.delay)
         screen.busySince = now
         if let ask = plan.permission, screen.permissionMode != "bypassPermissions" {
             turn.due = nil
@@ -95,9 +122,16 @@ extension AgentSession {
         transcript.assistant(text, inputTokens: inputTokens, outputTokens: max(1, text.count / 4), model: options.model)
         contextCharacters += text.count
         let outcomes = fire("Stop", subject: nil, [
-            "stop_hook_active": stopHookActive, "last_assistant_message": text,
+            "effort": ["level": "medium"], "stop_hook_active": stopHookActive, "last_assistant_message": text,
             "background_tasks": [Any](), "session_crons": [Any](),
         ], promptID: turn.promptID)
+        if !outcomes.isEmpty {
+            transcript.system(subtype: "stop_hook_summary", fields: [
+                "hookCount": outcomes.count, "hookErrors": outcomes.filter { $0.status != 0 }.map(\.stderr),
+                "preventedContinuation": false, "stopReason": "", "hasOutput": outcomes.contains { !$0.stdout.isEmpty },
+                "level": "suggestion",
+            ])
+        }
         if rounds < 3, let blocked = outcomes.first(where: { $0.status == 2 }) {
             let reason = blocked.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             transcript.user("Stop hook feedback:\n\(reason)", promptID: turn.promptID, meta: true)
@@ -120,16 +154,27 @@ extension AgentSession {
         endTurn(turn, sendQueued: false)
     }
 
-    /// Back to idle; prompts queued during the turn go out together as the next one.
+    /// Back to idle; prompts queued during the turn go out together as the next turn.
     func endTurn(_ turn: Turn, sendQueued: Bool = true) {
         transcript.system(subtype: "turn_duration", fields: ["durationMs": Int((Self.now() - turn.started) * 1000)])
+        screen.conversation.append(.done("✻ Worked for \(Int(Self.now() - turn.started))s · done \(Self.clockTime())"))
         phase = .idle
         screen.busySince = nil
         guard sendQueued, !screen.queued.isEmpty else { return }
-        let merged = screen.queued.joined(separator: "\n")
+        let prompts = screen.queued
+        let contexts = queuedContexts
         screen.queued = []
-        render()
-        submit(merged)
+        queuedContexts = []
+        transcript.note(type: "queue-operation", fields: ["operation": "dequeue", "timestamp": Transcript.timestamp()])
+        begin(prompts, promptID: UUID().uuidString.lowercased(), source: "queued", contexts: contexts)
+    }
+
+    /// `1:40 AM`, as the line after a turn shows the time.
+    static func clockTime() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "h:mm a"
+        return formatter.string(from: Date())
     }
 
     static func jsonObject(_ text: String) -> Any {

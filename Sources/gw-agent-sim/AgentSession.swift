@@ -39,6 +39,8 @@ final class AgentSession {
     var swallowedEnterFor: String?
     /// Characters of everything in the model's context, to fill `usage` plausibly.
     var contextCharacters = 0
+    /// Context UserPromptSubmit hooks added to queued prompts, recorded when their turn starts.
+    var queuedContexts: [String] = []
     /// Ctrl-C / Ctrl-D pressed once on an empty input line: the next one exits.
     var exitArmed = false
 
@@ -137,11 +139,9 @@ final class AgentSession {
     private func enter() {
         let text = screen.input.text
         guard !text.isEmpty else { return }
-        if isBusy {
-            // Like Claude Code, a prompt entered while a turn runs waits; all waiting prompts are sent
-            // together, joined by newlines, as ONE prompt once the turn ends.
-            screen.queued.append(text)
+        if case .busy(let turn) = phase {
             screen.input.clear()
+            enqueue(text, during: turn)
             return
         }
         if runSlashCommand(text) { return }

@@ -5,6 +5,8 @@ enum ConversationItem {
     case assistant(String)
     /// A notice under the last item (`⎿ Interrupted by user`, an API error, a blocked prompt).
     case notice(String)
+    /// The line Claude Code leaves after a turn: `✻ Worked for 4s · done 1:40 AM`.
+    case done(String)
 }
 
 /// Everything one frame shows.
@@ -32,6 +34,8 @@ struct ScreenState {
 /// cleared to its end, the rest of the screen cleared.
 enum Screen {
     static let prompt = "❯\u{00A0}"
+    /// Shown (dimmed, in Claude Code) in an empty input line while prompts are queued.
+    static let queuedPlaceholder = "Press up to edit queued messages"
     static let spinnerGlyphs = ["·", "✢", "✳", "✶", "✻", "✽"]
 
     static func footer(mode: String, busy: Bool) -> String {
@@ -48,28 +52,32 @@ enum Screen {
 
     static func rows(_ state: ScreenState, columns: Int, rows height: Int) -> [String] {
         let header = [
-            "╭─ Claude Code v\(state.version) · gw-agent-sim (test double) ─╮",
-            "  \(state.model) · \(state.cwd)",
+            " ▐▛███▜▌   Claude Code v\(state.version)",
+            "▝▜█████▛▘  \(state.model) · gw-agent-sim (test double)",
+            "  ▘▘ ▝▝    \(state.cwd)",
             "",
         ]
         var body: [String] = []
         for item in state.conversation {
             switch item {
-            case .user(let text): body += ScreenText.wrap(text, columns: columns, firstPrefix: "> ", prefix: "  ")
+            case .user(let text): body += ScreenText.wrap(text, columns: columns, firstPrefix: "❯ ", prefix: "  ")
             case .assistant(let text):
-                body += ScreenText.wrap(text, columns: columns, firstPrefix: "⏺ ", prefix: "  ")
+                body += ScreenText.wrap(text, columns: columns, firstPrefix: "● ", prefix: "  ")
                 body.append("")
+            case .done(let text): body.append(text)
             case .notice(let text):
                 body += ScreenText.wrap(text, columns: columns, firstPrefix: "  ⎿  ", prefix: "     ")
                 body.append("")
             }
         }
+        // Prompts entered while busy show as prompts already, marked as queued, above the spinner.
+        for prompt in state.queued {
+            body += ScreenText.wrap(prompt, columns: columns, firstPrefix: "❯ ", prefix: "  ")
+        }
+        if !state.queued.isEmpty { body.append("  ⎿  Queued · ctrl+x ctrl+s to send now") }
         if let since = state.busySince {
             let glyph = spinnerGlyphs[state.spinnerFrame % spinnerGlyphs.count]
             body.append("\(glyph) Working… (\(Int(state.now - since))s · esc to interrupt)")
-            for prompt in state.queued {
-                body += ScreenText.wrap(prompt, columns: columns, firstPrefix: "  ⎿ queued: ", prefix: "           ")
-            }
         }
         if let hint = state.hint { body.append(hint) }
         let rule = String(repeating: "─", count: max(1, columns))
@@ -87,7 +95,8 @@ enum Screen {
         } else {
             bottom = [rule]
             // The input keeps at most 8 rows on screen; the `❯` row (first one) always stays.
-            let inputRows = ScreenText.wrap(state.input.display, columns: columns, firstPrefix: prompt, prefix: "  ")
+            let shown = state.input.isEmpty && !state.queued.isEmpty ? queuedPlaceholder : state.input.display
+            let inputRows = ScreenText.wrap(shown, columns: columns, firstPrefix: prompt, prefix: "  ")
             bottom += inputRows.count > 8 ? Array(inputRows.prefix(1) + inputRows.suffix(7)) : inputRows
             bottom += [rule, footer(mode: state.permissionMode, busy: state.busySince != nil)]
         }

@@ -51,14 +51,19 @@ final class Transcript {
         return record
     }
 
-    func user(_ text: String, promptID: String, meta: Bool = false, extra: [String: Any] = [:]) {
+    /// A user record. `source` is Claude Code's `promptSource`: `typed`, or `queued` for a prompt entered
+    /// while the previous turn ran; nil for records that are not prompts (interruptions, hook feedback).
+    func user(_ text: String, promptID: String, source: String? = nil, permissionMode: String? = nil, meta: Bool = false, extra: [String: Any] = [:]) {
         var record = envelope(type: "user")
         record["message"] = ["role": "user", "content": text]
         if meta { record["isMeta"] = true }
         if !oldVersion {
             record["promptId"] = promptID
-            record["origin"] = "user"
-            record["promptSource"] = "interactive"
+            if let source {
+                record["origin"] = ["kind": "human"]
+                record["promptSource"] = source
+            }
+            if let permissionMode { record["permissionMode"] = permissionMode }
         }
         record.merge(extra) { _, new in new }
         append(record)
@@ -103,7 +108,10 @@ final class Transcript {
     }
 
     private func append(_ record: [String: Any]) {
-        guard var data = try? JSONSerialization.data(withJSONObject: record, options: [.withoutEscapingSlashes]) else { return }
+        guard var data = try? JSONSerialization.data(withJSONObject: record, options: [.withoutEscapingSlashes]) else {
+            report("a \(record["type"] ?? "?") record could not be encoded as JSON")
+            return
+        }
         data.append(0x0A)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

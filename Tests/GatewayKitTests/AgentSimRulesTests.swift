@@ -18,18 +18,30 @@ import Testing
         try sim.send("a slow one")
         let busy = try await tmux.waitForScreen("the spinner") { $0.contains("esc to interrupt") }
         #expect(busy.contains("❯\u{00A0}"), "the input line stays visible while busy")
-        // Typed while busy: it waits, shown as queued, and goes out after the turn as the next prompt.
-        try tmux.type("typed while busy")
+        // Entered while busy, as Claude Code 2.1.332 does it: UserPromptSubmit at once with the running
+        // turn's prompt_id; the prompts wait and then go out together as ONE next turn with a new id.
+        try tmux.type("first queued")
         try tmux.sendKeys("Enter")
-        let queued = try await tmux.waitForScreen("the queued prompt") { $0.contains("queued: typed while busy") }
-        #expect(queued.contains("esc to interrupt"))
-        #expect(try sim.hookEvents("UserPromptSubmit").count == 1)
+        try tmux.type("second queued")
+        try tmux.sendKeys("Enter")
+        let submits = try await sim.waitForHook("UserPromptSubmit", count: 3)
+        let queued = try tmux.capture()
+        #expect(queued.contains("❯ first queued") && queued.contains("Queued ·"))
+        #expect(queued.contains("❯\u{00A0}Press up to edit queued messages"))
+        #expect(submits.map { $0["prompt"] as? String } == ["a slow one", "first queued", "second queued"])
+        #expect(Set(submits.compactMap { $0["prompt_id"] as? String }).count == 1)
+        #expect(try sim.hookEvents("Stop").isEmpty)
         let stops = try await sim.waitForHook("Stop", count: 2)
         #expect(stops[0]["last_assistant_message"] as? String == "finally")
-        #expect(stops[1]["last_assistant_message"] as? String == "ECHO: typed while busy")
-        #expect(try sim.hookEvents("UserPromptSubmit").map { $0["prompt"] as? String } == ["a slow one", "typed while busy"])
-        let idle = try await tmux.waitForScreen("the idle screen") { !$0.contains("esc to interrupt") && $0.contains("ECHO: typed while busy") }
-        #expect(idle.contains("❯\u{00A0}"))
+        #expect(stops[0]["prompt_id"] as? String == submits[0]["prompt_id"] as? String)
+        #expect(stops[1]["last_assistant_message"] as? String == "ECHO: second queued")
+        #expect(stops[1]["prompt_id"] as? String != submits[0]["prompt_id"] as? String)
+        let idle = try await tmux.waitForScreen("the idle screen") { !$0.contains("esc to interrupt") && $0.contains("ECHO: second queued") }
+        #expect(idle.contains("❯\u{00A0}") && !idle.contains("Queued"))
+        #expect(try sim.hookEvents("UserPromptSubmit").count == 3)
+        let users = try sim.transcriptRecords().filter { $0["type"] as? String == "user" }
+        #expect(users.map { $0["promptSource"] as? String } == ["typed", "queued", "queued"])
+        #expect(users[1]["promptId"] as? String == stops[1]["prompt_id"] as? String)
     }
 
     @Test func firstEnterIsIgnoredAndTheSecondSubmitsExactlyOnce() async throws {

@@ -25,7 +25,7 @@ import Testing
         #expect(Self.commonKeys.union(["prompt_id", "permission_mode", "prompt"]).isSubset(of: Set(submit.keys)))
         #expect(submit["prompt"] as? String == "hello there")
         #expect(submit["permission_mode"] as? String == "auto")
-        #expect(Self.commonKeys.union(["prompt_id", "stop_hook_active", "last_assistant_message", "background_tasks"]).isSubset(of: Set(stop.keys)))
+        #expect(Self.commonKeys.union(["prompt_id", "stop_hook_active", "last_assistant_message", "background_tasks", "session_crons", "effort"]).isSubset(of: Set(stop.keys)))
         #expect(stop["prompt_id"] as? String == submit["prompt_id"] as? String)
         #expect(stop["stop_hook_active"] as? Bool == false)
         #expect(stop["last_assistant_message"] as? String == "ECHO: hello there")
@@ -86,6 +86,7 @@ import Testing
             #expect(record["isSidechain"] as? Bool == false)
         }
         #expect(users.map { $0["promptId"] as? String } == (try sim.hookEvents("UserPromptSubmit")).map { $0["prompt_id"] as? String })
+        #expect(users.allSatisfy { ($0["origin"] as? [String: Any])?["kind"] as? String == "human" && $0["promptSource"] as? String == "typed" })
         let messages = assistants.compactMap { $0["message"] as? [String: Any] }
         #expect(messages.allSatisfy { $0["role"] as? String == "assistant" && $0["id"] is String })
         let inputTokens = messages.compactMap { ($0["usage"] as? [String: Any])?["input_tokens"] as? Int }
@@ -138,7 +139,7 @@ import Testing
         let starts = try await sim.waitForHook("SessionStart", count: 2)
         #expect(starts[1]["source"] as? String == "resume")
         #expect(starts[1]["session_id"] as? String == sim.sessionID)
-        try await second.waitForScreen("the earlier turn") { $0.contains("> remember the number 42") && $0.contains("ECHO: remember the number 42") }
+        try await second.waitForScreen("the earlier turn") { $0.contains("❯ remember the number 42") && $0.contains("ECHO: remember the number 42") }
         let before = try sim.transcriptRecords().count
         try sim.send("what was the number?")
         try await sim.waitForHook("Stop", count: 2)
@@ -167,7 +168,7 @@ import Testing
         let submit = try sim.hookEvents("UserPromptSubmit")[0]
         #expect(submit["prompt"] as? String == "old times")
         #expect(submit["prompt_id"] == nil)
-        #expect(stop["prompt_id"] == nil && stop["last_assistant_message"] == nil && stop["background_tasks"] == nil)
+        #expect(stop["prompt_id"] == nil && stop["last_assistant_message"] == nil && stop["background_tasks"] == nil && stop["effort"] == nil)
         #expect(stop["stop_hook_active"] as? Bool == false)
         let user = try sim.transcriptRecords().first { $0["type"] as? String == "user" }
         #expect(user?["promptId"] == nil)
