@@ -140,27 +140,20 @@ extension AgentSession {
     }
 
     /// Esc (or Ctrl-C) while busy: the turn stops with no Stop hook, as in Claude Code; prompts that
-    /// were waiting go back into the input line.
+    /// were queued still go out as the next turn (as Claude Code 2.1.332 was seen to do).
     func interrupt(_ turn: Turn) {
         screen.conversation.append(.notice("Interrupted · What should Claude do instead?"))
         transcript.user("[Request interrupted by user]", promptID: turn.promptID)
-        let waiting = screen.queued
-        screen.queued = []
-        if !waiting.isEmpty {
-            let typed = screen.input.text
-            screen.input.clear()
-            screen.input.type(waiting.joined(separator: "\n") + typed)
-        }
-        endTurn(turn, sendQueued: false)
+        endTurn(turn)
     }
 
     /// Back to idle; prompts queued during the turn go out together as the next turn.
-    func endTurn(_ turn: Turn, sendQueued: Bool = true) {
+    func endTurn(_ turn: Turn) {
         transcript.system(subtype: "turn_duration", fields: ["durationMs": Int((Self.now() - turn.started) * 1000)])
         screen.conversation.append(.done("✻ Worked for \(Int(Self.now() - turn.started))s · done \(Self.clockTime())"))
         phase = .idle
         screen.busySince = nil
-        guard sendQueued, !screen.queued.isEmpty else { return }
+        guard !screen.queued.isEmpty else { return }
         let prompts = screen.queued
         let contexts = queuedContexts
         screen.queued = []

@@ -178,7 +178,8 @@ final class AgentSession {
 
     /// Ends the session: SessionEnd with `reason`, terminal restored, process exits.
     func end(reason: String, status: Int32) -> Never {
-        fire("SessionEnd", subject: reason, ["reason": reason])
+        // Claude Code 2.1.332 sent a prompt id with SessionEnd too (one no prompt had used).
+        fire("SessionEnd", subject: reason, ["reason": reason], promptID: UUID().uuidString.lowercased())
         terminal.restore()
         exit(status)
     }

@@ -148,11 +148,15 @@ import Testing
         try await sim.waitForHook("SessionStart")
         try sim.send("run forever")
         try await tmux.waitForScreen("the spinner") { $0.contains("esc to interrupt") }
+        try tmux.type("after the hang")
+        try tmux.sendKeys("Enter")
+        try await sim.waitForHook("UserPromptSubmit", count: 2)
         try tmux.sendKeys("Escape")
-        try await tmux.waitForScreen("the interruption") { $0.contains("Interrupted") && !$0.contains("esc to interrupt") }
-        try sim.send("next")
+        // The hanging turn ends without Stop; the queued prompt still goes out as the next turn.
         let stops = try await sim.waitForHook("Stop")
-        #expect(stops.count == 1 && stops[0]["last_assistant_message"] as? String == "ECHO: next")
+        #expect(stops.count == 1 && stops[0]["last_assistant_message"] as? String == "ECHO: after the hang")
+        let screen = try await tmux.waitForScreen("the interruption") { $0.contains("Interrupted") && !$0.contains("esc to interrupt") }
+        #expect(screen.contains("ECHO: after the hang"))
     }
 
     @Test func compactFiresPreCompactThenSessionStartCompact() async throws {

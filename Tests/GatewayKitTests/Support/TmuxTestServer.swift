@@ -40,8 +40,8 @@ final class TmuxTestServer: @unchecked Sendable {
 
     /// Runs `tmux -L <socket> ARGS`; throws with tmux's stderr when it fails.
     @discardableResult
-    func tmux(_ arguments: [String], input: Data? = nil) throws -> String {
-        let result = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", socket] + arguments, standardInput: input))
+    func tmux(_ arguments: [String]) throws -> String {
+        let result = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", socket] + arguments))
         guard result.succeeded else {
             throw GatewayError("tmux \(arguments.joined(separator: " ")) failed (exit \(result.status)): \(result.stderr)")
         }
@@ -61,7 +61,11 @@ final class TmuxTestServer: @unchecked Sendable {
     /// Pastes text as one bracketed paste (`load-buffer` + `paste-buffer -p -d`), as Gateway sends prompts.
     func paste(_ text: String) throws {
         let buffer = "paste-\(UUID().uuidString.prefix(8))"
-        try tmux(["load-buffer", "-b", buffer, "-"], input: Data(text.utf8))
+        // Through a file rather than stdin: the bytes reach tmux exactly, with no writer thread involved.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(buffer).txt")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try tmux(["load-buffer", "-b", buffer, file.path])
         try tmux(["paste-buffer", "-p", "-d", "-b", buffer, "-t", session])
     }
 
