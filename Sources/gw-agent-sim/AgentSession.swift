@@ -31,7 +31,6 @@ final class AgentSession {
     var script: any TurnScript
     var sessionID: String
     let cwd: String
-    let environment: [String: String]
     var screen: ScreenState
     var phase = Phase.idle
     var decoder = KeyDecoder()
@@ -45,7 +44,7 @@ final class AgentSession {
     var exitArmed = false
 
     init(options: AgentOptions, terminal: Terminal, hooks: HookRunner, transcript: Transcript,
-         script: any TurnScript, sessionID: String, cwd: String, environment: [String: String]) {
+         script: any TurnScript, sessionID: String, cwd: String) {
         self.options = options
         self.terminal = terminal
         self.hooks = hooks
@@ -53,7 +52,6 @@ final class AgentSession {
         self.script = script
         self.sessionID = sessionID
         self.cwd = cwd
-        self.environment = environment
         screen = ScreenState(version: options.version, cwd: cwd, model: options.model, permissionMode: options.permissionMode)
     }
 
@@ -61,11 +59,6 @@ final class AgentSession {
     static let escapeWait = 0.05
 
     static func now() -> Double { ProcessInfo.processInfo.systemUptime }
-
-    var isBusy: Bool {
-        if case .idle = phase { return false }
-        return true
-    }
 
     /// Starts the session (SessionStart with `source`), then reads keys until the session ends.
     func run(source: String) -> Never {

@@ -1,6 +1,20 @@
 import SimKit
 import Foundation
 
+/// Written to by signal handlers so the event loop wakes up; both ends are set up once at start.
+nonisolated(unsafe) var signalWakeDescriptor: Int32 = -1
+
+/// The pipe behind `signalWakeDescriptor`: (read end, write end), non-blocking.
+let signalWakePipe: (read: Int32, write: Int32) = {
+    var ends: [Int32] = [-1, -1]
+    guard pipe(&ends) == 0 else { return (-1, -1) }
+    for end in ends {
+        // Non-blocking, so a signal handler never waits on a full pipe; close-on-exec, so hooks never see it.
+        guard fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) == 0, fcntl(end, F_SETFD, FD_CLOEXEC) == 0 else { return (-1, -1) }
+    }
+    return (ends[0], ends[1])
+}()
+
 /// The controlling terminal in raw mode with bracketed paste on, as a full-screen TUI uses it.
 /// Restores the saved mode on `restore()`, which every exit path calls.
 final class Terminal {
@@ -56,11 +70,21 @@ final class Terminal {
 
     /// Waits up to `timeout` seconds (nil = forever) for input; returns the bytes read, empty on timeout,
     /// nil at end of input.
+    /// A signal also ends the wait: the handler writes to `signalWakeDescriptor` (a signal may be
+    /// delivered to any thread, so an interrupted `poll` cannot be relied on).
     func read(timeout: Double?) -> [UInt8]? {
-        var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+        var descriptors = [
+            pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: signalWakePipe.read, events: Int16(POLLIN), revents: 0),
+        ]
         let milliseconds = timeout.map { Int32(max(0, min($0, 3600)) * 1000) } ?? -1
-        let ready = poll(&descriptor, 1, milliseconds)
+        let ready = poll(&descriptors, 2, milliseconds)
         if ready <= 0 { return [] }
+        if descriptors[1].revents != 0 {
+            var drained = [UInt8](repeating: 0, count: 64)
+            let count = drained.withUnsafeMutableBytes { Foundation.read(signalWakePipe.read, $0.baseAddress!, $0.count) }
+            if count >= 0, descriptors[0].revents == 0 { return [] }
+        }
         var buffer = [UInt8](repeating: 0, count: 65536)
         let count = buffer.withUnsafeMutableBytes { Foundation.read(input, $0.baseAddress!, $0.count) }
         if count < 0 { return errno == EINTR || errno == EAGAIN ? [] : nil }

@@ -61,7 +61,7 @@ let transcript = Transcript(directory: projectDirectory, sessionID: sessionID, c
 let terminal = Terminal()
 let session = AgentSession(
     options: options, terminal: terminal, hooks: HookRunner(settings: settings, cwd: cwd, baseEnvironment: environment),
-    transcript: transcript, script: script, sessionID: sessionID, cwd: cwd, environment: environment)
+    transcript: transcript, script: script, sessionID: sessionID, cwd: cwd)
 if source == "resume" {
     for entry in transcript.load() {
         switch entry {
@@ -72,8 +72,20 @@ if source == "resume" {
 }
 
 signal(SIGPIPE, SIG_IGN)
+signalWakeDescriptor = signalWakePipe.write
+// A process started from a thread that blocks signals (as Swift's thread pools do) inherits that mask
+// through tmux; unblock the signals the session handles, or SIGTERM would never arrive.
+var handled = sigset_t()
+sigemptyset(&handled)
 for number in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] {
-    signal(number) { received in pendingSignal = received }
+    sigaddset(&handled, number)
+    signal(number) { received in
+        pendingSignal = received
+        // Only async-signal-safe calls here. A full pipe means a wake-up is already pending.
+        var byte: UInt8 = 1
+        write(signalWakeDescriptor, &byte, 1)
+    }
 }
+sigprocmask(SIG_UNBLOCK, &handled, nil)
 terminal.enterRawMode()
 session.run(source: source)

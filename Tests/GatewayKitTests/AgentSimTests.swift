@@ -150,6 +150,17 @@ import Testing
         #expect(parent != nil && records[..<before].contains { $0["uuid"] as? String == parent })
     }
 
+    @Test func terminationEndsTheSessionWithSessionEndOther() async throws {
+        let sim = try AgentSimHarness()
+        let tmux = try sim.start()
+        defer { sim.kill() }
+        try await sim.waitForHook("SessionStart")
+        #expect(kill(try tmux.panePID(), SIGTERM) == 0)
+        #expect(try await tmux.waitForExit() == 128 + SIGTERM)
+        let end = try sim.hookEvents("SessionEnd")
+        #expect(end.count == 1 && end.first?["reason"] as? String == "other")
+    }
+
     @Test func resumeOfAnUnknownSessionFailsLikeClaude() throws {
         let directory = TemporaryDirectory()
         let id = UUID().uuidString.lowercased()

@@ -74,6 +74,13 @@ final class TmuxTestServer: @unchecked Sendable {
         try tmux(["capture-pane", "-p", "-t", session])
     }
 
+    /// The process id of the pane's command.
+    func panePID() throws -> pid_t {
+        let text = try tmux(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let pid = pid_t(text) else { throw GatewayError("tmux gave no pane pid (got \(text.debugDescription))") }
+        return pid
+    }
+
     /// The pane's exit status once its command has ended (128 + N for a signal); nil while it runs.
     /// tmux may see the pane's terminal close a moment before it collects the status: until then, nil.
     func exitStatus() throws -> Int32? {
