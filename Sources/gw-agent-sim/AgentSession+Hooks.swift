@@ -14,7 +14,7 @@ extension AgentSession {
             "session_id": sessionID, "transcript_path": transcript.url.path, "cwd": cwd, "hook_event_name": event,
         ]
         // SessionStart and SessionEnd carry no permission mode; prompt events do.
-        if !["SessionStart", "SessionEnd", "PreCompact"].contains(event) { payload["permission_mode"] = screen.permissionMode }
+        if !["SessionStart", "SessionEnd", "PreCompact", "StopFailure"].contains(event) { payload["permission_mode"] = screen.permissionMode }
         if let promptID, !options.oldVersion { payload["prompt_id"] = promptID }
         for (key, value) in fields {
             if options.oldVersion, Self.newerFields.contains(key) { continue }
@@ -23,7 +23,7 @@ extension AgentSession {
         return hooks.run(event: event, subject: subject, payload: payload, sessionID: sessionID)
     }
 
-    static let newerFields: Set<String> = ["prompt_id", "last_assistant_message", "background_tasks", "session_crons", "effort"]
+    static let newerFields: Set<String> = ["prompt_id", "last_assistant_message", "background_tasks", "session_crons", "effort", "permission_suggestions"]
 
     /// What SessionStart / UserPromptSubmit hooks add to the context, or the reason a prompt is blocked.
     struct HookContext {

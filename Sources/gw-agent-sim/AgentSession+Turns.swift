@@ -54,8 +54,10 @@ extension AgentSession {
         screen.busySince = now
         if let ask = plan.permission, screen.permissionMode != "bypassPermissions" {
             turn.due = nil
-            let outcomes = fire("PermissionRequest", subject: ask.tool,
-                                ["tool_name": ask.tool, "tool_input": Self.jsonObject(ask.inputJSON)], promptID: promptID)
+            let outcomes = fire("PermissionRequest", subject: ask.tool, [
+                "tool_name": ask.tool, "tool_input": Self.jsonObject(ask.inputJSON), "effort": ["level": "medium"],
+                "permission_suggestions": [Any](),
+            ], promptID: promptID)
             if let decision = permissionDecision(outcomes) {
                 decide(turn, allow: decision.allow, message: decision.message)
                 return
@@ -69,8 +71,8 @@ extension AgentSession {
 
     func answerPermission(_ event: KeyEvent, turn: Turn) {
         switch event {
-        case .text("1"), .text("2"), .enter: decide(turn, allow: true, message: "")
-        case .text("3"), .escape, .interrupt: decide(turn, allow: false, message: "")
+        case .text("1"), .text("2"), .text("3"), .enter: decide(turn, allow: true, message: "")
+        case .text("4"), .escape, .interrupt: decide(turn, allow: false, message: "")
         default: break
         }
     }
@@ -80,7 +82,7 @@ extension AgentSession {
     func decide(_ turn: Turn, allow: Bool, message: String) {
         screen.permission = nil
         guard allow else {
-            screen.conversation.append(.notice(message.isEmpty ? "User rejected \(turn.plan.permission?.tool ?? "tool") · What should Claude do instead?" : message))
+            screen.conversation.append(.notice(message.isEmpty ? "Interrupted · What should Claude do instead?" : message))
             transcript.user("[Request interrupted by user for tool use]", promptID: turn.promptID, extra: ["toolUseResult": "User rejected tool use"])
             endTurn(turn)
             return
@@ -98,15 +100,16 @@ extension AgentSession {
             _exit(70)
         }
         if let failure = turn.plan.failure {
-            screen.conversation.append(.notice(failure.message))
+            screen.conversation.append(.assistant(failure.message))
             transcript.assistant(failure.message, inputTokens: 0, outputTokens: 0, model: options.model, apiError: true)
             if options.oldVersion {
                 // Before StopFailure existed a failed turn ended like any other; the error text is in the transcript.
                 fire("Stop", subject: nil, ["stop_hook_active": false], promptID: turn.promptID)
             } else {
-                fire("StopFailure", subject: failure.error,
-                     ["error": failure.error, "error_details": failure.message, "last_assistant_message": failure.message],
-                     promptID: turn.promptID)
+                // As observed: `effort`, no permission_mode, and no `error_details` for an `unknown` error.
+                var fields: [String: Any] = ["error": failure.error, "last_assistant_message": failure.message, "effort": ["level": "medium"]]
+                if failure.error != "unknown" { fields["error_details"] = failure.message }
+                fire("StopFailure", subject: failure.error, fields, promptID: turn.promptID)
             }
             endTurn(turn)
             return

@@ -45,7 +45,7 @@ enum Screen {
         case "bypassPermissions": "  ⏵⏵ bypass permissions on (shift+tab to cycle)"
         case "auto": "  ⏵⏵ auto mode on (shift+tab to cycle)"
         case "dontAsk": "  ⏵⏵ don't ask on (shift+tab to cycle)"
-        default: "  ? for shortcuts"
+        default: "  ⏸ manual mode on · ? for shortcuts"
         }
         return busy ? base + " · esc to interrupt" : base
     }
@@ -83,15 +83,7 @@ enum Screen {
         let rule = String(repeating: "─", count: max(1, columns))
         var bottom: [String]
         if let ask = state.permission {
-            bottom = [rule, " \(ask.tool)"]
-            bottom += ScreenText.wrap(ask.inputJSON, columns: columns, firstPrefix: "   ", prefix: "   ")
-            bottom += [
-                "",
-                " Do you want to proceed?",
-                " ❯ 1. Yes",
-                "   2. Yes, and don't ask again this session",
-                "   3. No, and tell Claude what to do differently (esc)",
-            ]
+            bottom = [rule] + permissionDialog(ask, cwd: state.cwd, columns: columns)
         } else {
             bottom = [rule]
             // The input keeps at most 8 rows on screen; the `❯` row (first one) always stays.
@@ -105,6 +97,26 @@ enum Screen {
         var top = header + body
         if top.count > room { top = Array(top.suffix(room)) }
         return top + bottom
+    }
+
+    /// Claude Code 2.1.332's permission dialog: title, the tool's description, its command (or input)
+    /// between dashed rules, then the numbered choices.
+    static func permissionDialog(_ ask: PermissionAsk, cwd: String, columns: Int) -> [String] {
+        let dashes = String(repeating: "╌", count: max(1, columns))
+        var rows = [ask.tool == "Bash" ? " Bash command" : " \(ask.tool)"]
+        if let description = ask.description { rows.append(" \(description)") }
+        rows.append(dashes)
+        rows += ScreenText.wrap(ask.command ?? ask.inputJSON, columns: columns, firstPrefix: " ", prefix: " ")
+        rows += [
+            dashes,
+            " Do you want to proceed?",
+            " ❯ 1. Yes",
+            "   2. Yes, and always allow access to \(cwd) from this project",
+            "   3. Yes, and switch to auto mode · auto mode handles these prompts for you",
+            "   4. No",
+            " Esc to cancel · Tab to amend",
+        ]
+        return rows
     }
 
     /// The bytes of one frame.

@@ -34,6 +34,15 @@ struct PermissionAsk {
     var tool: String
     /// The tool input as JSON text (an object).
     var inputJSON: String
+
+    private var input: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(inputJSON.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// `description` of the input, shown under the dialog's title.
+    var description: String? { input["description"] as? String }
+    /// `command` of the input (Bash), shown between the dialog's rules.
+    var command: String? { input["command"] as? String }
 }
 
 /// Chooses the plan for a prompt. `peek` looks without using anything up (the first, ignored Enter);

@@ -94,6 +94,11 @@ import Testing
             [[rule]]
             match = "limit"
             stop_failure = "rate_limit"
+
+            [[rule]]
+            match = "bad"
+            status = 400
+            error_message = "bad request here"
             """)
         let tmux = try sim.start()
         defer { sim.kill() }
@@ -109,9 +114,15 @@ import Testing
         let failures = try await sim.waitForHook("StopFailure", count: 2)
         #expect(failures[1]["error"] as? String == "rate_limit")
         #expect((failures[1]["last_assistant_message"] as? String ?? "").hasPrefix("API Error: 429"))
+        // As Claude Code 2.1.332 reported an HTTP 400: `unknown`, no error_details, no permission_mode.
+        try sim.send("a bad request")
+        let unknown = try await sim.waitForHook("StopFailure", count: 3)[2]
+        #expect(unknown["error"] as? String == "unknown")
+        #expect(unknown["last_assistant_message"] as? String == "API Error: 400 bad request here")
+        #expect(unknown["error_details"] == nil && unknown["permission_mode"] == nil)
         #expect(try sim.hookEvents("Stop").isEmpty)
         let apiErrors = try sim.transcriptRecords().filter { $0["isApiErrorMessage"] as? Bool == true }
-        #expect(apiErrors.count == 2)
+        #expect(apiErrors.count == 3)
     }
 
     @Test func permissionPromptFiresTheHookAndWaitsForAnAnswer() async throws {
@@ -130,11 +141,18 @@ import Testing
         #expect((request["tool_input"] as? [String: Any])?["command"] as? String == "rm -rf build")
         #expect(request["permission_mode"] as? String == "default")
         let dialog = try await tmux.waitForScreen("the permission dialog") { $0.contains("Do you want to proceed?") }
-        #expect(dialog.contains("rm -rf build") && dialog.contains("1. Yes"))
+        #expect(dialog.contains(" Bash command") && dialog.contains(" rm -rf build") && dialog.contains("❯ 1. Yes") && dialog.contains("4. No"))
         #expect(try sim.hookEvents("Stop").isEmpty, "no Stop while a permission prompt waits")
         try tmux.type("1")
         let stop = try await sim.waitForHook("Stop")[0]
         #expect(stop["last_assistant_message"] as? String == "cleaned")
+        // Refused with Esc: the turn is interrupted and no Stop fires.
+        try sim.send("clean again")
+        try await sim.waitForHook("PermissionRequest", count: 2)
+        try await tmux.waitForScreen("the second dialog") { $0.contains("Do you want to proceed?") }
+        try tmux.sendKeys("Escape")
+        try await tmux.waitForScreen("the interruption") { $0.contains("Interrupted · What should Claude do instead?") && $0.contains("❯\u{00A0}") }
+        #expect(try sim.hookEvents("Stop").count == 1)
     }
 
     @Test func hangingTurnStaysBusyUntilEscapeAndFiresNoStop() async throws {
