@@ -163,10 +163,14 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Stops accepting and closes every open connection.
     public func stop() {
-        let open: Set<Int32> = lock.withLock {
+        // Only once: `deinit` calls this again after an explicit stop, and a second close(listener) would
+        // close whatever descriptor has reused that number since (another thread's pipe or socket).
+        let open: Set<Int32>? = lock.withLock {
+            guard !stopped else { return nil }
             stopped = true
             return connections
         }
+        guard let open else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }
