@@ -37,3 +37,24 @@ need_base_tools() {
     need_command tmux
     command -v swift >/dev/null 2>&1 || { echo "error: the Swift toolchain (swift) is not on PATH: install Swift 6.2 or newer" >&2; exit 1; }
 }
+
+# Exports GW_CLAUDE_BIN for the real-Claude suite (scripts/fetch-claude: the pinned Claude Code, cached
+# outside git). Under CI the suite must run, so a failed fetch fails the run; elsewhere it warns and
+# the suite skips, saying why.
+need_claude_for_tests() {
+    local binary
+    if [ -z "${GW_CLAUDE_BIN:-}" ]; then
+        command -v python3 >/dev/null 2>&1 || need_command python3
+        python3 -m pip --version >/dev/null 2>&1 || need_command pip3 python3-pip
+    fi
+    if binary="$("$GW_ROOT/scripts/fetch-claude")"; then
+        export GW_CLAUDE_BIN="$binary"
+        say "real-Claude tests use $GW_CLAUDE_BIN ($("$GW_CLAUDE_BIN" --version 2>/dev/null || echo 'version unknown'))"
+    elif [ "${CI:-}" = "true" ]; then
+        echo "error: could not fetch Claude Code, which the real-Claude tests need under CI (see the messages above)" >&2
+        exit 1
+    else
+        say "warning: could not fetch Claude Code; the real-Claude tests will be skipped"
+        unset GW_CLAUDE_BIN
+    fi
+}

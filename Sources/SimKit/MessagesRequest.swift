@@ -16,6 +16,9 @@ public struct MessagesRequest: Sendable {
     public var endsWithToolResult: Bool
     /// The `tool_use_id`s of those results.
     public var toolResultIDs: [String]
+    /// The JSON schema the answer must follow (`output_config.format` of type `json_schema`), as
+    /// Claude Code's side requests ask (the session title, for one).
+    public var outputSchema: JSONValue?
 
     public init(json: JSONValue) {
         model = json["model"]?.stringValue ?? "unknown"
@@ -37,6 +40,8 @@ public struct MessagesRequest: Sendable {
         }
         toolResultIDs = ids
         endsWithToolResult = !ids.isEmpty
+        let format = json["output_config"]?["format"]
+        outputSchema = format?["type"]?.stringValue == "json_schema" ? format?["schema"] : nil
     }
 
     /// Parses a request body; nil when it is not a JSON object.

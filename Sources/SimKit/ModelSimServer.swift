@@ -34,6 +34,11 @@ public final class ModelSimServer: @unchecked Sendable {
         switch (request.method, request.path) {
         case ("POST", "/v1/messages"):
             messages(request, writer)
+        case ("HEAD", _):
+            // Claude Code checks that its API host answers (HEAD /api/hello) unless non-essential
+            // traffic is off. A HEAD answer has no body, or the keep-alive connection would go out of step.
+            log?.append(["method": .string(request.method), "path": .string(request.path), "status": .number(200)])
+            writer.respond(status: 200)
         case ("POST", "/v1/messages/count_tokens"):
             let tokens = AnthropicWire.estimateTokens(request.body.count)
             log?.append(["path": .string(request.path), "status": .number(200), "input_tokens": .number(Double(tokens))])
@@ -51,13 +56,18 @@ public final class ModelSimServer: @unchecked Sendable {
             writer.respond(status: 400, json: AnthropicWire.error(type: "invalid_request_error", message: "gw-model-sim: the body is not a JSON object").jsonText)
             return
         }
-        let decision = book.decide(request)
+        // Structured side requests get a schema-shaped answer and never use up a rule meant for a prompt.
+        let decision = request.outputSchema.map { schema in
+            SimDecision(rule: nil, stepIndex: 0, step: SimStep(), continuation: false,
+                        text: StructuredAnswer.make(schema, text: request.lastUserText).jsonText)
+        } ?? book.decide(request)
         var entry: [String: JSONValue] = [
             "path": .string(http.path), "model": .string(request.model), "system": .bool(request.hasSystem),
             "tools": .number(Double(request.toolCount)), "messages": .number(Double(request.messageCount)),
             "stream": .bool(request.stream), "last_user_text": .string(request.lastUserText),
             "tool_result": .bool(request.endsWithToolResult), "continuation": .bool(decision.continuation),
             "rule": decision.rule.map { .string($0.label) } ?? .null, "step": .number(Double(decision.stepIndex)),
+            "structured": .bool(request.outputSchema != nil),
         ]
         if let error = decision.step.error {
             entry["status"] = .number(Double(error.status))

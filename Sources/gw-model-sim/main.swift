@@ -5,6 +5,12 @@ import SimKit
 // loopback, so Claude Code (or anything speaking that API) can run offline against scripted answers.
 // Usage: gw-model-sim [--port N] [--rules FILE] [--log FILE]
 
+// A parent may start us with signals blocked (processes spawned from a Dispatch worker thread inherit
+// its mask); unblock them so SIGTERM and SIGINT stop the server as they should.
+var noSignals = sigset_t()
+sigemptyset(&noSignals)
+pthread_sigmask(SIG_SETMASK, &noSignals, nil)
+
 func fail(_ message: String, status: Int32) -> Never {
     FileHandle.standardError.write(Data("gw-model-sim: \(message)\n".utf8))
     exit(status)

@@ -129,7 +129,11 @@ func post(_ server: ModelSimServer, _ path: String, _ body: JSONValue) async thr
         #expect(JSONValue.parse(Data(missing.body.utf8))?["error"]?["type"]?.stringValue == "not_found_error")
         let bad = try await post(server, "/v1/messages", .string("not an object"))
         #expect(bad.status == 400)
-        #expect(try logLines().map { $0["status"] } == [.number(200), .number(404), .number(400)])
+        var head = URLRequest(url: URL(string: "\(server.baseURL)/api/hello")!)
+        head.httpMethod = "HEAD"
+        let (_, headResponse) = try await URLSession.shared.data(for: head)
+        #expect((headResponse as? HTTPURLResponse)?.statusCode == 200, "Claude Code's reachability check")
+        #expect(try logLines().map { $0["status"] } == [.number(200), .number(404), .number(400), .number(200)])
     }
 
     @Test func aDelayedAnswerTakesAtLeastItsDelay() async throws {
@@ -141,5 +145,27 @@ func post(_ server: ModelSimServer, _ path: String, _ body: JSONValue) async thr
         #expect(Date().timeIntervalSince(started) >= 0.55)
         #expect(events.compactMap { $0.data["delta"]?["text"]?.stringValue }.joined() == "one two three four")
         #expect(events.filter { $0.name == "content_block_delta" }.count > 1, "a slow answer arrives in several pieces")
+    }
+
+    @Test func structuredSideRequestsGetASchemaShapedAnswerAndLeaveRulesAlone() async throws {
+        let rules = try SimRules.parse("[[rule]]\nmatch = \"tell me\"\nonce = true\nreply = \"scripted\"\n", file: "t.toml")
+        let server = try ModelSimServer(rules: rules, logFile: logFile)
+        defer { server.stop(); try? FileManager.default.removeItem(at: logFile) }
+        // Shaped like Claude Code's session-title request: no tools, a schema for the answer.
+        guard case .object(var title) = requestJSON([userText("<session>\ntell me something\n</session>\n\nWrite the title.")], stream: false, tools: 0) else { return }
+        title["tools"] = nil
+        title["output_config"] = .object(["format": .object(["type": .string("json_schema"), "schema": .object([
+            "type": .string("object"), "properties": .object(["title": .object(["type": .string("string")])]),
+            "required": .array([.string("title")]),
+        ])])])
+        let side = try await post(server, "/v1/messages", .object(title))
+        let message = try #require(JSONValue.parse(Data(side.body.utf8)))
+        let text = try #require(message["content"]?.arrayValue?.first?["text"]?.stringValue)
+        let answer = try #require(JSONValue.parse(Data(text.utf8)))
+        #expect(answer["title"]?.stringValue?.isEmpty == false)
+        // The once rule is still there for the prompt itself.
+        let main = try await post(server, "/v1/messages", requestJSON([userText("tell me something")], stream: false))
+        #expect(JSONValue.parse(Data(main.body.utf8))?["content"]?.arrayValue?.first?["text"]?.stringValue == "scripted")
+        #expect(try logLines().map { $0["structured"]?.boolValue } == [true, false])
     }
 }

@@ -111,4 +111,16 @@ import Testing
         #expect(SimDuration.seconds("-1s") == nil)
         #expect(SimDuration.seconds("later") == nil)
     }
+
+    @Test func theExamplesInTheDocsParse() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/sim-rules.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let blocks = text.components(separatedBy: "```toml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        #expect(blocks.count == 2)
+        for block in blocks {
+            let rules = try SimRules.parse(block, file: "docs/sim-rules.md")
+            #expect(!rules.rules.isEmpty)
+        }
+    }
 }
