@@ -101,6 +101,8 @@ extension AgentSession {
         }
         if let failure = turn.plan.failure {
             screen.conversation.append(.assistant(failure.message))
+            // As observed after a 529: the empty input line is not blank, although nobody typed.
+            if failure.error == "server_error" { screen.placeholder = "Resend your message to try again" }
             transcript.assistant(failure.message, inputTokens: 0, outputTokens: 0, model: options.model, apiError: true)
             if options.oldVersion {
                 // Before StopFailure existed a failed turn ended like any other; the error text is in the transcript.

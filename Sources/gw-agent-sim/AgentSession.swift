@@ -116,6 +116,7 @@ final class AgentSession {
         if event != .interrupt && event != .endOfInput {
             exitArmed = false
             screen.hint = nil
+            screen.placeholder = nil
         }
         switch event {
         case .text(let text): screen.input.type(text)

@@ -51,13 +51,19 @@ struct RulesScript: TurnScript {
         return plan
     }
 
-    /// StopFailure's `error` and message. Claude Code 2.1.332 reported an HTTP 400 as `unknown` with
-    /// `API Error: 400 <message>`; the other kinds follow its documented matcher names.
+    /// StopFailure's `error` and message, as Claude Code 2.1.332 reported them (docs/claude-offline-notes.md):
+    /// a 400 is `unknown` with `API Error: 400 <message>`; a 5xx is `server_error` with a server-side
+    /// note after the message. Other kinds follow the documented matcher names.
     static func failure(kind: String?, error: SimError?) -> TurnFailure {
-        let statusForKind = ["rate_limit": 429, "overloaded": 529, "authentication_failed": 401, "billing_error": 402, "server_error": 500]
-        let kindForStatus = [429: "rate_limit", 529: "overloaded", 401: "authentication_failed", 402: "billing_error"]
+        let statusForKind = ["rate_limit": 429, "overloaded": 529, "server_error": 500, "authentication_failed": 401, "billing_error": 402]
+        let kindForStatus = [429: "rate_limit", 401: "authentication_failed", 402: "billing_error"]
         let status = error?.status ?? kind.flatMap { statusForKind[$0] } ?? 500
-        let message = error?.message ?? "\(SimError.defaultType(for: status)): scripted failure"
-        return TurnFailure(error: kind ?? kindForStatus[status] ?? "unknown", message: "API Error: \(status) \(message)")
+        var message = "API Error: \(status) \(error?.message ?? "\(SimError.defaultType(for: status)): scripted failure")"
+        if status >= 500 { message += ". " + serverSideNote }
+        let chosen = kind ?? kindForStatus[status] ?? (status >= 500 ? "server_error" : "unknown")
+        return TurnFailure(error: chosen, message: message)
     }
+
+    /// What Claude Code adds after a 5xx message (it goes on to name the inference gateway's address).
+    static let serverSideNote = "This is a server-side issue, usually temporary — try again in a moment."
 }

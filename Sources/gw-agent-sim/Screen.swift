@@ -25,6 +25,8 @@ struct ScreenState {
     var input = InputLine()
     /// When set, the permission dialog replaces the input box, as in Claude Code.
     var permission: PermissionAsk?
+    /// Grey text in an empty input line, e.g. `Resend your message to try again` after a server error.
+    var placeholder: String?
     /// A one-line hint above the input box (e.g. "Press Ctrl-C again to exit").
     var hint: String?
 }
@@ -87,7 +89,8 @@ enum Screen {
         } else {
             bottom = [rule]
             // The input keeps at most 8 rows on screen; the `❯` row (first one) always stays.
-            let shown = state.input.isEmpty && !state.queued.isEmpty ? queuedPlaceholder : state.input.display
+            let shown = !state.input.isEmpty ? state.input.display
+                : !state.queued.isEmpty ? queuedPlaceholder : state.placeholder ?? ""
             let inputRows = ScreenText.wrap(shown, columns: columns, firstPrefix: prompt, prefix: "  ")
             bottom += inputRows.count > 8 ? Array(inputRows.prefix(1) + inputRows.suffix(7)) : inputRows
             bottom += [rule, footer(mode: state.permissionMode, busy: state.busySince != nil)]

@@ -105,11 +105,12 @@ import Testing
         try await sim.waitForHook("SessionStart")
         try sim.send("please overload")
         let failure = try await sim.waitForHook("StopFailure")[0]
-        #expect(failure["error"] as? String == "overloaded")
-        #expect(failure["last_assistant_message"] as? String == "API Error: 529 Overloaded")
+        #expect(failure["error"] as? String == "server_error")
+        #expect(failure["last_assistant_message"] as? String == "API Error: 529 Overloaded. This is a server-side issue, usually temporary — try again in a moment.")
         #expect(failure["error_details"] != nil)
         #expect(failure["prompt_id"] as? String == (try sim.hookEvents("UserPromptSubmit"))[0]["prompt_id"] as? String)
-        try await tmux.waitForScreen("the error on screen") { $0.contains("API Error: 529 Overloaded") && !$0.contains("esc to interrupt") }
+        let screen = try await tmux.waitForScreen("the error on screen") { $0.contains("● API Error: 529 Overloaded") && !$0.contains("esc to interrupt") }
+        #expect(screen.contains("❯\u{00A0}Resend your message to try again"), "the input line shows a placeholder nobody typed")
         try sim.send("rate limit me")
         let failures = try await sim.waitForHook("StopFailure", count: 2)
         #expect(failures[1]["error"] as? String == "rate_limit")

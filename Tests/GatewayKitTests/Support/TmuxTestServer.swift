@@ -23,16 +23,14 @@ final class TmuxTestServer: @unchecked Sendable {
         try "set -g remain-on-exit on\nset -g history-limit 5000\n".write(to: configFile, atomically: true, encoding: .utf8)
         // `env` puts the variables in front of the command without a shell, so no quoting is needed.
         let launch = ["env"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + command
-        let start = ["tmux", "-L", socket, "-f", configFile.path, "new-session", "-d", "-s", session,
-                     "-x", "\(columns)", "-y", "\(rows)", "-c", directory.path] + launch
-        // The tmux server lives on and keeps every descriptor it inherits. Descriptors of this process
-        // that are not close-on-exec (pipes of commands other tests are running, and this command's own
-        // output pipe) would stay open in it, and whoever reads them would wait forever. So the command
-        // that starts the server closes everything above stderr first.
-        let closeInherited = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && exec {fd}>&-; done; exec "$@" >/dev/null"#
-        let result = try LiveProcessRunner.runBlocking(Command("/bin/bash", ["-c", closeInherited, "bash"] + start))
-        guard result.succeeded else {
-            throw GatewayError("tmux new-session failed (exit \(result.status)): \(result.stderr)")
+        // The server outlives this command: start it through DetachedSpawn (no inherited descriptors,
+        // no blocked signals), or Process would wait for the server to exit.
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).err")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let status = try DetachedSpawn.run("tmux", ["-L", socket, "-f", configFile.path, "new-session", "-d", "-s", session,
+                                                    "-x", "\(columns)", "-y", "\(rows)", "-c", directory.path] + launch, errors: errors)
+        guard status == 0 else {
+            throw GatewayError("tmux new-session failed (exit \(status)): \((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
         }
     }
 
