@@ -15,8 +15,10 @@ final class AgentSimHarness: @unchecked Sendable {
     let sessionID: String
     private(set) var tmux: TmuxTestServer?
 
-    /// `rules` (TOML) is written to a file and passed with `--rules`. The hook script also prints
-    /// SessionStart context and blocks prompts containing "forbidden" (exit 2), so both paths are testable.
+    /// `rules` (TOML) is written to a file and passed with `--rules`. The hook script also answers, so
+    /// every output path is testable: SessionStart prints context (12,000 characters when BIG_CONTEXT is
+    /// set); UserPromptSubmit blocks prompts containing "forbidden" (exit 2); Stop exits 2 once for
+    /// replies containing "keep going"; PermissionRequest allows inputs containing "auto-allow".
     init(rules: String? = nil, sessionID: String = UUID().uuidString.lowercased()) throws {
         directory = TemporaryDirectory("gw-agentsim")
         workspace = directory.path("work space")
@@ -31,8 +33,16 @@ final class AgentSimHarness: @unchecked Sendable {
             printf '%s\\n' "$payload" >> "$HOOK_LOG/events.jsonl"
             printf '%s|%s|%s|%s\\n' "$1" "$CLAUDE_PROJECT_DIR" "$CLAUDE_CODE_SESSION_ID" "$(pwd)" >> "$HOOK_LOG/env.txt"
             case "$1" in
-              SessionStart) printf '%s' '{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":"primed by the test"}}' ;;
+              SessionStart)
+                if [ -n "$BIG_CONTEXT" ]; then head -c 12000 /dev/zero | tr '\\0' x
+                else printf '%s' '{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":"primed by the test"}}'; fi ;;
               UserPromptSubmit) case "$payload" in *forbidden*) echo "forbidden prompts are refused" >&2; exit 2 ;; esac ;;
+              Stop)
+                if printf '%s' "$payload" | grep -q 'keep going' && printf '%s' "$payload" | grep -q '"stop_hook_active":false'; then
+                  echo "say more" >&2; exit 2
+                fi ;;
+              PermissionRequest)
+                case "$payload" in *auto-allow*) printf '%s' '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"allow"}}}' ;; esac ;;
             esac
             exit 0
             """.write(to: script, atomically: true, encoding: .utf8)
@@ -46,14 +56,14 @@ final class AgentSimHarness: @unchecked Sendable {
 
     /// Starts the double in tmux with `--settings` (and `--rules`), plus `arguments`.
     @discardableResult
-    func start(_ arguments: [String] = [], resume: Bool = false) throws -> TmuxTestServer {
+    func start(_ arguments: [String] = [], resume: Bool = false, environment: [String: String] = [:]) throws -> TmuxTestServer {
         tmux?.kill()
         var argv = [try builtProduct("gw-agent-sim").path, "--settings", settingsFile.path]
         argv += resume ? ["--resume", sessionID] : ["--session-id", sessionID]
         if FileManager.default.fileExists(atPath: directory.path("rules.toml").path) { argv += ["--rules", directory.path("rules.toml").path] }
         let server = try TmuxTestServer(command: argv + arguments, in: workspace, environment: [
             "CLAUDE_CONFIG_DIR": configDirectory.path, "HOOK_LOG": directory.url.path, "GW_SIM_RULES": "",
-        ])
+        ].merging(environment) { _, new in new })
         tmux = server
         return server
     }
