@@ -84,23 +84,23 @@ struct SimRuleReader {
         guard let array = value.array else { throw SimRulesError("\(place) (key \"tools\"): must be an array of { name = ..., input = ... }") }
         var result: [SimToolUse] = []
         for (number, element) in array.enumerated() {
-            let where_ = "\(place) (key \"tools\", entry \(number + 1))"
-            guard let tool = element.table else { throw SimRulesError("\(where_): must be an inline table { name = \"Write\", input = { ... } }") }
+            let entry = "\(place) (key \"tools\", entry \(number + 1))"
+            guard let tool = element.table else { throw SimRulesError("\(entry): must be an inline table { name = \"Write\", input = { ... } }") }
             for key in tool.keys where key != "name" && key != "input" {
-                throw SimRulesError("\(where_): unknown key \"\(key)\"; a tool takes name and input")
+                throw SimRulesError("\(entry): unknown key \"\(key)\"; a tool takes name and input")
             }
-            guard let name = tool["name"]?.string, !name.isEmpty else { throw SimRulesError("\(where_): needs name = \"<tool name>\"") }
+            guard let name = tool["name"]?.string, !name.isEmpty else { throw SimRulesError("\(entry): needs name = \"<tool name>\"") }
             var input = JSONValue.object([:])
             if let raw = tool["input"] {
                 if let text = raw.string {
                     guard let parsed = JSONValue.parse(Data(text.utf8)), case .object = parsed else {
-                        throw SimRulesError("\(where_): input is a string but not a JSON object: \(text.debugDescription)")
+                        throw SimRulesError("\(entry): input is a string but not a JSON object: \(text.debugDescription)")
                     }
                     input = parsed
                 } else if raw.table != nil {
                     input = Self.json(raw)
                 } else {
-                    throw SimRulesError("\(where_): input must be an inline table or a JSON object string")
+                    throw SimRulesError("\(entry): input must be an inline table or a JSON object string")
                 }
             }
             result.append(SimToolUse(name: name, input: input))

@@ -16,12 +16,14 @@ enum RealClaude {
 
     static let skipReason = "GW_CLAUDE_BIN does not name a claude binary: run scripts/test (it fetches the pinned Claude Code) or export GW_CLAUDE_BIN=$(scripts/fetch-claude)"
 
-    /// Whether the suite runs; says why when it does not.
-    static func shouldRun() -> Bool {
+    /// Whether the suite runs; says why (once) when it does not.
+    static func shouldRun() -> Bool { decision }
+
+    private static let decision: Bool = {
         if binary != nil || inCI { return true }
         print("skipping the real-Claude suite: \(skipReason)")
         return false
-    }
+    }()
 
     static func requireBinary() throws -> URL {
         guard let binary else { throw GatewayError("the real-Claude suite must run under CI, but \(skipReason)") }

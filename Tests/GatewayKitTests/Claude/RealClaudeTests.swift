@@ -99,6 +99,39 @@ struct RealClaudeTests {
         #expect(try sandbox.sim.requests().contains { $0["rule"] as? String == "refuse" && $0["status"] as? Int == 400 })
     }
 
+    @Test func aSlowAnswerKeepsClaudeBusyAndAnOverloadWithoutRetryFailsAtOnce() throws {
+        let sandbox = try ClaudeSandbox(rules: """
+            [[rule]]
+            name = "slow"
+            match = "take your time"
+            reply = "Took my time."
+            delay = "3s"
+
+            [[rule]]
+            name = "overloaded"
+            match = "overload"
+            status = 529
+            should_retry = false
+            """)
+        let tmux = try ClaudeTmuxSession(sandbox, sessionID: UUID())
+        defer { tmux.kill() }
+        try waitForReady(sandbox, tmux)
+        try tmux.submit("take your time", via: sandbox.directory.url)
+        try waitUntil(timeout: Self.timeout, "the busy line while the answer streams") {
+            try tmux.screen().contains("esc to interrupt")
+        }
+        #expect(try sandbox.events(named: "Stop").isEmpty, "busy means the turn has not ended")
+        try waitUntil(timeout: Self.timeout, "the Stop hook") { try !sandbox.events(named: "Stop").isEmpty }
+        #expect(try sandbox.events(named: "Stop").first?["last_assistant_message"] as? String == "Took my time.")
+        try waitForIdle(tmux)
+        try tmux.submit("overload now", via: sandbox.directory.url)
+        try waitUntil(timeout: Self.timeout, "the StopFailure hook") { try !sandbox.events(named: "StopFailure").isEmpty }
+        let failure = try #require(try sandbox.events(named: "StopFailure").first)
+        #expect(failure["error"] as? String == "server_error")
+        #expect((failure["last_assistant_message"] as? String)?.hasPrefix("API Error: 529") == true)
+        #expect(try sandbox.sim.requests().filter { $0["rule"] as? String == "overloaded" }.count == 1, "x-should-retry: false stops the retries")
+    }
+
     /// SessionStart has fired and the input line is on screen, so a paste lands in it.
     func waitForReady(_ sandbox: ClaudeSandbox, _ tmux: ClaudeTmuxSession) throws {
         try waitUntil(timeout: Self.timeout, "the SessionStart hook") { try !sandbox.events(named: "SessionStart").isEmpty }
