@@ -141,7 +141,7 @@ import Testing
             .map { line -> String in
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 let setting = trimmed.range(of: #"^# [a-z_]+ = "#, options: .regularExpression) != nil
-                if trimmed.hasPrefix("# [notify.targets") || (setting && !trimmed.hasPrefix("# active_hours")) {
+                if trimmed.hasPrefix("# [notify.targets") || trimmed.hasPrefix("# [agents.") || (setting && !trimmed.hasPrefix("# active_hours")) {
                     return String(trimmed.dropFirst(2))
                 }
                 return String(line)

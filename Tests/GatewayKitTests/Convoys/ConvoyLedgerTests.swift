@@ -10,7 +10,9 @@ import Testing
     func at(_ seconds: TimeInterval) -> Date { start.addingTimeInterval(seconds) }
 
     @Test func theMigrationIsApplied() async throws {
-        #expect(try await ledger().appliedMigrations() == ["v1-foundation", "v2-convoys"])
+        let applied = try await ledger().appliedMigrations()
+        #expect(applied.first == "v1-foundation")
+        #expect(applied.contains("v2-convoys"))
     }
 
     @Test func aConvoyClosesOnlyWhenEveryItemHasEnded() async throws {
