@@ -6,6 +6,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var town: TownSettings = .init()
     public var mayor: MayorSettings = .init()
     public var heartbeat: HeartbeatSettings = .init()
+    public var hooks: HooksSettings = .init()
+    public var memory: MemorySettings = .init()
 
     public init() {}
 
@@ -30,6 +32,8 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("town") { config.town = TownSettings(table) }
         if let table = reader.table("mayor") { config.mayor = MayorSettings(table) }
         if let table = reader.table("heartbeat") { config.heartbeat = HeartbeatSettings(table) }
+        if let table = reader.table("hooks") { config.hooks = HooksSettings(table) }
+        if let table = reader.table("memory") { config.memory = MemorySettings(table) }
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
         return config
