@@ -11,6 +11,8 @@ struct GatewayCommand: AsyncParsableCommand {
             ConfigCommand.self,
             RigCommand.self,
             CrewCommand.self,
+            HookCommand.self,
+            MemoryCommand.self,
             Demo.self,
         ]
     )

@@ -20,6 +20,7 @@ public struct HookStore: Sendable {
     }
 
     /// An existing hook; unknown agents are an error that says how to see the known ones.
+    @discardableResult
     public func existingHook(_ agent: String) throws -> Hook {
         try Hook.validate(agent)
         let hook = Hook(agent: agent, town: town)
