@@ -31,31 +31,36 @@ struct HookTown {
     func commitCount(_ agent: String) throws -> Int {
         Int(try git("rev-list --count refs/heads/hooks/\(agent)").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
-
-    /// Runs `script` with `sh` in the town and returns every exit status it wrote as `status.N` files.
-    func runScript(_ script: String) throws -> String {
-        try shell(script, in: town.root)
-    }
 }
 
-/// Writes a shell script that launches `count` copies of a command at once (`&`) and waits for all,
-/// recording each one's exit status: every process is started before any is waited for.
-func concurrentScript(count: Int, statusDirectory: URL, command: (Int) -> String) -> String {
-    var lines = ["set -u"]
-    for index in 1...count {
-        lines.append("( \(command(index)) >\(statusDirectory.path)/out.\(index) 2>&1; echo $? > \(statusDirectory.path)/status.\(index) ) &")
+/// Starts every command before waiting for any, so they really run at once; returns the commands
+/// that failed, with their output. (Processes are started from Swift rather than with `&` and `wait` in
+/// a shell, which never returns when the test runner has blocked SIGCHLD.)
+func failuresRunningAtOnce(_ commands: [(arguments: [String], input: String?)], in directory: URL, outputs: URL) throws -> [String] {
+    try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+    var running: [(Process, URL)] = []
+    for (index, command) in commands.enumerated() {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command.arguments[0])
+        process.arguments = Array(command.arguments.dropFirst())
+        process.currentDirectoryURL = directory
+        let log = outputs.appendingPathComponent("out.\(index)")
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw GatewayError("cannot create \(log.path)") }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(Data((command.input ?? "").utf8))
+        try input.fileHandleForWriting.close()
+        try handle.close()
+        running.append((process, log))
     }
-    lines.append("wait")
-    return lines.joined(separator: "\n")
-}
-
-/// The exit statuses a `concurrentScript` recorded, with the output of the ones that failed.
-func failedRuns(count: Int, statusDirectory: URL) throws -> [String] {
-    try (1...count).compactMap { index in
-        let status = try String(contentsOf: statusDirectory.appendingPathComponent("status.\(index)"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard status != "0" else { return nil }
-        let output = (try? String(contentsOf: statusDirectory.appendingPathComponent("out.\(index)"), encoding: .utf8)) ?? ""
-        return "run \(index) exited \(status): \(output)"
+    return running.enumerated().compactMap { index, entry in
+        entry.0.waitUntilExit()
+        guard entry.0.terminationStatus != 0 else { return nil }
+        let output = (try? String(contentsOf: entry.1, encoding: .utf8)) ?? ""
+        return "command \(index) (\(commands[index].arguments.joined(separator: " "))) exited \(entry.0.terminationStatus): \(output)"
     }
 }
