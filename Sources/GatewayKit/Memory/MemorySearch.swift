@@ -27,6 +27,12 @@ extension MemoryIndex {
         }
     }
 
+    /// Runs only `searchSQL` for an already-built match expression, with no freshness check and no
+    /// snippets: the floor the benchmark measures `search` against. Returns the number of rows.
+    public func rawSearchCount(_ expression: String, limit: Int) throws -> Int {
+        try database.read { db in try Row.fetchAll(db, sql: Self.searchSQL, arguments: [expression, limit]).count }
+    }
+
     /// A window of about 120 characters around the first needle found, marked `[like this]`, on one line;
     /// with the number of lines into the chunk where it was found.
     static func snippet(_ text: String, needles: [String], width: Int = 120) -> (lineOffset: Int, text: String) {
