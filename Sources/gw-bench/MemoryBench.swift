@@ -65,6 +65,19 @@ struct MemoryBench: BenchSuite {
         reporter.report("memory.search_floor_sql_p99", Bench.percentile(floor, 99), "ms")
         reporter.report("memory.search_p99", Bench.percentile(full, 99), "ms")
 
+        // Where the time between the floor and the full search goes: opening the index, and checking every
+        // file's mtime and size when nothing changed.
+        var opens: [Double] = []
+        var refreshes: [Double] = []
+        var opened: [MemoryIndex] = []
+        for _ in 0..<20 {
+            opens.append(try Bench.milliseconds { opened.append(try MemoryIndex(file: indexFile)) })
+            refreshes.append(try Bench.milliseconds { found.full += try index.refresh(root: mayor).changed })
+        }
+        guard opened.count == opens.count else { throw GatewayError("an index open went missing") }
+        reporter.report("memory.open_index_p50", Bench.percentile(opens, 50), "ms")
+        reporter.report("memory.refresh_unchanged_p50", Bench.percentile(refreshes, 50), "ms")
+
         // The Mayor edits one old log by hand: the next search rereads that file only.
         let edited = mayor.appendingPathComponent("memory/\(dayNames[1_000]).md")
         try FileSystem.writeAtomically(try String(contentsOf: edited, encoding: .utf8) + "- 23:59 added by hand: zebra\n", to: edited)

@@ -20,8 +20,22 @@ struct HookPusher: Sendable {
         town.hookStateDirectory.appendingPathComponent("\(agent).push.json")
     }
 
-    /// Pushes `agent`'s branch; returns the masked error when every attempt failed.
+    /// Pushes `agent`'s branch tip; returns the masked error when every attempt failed. Pushers of one
+    /// hook take turns, so a batch of writers ends in one real push and a few "up to date" answers
+    /// instead of rejected races on the remote's ref.
     func push(_ agent: String) async -> String? {
+        guard settings.remote != nil else { return nil }
+        do {
+            return try await HookLock.withLock(town.hookStateDirectory.appendingPathComponent("\(agent).push.lock")) {
+                await pushNow(agent)
+            }
+        } catch {
+            environment.logger.warning("could not take the push lock; the next commit pushes", metadata: ["error": "\(error)"])
+            return "\(error)"
+        }
+    }
+
+    private func pushNow(_ agent: String) async -> String? {
         guard let remote = settings.remote else { return nil }
         let branch = HookBranches.branch(for: agent)
         let command = Git.pushBranch(branch, to: remote, in: town.root)

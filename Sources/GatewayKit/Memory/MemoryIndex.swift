@@ -65,14 +65,29 @@ public struct MemoryIndex: Sendable {
     static func memoryFiles(root: URL) -> [String] {
         var files: [String] = []
         if FileSystem.exists(root.appendingPathComponent(MemoryStore.curatedFile)) { files.append(MemoryStore.curatedFile) }
-        let folder = root.appendingPathComponent("memory")
-        if let walker = FileManager.default.enumerator(atPath: folder.path) {
-            while let relative = walker.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name.hasSuffix(".md"), !name.hasPrefix("."), name != "README.md" { files.append("memory/\(relative)") }
+        walk(root.appendingPathComponent("memory").path, relative: "memory", into: &files)
+        return files.filter { $0 != "memory/README.md" }
+    }
+
+    /// readdir rather than FileManager's enumerator: a search walks thousands of files every time, and
+    /// the enumerator's per-entry objects cost more than the search itself.
+    private static func walk(_ path: String, relative: String, into files: inout [String]) {
+        guard let directory = opendir(path) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") { continue }
+            let type = entry.pointee.d_type
+            var isDirectory = type == UInt8(DT_DIR)
+            if type == UInt8(DT_UNKNOWN) { isDirectory = FileSystem.isDirectory(URL(fileURLWithPath: "\(path)/\(name)")) }
+            if isDirectory {
+                walk("\(path)/\(name)", relative: "\(relative)/\(name)", into: &files)
+            } else if name.hasSuffix(".md") {
+                files.append("\(relative)/\(name)")
             }
         }
-        return files
     }
 
     struct Stamp: Equatable {
@@ -80,9 +95,9 @@ public struct MemoryIndex: Sendable {
         var size: Int64
     }
 
-    static func stamp(_ url: URL) -> Stamp? {
+    static func stamp(_ path: String) -> Stamp? {
         var info = stat()
-        guard stat(url.path, &info) == 0 else { return nil }
+        guard stat(path, &info) == 0 else { return nil }
         #if canImport(Darwin)
         let time = info.st_mtimespec
         #else
@@ -111,12 +126,14 @@ public struct MemoryIndex: Sendable {
         }
         let now = Date().timeIntervalSince1970
         var changed: [(path: String, stamp: Stamp, hash: String, text: String?)] = []
+        let rootPath = root.path
         for path in paths {
-            guard let stamp = Self.stamp(root.appendingPathComponent(path)) else { continue }
+            // Plain string paths: building a URL per file costs more than the stat.
+            guard let stamp = Self.stamp("\(rootPath)/\(path)") else { continue }
             if let old = known[path], old.stamp == stamp, stamp.mtime < old.indexedAt - 1 { continue }
             // Changed stamp, or modified so close to the last indexing that a same-size edit within the
             // clock's resolution could hide: compare content.
-            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else { continue }
+            guard let data = FileManager.default.contents(atPath: "\(rootPath)/\(path)") else { continue }
             let hash = String(StableHash.fnv1a64(data), radix: 16)
             let text = known[path]?.hash == hash ? nil : String(decoding: data, as: UTF8.self)
             changed.append((path, stamp, hash, text))

@@ -28,8 +28,12 @@ public struct MemoryPrimer: Sendable {
     let days: Int
     let now: String
 
-    public init(directory: URL, budget: Int, days: Int, now: String) {
+    /// The hook's lock file, named in the text so the Mayor can keep its git clear of Gateway's commits.
+    let lockFile: URL?
+
+    public init(directory: URL, budget: Int, days: Int, now: String, lockFile: URL? = nil) {
         self.directory = directory
+        self.lockFile = lockFile
         self.budget = min(budget, MemorySettings.hookLimit)
         self.days = days
         self.now = now
@@ -39,6 +43,10 @@ public struct MemoryPrimer: Sendable {
         var parts: [PrimePart] = []
         var text = "Gateway memory, as of \(now). These are the Mayor's own files in \(directory.path); "
             + "each holds more than is shown here when marked as cut.\n"
+        if let lockFile {
+            text += "Gateway commits in that folder too, taking uncommitted changes along; git run there as "
+                + "`flock \(lockFile.path) git …` never meets Gateway's commits.\n"
+        }
         func remaining() -> Int { budget - text.utf16.count }
 
         let curated = try read(MemoryStore.curatedFile)

@@ -95,6 +95,7 @@ public struct MemoryStore: Sendable {
         let now = environment.clock.now()
         let stamp = "\(calendar.day(of: now)) \(calendar.time(of: now)) (\(calendar.timeZone.identifier))"
         return try MemoryPrimer(directory: directory, budget: config.memory.primeBudget,
-                                days: config.memory.primeDays, now: stamp).build()
+                                days: config.memory.primeDays, now: stamp,
+                                lockFile: hooks.lockFile(for: Hook.mayor)).build()
     }
 }

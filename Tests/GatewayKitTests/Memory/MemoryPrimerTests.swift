@@ -67,6 +67,7 @@ import Testing
         #expect(result.stdout.contains("of 2000 characters"))
         #expect(result.stdout.contains("memory/2026-03-05.md:"))
         #expect(result.stdout.contains("CUT"))
+        #expect(result.stdout.contains("`flock \(fixture.town.root.path)/.gateway/hook-state/mayor.lock git …`"))
         let plain = try runProduct("gw", ["memory", "prime"], in: fixture.town.root)
         #expect(plain.stdout.utf16.count <= 2000)
         #expect(!plain.stdout.contains("would inject"))
