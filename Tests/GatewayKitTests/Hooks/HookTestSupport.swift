@@ -34,27 +34,24 @@ struct HookTown {
 }
 
 /// Starts every command before waiting for any, so they really run at once; returns the commands
-/// that failed, with their output. (Processes are started from Swift rather than with `&` and `wait` in
-/// a shell, which never returns when the test runner has blocked SIGCHLD.)
+/// that failed, with their output. Each child opens its own input and output files (through `sh`), so
+/// the test process hands no file descriptors around while other tests spawn processes in parallel.
+/// (Not `&` and `wait` in one shell either: that `wait` never returns when the runner blocks SIGCHLD.)
 func failuresRunningAtOnce(_ commands: [(arguments: [String], input: String?)], in directory: URL, outputs: URL) throws -> [String] {
     try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
     var running: [(Process, URL)] = []
     for (index, command) in commands.enumerated() {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command.arguments[0])
-        process.arguments = Array(command.arguments.dropFirst())
-        process.currentDirectoryURL = directory
+        let input = outputs.appendingPathComponent("in.\(index)")
         let log = outputs.appendingPathComponent("out.\(index)")
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw GatewayError("cannot create \(log.path)") }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        let input = Pipe()
-        process.standardInput = input
+        try Data((command.input ?? "").utf8).write(to: input)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "exec \"$@\" <'\(input.path)' >'\(log.path)' 2>&1", "sh"] + command.arguments
+        process.currentDirectoryURL = directory
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
-        input.fileHandleForWriting.write(Data((command.input ?? "").utf8))
-        try input.fileHandleForWriting.close()
-        try handle.close()
         running.append((process, log))
     }
     return running.enumerated().compactMap { index, entry in
