@@ -37,7 +37,11 @@ public struct HookStore: Sendable {
     public func ensureHook(_ agent: String) async throws -> Hook {
         try Hook.validate(agent)
         let hook = Hook(agent: agent, town: town)
-        if FileSystem.exists(hook.worktree.appendingPathComponent(".git")) { return hook }
+        // Not the worktree's `.git`: `git worktree add` writes that first and checks the files out after,
+        // and a writer that started then would stage the missing files as deletions.
+        let ready = town.hookStateDirectory.appendingPathComponent("\(agent).ready")
+        if FileSystem.exists(ready), FileSystem.exists(hook.worktree.appendingPathComponent(".git")) { return hook }
+        if agent == Hook.mayor, FileSystem.exists(hook.worktree.appendingPathComponent(".git")) { return hook }
         // Creation touches the town repo's shared worktree list: one creator at a time.
         try await HookLock.withLock(town.lockFile) {
             let branches = HookBranches(environment: environment, town: town)
@@ -46,6 +50,7 @@ public struct HookStore: Sendable {
             } else {
                 try await branches.createHook(agent: agent, at: hook.worktree)
             }
+            try FileSystem.writeAtomically("", to: ready)
         }
         return hook
     }
