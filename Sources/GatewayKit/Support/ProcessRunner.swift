@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A subprocess call as a value: what to run, where, with what. Unit tests check the argv of these
 /// without running anything; one runner executes them.
@@ -94,7 +99,8 @@ public struct LiveProcessRunner: ProcessRunning {
         }
         if let input = command.standardInput {
             DispatchQueue.global().async {
-                stdin.fileHandleForWriting.write(input)
+                // The throwing write: a child that exits without reading its input must not trap us (EPIPE).
+                try? stdin.fileHandleForWriting.write(contentsOf: input)
                 try? stdin.fileHandleForWriting.close()
             }
         }
@@ -102,10 +108,10 @@ public struct LiveProcessRunner: ProcessRunning {
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errorData.set(stderr.fileHandleForReading.readDataToEndOfFile())
+            errorData.set(drain(stderr.fileHandleForReading))
             group.leave()
         }
-        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+        let outputData = drain(stdout.fileHandleForReading)
         group.wait()
         process.waitUntilExit()
         return ProcessResult(
@@ -113,6 +119,27 @@ public struct LiveProcessRunner: ProcessRunning {
             stdout: String(decoding: outputData, as: UTF8.self),
             stderr: String(decoding: errorData.get(), as: UTF8.self)
         )
+    }
+
+    /// Reads a pipe to its end with read(2), retrying when a signal interrupts it, then closes it at once.
+    /// Foundation's `readDataToEndOfFile` traps on EINTR and EBADF, which many children exiting at once
+    /// provoke, and a pipe left to close at deinit can close a descriptor number another thread reused.
+    static func drain(_ handle: FileHandle) -> Data {
+        let descriptor = handle.fileDescriptor
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count < 0, errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        try? handle.close()
+        return data
     }
 
     /// Finds a bare name on PATH, as a shell would.

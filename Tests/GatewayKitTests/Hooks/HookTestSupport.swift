@@ -33,31 +33,28 @@ struct HookTown {
     }
 }
 
-/// Starts every command before waiting for any, so they really run at once; returns the commands
-/// that failed, with their output. Each child opens its own input and output files (through `sh`), so
-/// the test process hands no file descriptors around while other tests spawn processes in parallel.
-/// (Not `&` and `wait` in one shell either: that `wait` never returns when the runner blocks SIGCHLD.)
+/// Runs every command at once and returns the ones that failed, with their output. One `xargs -P`
+/// starts them all and waits with wait(2): the test process spawns a single child, because Foundation's
+/// Process is fragile when a test process spawns dozens from many threads (swift#57827), and a shell's
+/// `&` plus `wait` never returns when the runner has blocked SIGCHLD.
 func failuresRunningAtOnce(_ commands: [(arguments: [String], input: String?)], in directory: URL, outputs: URL) throws -> [String] {
     try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
-    var running: [(Process, URL)] = []
+    func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    var lines: [String] = []
     for (index, command) in commands.enumerated() {
-        let input = outputs.appendingPathComponent("in.\(index)")
-        let log = outputs.appendingPathComponent("out.\(index)")
-        try Data((command.input ?? "").utf8).write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec \"$@\" <'\(input.path)' >'\(log.path)' 2>&1", "sh"] + command.arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        running.append((process, log))
+        let prefix = outputs.appendingPathComponent("\(index)").path
+        try Data((command.input ?? "").utf8).write(to: URL(fileURLWithPath: prefix + ".in"))
+        lines.append("\(command.arguments.map(quoted).joined(separator: " ")) <\(quoted(prefix + ".in")) >\(quoted(prefix + ".out")) 2>&1; echo $? >\(quoted(prefix + ".status"))")
     }
-    return running.enumerated().compactMap { index, entry in
-        entry.0.waitUntilExit()
-        guard entry.0.terminationStatus != 0 else { return nil }
-        let output = (try? String(contentsOf: entry.1, encoding: .utf8)) ?? ""
-        return "command \(index) (\(commands[index].arguments.joined(separator: " "))) exited \(entry.0.terminationStatus): \(output)"
+    let list = outputs.appendingPathComponent("commands")
+    // NUL-separated: an agent's loop is a script of several lines.
+    try Data(lines.joined(separator: "\0").utf8).write(to: list)
+    try shell("xargs -0 -P \(commands.count) -n 1 sh -c < \(quoted(list.path))", in: directory)
+    return try commands.indices.compactMap { index in
+        let prefix = outputs.appendingPathComponent("\(index)").path
+        let status = try String(contentsOfFile: prefix + ".status", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard status != "0" else { return nil }
+        let output = (try? String(contentsOfFile: prefix + ".out", encoding: .utf8)) ?? ""
+        return "command \(index) (\(commands[index].arguments.joined(separator: " "))) exited \(status): \(output)"
     }
 }
