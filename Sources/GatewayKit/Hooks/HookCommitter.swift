@@ -71,8 +71,8 @@ struct HookCommitter: Sendable {
 
     /// git's words for "someone else holds the lock": `index.lock': File exists`, `cannot lock ref`.
     static func isLockContention(_ stderr: String) -> Bool {
-        (stderr.contains(".lock") && stderr.contains("File exists")) || stderr.contains("cannot lock ref")
-            || stderr.contains("Unable to create") && stderr.contains(".lock")
+        (stderr.contains(".lock") && (stderr.contains("File exists") || stderr.contains("Unable to create")))
+            || stderr.contains("cannot lock ref")
     }
 
     private func failure(_ command: Command, _ result: ProcessResult) -> GatewayError {

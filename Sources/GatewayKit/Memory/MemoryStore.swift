@@ -35,7 +35,10 @@ public struct MemoryStore: Sendable {
             ?? Self.curatedFile
         let url = directory.appendingPathComponent(relative)
         guard FileSystem.exists(url) else {
-            throw GatewayError("there is no \(relative) in \(directory.path) yet: `gw memory append TEXT --date \(day ?? "")` starts it")
+            guard day != nil else {
+                throw GatewayError("\(url.path) is missing: it is the Mayor's curated memory; restore it from the hook's history with `git -C \(directory.path) checkout -- MEMORY.md`")
+            }
+            throw GatewayError("there is no \(relative) in \(directory.path) yet: `gw memory append TEXT --date \(relative.dropFirst(7).dropLast(3))` starts it")
         }
         return (relative, try FileSystem.readText(url))
     }

@@ -6,6 +6,7 @@ struct HookTown {
     let directory = TemporaryDirectory("gw-hooks")
     let town: Town
     let environment: GatewayEnvironment
+    let settings: HooksSettings
 
     init(settings: HooksSettings = .init(), clock: any WallClock = SystemWallClock()) async throws {
         let root = directory.path("town")
@@ -17,8 +18,6 @@ struct HookTown {
         self.town = town
         self.settings = settings
     }
-
-    let settings: HooksSettings
 
     var store: HookStore { HookStore(environment: environment, town: town, settings: settings) }
 
