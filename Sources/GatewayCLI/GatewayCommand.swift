@@ -18,6 +18,8 @@ struct GatewayCommand: AsyncParsableCommand {
             ConvoyCommand.self,
             HeartbeatCommand.self,
             NotifyCommand.self,
+            HookCommand.self,
+            MemoryCommand.self,
             Demo.self,
         ]
     )

@@ -9,6 +9,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var agents: [String: AgentProfile] = AgentProfile.builtIns
     public var heartbeat: HeartbeatSettings = .init()
     public var notify: NotifySettings = .init()
+    public var hooks: HooksSettings = .init()
+    public var memory: MemorySettings = .init()
 
     public init() {}
 
@@ -41,6 +43,8 @@ public struct GatewayConfig: Sendable, Equatable {
         config.mayor.checkAgent(in: config.agents, reader: reader)
         if let table = reader.table("heartbeat") { config.heartbeat = HeartbeatSettings(table) }
         if let table = reader.table("notify") { config.notify = NotifySettings(table) }
+        if let table = reader.table("hooks") { config.hooks = HooksSettings(table) }
+        if let table = reader.table("memory") { config.memory = MemorySettings(table) }
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
         return config

@@ -27,4 +27,23 @@ public struct HookBranches: Sendable {
             try await git.run(Git.worktreeAddExisting(path: town.mayorDirectory, branch: branch, in: town.root))
         }
     }
+
+    /// Creates another agent's hook on first use: branch `hooks/<agent>` holding a README, checked out at
+    /// `worktree`. A branch that outlived its worktree is checked out again, history and all.
+    public func createHook(agent: String, at worktree: URL) async throws {
+        let git = environment.git
+        let branch = Self.branch(for: agent)
+        if !(await git.succeeds(Git.revParse("refs/heads/\(branch)", in: town.root))) {
+            try await git.createOrphanBranch(
+                branch, files: ["README.md": TownTemplates.hookNote(agent: agent)],
+                message: "Start the hook of \(agent)", in: town.root)
+        }
+        if !FileSystem.exists(worktree) {
+            try FileManager.default.createDirectory(at: worktree.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // A worktree folder deleted by hand leaves a stale registration that blocks `worktree add`.
+            try await git.run(Git.worktreePrune(in: town.root))
+            try await git.run(Git.worktreeAddExisting(path: worktree, branch: branch, in: town.root),
+                              what: "checking out the hook of \(agent)")
+        }
+    }
 }

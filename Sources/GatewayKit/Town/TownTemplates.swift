@@ -100,6 +100,24 @@ public enum TownTemplates {
         # [notify.targets.terminal]
         # kind = "console"                      # prints to the terminal, or the daemon's log
 
+        [hooks]
+        # Every agent's hook is a git branch hooks/<agent> of this town repo. Set a remote (a URL or a path)
+        # to push hook branches there after each commit, as a copy off this machine; a failed push is
+        # retried, recorded and shown by `gw hook show`, and never blocks local work.
+        # remote = ""
+        # How long a write waits while another git (the agent's own) holds the hook worktree's lock.
+        # lock_wait = "30s"
+        # Push attempts per commit before the failure is recorded.
+        # push_attempts = 3
+
+        [memory]
+        # The Mayor's memory: MEMORY.md and memory/YYYY-MM-DD.md in mayor/. Daily logs are dated in the
+        # heartbeat's time zone. Priming (the text given to the Mayor when a session starts) may use at
+        # most this many characters (10000 is Claude Code's limit for hook output).
+        # prime_budget = 10000
+        # How many of the most recent daily logs priming considers, newest first.
+        # prime_days = 7
+
         """
     }
 
@@ -144,6 +162,17 @@ public enum TownTemplates {
         Daily logs live here, one file a day: YYYY-MM-DD.md.
 
         """
+
+    /// The first file on a new agent's hook branch.
+    public static func hookNote(agent: String) -> String {
+        """
+        # Hook of \(agent)
+
+        Durable storage of the agent \(agent): work hung for it (work/) and the results it leaves.
+        Every change is a commit on branch hooks/\(agent).
+
+        """
+    }
 
     public static let formulasNote = """
         # Formulas

@@ -1,0 +1,17 @@
+import ArgumentParser
+import Foundation
+import GatewayKit
+
+struct HookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook", abstract: "Agents' hooks: git-backed storage where work is hung and results are left.",
+        subcommands: [HookList.self, HookShow.self, HookPut.self, HookLog.self])
+}
+
+extension GlobalOptions {
+    /// The town, its config and a hook store built from them.
+    func hookStore(_ environment: GatewayEnvironment) throws -> HookStore {
+        let town = try locateTown(environment)
+        return HookStore(environment: environment, town: town, settings: try town.loadConfig().hooks)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Commits everything in a hook worktree, sharing it politely with the agent who works there.
+///
+/// Each worktree has its own index (`.git/worktrees/<name>/index`), so hooks never contend with each
+/// other; within one hook the caller holds the hook's flock. The agent's own git takes the same
+/// worktree's `index.lock` without knowing about that flock: when it holds the lock, Gateway waits and
+/// retries with backoff — it never fails for it and never deletes the lock, which may be live.
+struct HookCommitter: Sendable {
+    let environment: GatewayEnvironment
+    let worktree: URL
+    /// How long to keep retrying while another git holds the worktree's index or HEAD lock.
+    let lockWait: ConfigDuration
+
+    /// Stages every change (the agent's uncommitted ones too) and commits; returns the short hash,
+    /// or nil when nothing changed.
+    func commitAll(message: String) async throws -> String? {
+        try await retryingWhileLocked(Git.addAll(in: worktree))
+        guard try await hasStagedChanges() else { return nil }
+        let result = try await runRetryingWhileLocked(Git.commit(message: message, in: worktree))
+        if !result.succeeded {
+            // An agent's commit that ran between our add and our commit took our staged files along:
+            // they are committed, which is all we wanted.
+            if try await !hasStagedChanges() { return nil }
+            throw failure(Git.commit(message: message, in: worktree), result)
+        }
+        return try await environment.git.run(Git.headCommit(in: worktree)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Lines of `git status --porcelain`, as paths: what is uncommitted right now.
+    func uncommittedPaths() async throws -> [String] {
+        let result = try await runRetryingWhileLocked(Git.statusPorcelain(in: worktree))
+        guard result.succeeded else { throw failure(Git.statusPorcelain(in: worktree), result) }
+        return result.stdout.split(separator: "\n").map { String($0.dropFirst(3)) }
+    }
+
+    private func hasStagedChanges() async throws -> Bool {
+        let result = try await environment.processes.run(Git.stagedChangesQuiet(in: worktree))
+        switch result.status {
+        case 0: return false
+        case 1: return true
+        default: throw failure(Git.stagedChangesQuiet(in: worktree), result)
+        }
+    }
+
+    private func retryingWhileLocked(_ command: Command) async throws {
+        let result = try await runRetryingWhileLocked(command)
+        guard result.succeeded else { throw failure(command, result) }
+    }
+
+    /// Runs `command`, retrying with exponential backoff (10 ms doubling to 400 ms, jittered) for as
+    /// long as it fails only because another git process holds a lock in this worktree.
+    private func runRetryingWhileLocked(_ command: Command) async throws -> ProcessResult {
+        let deadline = Date().addingTimeInterval(lockWait.seconds)
+        var delay = 0.01
+        while true {
+            let result = try await environment.processes.run(command)
+            guard !result.succeeded, Self.isLockContention(result.stderr) else { return result }
+            if Date() >= deadline {
+                throw GatewayError("""
+                    another git process has held a lock in \(worktree.path) for over \(lockWait): \
+                    \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) — if no git is running there, \
+                    the lock was left by a crash: remove that .lock file, then run the command again
+                    """)
+            }
+            environment.logger.debug("hook worktree locked by another git; retrying", metadata: ["worktree": "\(worktree.path)"])
+            try await Task.sleep(nanoseconds: UInt64(delay * Double.random(in: 0.5...1.5) * 1_000_000_000))
+            delay = min(delay * 2, 0.4)
+        }
+    }
+
+    /// git's words for "someone else holds the lock": `index.lock': File exists`, `cannot lock ref`.
+    static func isLockContention(_ stderr: String) -> Bool {
+        (stderr.contains(".lock") && (stderr.contains("File exists") || stderr.contains("Unable to create")))
+            || stderr.contains("cannot lock ref")
+    }
+
+    private func failure(_ command: Command, _ result: ProcessResult) -> GatewayError {
+        let detail = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        return GatewayError("\(command) failed (exit \(result.status)): \(detail.isEmpty ? result.stdout : detail)")
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The git calls hooks make, as values (argv testable without running git).
+extension Git {
+    /// Stages everything in a worktree: new, changed and deleted files, the agent's included.
+    public static func addAll(in worktree: URL) -> Command {
+        command(["add", "--all"], in: worktree)
+    }
+
+    /// Exits 1 when the index differs from HEAD, 0 when there is nothing to commit.
+    public static func stagedChangesQuiet(in worktree: URL) -> Command {
+        command(["diff", "--cached", "--quiet"], in: worktree)
+    }
+
+    /// A path inside the worktree's private git dir (`index`, `index.lock`): each worktree has its own.
+    public static func gitPath(_ name: String, in worktree: URL) -> Command {
+        command(["rev-parse", "--git-path", name], in: worktree)
+    }
+
+    /// Every branch under `refs/heads/hooks/` with its tip: `name<US>hash<US>date<US>subject` lines.
+    public static func hookBranches(in repository: URL) -> Command {
+        command(["for-each-ref", "--format=%(refname:strip=3)%1f%(objectname:short)%1f%(committerdate:iso-strict)%1f%(subject)",
+                 "refs/heads/hooks/"], in: repository)
+    }
+
+    /// The last `limit` commits of `revision`: `hash<US>date<US>subject` lines, newest first.
+    public static func logLines(_ revision: String, limit: Int, in repository: URL) -> Command {
+        command(["log", "-n", String(limit), "--format=%h%x1f%cI%x1f%s", revision, "--"], in: repository)
+    }
+
+    /// The files a revision holds, NUL-separated.
+    public static func lsTree(_ revision: String, in repository: URL) -> Command {
+        command(["ls-tree", "-r", "-z", "--long", "--full-tree", revision], in: repository)
+    }
+
+    /// Pushes one branch to a remote given as a URL or path, so no remote is configured in the repo.
+    public static func pushBranch(_ branch: String, to remote: String, in repository: URL) -> Command {
+        command(["push", "--quiet", "--porcelain", remote, "refs/heads/\(branch):refs/heads/\(branch)"], in: repository)
+    }
+
+    public static func headCommit(in worktree: URL) -> Command {
+        command(["rev-parse", "--short", "HEAD"], in: worktree)
+    }
+}

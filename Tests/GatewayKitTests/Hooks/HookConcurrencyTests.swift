@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// Many real `gw` processes writing at once, and an agent committing in the same worktree.
+@Suite struct HookConcurrencyTests {
+    static func put(_ gw: String, _ agent: String, _ name: String) -> (arguments: [String], input: String?) {
+        ([gw, "hook", "put", agent, "-", "--name", name], "content of \(name)\n")
+    }
+
+    @Test func twentyConcurrentPutsMakeTwentyCommitsAndNoneIsLost() async throws {
+        let fixture = try await HookTown()
+        let gw = try builtProduct("gw").path
+        let commands = (1...20).map { Self.put(gw, "mayor", "job-\($0).md") }
+        let failures = try failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(try fixture.commitCount("mayor") == 21)
+        let files = try fixture.git("ls-tree --name-only hooks/mayor work/").split(separator: "\n")
+        #expect(files.count == 20)
+        for index in 1...20 {
+            #expect(try fixture.git("show hooks/mayor:work/job-\(index).md") == "content of job-\(index).md\n")
+        }
+        try fixture.git("fsck --strict --no-progress")
+        #expect(try fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
+    }
+
+    @Test func writersToDifferentHooksIncludingNewOnesAllLand() async throws {
+        let fixture = try await HookTown()
+        let gw = try builtProduct("gw").path
+        let agents = ["mayor", "nux", "slit", "toast"]
+        // The three polecat hooks do not exist yet: their first writers race to create them.
+        let commands = (0..<16).map { Self.put(gw, agents[$0 % 4], "w\($0).md") }
+        let failures = try failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
+        #expect(failures.isEmpty, "\(failures)")
+        for agent in agents {
+            #expect(try fixture.commitCount(agent) == 5, "hook of \(agent): its start and four puts")
+        }
+        try fixture.git("fsck --strict --no-progress")
+    }
+
+    /// An agent that takes the hook's lock for its git (`gw hook show` names the lock file) and Gateway's
+    /// writers never meet each other's locks: no git of either side fails for a lock, and every change is
+    /// kept. The one way the agent's `git commit` can exit non-zero is "nothing to commit", when a Gateway
+    /// commit has already taken the agent's new file along — its change is committed either way.
+    @Test func anAgentCommittingUnderTheHookLockAndGatewayNeverFail() async throws {
+        let fixture = try await HookTown()
+        let gw = try builtProduct("gw").path
+        let lock = fixture.store.lockFile(for: "mayor").path
+        try FileManager.default.createDirectory(at: fixture.town.hookStateDirectory, withIntermediateDirectories: true)
+        let agentLoop = """
+            for i in $(seq 1 25); do echo "agent $i" > agent-$i.md
+              out=$(flock '\(lock)' sh -c "git add agent-$i.md && git commit -q -m 'agent note $i'" 2>&1) || \
+                case "$out" in *"nothing to commit"*) git cat-file -e HEAD:agent-$i.md || exit 2 ;; *) echo "$out"; exit 1 ;; esac
+            done
+            """
+        var commands = [(arguments: ["/bin/sh", "-c", agentLoop], input: String?.none)]
+        commands += (1...15).map { Self.put(gw, "mayor", "g\($0).md") }
+        let failures = try failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
+        #expect(failures.isEmpty, "\(failures)")
+        let tree = Set(try fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
+        for i in 1...25 { #expect(tree.contains("agent-\(i).md")) }
+        for i in 1...15 { #expect(tree.contains("work/g\(i).md")) }
+        try fixture.git("fsck --strict --no-progress")
+    }
+
+    /// An agent whose plain `git commit` knows nothing of Gateway: Gateway waits out every index lock the
+    /// agent holds and never fails. Plain git cannot wait for a lock, so the agent's loop retries when it
+    /// meets one of Gateway's; at the end every change of both sides is committed.
+    @Test func gatewayNeverFailsAgainstAPlainGitAgentAndKeepsEverything() async throws {
+        let fixture = try await HookTown()
+        let gw = try builtProduct("gw").path
+        let agentLoop = """
+            for i in $(seq 1 25); do echo "agent $i" > agent-$i.md; n=0
+              until { git add agent-$i.md && git commit -q -m "agent note $i" -- agent-$i.md; } >/dev/null 2>&1 \
+                || git cat-file -e HEAD:agent-$i.md 2>/dev/null; do
+                n=$((n+1)); [ $n -lt 500 ] || exit 1; sleep 0.02
+              done
+            done
+            """
+        var commands = [(arguments: ["/bin/sh", "-c", agentLoop], input: String?.none)]
+        commands += (1...15).map { Self.put(gw, "mayor", "g\($0).md") }
+        let failures = try failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
+        #expect(failures.isEmpty, "\(failures)")
+        let tree = Set(try fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
+        for i in 1...25 { #expect(tree.contains("agent-\(i).md")) }
+        for i in 1...15 { #expect(tree.contains("work/g\(i).md")) }
+        try fixture.git("fsck --strict --no-progress")
+    }
+}

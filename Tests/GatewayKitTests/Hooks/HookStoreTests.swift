@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+@Suite struct HookStoreTests {
+    @Test func putCommitsWorkThatShowAndLogRead() async throws {
+        let fixture = try await HookTown()
+        let result = try await fixture.store.put("mayor", name: "task.md", data: Data("look at the logs\n".utf8))
+        #expect(result.commit != nil)
+        #expect(result.paths == ["work/task.md"])
+        #expect(try fixture.git("show hooks/mayor:work/task.md") == "look at the logs\n")
+        let details = try await fixture.store.show("mayor")
+        #expect(details.files.map(\.path).contains("work/task.md"))
+        #expect(details.uncommitted.isEmpty)
+        #expect(details.commits.first?.subject == "Hang work/task.md on the hook of mayor")
+        let log = try await fixture.store.log("mayor")
+        #expect(log.count == 2)
+    }
+
+    @Test func anotherAgentsHookIsMadeOnFirstUseWithItsOwnIndex() async throws {
+        let fixture = try await HookTown()
+        _ = try await fixture.store.put("nux", name: "a.md", data: Data("a".utf8))
+        let hook = Hook(agent: "nux", town: fixture.town)
+        #expect(hook.path == fixture.town.root.appendingPathComponent(".gateway/hooks/nux").path)
+        #expect(try fixture.git("rev-parse --abbrev-ref HEAD", in: hook.worktree).contains("hooks/nux"))
+        let mayorIndex = try fixture.git("rev-parse --git-path index", in: fixture.town.mayorDirectory)
+        let nuxIndex = try fixture.git("rev-parse --git-path index", in: hook.worktree)
+        #expect(mayorIndex != nuxIndex)
+        #expect(nuxIndex.contains("worktrees/nux/index"))
+        let agents = try await fixture.store.list().map(\.agent)
+        #expect(agents == ["mayor", "nux"])
+        // The orphan branch shares no history with the town's main branch.
+        #expect(try fixture.commitCount("nux") == 2)
+    }
+
+    @Test func unknownAndInvalidAgentsAreClearErrors() async throws {
+        let fixture = try await HookTown()
+        await #expect { try await fixture.store.show("nobody") } throws: { error in
+            (error as? GatewayError)?.message.contains("no hook for agent \"nobody\"") == true
+        }
+        await #expect { try await fixture.store.log("nobody") } throws: { error in
+            (error as? GatewayError)?.message.contains("gw hook list") == true
+        }
+        await #expect { try await fixture.store.put("../evil", name: "a.md", data: Data()) } throws: { error in
+            (error as? GatewayError)?.exit == .usage
+        }
+        await #expect { try await fixture.store.put("mayor", name: "../escape.md", data: Data()) } throws: { error in
+            (error as? GatewayError)?.exit == .usage
+        }
+    }
+
+    @Test func gatewaysCommitTakesTheAgentsUncommittedEditsAlong() async throws {
+        let fixture = try await HookTown()
+        let mayor = fixture.town.mayorDirectory
+        // The agent is mid-edit: a changed tracked file and a new untracked one, neither committed.
+        try FileSystem.writeAtomically("# MEMORY.md\n\nThe owner prefers short replies.\n", to: mayor.appendingPathComponent("MEMORY.md"))
+        try FileSystem.writeAtomically("draft\n", to: mayor.appendingPathComponent("notes/draft.md"))
+        let result = try await fixture.store.put("mayor", name: "job.md", data: Data("job\n".utf8))
+        #expect(Set(result.tookAlong) == ["MEMORY.md", "notes/"])
+        #expect(try fixture.git("show hooks/mayor:MEMORY.md").contains("short replies"))
+        #expect(try fixture.git("show hooks/mayor:notes/draft.md") == "draft\n")
+        #expect(try String(contentsOf: mayor.appendingPathComponent("MEMORY.md"), encoding: .utf8).contains("short replies"))
+        #expect(try fixture.git("log -1 --format=%B hooks/mayor").contains("With uncommitted changes already in the hook"))
+        #expect(try fixture.git("status --porcelain", in: mayor).isEmpty)
+    }
+
+    @Test func recoveryCommitsWhatACrashLeftAndSaysSo() async throws {
+        let fixture = try await HookTown()
+        let mayor = fixture.town.mayorDirectory
+        // A writer killed after writing, before committing, leaves exactly this.
+        try FileSystem.writeAtomically("half-done\n", to: mayor.appendingPathComponent("work/interrupted.md"))
+        let recovered = try await fixture.store.recoverUncommitted("mayor")
+        #expect(recovered?.commit != nil)
+        #expect(try fixture.git("log -1 --format=%s hooks/mayor").hasPrefix("Recover uncommitted changes"))
+        #expect(try fixture.git("show hooks/mayor:work/interrupted.md") == "half-done\n")
+        #expect(try await fixture.store.recoverUncommitted("mayor") == nil)
+    }
+
+    @Test func aWriteWaitsWhileTheAgentsGitHoldsTheIndexLockAndNeverDeletesIt() async throws {
+        let fixture = try await HookTown()
+        let lock = URL(fileURLWithPath: try fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory)
+            .trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: fixture.town.mayorDirectory).standardizedFileURL
+        // The agent's git holds the worktree's index lock.
+        try Data().write(to: lock)
+        let store = fixture.store
+        let write = Task { try await store.put("mayor", name: "waited.md", data: Data("w".utf8)) }
+        try await Task.sleep(nanoseconds: 600_000_000)
+        #expect(FileSystem.exists(lock), "Gateway must never remove a lock another git holds")
+        #expect(try fixture.commitCount("mayor") == 1, "no commit while the lock is held")
+        try FileManager.default.removeItem(at: lock)
+        let result = try await write.value
+        #expect(result.commit != nil)
+        #expect(try fixture.commitCount("mayor") == 2)
+    }
+
+    @Test func aLockHeldPastTheWaitIsAnErrorNamingIt() async throws {
+        var settings = HooksSettings()
+        settings.lockWait = .seconds(1)
+        let fixture = try await HookTown(settings: settings)
+        let lockPath = try fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory).trimmingCharacters(in: .whitespacesAndNewlines)
+        let lock = URL(fileURLWithPath: lockPath, relativeTo: fixture.town.mayorDirectory).standardizedFileURL
+        try Data().write(to: lock)
+        await #expect { try await fixture.store.put("mayor", name: "x.md", data: Data("x".utf8)) } throws: { error in
+            (error as? GatewayError)?.message.contains("held a lock") == true
+        }
+        #expect(FileSystem.exists(lock))
+    }
+
+    @Test func pushesToTheRemoteAndRecordsAFailedPushWithoutFailingTheWrite() async throws {
+        let remoteDirectory = TemporaryDirectory("gw-remote")
+        try shell("git init -q --bare remote.git", in: remoteDirectory.url)
+        var settings = HooksSettings()
+        settings.remote = remoteDirectory.path("remote.git").path
+        let fixture = try await HookTown(settings: settings)
+        let pushed = try await fixture.store.put("mayor", name: "a.md", data: Data("a".utf8))
+        #expect(pushed.pushError == nil)
+        let local = try fixture.git("rev-parse hooks/mayor")
+        #expect(try shell("git rev-parse hooks/mayor", in: remoteDirectory.path("remote.git")) == local)
+
+        var broken = settings
+        broken.remote = remoteDirectory.path("missing.git").path
+        broken.pushAttempts = 2
+        let store = HookStore(environment: fixture.environment, town: fixture.town, settings: broken)
+        let failed = try await store.put("mayor", name: "b.md", data: Data("b".utf8))
+        #expect(failed.commit != nil, "the local commit stands")
+        #expect(failed.pushError != nil)
+        let record = try await store.show("mayor").lastPush
+        #expect(record?.succeeded == false)
+        #expect(record?.attempts == 2)
+    }
+
+    @Test func masksCredentialsOfTheRemote() {
+        let masked = HookPusher.mask("fatal: https://bot:s3cret@example.com/x.git not found", remote: "https://bot:s3cret@example.com/x.git")
+        #expect(!masked.contains("s3cret"))
+    }
+
+    @Test func lockContentionIsRecognisedFromGitsWords() {
+        #expect(HookCommitter.isLockContention("fatal: Unable to create '/t/.git/worktrees/mayor/index.lock': File exists."))
+        #expect(HookCommitter.isLockContention("error: cannot lock ref 'HEAD': is at 1 but expected 2"))
+        #expect(!HookCommitter.isLockContention("fatal: not a git repository"))
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+@Suite struct MemorySearchTests {
+    func write(_ text: String, _ relative: String, in fixture: HookTown) throws {
+        try FileSystem.writeAtomically(text, to: fixture.town.mayorDirectory.appendingPathComponent(relative))
+    }
+
+    func store(_ fixture: HookTown) throws -> MemoryStore {
+        MemoryStore(environment: fixture.environment, town: fixture.town, config: GatewayConfig())
+    }
+
+    @Test func ranksByBM25WithFileLineAndSnippet() async throws {
+        let fixture = try await HookTown()
+        try write("# 2026-03-01\n\n- 09:00 tmux tmux: the tmux socket moved\n", "memory/2026-03-01.md", in: fixture)
+        try write("# 2026-03-02\n\n- 09:00 A long note about many things: deploys, reviews, the garden, the weather,"
+                  + " the train timetable, and in passing tmux, then lunch plans and more words here.\n", "memory/2026-03-02.md", in: fixture)
+        let hits = try store(fixture).search("tmux")
+        #expect(hits.map(\.file) == ["memory/2026-03-01.md", "memory/2026-03-02.md"])
+        #expect(hits[0].line == 3)
+        #expect(hits[0].snippet.contains("[tmux]"))
+        #expect(hits[0].score > hits[1].score)
+        #expect(try store(fixture).search("tmux", limit: 1).count == 1)
+        #expect(try store(fixture).search("nonexistentword").isEmpty)
+    }
+
+    @Test func chineseQueriesOfOneTwoAndFourCharactersFindTheirText() async throws {
+        let fixture = try await HookTown()
+        try write("# 2026-03-03\n\n- 08:00 今天的科技新闻很多\n- 09:00 人工智能突破了新的记录\n", "memory/2026-03-03.md", in: fixture)
+        try write("# 2026-03-04\n\n- 08:00 天气很好，去公园散步\n- 09:00 Swift 6 concurrency notes\n", "memory/2026-03-04.md", in: fixture)
+        let memory = try store(fixture)
+        let one = try memory.search("闻")
+        #expect(one.map(\.line) == [3])
+        let two = try memory.search("新闻")
+        #expect(two.count == 1 && two[0].file == "memory/2026-03-03.md" && two[0].snippet.contains("[新闻]"))
+        #expect(try memory.search("科技").map(\.line) == [3])
+        let four = try memory.search("人工智能")
+        #expect(four.map(\.line) == [4])
+        #expect(try memory.search("公园").map(\.file) == ["memory/2026-03-04.md"])
+        // Characters that appear, but not next to each other, are no match for a two-character word.
+        #expect(try memory.search("新科").isEmpty)
+        #expect(try memory.search("智能新闻").isEmpty, "the phrase must be contiguous")
+        // Mixed queries need every term.
+        #expect(try memory.search("Swift 公园").map(\.line) == [])
+        #expect(try memory.search("swift concurrency").map(\.line) == [4])
+    }
+
+    @Test func theIndexFollowsFilesEditedOutsideGateway() async throws {
+        let fixture = try await HookTown()
+        let memory = try store(fixture)
+        let index = try MemoryIndex.open(town: fixture.town)
+        try write("# 2026-03-05\n\n- 10:00 first note\n", "memory/2026-03-05.md", in: fixture)
+        try write("# 2026-03-06\n\n- 10:00 another day\n", "memory/2026-03-06.md", in: fixture)
+        #expect(try memory.search("zebra").isEmpty)
+        // The Mayor edits a daily log with its own tools.
+        try write("# 2026-03-05\n\n- 10:00 first note\n- 11:00 saw a zebra\n", "memory/2026-03-05.md", in: fixture)
+        #expect(try memory.search("zebra").map(\.file) == ["memory/2026-03-05.md"])
+        // Nothing changed since: a refresh rereads no file once it is older than the last indexing.
+        try shell("touch -d '2 minutes ago' memory/2026-03-05.md memory/2026-03-06.md MEMORY.md", in: fixture.town.mayorDirectory)
+        // A touched file is reread and found unchanged (same content hash): nothing is reindexed.
+        #expect(try index.refresh(root: fixture.town.mayorDirectory).changed == 0)
+        #expect(try index.refresh(root: fixture.town.mayorDirectory).changed == 0)
+        try FileManager.default.removeItem(at: fixture.town.mayorDirectory.appendingPathComponent("memory/2026-03-05.md"))
+        #expect(try memory.search("zebra").isEmpty)
+        let stats = try memory.reindex()
+        #expect(stats.files == 2) // MEMORY.md and the one daily log left
+    }
+
+    @Test func anEmptyQueryIsAUsageError() async throws {
+        let fixture = try await HookTown()
+        #expect { try store(fixture).search("  ?! ") } throws: { error in (error as? GatewayError)?.exit == .usage }
+    }
+
+    @Test func splitsCJKIntoBigramsAndUnigrams() {
+        let columns = MemoryText.columns(for: "Read 科技新闻 today, 好")
+        #expect(columns.bigrams == "科技 技新 新闻")
+        #expect(columns.unigrams == "科 技 新 闻 好")
+        #expect(!columns.words.contains("科"))
+        #expect(MemoryText.matchExpression("科技新闻") == "bigrams : \"科技 技新 新闻\"")
+        #expect(MemoryText.matchExpression("好") == "unigrams : \"好\"")
+        #expect(MemoryText.matchExpression("tmux \"x") == "words : \"tmux\" AND words : \"x\"")
+    }
+}
