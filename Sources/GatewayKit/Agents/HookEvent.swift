@@ -63,7 +63,11 @@ public struct HookEvent: Sendable, Equatable {
     }
 
     static func normalize(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let unified = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // A long paste that the agent collapsed comes back wrapped in <pasted_content id="…"> lines.
+        let unwrapped = unified.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !($0.hasPrefix("<pasted_content id=") || $0.hasPrefix("</pasted_content id=")) }
+            .joined(separator: "\n")
+        return unwrapped.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

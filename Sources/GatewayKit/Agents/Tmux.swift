@@ -52,6 +52,39 @@ public struct Tmux: Sendable, Equatable {
         command(["load-buffer", "-b", name, "-"], input: Data(text.utf8))
     }
 
+    /// Pastes `text` with bracketed paste in pieces, all in one tmux call. Claude Code collapses a single
+    /// paste of more than about 800 characters or a few lines into "[Pasted text #1]" and submits it
+    /// wrapped in `<pasted_content>` tags; pasted one line (at most 400 characters) at a time, the
+    /// prompt arrives exactly as written, however long it is.
+    public func pasteInPieces(_ text: String, session: String, buffer: String) -> Command {
+        var arguments: [String] = []
+        for piece in Self.pastePieces(text) {
+            if !arguments.isEmpty { arguments.append(";") }
+            arguments += ["set-buffer", "-b", buffer, "--", piece, ";", "paste-buffer", "-p", "-d", "-b", buffer, "-t", Self.target(session)]
+        }
+        return command(arguments)
+    }
+
+    /// Lines with their newline, long lines cut at 400 characters. A piece that is a lone `;` would read
+    /// as tmux's command separator, so it joins the piece before it.
+    static func pastePieces(_ text: String, limit: Int = 400) -> [String] {
+        var pieces: [String] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            var rest = Substring(line) + (index < lines.count - 1 ? "\n" : "")
+            while !rest.isEmpty {
+                let piece = String(rest.prefix(limit))
+                rest = rest.dropFirst(limit)
+                if piece == ";", let last = pieces.popLast() {
+                    pieces.append(last + piece)
+                } else {
+                    pieces.append(piece)
+                }
+            }
+        }
+        return pieces
+    }
+
     /// Pastes a buffer with bracketed paste (`-p`), so newlines stay inside one prompt, and deletes it (`-d`).
     public func pasteBuffer(_ name: String, session: String) -> Command {
         command(["paste-buffer", "-p", "-d", "-b", name, "-t", Self.target(session)])

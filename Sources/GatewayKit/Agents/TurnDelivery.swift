@@ -88,8 +88,7 @@ public struct TurnDelivery: Sendable {
         let tmux = runtime.tmux
         let processes = runtime.environment.processes
         let buffer = "gw-turn-\(turn.id)"
-        try await processes.check(tmux.loadBuffer(buffer, text: turn.text), what: "loading turn \(turn.id) into tmux")
-        try await processes.check(tmux.pasteBuffer(buffer, session: runtime.session), what: "pasting turn \(turn.id)")
+        try await processes.check(tmux.pasteInPieces(turn.text, session: runtime.session, buffer: buffer), what: "pasting turn \(turn.id)")
         try await Task.sleep(nanoseconds: UInt64(settings.pasteDelay.milliseconds) * 1_000_000)
         // Marked sent before Enter, so the UserPromptSubmit hook, which may be very quick, finds it.
         try await ledger.markTurnSent(turn.id, at: clock.now())

@@ -1,8 +1,13 @@
 import Foundation
 
 /// Runs the heartbeat against the real Mayor: ticks the scheduler, and when a beat is due sends its
-/// prompt as one turn, reads the reply, stores findings in the daily log and queues notifications.
+/// prompt as one turn, then handles the reply — findings into today's log (one commit that takes the
+/// Mayor's own changes along), notifications into the outbox, HEARTBEAT_OK recorded and not sent.
 /// The daemon's scheduler service calls `step` in a loop; `gw heartbeat now` calls `runNow`.
+///
+/// Crash safety: the beat is recorded (`recordBeat`) and its run row written before the prompt is
+/// queued, and every handling step is idempotent (appends find their text, notifications have keys,
+/// convoy items only move forward), so a process killed anywhere finishes the beat once on restart.
 public struct BeatRunner: Sendable {
     public let environment: GatewayEnvironment
     public let town: Town
@@ -15,10 +20,128 @@ public struct BeatRunner: Sendable {
         self.startedAt = startedAt
     }
 
-    /// One pass: runs a beat if one is due (or records a skip) and returns when to call again —
-    /// nil when nothing is scheduled (the heartbeat is off). Never throws for a failed beat; the
-    /// failure is recorded in the ledger. Throws only when the town itself cannot be read.
+    var lockFile: URL { town.runtimeDirectory.appendingPathComponent("heartbeat.lock") }
+    var now: Date { environment.clock.now() }
+
+    /// One pass: finishes beats whose reply has come, runs a beat if one is due (or records a skip),
+    /// and returns when to call again — nil when the heartbeat is off.
     public func step() async throws -> Date? {
-        throw GatewayError("the heartbeat runner is not available in this build")
+        try await FileLock.withLockAsync(lockFile) {
+            let context = try load()
+            if try await handleFinishedRuns(context) { return now.addingTimeInterval(1) }
+            let scheduler = HeartbeatScheduler(settings: context.config.heartbeat, document: context.document, startedAt: startedAt)
+            switch scheduler.tick(now: now, marks: try await context.ledger.loadHeartbeatMarks()) {
+            case .wait(let until):
+                return until
+            case .skip(let decision):
+                try await context.ledger.recordBeat(decision)
+                environment.logger.info("heartbeat skipped: \(decision.plan.skipReason?.description ?? "")")
+                return now
+            case .beat(let decision):
+                if let busy = try await mayorBusy(context) {
+                    environment.logger.info("heartbeat deferred: the Mayor is \(busy)")
+                    return now.addingTimeInterval(5)
+                }
+                _ = try await send(decision, context)
+                return now.addingTimeInterval(1)
+            }
+        }
+    }
+
+    /// A beat now, whatever the schedule says (`gw heartbeat now`): the named tasks (all when empty)
+    /// are due. Returns the beat id, or nil when nothing is due (the reason is returned too).
+    public func runNow(tasks: [String]) async throws -> (beatId: Int64?, skipReason: String?) {
+        try await FileLock.withLockAsync(lockFile) {
+            let context = try load()
+            let scheduler = HeartbeatScheduler(settings: context.config.heartbeat, document: context.document, startedAt: startedAt)
+            let forcing = Set(tasks.isEmpty ? context.document.runnableTasks.map(\.name) : tasks)
+            for name in tasks where !context.document.tasks.contains(where: { HeartbeatTask.key($0.name) == HeartbeatTask.key(name) }) {
+                throw GatewayError.usage("HEARTBEAT.md has no task named \"\(name)\": its tasks are \(context.document.tasks.map(\.name).joined(separator: ", "))")
+            }
+            let plan = scheduler.plan(at: now, marks: try await context.ledger.loadHeartbeatMarks(), forcing: forcing)
+            let decision = BeatDecision(time: now, plan: plan, missedBeats: 0)
+            guard decision.callsAgent else { return (nil, plan.skipReason?.description ?? "nothing is due") }
+            return (try await send(decision, context), nil)
+        }
+    }
+
+    /// Handles whatever beats have finished (for `--wait` and for callers without a daemon).
+    @discardableResult
+    public func handleFinished() async throws -> Bool {
+        try await FileLock.withLockAsync(lockFile) { try await handleFinishedRuns(try load()) }
+    }
+
+    struct Context {
+        let config: GatewayConfig
+        let document: HeartbeatDocument
+        let ledger: Ledger
+        let mayor: AgentLifecycle
+    }
+
+    func load() throws -> Context {
+        let config = try town.loadConfig()
+        let document: HeartbeatDocument
+        do {
+            document = try HeartbeatDocument.load(from: town.heartbeatFile)
+        } catch let error as HeartbeatFileError {
+            throw error.gatewayError
+        }
+        return Context(config: config, document: document, ledger: try Ledger(file: town.ledgerFile),
+                       mayor: AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config)))
+    }
+
+    /// Why the Mayor cannot take a beat now (busy, someone typing), or nil.
+    func mayorBusy(_ context: Context) async throws -> String? {
+        guard await context.mayor.isRunning() else { return nil }
+        return try await TurnDelivery(lifecycle: context.mayor).waitingReason(ledger: context.ledger)
+    }
+
+    /// Records the beat, opens its convoy, queues its prompt as one turn and starts delivering it.
+    func send(_ decision: BeatDecision, _ context: Context) async throws -> Int64 {
+        let ledger = context.ledger
+        let beatId = try await ledger.recordBeat(decision)
+        if try await ledger.heartbeatRun(beatId: beatId) != nil { return beatId }
+        let settings = context.config.heartbeat
+        let tasks = decision.plan.dueTasks.map(\.task.name)
+        let convoy = try await ledger.createConvoy(kind: "heartbeat", title: "Heartbeat at \(Self.stamp(decision.time, settings))",
+                                                   items: tasks.map { ConvoyItemPlan(title: $0, agent: "mayor") }, at: now)
+        let prompt = HeartbeatPrompt.render(decision.plan, notes: context.document.notes, settings: settings,
+                                            zone: settings.timeZone(), missedBeats: decision.missedBeats)
+        let turn = try await ledger.enqueueTurn(agent: "mayor", text: prompt, source: "heartbeat:\(beatId)", at: now)
+        try await ledger.recordHeartbeatRun(beatId: beatId, convoyId: convoy, turnId: turn, tasks: tasks)
+        for index in tasks.indices { try await ledger.markItem(convoy: convoy, item: index + 1, state: .running, at: now, agent: "mayor") }
+        environment.logger.info("heartbeat \(beatId): sending \(tasks.count) task(s) as turn \(turn)")
+        // Deliver now unless another process — a running daemon — delivers queued turns.
+        let daemon = DaemonPidFile.runningPid(town)
+        if daemon == nil || daemon == getpid() {
+            do {
+                try await TurnDelivery(lifecycle: context.mayor).deliverQueued(deadline: Date().addingTimeInterval(30))
+            } catch let deferred as DeliveryDeferred {
+                environment.logger.info("heartbeat \(beatId): turn \(turn) stays queued (\(deferred.reason))")
+            }
+        }
+        return beatId
+    }
+
+    static func stamp(_ date: Date, _ settings: HeartbeatSettings) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = settings.timeZone()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: date)
+    }
+
+    /// Handles every run whose turn has ended; true while a beat's turn is still in flight.
+    func handleFinishedRuns(_ context: Context) async throws -> Bool {
+        var inFlight = false
+        for run in try await context.ledger.unhandledHeartbeatRuns() {
+            guard let turn = try await context.ledger.turn(run.turnId) else { continue }
+            guard turn.state.hasEnded else {
+                inFlight = true
+                continue
+            }
+            try await BeatReplyHandler(environment: environment, town: town, context: context).handle(run, turn: turn)
+        }
+        return inFlight
     }
 }

@@ -63,6 +63,7 @@ enum LedgerSchema {
         migrator.registerMigration(ConvoySchema.migrationName, migrate: ConvoySchema.migrate)
         migrator.registerMigration("v2-heartbeat-marks", migrate: Ledger.createHeartbeatTables)
         OutboxSchema.register(&migrator)
+        HeartbeatRunSchema.register(&migrator)
         return migrator
     }
 }

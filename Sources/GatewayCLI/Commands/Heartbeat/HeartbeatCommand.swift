@@ -3,6 +3,6 @@ import ArgumentParser
 /// `gw heartbeat …`: look at and drive the heartbeat.
 struct HeartbeatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "heartbeat", abstract: "Look at the heartbeat: what the next beat would carry.",
-        subcommands: [HeartbeatDryRunCommand.self])
+        commandName: "heartbeat", abstract: "Drive and inspect the heartbeat: wake the Mayor now, preview, history, status.",
+        subcommands: [HeartbeatNowCommand.self, HeartbeatDryRunCommand.self, HeartbeatHistoryCommand.self, HeartbeatStatusCommand.self])
 }

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+
+/// A beat that called the Mayor: its convoy and turn, and whether its reply has been handled. The row is
+/// written before the prompt is sent, so a daemon killed at any moment finds the beat on restart and
+/// finishes it once — it never sends it again.
+public struct HeartbeatRun: Sendable, Equatable, Codable, FetchableRecord {
+    public var beatId: Int64
+    public var convoyId: Int64
+    public var turnId: Int64
+    /// The due tasks, in the order the prompt lists them.
+    public var tasks: [String]
+    /// `sent` until the reply (or failure) is handled, then `handled`.
+    public var state: String
+    public var summary: String?
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    public init(row: Row) throws {
+        beatId = row["beat_id"]
+        convoyId = row["convoy_id"]
+        turnId = row["turn_id"]
+        tasks = (try? JSONDecoder().decode([String].self, from: Data((row["tasks"] as String).utf8))) ?? []
+        state = row["state"]
+        summary = row["summary"]
+    }
+}
+
+enum HeartbeatRunSchema {
+    static func register(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-heartbeat-runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE heartbeat_runs (
+                    beat_id INTEGER PRIMARY KEY,
+                    convoy_id INTEGER NOT NULL,
+                    turn_id INTEGER NOT NULL,
+                    tasks TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('sent', 'handled')),
+                    summary TEXT
+                );
+                CREATE TABLE heartbeat_alerts (
+                    alert_key TEXT NOT NULL,
+                    sent_at REAL NOT NULL
+                );
+                CREATE INDEX heartbeat_alerts_by_key ON heartbeat_alerts(alert_key, sent_at);
+                """)
+        }
+    }
+}
+
+extension Ledger {
+    public func recordHeartbeatRun(beatId: Int64, convoyId: Int64, turnId: Int64, tasks: [String]) throws {
+        let json = String(decoding: try JSONEncoder().encode(tasks), as: UTF8.self)
+        try database.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO heartbeat_runs(beat_id, convoy_id, turn_id, tasks, state) VALUES (?, ?, ?, ?, 'sent')",
+                           arguments: [beatId, convoyId, turnId, json])
+        }
+    }
+
+    public func heartbeatRun(beatId: Int64) throws -> HeartbeatRun? {
+        try database.read { db in try HeartbeatRun.fetchOne(db, sql: "SELECT * FROM heartbeat_runs WHERE beat_id = ?", arguments: [beatId]) }
+    }
+
+    /// Beats whose reply has not been handled yet, oldest first.
+    public func unhandledHeartbeatRuns() throws -> [HeartbeatRun] {
+        try database.read { db in try HeartbeatRun.fetchAll(db, sql: "SELECT * FROM heartbeat_runs WHERE state = 'sent' ORDER BY beat_id") }
+    }
+
+    public func markHeartbeatRunHandled(beatId: Int64, summary: String) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE heartbeat_runs SET state = 'handled', summary = ? WHERE beat_id = ?", arguments: [summary, beatId])
+        }
+    }
+
+    /// True when the same alert was already sent since `since`; otherwise records it as sent now.
+    /// One transaction, so two handlers of one beat cannot both send it.
+    public func claimAlert(_ key: String, at now: Date, since: Date) throws -> Bool {
+        try database.write { db in
+            let seen = try Bool.fetchOne(db, sql: "SELECT 1 FROM heartbeat_alerts WHERE alert_key = ? AND sent_at >= ? LIMIT 1",
+                                         arguments: [key, since.timeIntervalSince1970]) ?? false
+            if seen { return false }
+            try db.execute(sql: "INSERT INTO heartbeat_alerts(alert_key, sent_at) VALUES (?, ?)", arguments: [key, now.timeIntervalSince1970])
+            return true
+        }
+    }
+}
