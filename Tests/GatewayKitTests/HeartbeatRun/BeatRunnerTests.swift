@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// The heartbeat end to end with real tmux and the terminal double as the Mayor.
+@Suite(.serialized) struct BeatRunnerTests {
+    static let tasks = """
+        ## 每日资讯
+        - 总结 3 条重要资讯
+
+        ## Quiet check
+        - answer HEARTBEAT_OK when nothing needs attention
+
+        """
+
+    static let findingRules = """
+        [[rule]]
+        match = "每日资讯"
+        reply = "## 每日资讯\\n三条要闻：量子纠错突破。\\nURGENT: 重大突破\\n\\n## Quiet check\\nHEARTBEAT_OK"
+        """
+
+    @Test func aBeatStoresTheFindingCommitsItAndNotifiesOnce() async throws {
+        let rig = try await SimMayorTown(rules: Self.findingRules, heartbeat: Self.tasks)
+        defer { rig.close() }
+        let runner = rig.runner()
+        let (beat, skipped) = try await runner.runNow(tasks: [])
+        let beatId = try #require(beat, "skipped: \(skipped ?? "")")
+        let report = try await HeartbeatWaiter(environment: rig.environment, town: rig.town, runner: runner).waitForBeat(beatId, timeout: 60)
+        #expect(!report.failed)
+        let items = try #require(report.convoy?.items)
+        #expect(items.map(\.state) == [.done, .done])
+        #expect(items[1].summary == "HEARTBEAT_OK")
+        let stored = try #require(items[0].result)
+        #expect(stored.branch == "hooks/mayor")
+        #expect(try rig.dailyLog().contains("三条要闻：量子纠错突破。"))
+        #expect(try shell("git log -1 --format=%H hooks/mayor", in: rig.town.root).hasPrefix(stored.commit))
+        let outbox = try await rig.ledger.outboxEntries(limit: 10)
+        #expect(outbox.count == 1, "one notification for the finding, none for HEARTBEAT_OK")
+        #expect(outbox.first?.priority == "urgent")
+        // Handling the same beat again (as after a crash) changes nothing.
+        try await BeatReplyHandler(environment: rig.environment, town: rig.town, context: try runner.load())
+            .handle(try #require(try await rig.ledger.heartbeatRun(beatId: beatId)), turn: try #require(report.turn))
+        #expect(try await rig.ledger.outboxEntries(limit: 10).count == 1)
+        #expect(try rig.dailyLog().components(separatedBy: "三条要闻").count == 2)
+    }
+
+    @Test func anIdenticalAlertWithin24HoursIsNotSentAgain() async throws {
+        let rig = try await SimMayorTown(rules: Self.findingRules, heartbeat: Self.tasks)
+        defer { rig.close() }
+        let runner = rig.runner()
+        for _ in 0..<2 {
+            let beatId = try #require(try await runner.runNow(tasks: []).beatId)
+            _ = try await HeartbeatWaiter(environment: rig.environment, town: rig.town, runner: runner).waitForBeat(beatId, timeout: 60)
+            try await Task.sleep(nanoseconds: 1_100_000_000) // beats are keyed by their second
+        }
+        #expect(try await rig.ledger.outboxEntries(limit: 10).count == 1)
+    }
+
+    @Test func anAllOKReplySendsNothing() async throws {
+        let rules = """
+            [[rule]]
+            match = "Quiet check"
+            reply = "HEARTBEAT_OK"
+            """
+        let rig = try await SimMayorTown(rules: rules, heartbeat: "## Quiet check\n- look around\n")
+        defer { rig.close() }
+        let runner = rig.runner()
+        let beatId = try #require(try await runner.runNow(tasks: []).beatId)
+        let report = try await HeartbeatWaiter(environment: rig.environment, town: rig.town, runner: runner).waitForBeat(beatId, timeout: 60)
+        #expect(report.convoy?.items.map(\.summary) == ["HEARTBEAT_OK"])
+        #expect(try await rig.ledger.outboxEntries(limit: 10).isEmpty)
+        #expect(try !rig.dailyLog().contains("Quiet check"))
+    }
+
+    @Test func anEmptyHeartbeatFileMakesNoAgentCall() async throws {
+        let rig = try await SimMayorTown(rules: "", heartbeat: "# nothing here\n\n## Later\n- \n")
+        defer { rig.close() }
+        let result = try await rig.runner().runNow(tasks: [])
+        #expect(result.beatId == nil)
+        #expect(try await rig.mayor().isRunning() == false, "no agent was started")
+        #expect(try await rig.ledger.recentTurns(agent: "mayor", limit: 5).isEmpty)
+    }
+
+    @Test func aBusyMayorDefersTheBeat() async throws {
+        let rules = """
+            [[rule]]
+            match = "think slowly"
+            reply = "done thinking"
+            delay = "4s"
+            """
+        let rig = try await SimMayorTown(rules: rules, heartbeat: "## Quiet check\n- look around\n")
+        defer { rig.close() }
+        let mayor = try rig.mayor()
+        _ = try await mayor.start()
+        let ledger = try rig.ledger
+        let slow = try await ledger.enqueueTurn(agent: "mayor", text: "think slowly", source: "test", at: Date())
+        try await TurnDelivery(lifecycle: mayor).deliverQueued(deadline: Date().addingTimeInterval(20))
+        #expect(try await ledger.turn(slow)?.state == .submitted)
+        // While the Mayor works, a due beat is deferred: nothing is recorded, no second prompt is pasted.
+        let busy = try await rig.runner().mayorBusy(try rig.runner().load())
+        #expect(busy?.contains("busy") == true)
+        #expect(try await TurnDelivery(lifecycle: mayor).waitForEnd(slow, timeout: 30).state == .done)
+        // Once the turn has ended (and the screen has caught up), the beat may go.
+        var reason: String? = "not checked"
+        for _ in 0..<50 where reason != nil {
+            reason = try await rig.runner().mayorBusy(try rig.runner().load())
+            if reason != nil { try await Task.sleep(nanoseconds: 100_000_000) }
+        }
+        #expect(reason == nil)
+    }
+
+    @Test func aPersonTypingDefersTheBeatAndKeepsTheirText() async throws {
+        let rig = try await SimMayorTown(rules: "", heartbeat: "## Quiet check\n- look around\n")
+        defer { rig.close() }
+        let mayor = try rig.mayor()
+        _ = try await mayor.start()
+        _ = try rig.tmux(["send-keys", "-t", "=mayor:", "-l", "half-typed thought"])
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let runner = rig.runner()
+        let reason = try await runner.mayorBusy(try runner.load())
+        #expect(reason == "someone is typing in its input line")
+        let screen = AgentScreen(text: try await mayor.capture(), profile: try rig.config.profile("sim"))
+        #expect(screen.inputText == "half-typed thought")
+    }
+}
