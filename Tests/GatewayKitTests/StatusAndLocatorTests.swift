@@ -12,7 +12,7 @@ import Testing
         let result = await gw(["status", "--json"], in: town.root)
         #expect(result.code == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["town", "rigs", "mayor", "daemon", "heartbeat", "ledger"])
+        #expect(Set(object.keys) == ["town", "rigs", "mayor", "daemon", "heartbeat", "convoys", "outbox", "ledger"])
         let status = try JSONDecoder().decode(TownStatus.self, from: Data(result.stdout.utf8))
         #expect(status.town.path == town.root.path)
         #expect(status.town.tmuxSocket == "gw-\(town.id)")
@@ -22,6 +22,8 @@ import Testing
         #expect(status.daemon.running == false)
         #expect(status.heartbeat.every == "30m")
         #expect(status.ledger.migrations.first == "v1-foundation")
+        #expect(status.convoys.open == 0)
+        #expect(status.outbox.counts.isEmpty)
     }
 
     @Test func outsideATownNamesInstall() async throws {

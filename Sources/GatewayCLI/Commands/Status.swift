@@ -26,6 +26,9 @@ struct Status: AsyncParsableCommand {
         lines.append("Daemon: \(status.daemon.running ? "running, pid \(status.daemon.pid ?? 0)" : "not running")")
         let every = status.heartbeat.every.map { "every \($0)" } ?? "off"
         lines.append("Heartbeat: \(every), active \(status.heartbeat.activeHours ?? "at all hours")")
+        lines.append("Convoys: \(status.convoys.open) open" + (status.convoys.recent.isEmpty ? "" : "; latest \(status.convoys.recent[0])"))
+        let outbox = status.outbox.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        lines.append("Outbox: \(outbox.isEmpty ? "empty" : outbox)")
         lines.append("Ledger: \(status.ledger.path) (\(status.ledger.migrations.count) migration\(status.ledger.migrations.count == 1 ? "" : "s"))")
         environment.output.line(lines.joined(separator: "\n"))
     }

@@ -27,6 +27,17 @@ public struct TownStatus: Sendable, Codable, Equatable {
         public var activeHours: String?
     }
 
+    public struct ConvoysSection: Sendable, Codable, Equatable {
+        public var open: Int
+        /// The most recent convoys, newest first.
+        public var recent: [String]
+    }
+
+    public struct OutboxSection: Sendable, Codable, Equatable {
+        /// Rows by state: pending, sending, uncertain, delivered, failed (recent rows only).
+        public var counts: [String: Int]
+    }
+
     public struct LedgerSection: Sendable, Codable, Equatable {
         public var path: String
         public var migrations: [String]
@@ -37,6 +48,8 @@ public struct TownStatus: Sendable, Codable, Equatable {
     public var mayor: MayorSection
     public var daemon: DaemonSection
     public var heartbeat: HeartbeatSection
+    public var convoys: ConvoysSection
+    public var outbox: OutboxSection
     public var ledger: LedgerSection
 }
 
@@ -59,11 +72,19 @@ public struct TownStatusReader: Sendable {
             mayor: .init(state: await mayorRunning(config) ? "running" : "stopped", agent: config.mayor.agent),
             daemon: daemonSection(),
             heartbeat: .init(every: config.heartbeat.every?.description, activeHours: config.heartbeat.activeHours.map(Self.describe)),
+            convoys: try await convoysSection(ledger),
+            outbox: .init(counts: try await ledger.outboxEntries(limit: 500).reduce(into: [:]) { $0[$1.state.rawValue, default: 0] += 1 }),
             ledger: .init(path: town.ledgerFile.path, migrations: try await ledger.appliedMigrations()))
     }
 
     private func mayorRunning(_ config: GatewayConfig) async -> Bool {
         await AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config)).isRunning()
+    }
+
+    private func convoysSection(_ ledger: Ledger) async throws -> TownStatus.ConvoysSection {
+        let recent = try await ledger.convoys(limit: 20)
+        return .init(open: recent.filter { $0.closedAt == nil }.count,
+                     recent: recent.prefix(3).map { "\($0.id) \($0.kind): \($0.title) (\($0.counts.done + $0.counts.failed + $0.counts.skipped)/\($0.counts.total) ended)" })
     }
 
     private func daemonSection() -> TownStatus.DaemonSection {
