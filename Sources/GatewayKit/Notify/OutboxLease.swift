@@ -52,11 +52,5 @@ public final class OutboxLease: @unchecked Sendable {
 
 extension Town {
     /// The daemon's pid when one runs: `.gateway/daemon.pid` naming a live process.
-    public func runningDaemonPID() -> Int32? {
-        let file = runtimeDirectory.appendingPathComponent("daemon.pid")
-        guard let text = try? String(contentsOf: file, encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0
-        else { return nil }
-        return pid
-    }
+    public func runningDaemonPID() -> Int32? { DaemonPidFile.runningPid(self) }
 }
