@@ -38,9 +38,12 @@ struct BeatReplyHandler {
                 summary.append("\(result.taskName): no answer")
             case .finding(let finding):
                 let stored = try await store(finding, task: result.taskName, run: run)
+                // An identical entry already in today's log is not written twice; point at the hook's head.
+                var commit = stored.commit
+                if commit == nil { commit = try await hookHead() }
                 try await notify(finding, task: task, name: result.taskName, run: run)
                 try await finishItem(run, index, .done, summary: String(finding.text.prefix(200)),
-                                     result: stored.commit.map { ConvoyResult(branch: "hooks/mayor", commit: $0) })
+                                     result: commit.map { ConvoyResult(branch: "hooks/mayor", commit: $0) })
                 summary.append("\(result.taskName): finding\(finding.isUrgent ? " (urgent)" : "") in \(stored.file)")
             }
         }
@@ -51,6 +54,11 @@ struct BeatReplyHandler {
     func store(_ finding: HeartbeatReply.Finding, task: String, run: HeartbeatRun) async throws -> MemoryAppendResult {
         try await MemoryStore(environment: environment, town: town, config: context.config)
             .append(finding.text, section: "Heartbeat — \(task)")
+    }
+
+    func hookHead() async throws -> String? {
+        let head = try await environment.git.run(Git.revParse("HEAD", in: town.mayorDirectory))
+        return head.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
     }
 
     func notify(_ finding: HeartbeatReply.Finding, task: HeartbeatTask?, name: String, run: HeartbeatRun) async throws {
@@ -88,4 +96,8 @@ struct BeatReplyHandler {
         try await ledger.markItem(convoy: run.convoyId, item: index + 1, state: state, at: now, agent: "mayor",
                                   result: result, summary: summary, error: error)
     }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }
