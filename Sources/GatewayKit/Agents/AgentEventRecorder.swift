@@ -21,6 +21,12 @@ public struct AgentEventRecorder: Sendable {
         }
         let ledger = try Ledger(file: town.ledgerFile)
         let outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
+        if name == "PermissionRequest", agent == "mayor", let config = try? town.loadConfig() {
+            let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
+            try await OwnerAlert(runtime: runtime, ledger: ledger).send(
+                source: "permission:\(agent):\(outcome.eventId)", title: "The Mayor waits for your permission",
+                text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
+        }
         guard name == "SessionStart" else { return (outcome, nil) }
         let context = SessionPriming(environment: environment, town: town).text(agent: agent, source: event.source)
         return (outcome, Self.additionalContext(context, event: name))

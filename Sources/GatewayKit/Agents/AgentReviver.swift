@@ -61,8 +61,11 @@ public struct AgentReviver: Sendable {
             let windowStart = now.addingTimeInterval(-settings.crashLoopWindow.seconds)
             let earlier = try await ledger.restartCount(runtime.name, since: windowStart)
             if earlier >= settings.crashLoopRestarts {
-                try await ledger.setAgentState(runtime.name, .crashLoop,
-                    note: "crashed \(earlier + 1) times within \(settings.crashLoopWindow); not restarting. Read `gw mayor status`, then `gw mayor restart`")
+                let note = "crashed \(earlier + 1) times within \(settings.crashLoopWindow); not restarting. Read `gw mayor status`, then `gw mayor restart`"
+                try await ledger.setAgentState(runtime.name, .crashLoop, note: note)
+                try await OwnerAlert(runtime: runtime, ledger: ledger).send(
+                    source: "crashloop:\(runtime.name):\(Int(now.timeIntervalSince1970))",
+                    title: "The \(runtime.name) is in a crash loop", text: "Gateway stopped restarting the \(runtime.name): it \(note).\nIts last screen:\n\(AgentLifecycle.tail(screen, lines: 15))")
                 return .crashLoop(restarts: earlier)
             }
             let resumeFailed = AgentScreen.dialog(in: screen) == .resumeFailed

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Tells the owner about an agent's trouble (a crash loop, a permission it waits for) through the
+/// outbox, to the heartbeat's urgent targets. Queued only: the daemon's outbox worker, or the next
+/// `gw notify send`, delivers it; a hook or a dying pane's handler must not wait on the network.
+struct OwnerAlert {
+    let runtime: AgentRuntime
+    let ledger: Ledger
+
+    func send(source: String, title: String, text: String) async throws {
+        let targets = runtime.config.heartbeat.urgentTargets
+        for target in targets {
+            _ = try await ledger.enqueueNotification(
+                NotificationRequest(source: source, target: target, title: title, text: text, priority: "urgent"),
+                now: runtime.environment.clock.now())
+        }
+        if targets.isEmpty {
+            runtime.environment.logger.warning("\(title) — no notify targets are configured to tell the owner ([heartbeat] urgent or notify)")
+        }
+    }
+}
