@@ -16,6 +16,7 @@ enum BenchRegistry {
         HeartbeatBench(),
         NotifyBench(),
         MemoryBench(),
+        SlingBench(),
     ]
 }
 
