@@ -48,7 +48,7 @@ public struct PolecatSupervisor: Sendable {
         let ledger = try openLedger()
         let convoy = try await ledger.createConvoy(kind: "sling", title: title, items: [ConvoyItemPlan(title: title)], at: now)
         let id = try await ledger.queueSling(rig: request.rig, title: title, task: task, profile: profile, convoy: convoy, at: now)
-        try await HookLock.withLock(town.polecatsLock) { try await startQueued(ledger) }
+        try await startQueued(ledger)
         guard let polecat = try await ledger.polecat(id: id) else { throw GatewayError("sling \(id) vanished from the ledger") }
         return polecat
     }
@@ -79,8 +79,8 @@ public struct PolecatSupervisor: Sendable {
             for polecat in try await ledger.polecats(in: [.working]) {
                 try await check(polecat, ledger)
             }
-            try await startQueued(ledger)
         }
+        try await startQueued(ledger)
         if removeMerged { try await removeMergedWorktrees(ledger) }
     }
 
@@ -89,7 +89,9 @@ public struct PolecatSupervisor: Sendable {
     func check(_ polecat: Polecat, _ ledger: Ledger) async throws {
         let finisher = PolecatFinisher(supervisor: self, ledger: ledger)
         guard let runtime = finisher.runtime(polecat), let turnId = polecat.turnId, var turn = try await ledger.turn(turnId) else {
-            return try await finisher.fail(polecat, reason: "the polecat has no turn: it did not start")
+            // Its agent is being started outside the lock; only a start that never finished is a failure.
+            if let started = polecat.startedAt, now.timeIntervalSince(started) < Self.startGrace { return }
+            return try await finisher.fail(polecat, reason: "the polecat has no turn: its start did not finish within \(Int(Self.startGrace)) s")
         }
         let lifecycle = AgentLifecycle(runtime: runtime)
         if !turn.state.hasEnded, try await TurnDelivery(lifecycle: lifecycle).expireIfOverdue(turn, ledger: ledger) {
@@ -105,23 +107,48 @@ public struct PolecatSupervisor: Sendable {
         if turn.state == .queued { try await deliver(lifecycle, deadline: Date().addingTimeInterval(5)) }
     }
 
-    /// Starts queued slings, oldest first, while fewer than `[polecats] max` work. Lock held.
+    /// How long a claimed polecat may take to start its agent and send its turn.
+    static let startGrace: TimeInterval = 180
+
+    /// Starts queued slings, oldest first, while fewer than `[polecats] max` work. Slots and names are
+    /// claimed under the lock; agents start after it is released, so polecats start side by side.
     func startQueued(_ ledger: Ledger) async throws {
-        var working = try await ledger.polecats(in: [.working]).count
-        for sling in try await ledger.polecats(in: [.queued]) where working < config.polecats.max {
-            working += 1
-            do {
-                try await start(sling, ledger)
-            } catch {
-                let reason = "it could not start: \((error as? GatewayError)?.message ?? "\(error)")"
-                let current = try await ledger.polecat(id: sling.id) ?? sling
-                try await PolecatFinisher(supervisor: self, ledger: ledger).fail(current, reason: reason)
+        let claimed: [Polecat] = try await HookLock.withLock(town.polecatsLock) {
+            var working = try await ledger.polecats(in: [.working]).count
+            var claimed: [Polecat] = []
+            for sling in try await ledger.polecats(in: [.queued]) where working < config.polecats.max {
+                working += 1
+                do {
+                    claimed.append(try await claim(sling, ledger))
+                } catch {
+                    try await failStart(sling.id, error, ledger)
+                }
             }
+            return claimed
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for polecat in claimed {
+                group.addTask {
+                    do {
+                        try await launch(polecat, ledger)
+                    } catch {
+                        try await HookLock.withLock(town.polecatsLock) { try await failStart(polecat.id, error, ledger) }
+                    }
+                }
+            }
+            try await group.waitForAll()
         }
     }
 
-    /// Names a polecat, makes its worktree, hangs its task on its hook, starts its agent and sends the task.
-    func start(_ sling: Polecat, _ ledger: Ledger) async throws {
+    /// Fails a sling whose polecat could not start. Lock held.
+    func failStart(_ id: Int64, _ error: any Error, _ ledger: Ledger) async throws {
+        guard let current = try await ledger.polecat(id: id), !current.state.hasEnded else { return }
+        let reason = "it could not start: \((error as? GatewayError)?.message ?? "\(error)")"
+        try await PolecatFinisher(supervisor: self, ledger: ledger).fail(current, reason: reason)
+    }
+
+    /// Names a polecat and makes its worktree; it works from now. Lock held.
+    func claim(_ sling: Polecat, _ ledger: Ledger) async throws -> Polecat {
         var taken = try await ledger.workingPolecatNames()
         for rig in try RigManager(environment: environment, town: town).list() {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: town.polecatsDirectory(rig.name).path)) ?? []
@@ -132,22 +159,30 @@ public struct PolecatSupervisor: Sendable {
         let (branch, path) = try await worktrees.create(rig: sling.rig, name: name)
         try await ledger.assignPolecat(sling.id, name: name, agent: agent, branch: branch, worktree: path.path, at: now)
         try await ledger.markItem(convoy: sling.convoyId, item: 1, state: .running, at: now, agent: agent)
-        let prompt = "[Polecat \(name) of rig \(sling.rig): you work in \(path.path) on branch \(branch); commit your work there.]\n\n\(sling.task)"
+        guard let polecat = try await ledger.polecat(id: sling.id) else { throw GatewayError("sling \(sling.id) vanished from the ledger") }
+        return polecat
+    }
+
+    /// Hangs the task on the polecat's hook, starts its agent and sends the task.
+    func launch(_ polecat: Polecat, _ ledger: Ledger) async throws {
+        guard let name = polecat.name, let agent = polecat.agent, let branch = polecat.branch, let path = polecat.worktree else { return }
+        let prompt = "[Polecat \(name) of rig \(polecat.rig): you work in \(path) on branch \(branch); commit your work there.]\n\n\(polecat.task)"
         let hooks = HookStore(environment: environment, town: town, settings: config.hooks)
-        _ = try await hooks.write(agent, message: "Hang sling \(sling.id) (convoy \(sling.convoyId)) on \(agent)") { worktree in
+        _ = try await hooks.write(agent, message: "Hang sling \(polecat.id) (convoy \(polecat.convoyId)) on \(agent)") { worktree in
             try FileSystem.writeAtomically(prompt, to: worktree.appendingPathComponent("work/task.md"))
             for stale in ["work/result.md", "work/last-screen.txt"] {
                 try? FileManager.default.removeItem(at: worktree.appendingPathComponent(stale))
             }
             return ["work/task.md", "work/result.md", "work/last-screen.txt"]
         }
-        let runtime = AgentRuntime.polecat(environment: environment, town: town, config: config, name: name, profile: sling.profile, worktree: path)
+        let runtime = AgentRuntime.polecat(environment: environment, town: town, config: config, name: name,
+                                           profile: polecat.profile, worktree: URL(fileURLWithPath: path))
         let lifecycle = AgentLifecycle(runtime: runtime)
         try await lifecycle.start(fresh: true)
-        let turn = try await ledger.enqueueTurn(agent: agent, text: prompt, source: "sling:\(sling.convoyId)", at: now)
-        try await ledger.setPolecatTurn(sling.id, turn: turn)
+        let turn = try await ledger.enqueueTurn(agent: agent, text: prompt, source: "sling:\(polecat.convoyId)", at: now)
+        try await ledger.setPolecatTurn(polecat.id, turn: turn)
         try await deliver(lifecycle, deadline: Date().addingTimeInterval(60))
-        environment.logger.info("polecat \(name) started on \(sling.rig) (\(branch)), turn \(turn)")
+        environment.logger.info("polecat \(name) started on \(polecat.rig) (\(branch)), turn \(turn)")
     }
 
     /// Sends the polecat's queued turn; a busy agent keeps it queued for the next reconcile.
