@@ -176,4 +176,31 @@ import Testing
         #expect(!FileSystem.exists(firstTree))
         #expect(try shell("git log -1 --format=%s main", in: town.bareRepository) == "Fix the thing\n", "the merged work is in main")
     }
+
+    @Test func commitsMadeDuringTheTurnAreReportedAndAMergedWorktreeGoesByItself() async throws {
+        let town = try await PolecatTown(rules: """
+            [[rule]]
+            match = "edit slowly"
+            reply = "Edited."
+            delay = "3s"
+            """)
+        defer { town.close() }
+        let supervisor = try town.supervisor
+        let started = try await supervisor.sling(SlingRequest(rig: "app", text: "edit slowly", profile: "sim"))
+        let worktree = URL(fileURLWithPath: try #require(started.worktree))
+        // What the agent would do with its own tools: commit on its branch while the turn runs.
+        _ = try shell("git -c user.email=p@example.com -c user.name=Polecat commit -q --allow-empty -m 'Edit the config'", in: worktree)
+        let polecat = try await supervisor.wait(for: started.id, timeout: 120)
+        #expect(polecat.state == .done, "\(polecat.error ?? "")")
+        #expect(polecat.commits?.contains("Edit the config") == true)
+        #expect(try town.hookFile("polecat-furiosa", "work/result.md").contains("Edit the config"))
+
+        try await supervisor.reconcile()
+        #expect(FileSystem.exists(worktree), "not merged yet: the worktree stays")
+        let branch = try #require(polecat.branch)
+        _ = try shell("git update-ref refs/heads/main refs/heads/\(branch)", in: town.bareRepository)
+        try await supervisor.reconcile()
+        #expect(!FileSystem.exists(worktree), "merged into main: the worktree goes")
+        #expect((try? shell("git rev-parse --verify --quiet refs/heads/\(branch)", in: town.bareRepository)) == nil, "and its merged branch")
+    }
 }
