@@ -41,8 +41,8 @@ struct Sling: AsyncParsableCommand {
         } else if wait {
             PolecatView.printDetail(view, to: environment.output)
         } else {
-            let where_ = polecat.state == .queued ? "queued (\(config.polecats.max) polecats are working)" : "started in \(polecat.worktree ?? "-")"
-            environment.output.line("Polecat \(polecat.displayName) \(where_); convoy \(polecat.convoyId). `gw polecat show \(polecat.name ?? "#\(polecat.id)")` follows it.")
+            let placement = polecat.state == .queued ? "queued (\(config.polecats.max) polecats are working)" : "started in \(polecat.worktree ?? "-")"
+            environment.output.line("Polecat \(polecat.displayName) \(placement); convoy \(polecat.convoyId). `gw polecat show \(polecat.name ?? "#\(polecat.id)")` follows it.")
         }
         if wait, polecat.state == .failed { throw GatewayError("polecat \(polecat.displayName) failed: \(polecat.error ?? "no reason recorded")") }
     }
