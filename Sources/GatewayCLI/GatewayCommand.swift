@@ -16,6 +16,8 @@ struct GatewayCommand: AsyncParsableCommand {
             AgentDied.self,
             FormulaCommand.self,
             ConvoyCommand.self,
+            Sling.self,
+            PolecatCommand.self,
             HeartbeatCommand.self,
             NotifyCommand.self,
             HookCommand.self,

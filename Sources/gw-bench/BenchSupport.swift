@@ -17,6 +17,7 @@ enum BenchRegistry {
         HeartbeatBench(),
         NotifyBench(),
         MemoryBench(),
+        SlingBench(),
     ]
 }
 

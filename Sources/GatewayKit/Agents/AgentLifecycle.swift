@@ -20,6 +20,10 @@ public struct AgentLifecycle: Sendable {
     public func paneState() async -> (exists: Bool, dead: Bool) {
         guard FileSystem.exists(tmux.socketPath(variables: environment.variables)) else { return (false, false) }
         guard let result = try? await processes.run(tmux.paneState(runtime.session)), result.succeeded else { return (false, false) }
+        // tmux 3.3 answers a missing target with an empty line and status 0 while other sessions exist
+        // on the socket (a Mayor's next to polecats): no pane id means no session.
+        let fields = result.stdout.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count >= 2 else { return (false, false) }
         return (true, result.stdout.hasPrefix("1"))
     }
 

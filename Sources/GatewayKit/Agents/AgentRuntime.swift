@@ -26,6 +26,13 @@ public struct AgentRuntime: Sendable {
                      profile: config.profile(config.mayor.agent), directory: town.mayorDirectory)
     }
 
+    /// A polecat: agent `polecat-<name>` working in its worktree of a rig, with the profile given.
+    public static func polecat(environment: GatewayEnvironment, town: Town, config: GatewayConfig, name: String,
+                               profile: String, worktree: URL) -> AgentRuntime {
+        AgentRuntime(environment: environment, town: town, config: config, name: PolecatNames.agent(for: name),
+                     profile: config.profile(profile), directory: worktree)
+    }
+
     public var tmux: Tmux { Tmux(socket: town.tmuxSocket) }
     /// The tmux session is named after the agent.
     public var session: String { name }

@@ -11,6 +11,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var notify: NotifySettings = .init()
     public var hooks: HooksSettings = .init()
     public var memory: MemorySettings = .init()
+    public var polecats: PolecatSettings = .init()
 
     public init() {}
 
@@ -45,6 +46,7 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("notify") { config.notify = NotifySettings(table) }
         if let table = reader.table("hooks") { config.hooks = HooksSettings(table) }
         if let table = reader.table("memory") { config.memory = MemorySettings(table) }
+        if let table = reader.table("polecats") { config.polecats = PolecatSettings(table) }
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
         return config

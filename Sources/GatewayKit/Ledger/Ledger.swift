@@ -64,6 +64,7 @@ enum LedgerSchema {
         migrator.registerMigration("v2-heartbeat-marks", migrate: Ledger.createHeartbeatTables)
         OutboxSchema.register(&migrator)
         HeartbeatRunSchema.register(&migrator)
+        migrator.registerMigration(PolecatSchema.migrationName, migrate: PolecatSchema.migrate)
         return migrator
     }
 }

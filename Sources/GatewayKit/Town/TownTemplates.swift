@@ -118,6 +118,14 @@ public enum TownTemplates {
         # How many of the most recent daily logs priming considers, newest first.
         # prime_days = 7
 
+        [polecats]
+        # Polecats are temporary workers that `gw sling` hands a task to: each gets its own worktree of
+        # the rig (branch polecat/<name>-<time>), its own agent in tmux and its own hook. At most this
+        # many work at once; further slings wait in the ledger until a slot frees.
+        # max = 4
+        # The agent profile polecats run (empty: the Mayor's); `gw sling --agent` overrides it.
+        # agent = ""
+
         """
     }
 

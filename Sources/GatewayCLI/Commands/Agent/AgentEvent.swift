@@ -23,7 +23,8 @@ struct AgentEvent: AsyncParsableCommand {
     }
 }
 
-/// Called by tmux's pane-died hook: fail the turn in flight, then restart with backoff or declare a crash loop.
+/// Called by tmux's pane-died hook: fail the turn in flight, then restart the Mayor with backoff or declare a
+/// crash loop; a polecat is failed instead (never restarted).
 struct AgentDied: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent-died", abstract: "Handle an agent's dead pane; called by tmux.", shouldDisplay: false)
@@ -34,6 +35,10 @@ struct AgentDied: AsyncParsableCommand {
         let environment = global.environment
         let town = try global.locateTown(environment)
         let config = try town.loadConfig()
+        if agent.hasPrefix(PolecatNames.agentPrefix) {
+            // Polecats are never restarted: a dead one is failed, its screen and worktree kept.
+            return try await PolecatSupervisor(environment: environment, town: town, config: config).handleDeath(agent: agent)
+        }
         guard agent == "mayor" else { return }
         let lifecycle = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config))
         try await AgentReviver(lifecycle: lifecycle).handleDeath()
