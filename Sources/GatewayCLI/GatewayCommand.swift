@@ -18,6 +18,7 @@ struct GatewayCommand: AsyncParsableCommand {
             ConvoyCommand.self,
             HeartbeatCommand.self,
             NotifyCommand.self,
+            DaemonCommand.self,
             Demo.self,
         ]
     )

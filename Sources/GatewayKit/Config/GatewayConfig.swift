@@ -9,6 +9,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var agents: [String: AgentProfile] = AgentProfile.builtIns
     public var heartbeat: HeartbeatSettings = .init()
     public var notify: NotifySettings = .init()
+    public var daemon: DaemonSettings = .init()
 
     public init() {}
 
@@ -41,6 +42,7 @@ public struct GatewayConfig: Sendable, Equatable {
         config.mayor.checkAgent(in: config.agents, reader: reader)
         if let table = reader.table("heartbeat") { config.heartbeat = HeartbeatSettings(table) }
         if let table = reader.table("notify") { config.notify = NotifySettings(table) }
+        if let table = reader.table("daemon") { config.daemon = DaemonSettings(table) }
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
         return config
