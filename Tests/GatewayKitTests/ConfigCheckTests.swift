@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func unknownSectionsAndBadSyntax() {
-        #expect(problems("[heartbeats]\nevery = \"1h\"\n") == ["gateway.toml:1: heartbeats: unknown key (known keys here: agents, heartbeat, mayor, notify, town)"])
+        #expect(problems("[heartbeats]\nevery = \"1h\"\n") == ["gateway.toml:1: heartbeats: unknown key (known keys here: agents, daemon, heartbeat, mayor, notify, town)"])
         let syntax = problems("[town]\nname = \"unterminated\n")
         #expect(syntax.count == 1)
         #expect(syntax[0].hasPrefix("gateway.toml:2: not valid TOML"))

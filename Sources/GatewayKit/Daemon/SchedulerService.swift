@@ -27,6 +27,7 @@ public struct SchedulerService: Service {
                 let due = try await runner.step()
                 let recheck = Date().addingTimeInterval(settings.scheduleRecheck.seconds)
                 next = min(due ?? recheck, recheck)
+                logger.debug("heartbeat step done; next step at \(next)")
             } catch {
                 logger.error("the heartbeat step failed: \(error.userMessage); trying again in \(settings.beatRetry)")
                 next = Date().addingTimeInterval(settings.beatRetry.seconds)

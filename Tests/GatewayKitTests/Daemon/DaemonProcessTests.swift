@@ -189,4 +189,20 @@ struct DaemonProcessTests {
         daemon.signal(SIGTERM)
         #expect(try await daemon.wait() == 0)
     }
+    @Test func aWakeRequestRunsTheSchedulerAtOnce() async throws {
+        // A step that fails waits beat_retry; only a wake request can bring the next one sooner.
+        let town = try await DaemonTestTown(daemon: "beat_retry = \"1h\"\nschedule_recheck = \"1h\"")
+        defer { town.cleanUp() }
+        let daemon = try town.spawnDaemon(["--verbose"])
+        try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
+        // Logged whether the step succeeded (at debug) or failed.
+        try await town.waitUntil("the first heartbeat step") { town.log.contains("heartbeat step") ? true : nil }
+        try DaemonWake.heartbeat(town.town).request(note: "manual beat")
+        try await town.waitUntil("the wake-up in the log", timeout: 30) {
+            town.log.contains("heartbeat wake-up requested: manual beat") ? true : nil
+        }
+        #expect(DaemonWake.heartbeat(town.town).take() == nil)
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.wait() == 0)
+    }
 }

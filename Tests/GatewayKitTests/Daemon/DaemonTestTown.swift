@@ -66,8 +66,8 @@ final class DaemonTestTown: @unchecked Sendable {
     }
 
     /// Starts `gw daemon run` as a child process.
-    func spawnDaemon() throws -> ChildProcess {
-        try ChildProcess(try builtProduct("gw").path, ["daemon", "run", "--town", town.root.path],
+    func spawnDaemon(_ extra: [String] = []) throws -> ChildProcess {
+        try ChildProcess(try builtProduct("gw").path, ["daemon", "run", "--town", town.root.path] + extra,
                          environment: variables, output: directory.path("daemon-\(UUID().uuidString.prefix(6)).out"))
     }
 
