@@ -20,6 +20,17 @@ struct DaemonPartsTests {
         #expect(lines.contains("KillMode=process"))
         #expect(lines.contains("WantedBy=default.target"))
         #expect(unit.enableCommand == "systemctl --user daemon-reload && systemctl --user enable --now gateway-\(town.id).service")
+        #expect(!unit.text.contains("CLAUDE_CONFIG_DIR"))
+    }
+
+    @Test func aChosenClaudeConfigFolderTravelsWithTheUnitButNoSecretDoes() {
+        let variables = ["HOME": "/home/ann", "PATH": "/usr/bin", "CLAUDE_CONFIG_DIR": "/home/ann/.claude-work",
+                         "ANTHROPIC_API_KEY": "sk-secret", "TELEGRAM_BOT_TOKEN": "123:secret"]
+        for kind in [DaemonUnit.Kind.systemd, .launchd] {
+            let unit = DaemonUnit.make(town: town, townName: "home", executable: "/usr/bin/gw", variables: variables, kind: kind)
+            #expect(unit.text.contains("/home/ann/.claude-work"))
+            #expect(!unit.text.contains("secret"))
+        }
     }
 
     @Test func systemdQuotingEscapesSpecifiersVariablesAndQuotes() {
@@ -33,12 +44,13 @@ struct DaemonPartsTests {
         #expect(unit.path.path == "/Users/ann/Library/LaunchAgents/dev.gateway.\(town.id).plist")
         #expect(unit.text.contains("<string>/opt/gw &amp; co/gw</string>\n        <string>daemon</string>\n        <string>run</string>\n        <string>--town</string>\n        <string>/srv/my towns/home%1</string>"))
         #expect(unit.text.contains("<key>PATH</key>\n        <string>/opt/homebrew/bin:/usr/bin</string>"))
-        #expect(unit.text.contains("<key>KeepAlive</key>\n    <true/>"))
+        // Kept alive only after a failure, so `gw daemon stop` stays stopped.
+        #expect(unit.text.contains("<key>KeepAlive</key>\n    <dict>\n        <key>SuccessfulExit</key>\n        <false/>"))
         #expect(unit.enableCommand == "launchctl load -w /Users/ann/Library/LaunchAgents/dev.gateway.\(town.id).plist")
         // It is a well-formed property list.
         let plist = try PropertyListSerialization.propertyList(from: Data(unit.text.utf8), format: nil) as? [String: Any]
         #expect((plist?["ProgramArguments"] as? [String])?.first == "/opt/gw & co/gw")
-        #expect((plist?["EnvironmentVariables"] as? [String: String])?["PATH"] == "/opt/homebrew/bin:/usr/bin")
+        #expect((plist?["EnvironmentVariables"] as? [String: String]) == ["PATH": "/opt/homebrew/bin:/usr/bin"])
     }
 
     @Test func installPrintsOrWritesTheUnitAndTheCommandThatEnablesIt() async throws {

@@ -205,4 +205,15 @@ struct DaemonProcessTests {
         daemon.signal(SIGTERM)
         #expect(try await daemon.wait() == 0)
     }
+    @Test func startReportsTheLogWhenTheDaemonCannotRun() async throws {
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
+        try "[daemon]\npoll = \"often\"\n".write(to: town.town.configFile, atomically: true, encoding: .utf8)
+        let start = try town.gw(["daemon", "start"])
+        #expect(start.status == 1)
+        #expect(start.stderr.contains("the daemon exited at once"), "\(start.stderr)")
+        // The log's end, with the config problem that stopped it, file, line and key.
+        #expect(start.stderr.contains("gateway.toml:2: daemon.poll"), "\(start.stderr)")
+        #expect(DaemonPidFile.runningPid(town.town) == nil)
+    }
 }
