@@ -20,6 +20,8 @@ public struct DaemonControl: Sendable {
     public struct Status: Sendable, Codable, Equatable {
         public var running: Bool
         public var pid: Int32?
+        /// The pid a left-behind pid file names when the daemon died without removing it (SIGKILL).
+        public var stalePid: Int32?
         public var startedAt: Date?
         public var uptimeSeconds: Int?
         public var logFile: String
@@ -29,7 +31,8 @@ public struct DaemonControl: Sendable {
     public func status(logLines: Int = 10) -> Status {
         let pid = DaemonPidFile.runningPid(town)
         let started = pid == nil ? nil : DaemonPidFile.startedAt(town)
-        return Status(running: pid != nil, pid: pid, startedAt: started,
+        let recorded = DaemonPidFile.recordedPid(town)
+        return Status(running: pid != nil, pid: pid, stalePid: pid == nil ? recorded : nil, startedAt: started,
                       uptimeSeconds: started.map { max(0, Int(environment.clock.now().timeIntervalSince($0))) },
                       logFile: DaemonLog.file(for: town).path, lastLogLines: DaemonLog.tail(DaemonLog.file(for: town), lines: logLines))
     }

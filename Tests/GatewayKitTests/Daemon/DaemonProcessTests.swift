@@ -52,6 +52,9 @@ struct DaemonProcessTests {
         // The pid file is left behind, naming a dead process.
         #expect(DaemonPidFile.recordedPid(town.town) == first.pid)
         #expect(DaemonPidFile.runningPid(town.town) == nil)
+        let status = try town.gw(["daemon", "status"])
+        #expect(status.stdout.contains("The daemon is not running"))
+        #expect(status.stdout.contains("Its pid file names pid \(first.pid), which is gone"), "\(status.stdout)")
 
         let third = try town.spawnDaemon()
         try await town.waitUntil("the new pid file") { DaemonPidFile.recordedPid(town.town) == third.pid ? true : nil }

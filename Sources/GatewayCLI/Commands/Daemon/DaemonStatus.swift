@@ -19,6 +19,7 @@ struct DaemonStatus: AsyncParsableCommand {
             text.append("The daemon is running: pid \(pid), up \(Self.describe(seconds: status.uptimeSeconds ?? 0)).")
         } else {
             text.append("The daemon is not running — start it with `gw daemon start` (or `gw daemon install` to keep it running).")
+            if let stale = status.stalePid { text.append("Its pid file names pid \(stale), which is gone: it was killed; the next start replaces the file.") }
         }
         if !status.lastLogLines.isEmpty {
             text.append("Last lines of \(status.logFile):")
