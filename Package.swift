@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Every dependency here is rebuilt from scratch by CI on 2 cores, so each one must earn its minutes:
-// ArgumentParser (CLI), Logging (diagnostics), GRDB (the SQLite ledger), TOMLKit (gateway.toml).
+// ArgumentParser (CLI), Logging (diagnostics), GRDB (the SQLite ledger), TOMLKit (gateway.toml),
+// ServiceLifecycle (the daemon's services, started in order and stopped gracefully on SIGTERM).
 let package = Package(
     name: "Gateway",
     platforms: [.macOS(.v14)],
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // One C function Swift's Glibc module does not expose (spawning a child in a given folder).
@@ -29,6 +31,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The command tree: parses, calls GatewayKit, renders.

@@ -28,3 +28,11 @@ int gw_mkstemp_cloexec(char *path_template) {
     return fd;
 #endif
 }
+
+short gw_posix_spawn_setsid_flag(void) {
+#ifdef POSIX_SPAWN_SETSID
+    return POSIX_SPAWN_SETSID;
+#else
+    return 0;
+#endif
+}

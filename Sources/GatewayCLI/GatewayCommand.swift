@@ -22,6 +22,7 @@ struct GatewayCommand: AsyncParsableCommand {
             NotifyCommand.self,
             HookCommand.self,
             MemoryCommand.self,
+            DaemonCommand.self,
             Demo.self,
         ]
     )

@@ -18,6 +18,7 @@ enum BenchRegistry {
         NotifyBench(),
         MemoryBench(),
         SlingBench(),
+        DaemonBench(),
     ]
 }
 

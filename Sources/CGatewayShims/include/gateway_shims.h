@@ -13,4 +13,8 @@ int gw_pipe_cloexec(int fds[2]);
 /// mkstemp with the descriptor close-on-exec from the start, for the same reason.
 int gw_mkstemp_cloexec(char *path_template);
 
+/// POSIX_SPAWN_SETSID (the child starts a new session, detached from the terminal), which Swift's Glibc
+/// module hides behind _GNU_SOURCE; 0 where the platform lacks it.
+short gw_posix_spawn_setsid_flag(void);
+
 #endif

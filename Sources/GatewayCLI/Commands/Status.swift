@@ -23,7 +23,8 @@ struct Status: AsyncParsableCommand {
             for crew in rig.crew { lines.append("    crew \(crew.name)  \(crew.branch)") }
         }
         lines.append("Mayor: \(status.mayor.state) (agent \(status.mayor.agent))")
-        lines.append("Daemon: \(status.daemon.running ? "running, pid \(status.daemon.pid ?? 0)" : "not running")")
+        let uptime = status.daemon.uptimeSeconds.map { ", up \(DaemonStatus.describe(seconds: $0))" } ?? ""
+        lines.append("Daemon: \(status.daemon.running ? "running, pid \(status.daemon.pid ?? 0)\(uptime)" : "not running — `gw daemon start`")")
         let every = status.heartbeat.every.map { "every \($0)" } ?? "off"
         lines.append("Heartbeat: \(every), active \(status.heartbeat.activeHours ?? "at all hours")")
         lines.append("Convoys: \(status.convoys.open) open" + (status.convoys.recent.isEmpty ? "" : "; latest \(status.convoys.recent[0])"))

@@ -10,10 +10,14 @@ public struct AgentReviver: Sendable {
 
     var runtime: AgentRuntime { lifecycle.runtime }
     var settings: MayorSettings { runtime.config.mayor }
+    var who: String { runtime.name == "mayor" ? "Mayor" : "agent \(runtime.name)" }
 
     public enum Decision: Sendable, Equatable {
         /// Stopped on purpose (by Gateway or by the person in the pane): nothing to do.
         case leftStopped
+        /// Another handler (tmux's pane-died hook, or the daemon's health check) already recorded this
+        /// death and is restarting the agent: counting it twice would hasten a false crash loop.
+        case alreadyHandled
         case crashLoop(restarts: Int)
         case restart(after: TimeInterval, resume: Bool)
     }
@@ -31,17 +35,26 @@ public struct AgentReviver: Sendable {
         let decision = try await recordDeath()
         guard case .restart(let delay, let resume) = decision else { return decision }
         if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
+        try await restartIfStillDead(resume: resume)
+        return decision
+    }
+
+    /// Restarts the agent if it is still recorded dead and its pane is not running — the second half of
+    /// `handleDeath`, and what the daemon calls for a death whose handler itself died mid-backoff.
+    /// Returns whether it restarted.
+    @discardableResult
+    public func restartIfStillDead(resume: Bool = true) async throws -> Bool {
         try await FileLock.withLockAsync(runtime.lifecycleLock) {
             let ledger = try runtime.openLedger()
             // Someone may have stopped or restarted it while we waited.
-            guard try await ledger.agent(runtime.name)?.state == .dead, !(await lifecycle.isRunning()) else { return }
+            guard try await ledger.agent(runtime.name)?.state == .dead, !(await lifecycle.isRunning()) else { return false }
             let previous = try await ledger.agent(runtime.name)?.sessionId
             let sessionId = resume ? (previous ?? UUID().uuidString.lowercased()) : UUID().uuidString.lowercased()
             let note = resume ? "restarted after a crash, resuming session \(sessionId)"
                               : "the saved conversation could not be resumed; started a new session \(sessionId)"
             try await lifecycle.launch(sessionId: sessionId, resume: resume && previous != nil, ledger: ledger, note: note)
+            return true
         }
-        return decision
     }
 
     func recordDeath() async throws -> Decision {
@@ -50,6 +63,7 @@ public struct AgentReviver: Sendable {
             let now = runtime.environment.clock.now()
             guard let record = try await ledger.agent(runtime.name) else { return .leftStopped }
             if record.state == .stopped || record.state == .crashLoop { return .leftStopped }
+            if record.state == .dead { return .alreadyHandled }
             let screen = (try? await lifecycle.capture()) ?? ""
             try? FileSystem.writeAtomically(screen, to: runtime.lastScreenFile)
             let failed = try await ledger.failTurnsInFlight(agent: runtime.name, error: "the agent died during the turn", at: now)
@@ -64,8 +78,10 @@ public struct AgentReviver: Sendable {
                 let note = "crashed \(earlier + 1) times within \(settings.crashLoopWindow); not restarting. Read `gw mayor status`, then `gw mayor restart`"
                 try await ledger.setAgentState(runtime.name, .crashLoop, note: note)
                 try await OwnerAlert(runtime: runtime, ledger: ledger).send(
-                    source: "crashloop:\(runtime.name):\(Int(now.timeIntervalSince1970))",
-                    title: "The \(runtime.name) is in a crash loop", text: "Gateway stopped restarting the \(runtime.name): it \(note).\nIts last screen:\n\(AgentLifecycle.tail(screen, lines: 15))")
+                    // The same key as the daemon's health check uses: one notice per crash-loop episode.
+                    source: "crashloop:\(runtime.name):\(record.startedAt.map { String(Int64($0.timeIntervalSince1970 * 1000)) } ?? "unknown")",
+                    title: "Gateway: the \(who) is in a crash loop",
+                    text: "Gateway stopped restarting the \(who): it \(note).\nIts last screen:\n\(AgentLifecycle.tail(screen, lines: 15))")
                 return .crashLoop(restarts: earlier)
             }
             let resumeFailed = AgentScreen.dialog(in: screen) == .resumeFailed

@@ -12,6 +12,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var hooks: HooksSettings = .init()
     public var memory: MemorySettings = .init()
     public var polecats: PolecatSettings = .init()
+    public var daemon: DaemonSettings = .init()
 
     public init() {}
 
@@ -47,6 +48,7 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("hooks") { config.hooks = HooksSettings(table) }
         if let table = reader.table("memory") { config.memory = MemorySettings(table) }
         if let table = reader.table("polecats") { config.polecats = PolecatSettings(table) }
+        if let table = reader.table("daemon") { config.daemon = DaemonSettings(table) }
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
         return config

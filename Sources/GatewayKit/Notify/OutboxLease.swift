@@ -20,7 +20,9 @@ public final class OutboxLease: @unchecked Sendable {
     /// Takes the lease, waiting until `deadline` at most; nil when another worker kept it.
     public static func acquire(_ url: URL, until deadline: Date) async throws -> OutboxLease? {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let descriptor = open(url.path, O_RDWR | O_CREAT, 0o644)
+        // Close-on-exec: a child (a tmux server started by the daemon) must never inherit the lease and
+        // keep holding it after this process is gone.
+        let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw GatewayError("could not open \(url.path): \(String(cString: strerror(errno)))") }
         while true {
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return OutboxLease(descriptor: descriptor) }

@@ -111,10 +111,12 @@ public struct LiveProcessRunner: ProcessRunning {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // The child gets default signal handling back (Gateway ignores SIGPIPE itself).
+        // The child gets default signal handling back: Gateway ignores SIGPIPE itself, and the daemon
+        // ignores SIGTERM and SIGINT (ServiceLifecycle handles them) — an ignored signal survives exec,
+        // and a tmux server or agent the daemon starts must still stop when told to.
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
+        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         // Threads of the Dispatch pool run with signals blocked, and a child inherits that mask: an agent
         // (or a tmux server) started so would ignore SIGTERM. Children start with nothing blocked.

@@ -18,6 +18,8 @@ public struct TownStatus: Sendable, Codable, Equatable {
     public struct DaemonSection: Sendable, Codable, Equatable {
         public var running: Bool
         public var pid: Int32?
+        /// How long the running daemon has been up (from its pid file's time).
+        public var uptimeSeconds: Int?
     }
 
     public struct HeartbeatSection: Sendable, Codable, Equatable {
@@ -89,7 +91,9 @@ public struct TownStatusReader: Sendable {
 
     private func daemonSection() -> TownStatus.DaemonSection {
         let pid = DaemonPidFile.runningPid(town)
-        return .init(running: pid != nil, pid: pid)
+        let started = pid == nil ? nil : DaemonPidFile.startedAt(town)
+        return .init(running: pid != nil, pid: pid,
+                     uptimeSeconds: started.map { max(0, Int(environment.clock.now().timeIntervalSince($0))) })
     }
 
     static func describe(_ hours: ActiveHours) -> String {

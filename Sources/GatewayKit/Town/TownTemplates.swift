@@ -126,6 +126,21 @@ public enum TownTemplates {
         # The agent profile polecats run (empty: the Mayor's); `gw sling --agent` overrides it.
         # agent = ""
 
+        [daemon]
+        # `gw daemon run` (or `gw daemon start`, or the unit `gw daemon install` writes) supervises the
+        # Mayor, runs the heartbeat and delivers notifications. Its log is .gateway/daemon.log.
+        # How often the Mayor's pane is checked (tmux's pane-died hook reports a crash at once; this
+        # check is the safety net for a vanished session).
+        # health_check = "30s"
+        # How often the ledger is read for queued turns and due notifications.
+        # poll = "1s"
+        # How long to wait after a failed heartbeat step before trying again.
+        # beat_retry = "1m"
+        # The longest the scheduler sleeps, so edits of this file and HEARTBEAT.md are picked up.
+        # schedule_recheck = "1m"
+        # How long `gw daemon stop` waits for a graceful stop before it kills the daemon.
+        # stop_timeout = "30s"
+
         """
     }
 

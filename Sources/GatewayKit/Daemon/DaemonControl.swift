@@ -1,0 +1,131 @@
+import CGatewayShims
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `gw daemon start|stop|status`: the daemon managed in the background.
+public struct DaemonControl: Sendable {
+    public let town: Town
+    let environment: GatewayEnvironment
+
+    public init(town: Town, environment: GatewayEnvironment) {
+        self.town = town
+        self.environment = environment
+    }
+
+    /// What `gw daemon status` shows.
+    public struct Status: Sendable, Codable, Equatable {
+        public var running: Bool
+        public var pid: Int32?
+        /// The pid a left-behind pid file names when the daemon died without removing it (SIGKILL).
+        public var stalePid: Int32?
+        public var startedAt: Date?
+        public var uptimeSeconds: Int?
+        public var logFile: String
+        public var lastLogLines: [String]
+    }
+
+    public func status(logLines: Int = 10) -> Status {
+        let pid = DaemonPidFile.runningPid(town)
+        let started = pid == nil ? nil : DaemonPidFile.startedAt(town)
+        let recorded = DaemonPidFile.recordedPid(town)
+        return Status(running: pid != nil, pid: pid, stalePid: pid == nil ? recorded : nil, startedAt: started,
+                      uptimeSeconds: started.map { max(0, Int(environment.clock.now().timeIntervalSince($0))) },
+                      logFile: DaemonLog.file(for: town).path, lastLogLines: DaemonLog.tail(DaemonLog.file(for: town), lines: logLines))
+    }
+
+    public enum StartOutcome: Sendable, Equatable {
+        case alreadyRunning(pid: Int32)
+        case started(pid: Int32)
+    }
+
+    /// Spawns `gw daemon run` detached (its own session, stdin from /dev/null, output appended to the
+    /// log) and waits until its pid file names it; else reports the log's tail.
+    public func start(verbose: Bool = false, timeout: TimeInterval = 30) async throws -> StartOutcome {
+        if let pid = DaemonPidFile.runningPid(town) { return .alreadyRunning(pid: pid) }
+        let log = DaemonLog.file(for: town)
+        try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
+        let arguments = ["daemon", "run", "--town", town.root.path] + (verbose ? ["--verbose"] : [])
+        let pid = try Self.spawnDetached(environment.executablePath, arguments, variables: environment.variables, log: log, directory: town.root)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if DaemonPidFile.runningPid(town) == pid { return .started(pid: pid) }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                throw GatewayError("the daemon exited at once (status \(LiveProcessRunner.exitCode(status))). The end of \(log.path):\n\(Self.indented(DaemonLog.tail(log, lines: 15)))")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw GatewayError("the daemon (pid \(pid)) did not write its pid file within \(Int(timeout)) s. The end of \(log.path):\n\(Self.indented(DaemonLog.tail(log, lines: 15)))")
+    }
+
+    /// Sends SIGTERM and waits `timeout` for a graceful stop, then SIGKILL. Returns the pid stopped,
+    /// or nil when no daemon ran; `killed` tells whether SIGKILL was needed.
+    public func stop(timeout: TimeInterval) async throws -> (pid: Int32, killed: Bool)? {
+        guard let pid = DaemonPidFile.runningPid(town) else { return nil }
+        guard kill(pid, SIGTERM) == 0 || errno == ESRCH else {
+            throw GatewayError("could not signal the daemon (pid \(pid)): \(String(cString: strerror(errno)))")
+        }
+        if try await waitForExit(pid, timeout: timeout) { return (pid, false) }
+        environment.logger.warning("the daemon (pid \(pid)) did not stop within \(Int(timeout)) s; killing it")
+        kill(pid, SIGKILL)
+        guard try await waitForExit(pid, timeout: 10) else {
+            throw GatewayError("the daemon (pid \(pid)) survived SIGKILL: look at it with `ps -p \(pid)`")
+        }
+        // Killed before it could remove its pid file: the file is stale, remove it here.
+        if DaemonPidFile.recordedPid(town) == pid { try FileManager.default.removeItem(at: DaemonPidFile.url(town)) }
+        return (pid, true)
+    }
+
+    func waitForExit(_ pid: Int32, timeout: TimeInterval) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !DaemonPidFile.processExists(pid) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return !DaemonPidFile.processExists(pid)
+    }
+
+    static func indented(_ lines: [String]) -> String {
+        lines.isEmpty ? "  (the log is empty)" : lines.map { "  | \($0)" }.joined(separator: "\n")
+    }
+
+    /// posix_spawn in a new session, with stdin from /dev/null and stdout/stderr appended to `log`, every
+    /// other descriptor closed and no signal blocked or ignored. Not Foundation's `Process`, whose
+    /// exit detection on Linux is tied to descriptors a daemon keeps open.
+    static func spawnDetached(_ executable: String, _ arguments: [String], variables: [String: String], log: URL, directory: URL) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        gw_spawn_file_actions_addchdir(&actions, directory.path)
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap({ Int32($0) }) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | gw_posix_spawn_setsid_flag())
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw GatewayError("could not start \(executable) daemon run: \(String(cString: strerror(spawned)))") }
+        return pid
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Logging
+import Testing
+@testable import GatewayKit
+
+/// The daemon's parts that need no running daemon: its unit files, wake requests, lock, log and config.
+struct DaemonPartsTests {
+    let town = Town(root: URL(fileURLWithPath: "/srv/my towns/home%1"))
+
+    @Test func theSystemdUnitRunsThisGwWithTheTownAndCarriesPath() {
+        let unit = DaemonUnit.make(town: town, townName: "home", executable: "/opt/gw/bin/gw",
+                                   variables: ["HOME": "/home/ann", "PATH": "/home/ann/.local/bin:/usr/bin"], kind: .systemd)
+        #expect(unit.path.path == "/home/ann/.config/systemd/user/gateway-\(town.id).service")
+        let lines = unit.text.split(separator: "\n").map(String.init)
+        #expect(lines.contains(#"ExecStart="/opt/gw/bin/gw" "daemon" "run" "--town" "/srv/my towns/home%%1""#))
+        #expect(lines.contains(#"Environment="PATH=/home/ann/.local/bin:/usr/bin""#))
+        #expect(lines.contains("WorkingDirectory=/srv/my towns/home%%1"))
+        #expect(lines.contains("Restart=on-failure"))
+        // Stopping the daemon must not take the Mayor's tmux server with it.
+        #expect(lines.contains("KillMode=process"))
+        #expect(lines.contains("WantedBy=default.target"))
+        #expect(unit.enableCommand == "systemctl --user daemon-reload && systemctl --user enable --now gateway-\(town.id).service")
+        #expect(!unit.text.contains("CLAUDE_CONFIG_DIR"))
+    }
+
+    @Test func aChosenClaudeConfigFolderTravelsWithTheUnitButNoSecretDoes() {
+        let variables = ["HOME": "/home/ann", "PATH": "/usr/bin", "CLAUDE_CONFIG_DIR": "/home/ann/.claude-work",
+                         "ANTHROPIC_API_KEY": "sk-secret", "TELEGRAM_BOT_TOKEN": "123:secret"]
+        for kind in [DaemonUnit.Kind.systemd, .launchd] {
+            let unit = DaemonUnit.make(town: town, townName: "home", executable: "/usr/bin/gw", variables: variables, kind: kind)
+            #expect(unit.text.contains("/home/ann/.claude-work"))
+            #expect(!unit.text.contains("secret"))
+        }
+    }
+
+    @Test func systemdQuotingEscapesSpecifiersVariablesAndQuotes() {
+        #expect(DaemonUnit.systemdQuote(#"a "b" $HOME 50% \n"#) == #""a \"b\" $$HOME 50%% \\n""#)
+        #expect(DaemonUnit.systemdQuote("PATH=/a$b:%c", variables: false) == #""PATH=/a$b:%%c""#)
+    }
+
+    @Test func theLaunchdPlistCarriesArgumentsPathAndKeepAlive() throws {
+        let unit = DaemonUnit.make(town: town, townName: "home", executable: "/opt/gw & co/gw",
+                                   variables: ["HOME": "/Users/ann", "PATH": "/opt/homebrew/bin:/usr/bin"], kind: .launchd)
+        #expect(unit.path.path == "/Users/ann/Library/LaunchAgents/dev.gateway.\(town.id).plist")
+        #expect(unit.text.contains("<string>/opt/gw &amp; co/gw</string>\n        <string>daemon</string>\n        <string>run</string>\n        <string>--town</string>\n        <string>/srv/my towns/home%1</string>"))
+        #expect(unit.text.contains("<key>PATH</key>\n        <string>/opt/homebrew/bin:/usr/bin</string>"))
+        // Kept alive only after a failure, so `gw daemon stop` stays stopped.
+        #expect(unit.text.contains("<key>KeepAlive</key>\n    <dict>\n        <key>SuccessfulExit</key>\n        <false/>"))
+        #expect(unit.enableCommand == "launchctl load -w /Users/ann/Library/LaunchAgents/dev.gateway.\(town.id).plist")
+        // It is a well-formed property list.
+        let plist = try PropertyListSerialization.propertyList(from: Data(unit.text.utf8), format: nil) as? [String: Any]
+        #expect((plist?["ProgramArguments"] as? [String])?.first == "/opt/gw & co/gw")
+        #expect((plist?["EnvironmentVariables"] as? [String: String]) == ["PATH": "/opt/homebrew/bin:/usr/bin"])
+    }
+
+    @Test func installPrintsOrWritesTheUnitAndTheCommandThatEnablesIt() async throws {
+        let directory = TemporaryDirectory("gw-daemon-install")
+        let installed = try await installTown(in: directory)
+        let home = directory.path("home")
+        let variables = ["HOME": home.path, "PATH": "/custom/bin:/usr/bin"]
+        let printed = await gw(["daemon", "install", "--print", "--kind", "systemd", "--town", installed.root.path], in: directory.url, variables: variables)
+        #expect(printed.code == 0, "\(printed.stderr)")
+        let gwPath = try builtProduct("gw").path
+        #expect(printed.stdout.contains(#"ExecStart="\#(gwPath)" "daemon" "run" "--town" "\#(installed.root.path)""#), "\(printed.stdout)")
+        #expect(printed.stdout.contains(#"Environment="PATH=/custom/bin:/usr/bin""#))
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent(".config").path))
+
+        let written = await gw(["daemon", "install", "--kind", "systemd", "--town", installed.root.path], in: directory.url, variables: variables)
+        #expect(written.code == 0, "\(written.stderr)")
+        let file = home.appendingPathComponent(".config/systemd/user/gateway-\(installed.id).service")
+        #expect(try String(contentsOf: file, encoding: .utf8) == printed.stdout)
+        #expect(written.stdout.contains("systemctl --user enable --now gateway-\(installed.id).service"))
+
+        let bad = await gw(["daemon", "install", "--kind", "upstart", "--town", installed.root.path], in: directory.url, variables: variables)
+        #expect(bad.code == 2)
+        #expect(bad.stderr.contains("--kind must be systemd or launchd"))
+    }
+
+    @Test func aWakeRequestIsTakenOnce() throws {
+        let directory = TemporaryDirectory("gw-daemon-wake")
+        let wake = DaemonWake.heartbeat(Town(root: directory.url))
+        #expect(wake.take() == nil)
+        try wake.request(note: "task 日报")
+        #expect(wake.take() == "task 日报")
+        #expect(wake.take() == nil)
+        try wake.request()
+        #expect(wake.take() == "")
+    }
+
+    @Test func theLockAdmitsOneDaemonAndItsReleaseRemovesThePidFile() async throws {
+        let directory = TemporaryDirectory("gw-daemon-lock")
+        let town = Town(root: directory.url)
+        let first = try await DaemonLock.acquire(town)
+        #expect(DaemonPidFile.runningPid(town) == getpid())
+        // flock is per open file: a second open in this same process conflicts like another process would.
+        await #expect(throws: GatewayError.self) { try await DaemonLock.acquire(town, attempts: 2) }
+        do {
+            _ = try await DaemonLock.acquire(town, attempts: 1)
+        } catch let error as GatewayError {
+            #expect(error.message.contains("a daemon is already running for this town (pid \(getpid()))"))
+            #expect(error.message.contains("gw daemon stop"))
+        }
+        first.release()
+        #expect(!FileManager.default.fileExists(atPath: DaemonPidFile.url(town).path))
+        let second = try await DaemonLock.acquire(town)
+        #expect(DaemonPidFile.recordedPid(town) == getpid())
+        second.release()
+    }
+
+    @Test func aPidFileNamingADeadProcessIsStale() throws {
+        let directory = TemporaryDirectory("gw-daemon-stale")
+        let town = Town(root: directory.url)
+        let exited = try LiveProcessRunner.runBlocking(Command("/bin/sh", ["-c", "echo $$"]))
+        let deadPid = try #require(Int32(exited.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
+        try "\(deadPid)\n".write(to: DaemonPidFile.url(town), atomically: true, encoding: .utf8)
+        #expect(DaemonPidFile.recordedPid(town) == deadPid)
+        #expect(DaemonPidFile.runningPid(town) == nil)
+        #expect(town.runningDaemonPID() == nil)
+    }
+
+    @Test func theLogWritesTimestampedLinesAndTheConsoleOutputGoesThere() throws {
+        let directory = TemporaryDirectory("gw-daemon-log")
+        let log = try DaemonLog(url: directory.path("daemon.log"))
+        log.logger(level: .info).info("hello", metadata: ["turn": "4"])
+        log.logger(level: .info).debug("not at info")
+        DaemonLogOutput(log: log).line("[notify log] Gateway: two\nlines")
+        let lines = DaemonLog.tail(log.url, lines: 10)
+        #expect(lines.count == 3)
+        #expect(lines[0].hasSuffix(" info hello turn=4"))
+        #expect(lines[1].hasSuffix(" notice [notify log] Gateway: two"))
+        #expect(lines[2].hasSuffix(" notice lines"))
+        let stamp = try #require(lines[0].split(separator: " ").first)
+        #expect(try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(String(stamp)).timeIntervalSinceNow > -60)
+        #expect(DaemonLog.tail(log.url, lines: 1) == [lines[2]])
+        #expect(DaemonLog.tail(directory.path("absent.log"), lines: 5).isEmpty)
+    }
+
+    @Test func daemonSettingsReadTheirSectionAndReportBadValues() throws {
+        let config = try GatewayConfig.parse("[daemon]\nhealth_check = \"5s\"\npoll = \"250ms\"\nstop_timeout = \"1m\"\n")
+        #expect(config.daemon.healthCheck == .seconds(5))
+        #expect(config.daemon.poll == .init(milliseconds: 250))
+        #expect(config.daemon.stopTimeout == .minutes(1))
+        #expect(config.daemon.beatRetry == .minutes(1))
+        #expect(GatewayConfig().daemon == DaemonSettings())
+
+        #expect(throws: ConfigFailure.self) { try GatewayConfig.parse("[daemon]\npoll = \"soon\"\n") }
+        do {
+            _ = try GatewayConfig.parse("[daemon]\n\nhealth_check = \"10ms\"\nrestart = true\n")
+            Issue.record("expected a config failure")
+        } catch {
+            let text = error.description
+            #expect(text.contains("gateway.toml:3"), "\(text)")
+            #expect(text.contains("health_check"))
+            #expect(text.contains("restart"))
+        }
+        // The template shows every [daemon] key, commented at its default.
+        let template = TownTemplates.gatewayToml(name: "t")
+        for key in ["health_check = \"30s\"", "poll = \"1s\"", "beat_retry = \"1m\"", "schedule_recheck = \"1m\"", "stop_timeout = \"30s\""] {
+            #expect(template.contains("# \(key)"), "missing \(key)")
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import LoopbackHTTP
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@testable import GatewayKit
+
+/// The real `gw daemon` as a child process, in a real town with the Mayor on gw-agent-sim in real tmux.
+/// Serialized: each test runs a daemon, a tmux server and an agent, and the machine is shared.
+@Suite(.serialized)
+struct DaemonProcessTests {
+    @Test func runStartsTheMayorWritesThePidFileAndStopsOnSigterm() async throws {
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
+        let daemon = try town.spawnDaemon()
+        try await town.waitUntil("the pid file") { DaemonPidFile.recordedPid(town.town) == daemon.pid ? true : nil }
+        let pane = try await town.waitForMayor()
+        #expect(DaemonPidFile.runningPid(town.town) == daemon.pid)
+
+        daemon.signal(SIGTERM)
+        let code = try await daemon.wait()
+        #expect(code == 0, "exit code; output:\n\(daemon.output)")
+        #expect(!FileManager.default.fileExists(atPath: DaemonPidFile.url(town.town).path))
+        #expect(town.log.contains("daemon started, pid \(daemon.pid)"))
+        #expect(town.log.contains("started the Mayor"))
+        // Stopped in reverse order of start: the scheduler first, the outbox last.
+        let order = ["heartbeat scheduler stopped", "mayor supervisor stopped", "outbox worker stopped", "daemon stopped"]
+            .map { town.log.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil }, "log:\n\(town.log)")
+        #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+        // The Mayor outlives the daemon: it is a tmux session, not a child.
+        #expect(try town.mayorPane()?.pid == pane)
+    }
+
+    @Test func aSecondDaemonRefusesAndAStalePidFileDoesNot() async throws {
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
+        let first = try town.spawnDaemon()
+        try await town.waitUntil("the pid file") { DaemonPidFile.recordedPid(town.town) == first.pid ? true : nil }
+
+        let second = try town.spawnDaemon()
+        let refused = try await second.wait()
+        #expect(refused == 1)
+        #expect(second.output.contains("a daemon is already running for this town (pid \(first.pid))"), "\(second.output)")
+        #expect(DaemonPidFile.recordedPid(town.town) == first.pid)
+
+        first.signal(SIGKILL)
+        #expect(try await first.wait() == 128 + SIGKILL)
+        // The pid file is left behind, naming a dead process.
+        #expect(DaemonPidFile.recordedPid(town.town) == first.pid)
+        #expect(DaemonPidFile.runningPid(town.town) == nil)
+        let status = try town.gw(["daemon", "status"])
+        #expect(status.stdout.contains("The daemon is not running"))
+        #expect(status.stdout.contains("Its pid file names pid \(first.pid), which is gone"), "\(status.stdout)")
+
+        let third = try town.spawnDaemon()
+        try await town.waitUntil("the new pid file") { DaemonPidFile.recordedPid(town.town) == third.pid ? true : nil }
+        third.signal(SIGTERM)
+        #expect(try await third.wait() == 0, "\(third.output)")
+    }
+
+    @Test func startStatusStopRoundTrip() async throws {
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
+        let notRunning = try town.gw(["daemon", "status", "--json"])
+        #expect(notRunning.succeeded)
+        #expect(notRunning.stdout.contains("\"running\" : false"))
+
+        let start = try town.gw(["daemon", "start"])
+        #expect(start.succeeded, "\(start.stderr)")
+        let pid = try #require(DaemonPidFile.runningPid(town.town))
+        #expect(start.stdout.contains("Started the daemon (pid \(pid))"))
+        #expect(try town.gw(["daemon", "start"]).stdout.contains("already running (pid \(pid))"))
+
+        let status = try town.gw(["daemon", "status", "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(json["running"] as? Bool == true)
+        #expect((json["pid"] as? Int).map(Int32.init) == pid)
+        #expect(json["uptimeSeconds"] is Int)
+        let townStatus = try town.gw(["status"])
+        #expect(townStatus.stdout.contains("Daemon: running, pid \(pid), up "), "\(townStatus.stdout)")
+
+        let stop = try town.gw(["daemon", "stop"])
+        #expect(stop.succeeded, "\(stop.stderr)")
+        #expect(stop.stdout.contains("Stopped the daemon (pid \(pid))"))
+        #expect(DaemonPidFile.runningPid(town.town) == nil)
+        #expect(try town.gw(["daemon", "status"]).stdout.contains("The daemon is not running"))
+        #expect(try town.gw(["daemon", "stop"]).stdout.contains("The daemon is not running."))
+        let logs = try town.gw(["daemon", "logs", "-n", "1"])
+        #expect(logs.stdout.contains("daemon stopped"), "\(logs.stdout)")
+    }
+
+    @Test func theOutboxWorkerDeliversQueuedNotifications() async throws {
+        let received = LockedBox<[String]>([])
+        let server = try LoopbackHTTPServer { request, response in
+            received.update { $0.append(String(decoding: request.body, as: UTF8.self)) }
+            response.respond(status: 200, json: "{}")
+        }
+        defer { server.stop() }
+        let town = try await DaemonTestTown(extra: """
+            [notify.targets.log]
+            kind = "console"
+
+            [notify.targets.hook]
+            kind = "webhook"
+            url = "\(server.baseURL)/hook"
+            """)
+        defer { town.cleanUp() }
+        let daemon = try town.spawnDaemon()
+        try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
+
+        let webhook = try town.gw(["notify", "send", "--target", "hook", "webhook says 你好"])
+        #expect(webhook.stdout.contains("the daemon (pid \(daemon.pid)) delivers it"), "\(webhook.stdout)\(webhook.stderr)")
+        let console = try town.gw(["notify", "send", "--target", "log", "console line"])
+        #expect(console.succeeded)
+        let body = try await town.waitUntil("the webhook POST") { received.get().first }
+        #expect(body.contains("webhook says 你好"))
+        // The console target prints into the daemon's log.
+        try await town.waitUntil("the console notification in the log") { town.log.contains("[notify log] Gateway: console line") ? true : nil }
+        let entries = try await town.ledger().outboxEntries()
+        #expect(entries.count == 2)
+        try await town.waitUntil("both delivered") {
+            try await town.ledger().outboxEntries().allSatisfy { $0.state == .delivered } ? true : nil
+        }
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.wait() == 0)
+    }
+
+    @Test func theDaemonDeliversTurnsThatMayorSendQueues() async throws {
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
+        let daemon = try town.spawnDaemon()
+        try await town.waitForMayor()
+        let send = try town.gw(["mayor", "send", "--wait", "--timeout", "90s", "hello from the test"])
+        #expect(send.succeeded, "\(send.stderr)\nlog:\n\(town.log)")
+        #expect(send.stdout.contains("ECHO: hello from the test"))
+        let turn = try #require(try await town.ledger().recentTurns(agent: "mayor", limit: 1).first)
+        #expect(turn.state == .done)
+        #expect(turn.text == "hello from the test")
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.wait() == 0)
+    }
+
+    @Test func theHealthCheckRevivesAMayorWhoseDeathNoHookReported() async throws {
+        let town = try await DaemonTestTown(mayor: "restart_backoff = \"1s\"\nrestart_backoff_max = \"2s\"")
+        defer { town.cleanUp() }
+        let daemon = try town.spawnDaemon()
+        let first = try await town.waitForMayor()
+        // The safety net only: tmux's pane-died hook is switched off, so nothing else notices.
+        #expect(try town.tmux(["set-hook", "-u", "-t", "=mayor:", "pane-died"]).succeeded)
+        kill(first, SIGKILL)
+        let second = try await town.waitForMayor(timeout: 90, not: first)
+        #expect(second != first)
+        let ledger = try town.ledger()
+        #expect(try await ledger.restartCount("mayor", since: Date().addingTimeInterval(-600)) == 1)
+        #expect(town.log.contains("no handler noticed"))
+
+        // A vanished session (its tmux server killed) is revived the same way.
+        #expect(try town.tmux(["kill-server"]).succeeded)
+        let third = try await town.waitForMayor(timeout: 90, not: second)
+        #expect(third != second)
+        #expect(try await ledger.restartCount("mayor", since: Date().addingTimeInterval(-600)) == 2)
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.wait() == 0)
+    }
+
+    @Test func aCrashLoopIsReportedOnceToTheUrgentTargets() async throws {
+        let town = try await DaemonTestTown(
+            mayor: "restart_backoff = \"1s\"\nrestart_backoff_max = \"1s\"\ncrash_loop_restarts = 1",
+            heartbeat: "urgent = [\"log\"]",
+            extra: "[notify.targets.log]\nkind = \"console\"")
+        defer { town.cleanUp() }
+        let daemon = try town.spawnDaemon()
+        let first = try await town.waitForMayor()
+        kill(first, SIGKILL)
+        let second = try await town.waitForMayor(timeout: 90, not: first)
+        kill(second, SIGKILL)
+        let ledger = try town.ledger()
+        try await town.waitUntil("the crash loop") { try await ledger.agent("mayor")?.state == .crashLoop ? true : nil }
+        try await town.waitUntil("the crash-loop notification delivered to the log") {
+            town.log.contains("[notify log] [urgent] Gateway: the Mayor is in a crash loop") ? true : nil
+        }
+        // Several more health checks pass; the episode is still told once.
+        try await Task.sleep(for: .seconds(3))
+        let rows = try await ledger.outboxEntries().filter { $0.source.hasPrefix("crashloop:mayor:") }
+        #expect(rows.count == 1)
+        #expect(rows.first?.priority == "urgent")
+        #expect(rows.first?.state == .delivered)
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.wait() == 0)
+    }
+    @Test func aWakeRequestRunsTheSchedulerAtOnce() async throws {
+        // A step that fails waits beat_retry; only a wake request can bring the next one sooner.
+        let town = try await DaemonTestTown(daemon: "beat_retry = \"1h\"\nschedule_recheck = \"1h\"")
+        defer { town.cleanUp() }
+        let daemon = try town.spawnDaemon(["--verbose"])
+        try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
+        // Logged whether the step succeeded (at debug) or failed.
+        try await town.waitUntil("the first heartbeat step") { town.log.contains("heartbeat step") ? true : nil }
+        try DaemonWake.heartbeat(town.town).request(note: "manual beat")
+        try await town.waitUntil("the wake-up in the log", timeout: 30) {
+            town.log.contains("heartbeat wake-up requested: manual beat") ? true : nil
+        }
+        #expect(DaemonWake.heartbeat(town.town).take() == nil)
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.wait() == 0)
+    }
+    @Test func startReportsTheLogWhenTheDaemonCannotRun() async throws {
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
+        try "[daemon]\npoll = \"often\"\n".write(to: town.town.configFile, atomically: true, encoding: .utf8)
+        let start = try town.gw(["daemon", "start"])
+        #expect(start.status == 1)
+        #expect(start.stderr.contains("the daemon exited at once"), "\(start.stderr)")
+        // The log's end, with the config problem that stopped it, file, line and key.
+        #expect(start.stderr.contains("gateway.toml:2: daemon.poll"), "\(start.stderr)")
+        #expect(DaemonPidFile.runningPid(town.town) == nil)
+    }
+}
