@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// The daemon killed with SIGKILL in the middle of a beat: after a restart the beat completes once.
+@Suite(.serialized) struct DaemonBeatCrashTests {
+    @Test func aBeatInterruptedByAKilledDaemonCompletesOnceAfterTheRestart() async throws {
+        let rules = TemporaryDirectory("gw-beat-rules")
+        let rulesFile = rules.path("rules.toml")
+        try """
+            [[rule]]
+            match = "Beat task"
+            reply = "## Beat task\\nThe nightly build broke twice."
+            delay = "3s"
+            """.write(to: rulesFile, atomically: true, encoding: .utf8)
+        let town = try await DaemonTestTown(
+            heartbeat: "notify = [\"log\"]",
+            extra: "[notify.targets.log]\nkind = \"console\"\n\n[agents.sim]\nenv = { GW_SIM_RULES = \"\(rulesFile.path)\" }")
+        defer { town.cleanUp() }
+        try "## Beat task\n- check the builds\n".write(to: town.town.heartbeatFile, atomically: true, encoding: .utf8)
+        let ledger = try town.ledger()
+
+        let first = try town.spawnDaemon()
+        _ = try await town.waitForMayor()
+        let now = try town.gw(["heartbeat", "now"])
+        #expect(now.status == 0, "\(now.stderr)")
+        // The daemon delivers the beat's turn; kill it while the Mayor is still working on it.
+        let run = try await town.waitUntil("the beat's turn submitted") { () async throws -> HeartbeatRun? in
+            guard let run = try await ledger.unhandledHeartbeatRuns().first,
+                  try await ledger.turn(run.turnId)?.state == .submitted else { return nil }
+            return run
+        }
+        first.signal(SIGKILL)
+        _ = try await first.wait()
+
+        // The Mayor finishes the turn on its own; its Stop hook records the reply with no daemon.
+        try await town.waitUntil("the turn done") { try await ledger.turn(run.turnId)?.state == .done ? true : nil }
+        #expect(try await ledger.heartbeatRun(beatId: run.beatId)?.state == "sent")
+
+        let second = try town.spawnDaemon()
+        try await town.waitUntil("the beat handled") { try await ledger.heartbeatRun(beatId: run.beatId)?.state == "handled" ? true : nil }
+        try await town.waitUntil("the notification delivered") {
+            try await ledger.outboxEntries().first?.state == .delivered ? true : nil
+        }
+        second.signal(SIGTERM)
+        #expect(try await second.wait() == 0)
+
+        #expect(try await ledger.heartbeatHistory(limit: 10).count == 1, "one beat, not repeated")
+        #expect(try await ledger.recentTurns(agent: "mayor", limit: 10).count == 1, "the prompt was sent once")
+        #expect(try await ledger.outboxEntries().count == 1, "one notification")
+        let day = MemoryCalendar(config: try town.town.loadConfig()).day(of: Date())
+        let log = try String(contentsOf: town.town.mayorDirectory.appendingPathComponent(MemoryLog.relativePath(day: day)), encoding: .utf8)
+        #expect(log.components(separatedBy: "The nightly build broke twice.").count == 2, "the finding is in the daily log once")
+        #expect(try await ledger.convoy(run.convoyId)?.state == .closed)
+    }
+}
