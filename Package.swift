@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Every dependency here is rebuilt from scratch by CI on 2 cores, so each one must earn its minutes:
-// ArgumentParser (CLI), Logging (diagnostics), GRDB (the SQLite ledger), TOMLKit (gateway.toml).
+// ArgumentParser (CLI), Logging (diagnostics), GRDB (the SQLite ledger), TOMLKit (gateway.toml),
+// MCP (the stdio server `gw mcp serve` that gives the Mayor its memory tools).
 let package = Package(
     name: "Gateway",
     platforms: [.macOS(.v14)],
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // One C function Swift's Glibc module does not expose (spawning a child in a given folder).
@@ -36,9 +38,15 @@ let package = Package(
             name: "GatewayCLI",
             dependencies: [
                 "GatewayKit",
+                "GatewayMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The MCP server: Gateway's memory and status as tools for the Mayor.
+        .target(
+            name: "GatewayMCP",
+            dependencies: ["GatewayKit", .product(name: "MCP", package: "swift-sdk")]
         ),
         .executableTarget(name: "gw", dependencies: ["GatewayCLI"]),
         // Test doubles (named as such everywhere): a scripted model server and a terminal double of Claude Code.

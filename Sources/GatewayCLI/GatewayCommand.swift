@@ -20,6 +20,7 @@ struct GatewayCommand: AsyncParsableCommand {
             NotifyCommand.self,
             HookCommand.self,
             MemoryCommand.self,
+            MCPCommand.self,
             Demo.self,
         ]
     )
