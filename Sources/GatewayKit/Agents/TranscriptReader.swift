@@ -6,8 +6,13 @@ import Foundation
 public enum TranscriptReader {
     /// Where Claude keeps a session's transcript: `<config dir>/projects/<cwd, non-alphanumerics as '-'>/<id>.jsonl`.
     public static func path(configDirectory: URL, cwd: String, sessionId: String) -> URL {
-        let folder = String(cwd.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
-        return configDirectory.appendingPathComponent("projects").appendingPathComponent(folder).appendingPathComponent("\(sessionId).jsonl")
+        folder(configDirectory: configDirectory, cwd: cwd).appendingPathComponent("\(sessionId).jsonl")
+    }
+
+    /// The folder holding every session transcript of one working folder.
+    public static func folder(configDirectory: URL, cwd: String) -> URL {
+        let name = String(cwd.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+        return configDirectory.appendingPathComponent("projects").appendingPathComponent(name)
     }
 
     /// One conversational record: a person's prompt or the agent's text.

@@ -4,7 +4,8 @@ import Foundation
 /// - Stop: extract the turns added to the transcript since the last Stop into the session logs, follow
 ///   the context use it reports, queue the flush turn when due, and check the flush turn when it ends;
 /// - PreCompact: extract at once (no model call), so nothing said is lost to the summary;
-/// - SessionStart `compact`: a new compaction cycle begins.
+/// - SessionStart `compact` (also `clear` and `startup`, which start from an empty context): a new
+///   compaction cycle begins.
 /// Failures are logged and never fail the hook: the agent must not stall on Gateway's bookkeeping.
 public struct MayorMemoryHooks: Sendable {
     let environment: GatewayEnvironment
@@ -33,7 +34,8 @@ public struct MayorMemoryHooks: Sendable {
                 if let tokens = contextTokens {
                     try await flush.queueIfNeeded(contextTokens: tokens)
                 }
-            case "SessionStart" where event.source == "compact":
+            case "SessionStart" where ["compact", "clear", "startup"].contains(event.source ?? "startup"):
+                // The context starts (almost) empty again: the next crossing of the threshold flushes again.
                 try MemoryFlush(environment: environment, town: town, config: try town.loadConfig()).resetCycle()
             default:
                 break

@@ -30,7 +30,7 @@ public struct SessionExtractor: Sendable {
     /// The Mayor's transcripts: every session file Claude Code keeps for the Mayor's folder.
     public func mayorTranscripts() -> [URL] {
         let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
-        let folder = runtime.transcriptPath(sessionId: "x").deletingLastPathComponent()
+        let folder = TranscriptReader.folder(configDirectory: runtime.claudeHome.projectsDirectory.deletingLastPathComponent(), cwd: runtime.directory.path)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".jsonl") }.sorted().map { folder.appendingPathComponent($0) }
     }

@@ -123,4 +123,18 @@ import Testing
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("/nonexistent.jsonl does not exist"))
     }
+
+    @Test func byHandItFindsTheMayorsTranscriptsInItsClaudeConfigFolder() async throws {
+        let fixture = try await HookTown()
+        try FileSystem.writeAtomically(Self.utc, to: fixture.town.configFile)
+        let config = fixture.directory.url.appendingPathComponent("claude-config")
+        let folder = TranscriptReader.folder(configDirectory: config, cwd: fixture.town.mayorDirectory.path)
+        try FileSystem.writeAtomically(TranscriptFixtures.older + "\n", to: folder.appendingPathComponent("old.jsonl"))
+        try FileSystem.writeAtomically(TranscriptFixtures.realClaude + "\n", to: folder.appendingPathComponent("new.jsonl"))
+        let result = try runProduct("gw", ["memory", "extract"], in: fixture.town.root, environment: ["CLAUDE_CONFIG_DIR": config.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Read 2 turns from 2 transcripts"), "\(result.stdout)")
+        #expect(try sessionLog(fixture, "2025-06-01").contains("Mochi"))
+        #expect(try sessionLog(fixture, "2026-11-26").contains("please commit"))
+    }
 }
