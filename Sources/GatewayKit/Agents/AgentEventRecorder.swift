@@ -19,11 +19,11 @@ public struct AgentEventRecorder: Sendable {
         if name == "Stop", event.lastAssistantMessage == nil, let path = event.transcriptPath {
             fallback = await Self.transcriptReply(at: URL(fileURLWithPath: path))
         }
+        let memory = agent == Hook.mayor ? MayorMemoryHooks(environment: environment, town: town) : nil
+        let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
         let ledger = try Ledger(file: town.ledgerFile)
         let outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
-        if agent == Hook.mayor {
-            await MayorMemoryHooks(environment: environment, town: town).handle(event, outcome: outcome, reply: event.lastAssistantMessage ?? fallback)
-        }
+        await memory?.afterRecording(event, outcome: outcome, contextTokens: contextTokens)
         guard name == "SessionStart" else { return (outcome, nil) }
         let context = SessionPriming(environment: environment, town: town).text(agent: agent, source: event.source)
         return (outcome, Self.additionalContext(context, event: name))

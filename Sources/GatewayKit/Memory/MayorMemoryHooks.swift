@@ -16,26 +16,34 @@ public struct MayorMemoryHooks: Sendable {
         self.town = town
     }
 
-    public func handle(_ event: HookEvent, outcome: HookOutcome, reply: String?) async {
+    /// Before the event is recorded: extraction. Its commit lands before the turn is marked ended, so
+    /// whoever waits for the turn (a beat storing its finding) commits after it, never racing it.
+    /// Returns the context figure the transcript reported, if any.
+    public func beforeRecording(_ event: HookEvent, reply: String?) async -> Int? {
+        guard ["Stop", "StopFailure", "PreCompact"].contains(event.name), let path = event.transcriptPath else { return nil }
+        do {
+            let extractor = SessionExtractor(environment: environment, town: town, config: try town.loadConfig())
+            return try await extractor.extract([URL(fileURLWithPath: path)], pendingReply: event.name == "Stop" ? reply : nil).contextTokens
+        } catch {
+            environment.logger.warning("session extraction failed in the \(event.name) hook", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// After the event is recorded: the flush turn's check when it ended, the flush when due, and a new
+    /// cycle when the context starts empty.
+    public func afterRecording(_ event: HookEvent, outcome: HookOutcome, contextTokens: Int?) async {
         do {
             switch event.name {
-            case "Stop", "StopFailure", "PreCompact":
-                let config = try town.loadConfig()
-                var contextTokens: Int?
-                if let path = event.transcriptPath {
-                    contextTokens = try await SessionExtractor(environment: environment, town: town, config: config)
-                        .extract([URL(fileURLWithPath: path)], pendingReply: event.name == "Stop" ? reply : nil).contextTokens
-                }
-                guard event.name != "PreCompact" else { return }
-                let flush = MemoryFlush(environment: environment, town: town, config: config)
+            case "Stop", "StopFailure":
+                let flush = MemoryFlush(environment: environment, town: town, config: try town.loadConfig())
                 if let ended = outcome.turnId, outcome.turnState?.hasEnded == true {
                     try await flush.checkAfterTurn(ended)
                 }
-                if let tokens = contextTokens {
-                    try await flush.queueIfNeeded(contextTokens: tokens)
+                if let contextTokens {
+                    try await flush.queueIfNeeded(contextTokens: contextTokens)
                 }
             case "SessionStart" where ["compact", "clear", "startup"].contains(event.source ?? "startup"):
-                // The context starts (almost) empty again: the next crossing of the threshold flushes again.
                 try MemoryFlush(environment: environment, town: town, config: try town.loadConfig()).resetCycle()
             default:
                 break
