@@ -137,4 +137,31 @@ import Testing
         #expect(try sessionLog(fixture, "2025-06-01").contains("Mochi"))
         #expect(try sessionLog(fixture, "2026-11-26").contains("please commit"))
     }
+
+    @Test func brokenLinesAndMissingTranscriptsNeverFailTheHook() async throws {
+        let fixture = try await HookTown()
+        try FileSystem.writeAtomically(Self.utc, to: fixture.town.configFile)
+        // A torn write (no newline yet) and a line that is not JSON are skipped; the rest is read.
+        let file = try transcript(fixture, "{not json\n" + TranscriptFixtures.older)
+        let torn = #"{"type":"user","message":{"content":"a prompt still being written"},"uuid":"t-1","timestamp":"2025-06-01T08:00:00.000Z"}"#
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(torn.prefix(40).utf8))
+        let result = try await extractor(fixture).extract([file])
+        #expect(result.turnsRead == 1)
+        #expect(try sessionLog(fixture, "2025-06-01").contains("Noted: Mochi."))
+        // The rest of the line arrives: the next read picks the prompt up.
+        try handle.write(contentsOf: Data((torn.dropFirst(40) + "\n").utf8))
+        try handle.close()
+        let again = try await extractor(fixture).extract([file])
+        #expect(again.files == ["memory/sessions/2025-06-01.md"])
+        #expect(try sessionLog(fixture, "2025-06-01").contains("a prompt still being written"))
+
+        let variables = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor"]
+        let stop = try runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables,
+                                  input: #"{"session_id":"s","transcript_path":"/nonexistent/s.jsonl"}"#)
+        #expect(stop.status == 0, "\(stop.stderr)")
+        let events = try await Ledger(file: fixture.town.ledgerFile).events(agent: "mayor")
+        #expect(events.map(\.event) == ["Stop"], "the event is recorded all the same")
+    }
 }
