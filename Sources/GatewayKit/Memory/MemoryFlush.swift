@@ -68,7 +68,21 @@ public struct MemoryFlush: Sendable {
         state = FlushState(cycleFlushed: true, turnId: id, day: day, baseCommit: base, lastCheck: state.lastCheck)
         try state.save(town)
         environment.logger.info("memory flush queued", metadata: ["turn": "\(id)", "context": "\(contextTokens)"])
+        await startDelivery()
         return id
+    }
+
+    /// Delivers the flush as soon as the Mayor is idle, not at the next beat: `gw mayor deliver` runs in
+    /// the Mayor's tmux server, outside the hook that queued it (the Mayor is busy until that returns).
+    /// Without a tmux server (no Mayor running) the turn waits in the queue for the next delivery.
+    func startDelivery() async {
+        let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
+        let line = ShellQuote.line([environment.executablePath, "mayor", "deliver", "--town", town.root.path])
+        do {
+            try await environment.processes.check(runtime.tmux.runShellInBackground(line), what: "starting the flush turn's delivery")
+        } catch {
+            environment.logger.info("the flush turn waits for the next delivery", metadata: ["reason": "\(error)"])
+        }
     }
 
     /// A new compaction cycle: the next crossing of the threshold queues a flush again.

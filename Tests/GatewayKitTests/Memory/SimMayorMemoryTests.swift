@@ -3,7 +3,7 @@ import Testing
 @testable import GatewayKit
 
 /// The Mayor's memory hooks with gw-agent-sim as the Mayor: its Stop hooks extract the conversation
-/// from the transcript it writes, and its growing `usage` figures bring one flush turn.
+/// from the transcript it writes, and its growing `usage` figures bring one flush turn, delivered at once.
 @Suite struct SimMayorMemoryTests {
     /// Polls `condition` (state written by the agent's hook processes, which have no event to wait on).
     func eventually(_ what: String, timeout: TimeInterval = 30, _ condition: () async throws -> Bool) async throws {
@@ -55,8 +55,9 @@ import Testing
         let flush = try #require(try await flushTurns().first)
         #expect(flush.text.contains("APPEND") && flush.text.contains(MemoryLog.relativePath(day: day)))
 
+        // Gateway delivers it by itself as soon as the Mayor is idle, not at the next beat.
+        try await eventually("the flush turn is delivered") { try await ledger.turn(flush.id)?.state == .submitted }
         // The flush turn rewrites the log instead of appending (done here while the double is busy).
-        try await delivery.deliverQueued(deadline: Date().addingTimeInterval(30))
         let log = rig.town.mayorDirectory.appendingPathComponent(MemoryLog.relativePath(day: day))
         try FileSystem.writeAtomically("# \(day)\n\n- 12:00 The quarterly figures look fine\n", to: log)
         #expect(try await delivery.waitForEnd(flush.id, timeout: 30).state == .done)
