@@ -4,6 +4,7 @@ import PackageDescription
 // Every dependency here is rebuilt from scratch by CI on 2 cores, so each one must earn its minutes:
 // ArgumentParser (CLI), Logging (diagnostics), GRDB (the SQLite ledger), TOMLKit (gateway.toml),
 // ServiceLifecycle (the daemon's services, started in order and stopped gracefully on SIGTERM).
+// MCP (the stdio server `gw mcp serve` that gives the Mayor its memory tools).
 let package = Package(
     name: "Gateway",
     platforms: [.macOS(.v14)],
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // One C function Swift's Glibc module does not expose (spawning a child in a given folder).
@@ -39,9 +41,15 @@ let package = Package(
             name: "GatewayCLI",
             dependencies: [
                 "GatewayKit",
+                "GatewayMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The MCP server: Gateway's memory and status as tools for the Mayor.
+        .target(
+            name: "GatewayMCP",
+            dependencies: ["GatewayKit", .product(name: "MCP", package: "swift-sdk")]
         ),
         .executableTarget(name: "gw", dependencies: ["GatewayCLI"]),
         // Test doubles (named as such everywhere): a scripted model server and a terminal double of Claude Code.

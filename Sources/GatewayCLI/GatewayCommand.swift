@@ -23,6 +23,7 @@ struct GatewayCommand: AsyncParsableCommand {
             HookCommand.self,
             MemoryCommand.self,
             DaemonCommand.self,
+            MCPCommand.self,
             Demo.self,
         ]
     )

@@ -19,6 +19,8 @@ public struct AgentEventRecorder: Sendable {
         if name == "Stop", event.lastAssistantMessage == nil, let path = event.transcriptPath {
             fallback = await Self.transcriptReply(at: URL(fileURLWithPath: path))
         }
+        let memory = agent == Hook.mayor ? MayorMemoryHooks(environment: environment, town: town) : nil
+        let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
         let ledger = try Ledger(file: town.ledgerFile)
         let outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
         if name == "PermissionRequest", agent == "mayor", let config = try? town.loadConfig() {
@@ -27,6 +29,7 @@ public struct AgentEventRecorder: Sendable {
                 source: "permission:\(agent):\(outcome.eventId)", title: "The Mayor waits for your permission",
                 text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
         }
+        await memory?.afterRecording(event, outcome: outcome, contextTokens: contextTokens)
         guard name == "SessionStart" else { return (outcome, nil) }
         let context = SessionPriming(environment: environment, town: town).text(agent: agent, source: event.source)
         return (outcome, Self.additionalContext(context, event: name))
@@ -51,10 +54,11 @@ public struct AgentEventRecorder: Sendable {
 }
 
 /// What an agent is told when its session starts (startup, resume, clear, compact): who it is and
-/// where its durable storage lives — written as facts, not commands.
+/// where its durable storage lives, and for the Mayor its memory (MEMORY.md, recent daily logs, hung
+/// work) — written as facts, not commands, within Claude's 10,000-character hook limit.
 public struct SessionPriming: Sendable {
     /// Claude cuts hook context at 10,000 characters.
-    public static let characterLimit = 10_000
+    public static let characterLimit = MemorySettings.hookLimit
 
     let environment: GatewayEnvironment
     let town: Town
@@ -65,13 +69,29 @@ public struct SessionPriming: Sendable {
     }
 
     public func text(agent: String, source: String?) -> String {
+        let identity = identityText(agent: agent, source: source)
+        guard agent == Hook.mayor else { return identity }
+        // The memory gets what the identity leaves; a failure to read it is stated, never fatal to the hook.
+        let room = Self.characterLimit - identity.utf16.count - 2
+        do {
+            let config = try town.loadConfig()
+            let memory = try MemoryStore(environment: environment, town: town, config: config).prime(budget: room).text
+            return identity + "\n\n" + memory
+        } catch {
+            environment.logger.warning("memory priming failed", metadata: ["error": "\(error)"])
+            let note = "- Gateway could not read the Mayor's memory for this session: \(error)"
+            return identity + "\n" + String(note.prefix(max(0, room)))
+        }
+    }
+
+    func identityText(agent: String, source: String?) -> String {
         var lines = [
             "Gateway context (\(source ?? "startup")):",
-            "- You are the \(agent == "mayor" ? "Mayor" : "agent \(agent)") of the Gateway town at \(town.root.path).",
+            "- You are the \(agent == Hook.mayor ? "Mayor" : "agent \(agent)") of the Gateway town at \(town.root.path).",
             "- Gateway sends you messages and heartbeat tasks through this session and reads your replies from it.",
         ]
-        if agent == "mayor" {
-            lines.append("- Your working folder \(town.mayorDirectory.path) is your hook: a git worktree on branch hooks/mayor. MEMORY.md holds long-term memory; memory/YYYY-MM-DD.md holds each day's log.")
+        if agent == Hook.mayor {
+            lines.append("- Your working folder \(town.mayorDirectory.path) is your hook: a git worktree on branch hooks/mayor. MEMORY.md holds long-term memory; memory/YYYY-MM-DD.md holds each day's log, appended; memory/sessions/YYYY-MM-DD.md holds what Gateway extracted from each day's conversation.")
         }
         return lines.joined(separator: "\n")
     }

@@ -38,6 +38,10 @@ public struct AgentRuntime: Sendable {
     public var session: String { name }
     public var runtimeDirectory: URL { town.runtimeDirectory.appendingPathComponent("agents").appendingPathComponent(name) }
     public var settingsFile: URL { runtimeDirectory.appendingPathComponent("settings.json") }
+    /// The MCP config registering `gw mcp serve` (the Mayor's memory tools), passed with `--mcp-config`.
+    public var mcpConfigFile: URL { runtimeDirectory.appendingPathComponent("mcp.json") }
+    /// The Mayor on a hook-speaking agent gets Gateway's MCP tools.
+    public var servesGatewayTools: Bool { name == Hook.mayor && profile.completion == .hooks }
     public var deliveryLock: URL { runtimeDirectory.appendingPathComponent("deliver.lock") }
     public var lifecycleLock: URL { runtimeDirectory.appendingPathComponent("lifecycle.lock") }
     public var lastScreenFile: URL { runtimeDirectory.appendingPathComponent("last-screen.txt") }
@@ -82,6 +86,7 @@ public struct AgentRuntime: Sendable {
         var argv = [try resolvedCommand()] + profile.args
         guard profile.completion == .hooks else { return argv }
         argv += ["--settings", settingsFile.path]
+        if servesGatewayTools { argv += ["--mcp-config", mcpConfigFile.path] }
         if let mode = profile.permissionMode { argv += ["--permission-mode", mode] }
         argv += resume ? ["--resume", sessionId] : ["--session-id", sessionId]
         return argv

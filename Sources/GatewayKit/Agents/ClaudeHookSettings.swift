@@ -6,7 +6,10 @@ import Foundation
 public enum ClaudeHookSettings {
     public static let events = ["SessionStart", "UserPromptSubmit", "Stop", "StopFailure", "PreCompact", "SessionEnd", "PermissionRequest"]
 
-    public static func json(gwExecutable: String, skipBypassWarning: Bool) -> String {
+    /// The name the Mayor's MCP server is registered under; its tools are `mcp__gateway__<tool>`.
+    public static let mcpServerName = "gateway"
+
+    public static func json(gwExecutable: String, skipBypassWarning: Bool, allowGatewayTools: Bool = false) -> String {
         var hooks: [String: Any] = [:]
         for event in events {
             let command = ShellQuote.line([gwExecutable, "agent-event", event])
@@ -14,13 +17,27 @@ public enum ClaudeHookSettings {
         }
         var settings: [String: Any] = ["hooks": hooks]
         if skipBypassWarning { settings["skipDangerousModePermissionPrompt"] = true }
+        // Gateway's own tools never wait for a permission prompt nobody is there to answer.
+        if allowGatewayTools { settings["permissions"] = ["allow": ["mcp__\(mcpServerName)"]] }
         let data = try! JSONSerialization.data(withJSONObject: settings, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// The MCP config passed with `--mcp-config`: `gw mcp serve` over stdio, for the town the agent is in.
+    public static func mcpConfig(gwExecutable: String, town: Town) -> String {
+        let server: [String: Any] = ["type": "stdio", "command": gwExecutable, "args": ["mcp", "serve"], "env": ["GW_TOWN": town.root.path]]
+        let data = try! JSONSerialization.data(withJSONObject: ["mcpServers": [mcpServerName: server]],
+                                               options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     public static func write(for runtime: AgentRuntime) throws {
         let text = json(gwExecutable: runtime.environment.executablePath,
-                        skipBypassWarning: runtime.profile.permissionMode == "bypassPermissions")
+                        skipBypassWarning: runtime.profile.permissionMode == "bypassPermissions",
+                        allowGatewayTools: runtime.servesGatewayTools)
         try FileSystem.writeAtomically(text, to: runtime.settingsFile)
+        if runtime.servesGatewayTools {
+            try FileSystem.writeAtomically(mcpConfig(gwExecutable: runtime.environment.executablePath, town: runtime.town), to: runtime.mcpConfigFile)
+        }
     }
 }

@@ -11,6 +11,12 @@ public struct Tmux: Sendable, Equatable {
         Command("tmux", ["-L", socket] + arguments, standardInput: input)
     }
 
+    /// Runs a shell command inside the tmux server, in the background: it outlives whoever asked for it
+    /// (an agent's hook, which must return before the agent can take another prompt).
+    public func runShellInBackground(_ shellCommand: String) -> Command {
+        command(["run-shell", "-b", shellCommand])
+    }
+
     /// `=name` matches the session name exactly, never a prefix of another session's name.
     static func target(_ session: String) -> String { "=\(session):" }
 

@@ -6,8 +6,13 @@ import Foundation
 public enum TranscriptReader {
     /// Where Claude keeps a session's transcript: `<config dir>/projects/<cwd, non-alphanumerics as '-'>/<id>.jsonl`.
     public static func path(configDirectory: URL, cwd: String, sessionId: String) -> URL {
-        let folder = String(cwd.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
-        return configDirectory.appendingPathComponent("projects").appendingPathComponent(folder).appendingPathComponent("\(sessionId).jsonl")
+        folder(configDirectory: configDirectory, cwd: cwd).appendingPathComponent("\(sessionId).jsonl")
+    }
+
+    /// The folder holding every session transcript of one working folder.
+    public static func folder(configDirectory: URL, cwd: String) -> URL {
+        let name = String(cwd.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+        return configDirectory.appendingPathComponent("projects").appendingPathComponent(name)
     }
 
     /// One conversational record: a person's prompt or the agent's text.
@@ -18,25 +23,51 @@ public enum TranscriptReader {
         public var messageId: String?
         public var promptId: String?
         public var timestamp: String?
+        /// The record's own id (`uuid`); older transcripts may lack it.
+        public var uuid: String?
+
+        public init(role: Role, text: String, messageId: String? = nil, promptId: String? = nil, timestamp: String? = nil, uuid: String? = nil) {
+            self.role = role
+            self.text = text
+            self.messageId = messageId
+            self.promptId = promptId
+            self.timestamp = timestamp
+            self.uuid = uuid
+        }
     }
 
     /// The prompts and assistant texts of a transcript, in order, with tool traffic left out.
     public static func entries(_ contents: String) -> [Entry] {
-        var entries: [Entry] = []
-        for line in contents.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                  let type = object["type"] as? String, type == "user" || type == "assistant",
-                  (object["isSidechain"] as? Bool) != true, (object["isMeta"] as? Bool) != true,
-                  let message = object["message"] as? [String: Any]
-            else { continue }
-            let text = texts(of: message["content"])
-            guard !text.isEmpty else { continue }
-            if type == "user" && isSyntheticPrompt(text) { continue }
-            entries.append(Entry(role: type == "user" ? .user : .assistant, text: text,
-                                 messageId: message["id"] as? String, promptId: object["promptId"] as? String,
-                                 timestamp: object["timestamp"] as? String))
-        }
-        return entries
+        contents.split(separator: "\n", omittingEmptySubsequences: true).compactMap { entry(line: Data($0.utf8)) }
+    }
+
+    /// The entry one JSONL line holds, or nil for anything that is not a person's prompt or the agent's
+    /// text: other record types, sidechains (subagents), meta records, compaction summaries, tool traffic.
+    public static func entry(line: Data) -> Entry? {
+        guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any],
+              let type = object["type"] as? String, type == "user" || type == "assistant",
+              (object["isSidechain"] as? Bool) != true, (object["isMeta"] as? Bool) != true,
+              (object["isCompactSummary"] as? Bool) != true, (object["isVisibleInTranscriptOnly"] as? Bool) != true,
+              let message = object["message"] as? [String: Any]
+        else { return nil }
+        let text = texts(of: message["content"])
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        if type == "user" && isSyntheticPrompt(text) { return nil }
+        return Entry(role: type == "user" ? .user : .assistant, text: text,
+                     messageId: message["id"] as? String, promptId: object["promptId"] as? String,
+                     timestamp: object["timestamp"] as? String, uuid: object["uuid"] as? String)
+    }
+
+    /// The context the model saw on an assistant record: fresh input plus cache reads and writes, as
+    /// its `message.usage` reports them; nil for other records.
+    public static func contextTokens(line: Data) -> Int? {
+        guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any],
+              object["type"] as? String == "assistant", (object["isSidechain"] as? Bool) != true,
+              let usage = (object["message"] as? [String: Any])?["usage"] as? [String: Any]
+        else { return nil }
+        let keys = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
+        let figures = keys.compactMap { (usage[$0] as? NSNumber)?.intValue }
+        return figures.isEmpty ? nil : figures.reduce(0, +)
     }
 
     /// The final text of the last turn: after the last real prompt, the text blocks of the last

@@ -17,6 +17,9 @@ struct HookCommitter: Sendable {
     func commitAll(message: String) async throws -> String? {
         try await retryingWhileLocked(Git.addAll(in: worktree))
         guard try await hasStagedChanges() else { return nil }
+        // Writers run with whatever HOME their caller has (an agent's MCP server may have one with no
+        // git identity): without one the commit would fail, so the town repo gets Gateway's own.
+        try await environment.git.ensureIdentity(in: worktree)
         let result = try await runRetryingWhileLocked(Git.commit(message: message, in: worktree))
         if !result.succeeded {
             // An agent's commit that ran between our add and our commit took our staged files along:

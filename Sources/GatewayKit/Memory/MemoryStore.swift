@@ -92,12 +92,12 @@ public struct MemoryStore: Sendable {
         return try MemoryIndex.open(town: town).rebuild(root: directory)
     }
 
-    /// The priming text for a new Mayor session, within `[memory] prime_budget`.
-    public func prime() throws -> PrimeResult {
+    /// The priming text for a new Mayor session, within `[memory] prime_budget` (and `budget`, when given).
+    public func prime(budget: Int? = nil) throws -> PrimeResult {
         try hooks.existingHook(Hook.mayor)
         let now = environment.clock.now()
         let stamp = "\(calendar.day(of: now)) \(calendar.time(of: now)) (\(calendar.timeZone.identifier))"
-        return try MemoryPrimer(directory: directory, budget: config.memory.primeBudget,
+        return try MemoryPrimer(directory: directory, budget: min(config.memory.primeBudget, budget ?? .max),
                                 days: config.memory.primeDays, now: stamp,
                                 lockFile: hooks.lockFile(for: Hook.mayor)).build()
     }

@@ -117,6 +117,11 @@ public enum TownTemplates {
         # prime_budget = 10000
         # How many of the most recent daily logs priming considers, newest first.
         # prime_days = 7
+        # When the Mayor's context (as its transcript's usage figures report it) passes this share of its
+        # window, Gateway queues one turn asking it to append the day's durable facts to today's log,
+        # once per compaction cycle.
+        # flush_at = 0.8
+        # context_window = 200000
 
         [polecats]
         # Polecats are temporary workers that `gw sling` hands a task to: each gets its own worktree of

@@ -63,10 +63,13 @@ final class ClaudeSandbox: @unchecked Sendable {
 
     deinit { sim.stop() }
 
+    /// More variables for Claude Code and its hooks (GW_TOWN and GW_AGENT for Gateway's hooks).
+    var extraEnvironment: [String: String] = [:]
+
     var environment: [String: String] {
         var variables = ClaudeLocalModel(baseURL: sim.baseURL, apiKey: apiKey, configDirectory: configDirectory).environment
         variables["HOME"] = home.path
-        return variables
+        return variables.merging(extraEnvironment) { _, extra in extra }
     }
 
     private func writeSettings() throws {

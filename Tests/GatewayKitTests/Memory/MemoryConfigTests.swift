@@ -9,11 +9,12 @@ import Testing
         #expect(config.hooks == HooksSettings())
         // Uncommenting every line of the new sections keeps the file valid.
         let uncommented = TownTemplates.gatewayToml(name: "t").split(separator: "\n").map { line in
-            ["# remote", "# lock_wait", "# push_attempts", "# prime_budget", "# prime_days"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) }
+            ["# remote", "# lock_wait", "# push_attempts", "# prime_budget", "# prime_days", "# flush_at", "# context_window"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) }
                 ? String(line.trimmingCharacters(in: .whitespaces).dropFirst(2)) : String(line)
         }.joined(separator: "\n")
         let parsed = try GatewayConfig.parse(uncommented)
         #expect(parsed.memory.primeBudget == 10_000)
+        #expect(parsed.memory == MemorySettings(), "the commented values are the defaults")
         #expect(parsed.hooks.remote == nil)
     }
 

@@ -5,7 +5,7 @@ import GatewayKit
 struct MemoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memory", abstract: "The Mayor's memory: MEMORY.md and daily logs in its hook, search and priming.",
-        subcommands: [MemoryShow.self, MemoryAppend.self, MemorySearch.self, MemoryReindex.self, MemoryPrime.self])
+        subcommands: [MemoryShow.self, MemoryAppend.self, MemorySearch.self, MemoryReindex.self, MemoryPrime.self, MemoryExtract.self])
 }
 
 extension GlobalOptions {

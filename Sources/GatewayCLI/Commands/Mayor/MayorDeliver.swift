@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import GatewayKit
+
+/// Started in the background by Gateway (the memory flush) to deliver queued turns once the Mayor is
+/// idle; what cannot be delivered in time stays queued for the next delivery.
+struct MayorDeliver: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliver", abstract: "Deliver the Mayor's queued turns once it is idle.", shouldDisplay: false)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "How long to wait for the Mayor to be idle.") var wait: DurationArgument = .init(.seconds(600))
+
+    func run() async throws {
+        let context = try MayorContext(global)
+        guard await context.lifecycle.isRunning() else {
+            return context.environment.output.line("The Mayor is not running; queued turns wait for its start.")
+        }
+        do {
+            try await TurnDelivery(lifecycle: context.lifecycle).deliverQueued(deadline: Date().addingTimeInterval(wait.duration.seconds))
+        } catch let deferred as DeliveryDeferred {
+            context.environment.output.line("Queued turns stay queued: \(deferred.reason)")
+        }
+    }
+}
