@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// The daemon killed with SIGKILL while its outbox worker is inside a call to the Bot API: the next
+/// daemon resumes, loses nothing, and repeats only the message that was in flight — the one window no
+/// client can close — which `gw notify outbox` shows as a possible duplicate.
+@Suite(.serialized) struct DaemonOutboxCrashTests {
+    @Test func aDaemonKilledMidDeliveryResumesWithADuplicateOnlyInTheWindow() async throws {
+        let api = try FakeBotAPI([.ok, .hang(accepting: true)])
+        defer { api.stop() }
+        let town = try await DaemonTestTown(extra: """
+            [notify.targets.phone]
+            kind = "telegram"
+            chat_id = 7
+            token_env = "TG_TOKEN"
+            api_base = "\(api.baseURL)"
+            """)
+        defer { town.cleanUp() }
+        setenv("TG_TOKEN", fakeToken, 1)
+        let first = try town.spawnDaemon()
+        let ledger = try town.ledger()
+        try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == first.pid ? true : nil }
+        #expect(try town.gw(["notify", "send", "--target", "phone", "one"]).status == 0)
+        try await town.waitUntil("one delivered") { try await ledger.outboxEntries().first?.state == .delivered ? true : nil }
+        #expect(try town.gw(["notify", "send", "--target", "phone", "two"]).status == 0)
+        #expect(api.waitForHang())
+        first.signal(SIGKILL)
+        _ = try await first.wait()
+        api.release()
+
+        let second = try town.spawnDaemon()
+        #expect(try town.gw(["notify", "send", "--target", "phone", "three"]).status == 0)
+        try await town.waitUntil("everything delivered") {
+            let states = try await ledger.outboxEntries().map(\.state)
+            return states.count == 3 && states.allSatisfy { $0 == .delivered } ? true : nil
+        }
+        second.signal(SIGTERM)
+        #expect(try await second.wait() == 0)
+
+        let texts = api.accepted.map(\.text)
+        #expect(texts.filter { $0.hasSuffix("\none") }.count == 1)
+        #expect(texts.filter { $0.hasSuffix("\ntwo") }.count == 2, "the message in flight at the kill, sent again")
+        #expect(texts.filter { $0.hasSuffix("\nthree") }.count == 1)
+        let listing = try town.gw(["notify", "outbox"])
+        #expect(listing.stdout.contains("possible duplicate (1 interrupted call)"))
+    }
+}
