@@ -4,6 +4,8 @@ import Foundation
 /// so two `gw` processes never start the same agent twice.
 public struct AgentLifecycle: Sendable {
     public let runtime: AgentRuntime
+    /// False only in tests that need Claude's trust dialog on screen, to prove Gateway answers it.
+    var preTrustsFolder = true
 
     public init(runtime: AgentRuntime) { self.runtime = runtime }
 
@@ -54,7 +56,7 @@ public struct AgentLifecycle: Sendable {
         let argv = try runtime.launchArguments(sessionId: sessionId, resume: resume)
         if runtime.profile.completion == .hooks {
             try ClaudeHookSettings.write(for: runtime)
-            try preTrust()
+            if preTrustsFolder { try preTrust() }
         }
         try await ledger.recordAgentStart(runtime.name, profile: runtime.profile.name, sessionId: sessionId,
                                           at: environment.clock.now(), note: note)
@@ -169,6 +171,15 @@ struct StartupDialog {
         case .permission: fix = "the agent is waiting for a permission answer: attach with `gw mayor attach` and answer it"
         case .resumeFailed: fix = "the saved conversation is gone: start a new one with `gw mayor start --fresh`"
         }
-        return GatewayError("the \(agent) agent stopped at a \(dialog.rawValue) dialog that Gateway does not answer for you — \(fix). Its screen:\n\(AgentLifecycle.tail(screen))")
+        return GatewayError("the \(agent) agent stopped at a \(dialog.rawValue) dialog that Gateway does not answer for you — \(fix). Its screen:\n\(AgentLifecycle.tail(Self.hidingKeys(screen)))")
+    }
+
+    /// The API-key dialog shows the key's last 20 characters, which is what Claude approves keys by:
+    /// keep them out of errors and logs.
+    static func hidingKeys(_ screen: String) -> String {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard let range = line.range(of: "API_KEY:") else { return String(line) }
+            return String(line[..<range.upperBound]) + " (hidden)"
+        }.joined(separator: "\n")
     }
 }
