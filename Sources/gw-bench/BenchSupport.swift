@@ -15,6 +15,7 @@ enum BenchRegistry {
         ConvoyBench(),
         HeartbeatBench(),
         NotifyBench(),
+        MayorBench(),
     ]
 }
 

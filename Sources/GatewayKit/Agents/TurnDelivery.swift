@@ -15,7 +15,7 @@ public struct TurnDelivery: Sendable {
 
     /// How often the ledger is read while waiting for a hook. Reads of one row in WAL mode cost
     /// microseconds; hooks arrive from other processes, so there is no in-process event to wait on.
-    static let ledgerPoll: UInt64 = 20_000_000
+    public static let ledgerPoll: UInt64 = 20_000_000
 
     /// Sends every queued turn, oldest first. Returns when the queue is empty (each turn submitted or
     /// failed), or throws `DeliveryDeferred` when `deadline` passes while the agent is busy or someone

@@ -35,6 +35,15 @@ import Testing
         #expect(!HookEvent.samePrompt("a b", "a  b"))
     }
 
+    /// As Claude Code 2.1.332 submitted a 3 KB paste (seen in its UserPromptSubmit payload).
+    @Test func aLongPasteWrappedByClaudeMatchesWhatWasSent() {
+        let sent = "1. 第一行 $1 \\1\n2. second line"
+        let submitted = "\n\n<pasted_content id=\"8b1c\">\n\(sent)\n</pasted_content id=\"8b1c\">\n"
+        #expect(HookEvent.samePrompt(submitted, sent))
+        #expect(!HookEvent.samePrompt(submitted, "1. 第一行"))
+        #expect(HookEvent.unwrapPastes("before\n\n<pasted_content id=\"a\">\nmiddle\n</pasted_content id=\"a\">\nafter") == "beforemiddleafter")
+    }
+
     @Test func backoffDoublesUpToItsMaximum() {
         let base = ConfigDuration.seconds(30), maximum = ConfigDuration.minutes(10)
         let delays = (1...7).map { AgentReviver.backoff(restart: $0, base: base, maximum: maximum) }
