@@ -19,10 +19,25 @@ public struct AgentLifecycle: Sendable {
     }
 
     /// Is the agent's process alive in its pane?
+    @discardableResult
     public func paneState() async -> (exists: Bool, dead: Bool) {
         guard FileSystem.exists(tmux.socketPath(variables: environment.variables)) else { return (false, false) }
         guard let result = try? await processes.run(tmux.paneState(runtime.session)), result.succeeded else { return (false, false) }
-        return (true, result.stdout.hasPrefix("1"))
+        let dead = result.stdout.hasPrefix("1")
+        if dead { await collectExitedChildren() }
+        return (true, dead)
+    }
+
+    /// tmux 3.3a sometimes sees a pane's terminal close but misses its process's exit, leaving a
+    /// zombie: the pane shows dead, yet the pane-died hook (which only runs once tmux has collected the
+    /// process) never fires, and the death goes unhandled. Any child of the server exiting makes tmux
+    /// collect them all, so a no-op job lets the hook run. Harmless when the death was already handled.
+    func collectExitedChildren() async {
+        do {
+            try await processes.check(tmux.collectExitedChildren())
+        } catch {
+            environment.logger.debug("tmux run-shell failed while collecting a dead pane: \(error)")
+        }
     }
 
     public func isRunning() async -> Bool {

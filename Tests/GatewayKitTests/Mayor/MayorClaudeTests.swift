@@ -84,7 +84,7 @@ import Testing
         defer { town.close() }
         await town.gwOK(["mayor", "start"])
         try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
-        _ = try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
+        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
         let send = await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
         #expect(send.stderr.contains("someone is typing in its input line"), "\(send.stderr)")
         #expect(town.screen().contains("half typed by a person"))
@@ -112,14 +112,12 @@ import Testing
         let session = try #require(try await town.agent()?.sessionId)
         await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
         kill(try town.panePID(), SIGKILL)
+        // `gw mayor status` looks at the pane, as a person or the daemon would.
         let failed = try await town.wait("the killed turn to fail") { () -> Turn? in
-            try await town.turns().last.flatMap { $0.state == .failed ? $0 : nil }
+            try await town.status().lastTurn.flatMap { $0.state == .failed ? $0 : nil }
         }
         #expect(failed.error == "the agent died during the turn")
-        _ = try await town.wait("the restart") { () -> Bool? in
-            let record = try await town.agent()
-            return record?.restarts == 1 && record?.state == .running ? true : nil
-        }
+        try await town.waitForRestart(1)
         #expect(try await town.agent()?.sessionId == session)
         let model = try #require(town.model)
         let before = try model.requests().count
@@ -130,13 +128,10 @@ import Testing
         for restart in 2...3 {
             kill(try town.panePID(), SIGKILL)
             if restart == 2 {
-                _ = try await town.wait("restart 2") { () -> Bool? in
-                    let record = try await town.agent()
-                    return record?.restarts == 2 && record?.state == .running ? true : nil
-                }
+                try await town.waitForRestart(2)
             }
         }
-        _ = try await town.wait("the crash loop") { try await town.agent()?.state == .crashLoop ? true : nil }
+        try await town.wait("the crash loop") { try await town.status().state == "crash_loop" ? true : nil }
         #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: crash loop"))
         // Longer than restart_backoff_max: no restart comes.
         try await Task.sleep(nanoseconds: 3_000_000_000)

@@ -55,7 +55,8 @@ import Testing
         }
         seen.busyWhileSlow = busy.busy
         seen.busyReady = busy.readyForInput
-        _ = try await TurnDelivery(lifecycle: AgentLifecycle(runtime: runtime)).waitForEnd(2, timeout: 60)
+        let slow = try await TurnDelivery(lifecycle: AgentLifecycle(runtime: runtime)).waitForEnd(2, timeout: 60)
+        #expect(slow.state == .done)
         let failed = await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "bad request please"])
         seen.errorMentions400 = failed.code != 0 && failed.stderr.contains("API Error: 400 scripted bad request")
         let turns = try await town.turns()

@@ -85,7 +85,7 @@ import Testing
         defer { town.close() }
         await town.gwOK(["mayor", "start"])
         try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
-        _ = try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
+        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
         let send = await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
         #expect(send.code == 0)
         #expect(send.stderr.contains("someone is typing in its input line"), "\(send.stderr)")
@@ -110,10 +110,8 @@ import Testing
         let session = try #require(try await town.agent()?.sessionId)
         let crashed = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "crash now"])
         #expect(crashed.code != 0 && crashed.stderr.contains("the agent died during the turn"), "\(crashed.stderr)")
-        let record = try await town.wait("the restart") { () -> AgentRecord? in
-            guard let record = try await town.agent(), record.restarts == 1, record.state == .running else { return nil }
-            return record
-        }
+        try await town.waitForRestart(1)
+        let record = try #require(try await town.agent())
         #expect(record.sessionId == session)
         #expect(record.note?.contains("resuming session \(session)") == true)
         // The double redraws the resumed conversation: the earlier turn is in its context again.
@@ -127,13 +125,10 @@ import Testing
         await town.gwOK(["mayor", "start"])
         for restart in 1...2 {
             kill(try town.panePID(), SIGKILL)
-            _ = try await town.wait("restart \(restart)") { () -> Bool? in
-                let record = try await town.agent()
-                return record?.restarts == restart && record?.state == .running ? true : nil
-            }
+            try await town.waitForRestart(restart)
         }
         kill(try town.panePID(), SIGKILL)
-        _ = try await town.wait("the crash loop") { try await town.agent()?.state == .crashLoop ? true : nil }
+        try await town.wait("the crash loop") { try await town.status().state == "crash_loop" ? true : nil }
         let status = try await town.status()
         #expect(status.state == "crash_loop" && status.restarts == 2)
         #expect(status.note?.contains("crashed 3 times") == true, "\(status.note ?? "")")

@@ -135,12 +135,22 @@ final class MayorTestTown: @unchecked Sendable {
     }
 
     /// Waits (polling: the facts live in other processes) until `probe` returns a value.
+    @discardableResult
     func wait<T>(_ what: String, timeout: Double = 60, _ probe: () async throws -> T?) async throws -> T {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let value = try await probe() { return value }
             if Date() >= deadline { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what); screen:\n\(screen())") }
             try await Task.sleep(nanoseconds: 100_000_000)
+        }
+    }
+
+    /// Waits until `gw mayor status` shows the Mayor idle after its `count`-th restart. Status looks at
+    /// the pane, which also lets tmux run a pane-died hook it was slow to run.
+    func waitForRestart(_ count: Int) async throws {
+        try await wait("restart \(count)") { () -> Bool? in
+            let status = try await status()
+            return status.restarts == count && status.state == "idle" ? true : nil
         }
     }
 
