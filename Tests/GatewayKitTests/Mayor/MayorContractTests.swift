@@ -42,8 +42,12 @@ import Testing
         var seen = Observation()
         let runtime = try town.runtime()
         await town.gwOK(["mayor", "start"])
-        let idle = AgentScreen(text: town.screen(), profile: runtime.profile)
-        seen.idleReady = idle.readyForInput
+        // SessionStart (which `start` waits for) may come before the input box is drawn.
+        let idle = try? await town.wait("an idle screen", timeout: 15) { () -> AgentScreen? in
+            let screen = AgentScreen(text: town.screen(), profile: runtime.profile)
+            return screen.readyForInput ? screen : nil
+        }
+        seen.idleReady = idle != nil
         await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "hello contract"])
         if let session = try await town.agent()?.sessionId {
             seen.transcriptReply = TranscriptReader.lastReply(at: runtime.transcriptPath(sessionId: session))
