@@ -8,6 +8,16 @@ int gw_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const ch
     return posix_spawn_file_actions_addchdir_np(actions, path);
 }
 
+int gw_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+#else
+    (void)actions;
+    (void)lowest;
+    return 0;
+#endif
+}
+
 int gw_pipe_cloexec(int fds[2]) {
 #ifdef __linux__
     return pipe2(fds, O_CLOEXEC);

@@ -19,6 +19,7 @@ enum BenchRegistry {
         MemoryBench(),
         SlingBench(),
         DaemonBench(),
+        MayorBench(),
     ]
 }
 

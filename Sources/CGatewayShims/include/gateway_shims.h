@@ -6,6 +6,11 @@
 /// posix_spawn_file_actions_addchdir_np, which Swift's Glibc module does not expose (it needs _GNU_SOURCE).
 int gw_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// Closes every descriptor from `lowest` up in the child (glibc 2.34+; elsewhere nothing): descriptors
+/// the parent did not mark close-on-exec — such as the one Foundation's Process uses to watch its child
+/// — must not reach a long-lived grandchild like the tmux server, or whoever waits on them never returns.
+int gw_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+
 /// A pipe whose both ends are close-on-exec from the start, so a child spawned by another thread at
 /// the same moment never inherits them (and never holds a pipe open that should reach end-of-file).
 int gw_pipe_cloexec(int fds[2]);

@@ -4,6 +4,8 @@ import Foundation
 /// so two `gw` processes never start the same agent twice.
 public struct AgentLifecycle: Sendable {
     public let runtime: AgentRuntime
+    /// False only in tests that need Claude's trust dialog on screen, to prove Gateway answers it.
+    var preTrustsFolder = true
 
     public init(runtime: AgentRuntime) { self.runtime = runtime }
 
@@ -17,6 +19,7 @@ public struct AgentLifecycle: Sendable {
     }
 
     /// Is the agent's process alive in its pane?
+    @discardableResult
     public func paneState() async -> (exists: Bool, dead: Bool) {
         guard FileSystem.exists(tmux.socketPath(variables: environment.variables)) else { return (false, false) }
         guard let result = try? await processes.run(tmux.paneState(runtime.session)), result.succeeded else { return (false, false) }
@@ -24,7 +27,21 @@ public struct AgentLifecycle: Sendable {
         // on the socket (a Mayor's next to polecats): no pane id means no session.
         let fields = result.stdout.split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count >= 2 else { return (false, false) }
-        return (true, result.stdout.hasPrefix("1"))
+        let dead = result.stdout.hasPrefix("1")
+        if dead { await collectExitedChildren() }
+        return (true, dead)
+    }
+
+    /// tmux 3.3a sometimes sees a pane's terminal close but misses its process's exit, leaving a
+    /// zombie: the pane shows dead, yet the pane-died hook (which only runs once tmux has collected the
+    /// process) never fires, and the death goes unhandled. Any child of the server exiting makes tmux
+    /// collect them all, so a no-op job lets the hook run. Harmless when the death was already handled.
+    func collectExitedChildren() async {
+        do {
+            try await processes.check(tmux.collectExitedChildren())
+        } catch {
+            environment.logger.debug("tmux run-shell failed while collecting a dead pane: \(error)")
+        }
     }
 
     public func isRunning() async -> Bool {
@@ -58,7 +75,7 @@ public struct AgentLifecycle: Sendable {
         let argv = try runtime.launchArguments(sessionId: sessionId, resume: resume)
         if runtime.profile.completion == .hooks {
             try ClaudeHookSettings.write(for: runtime)
-            try preTrust()
+            if preTrustsFolder { try preTrust() }
         }
         try await ledger.recordAgentStart(runtime.name, profile: runtime.profile.name, sessionId: sessionId,
                                           at: environment.clock.now(), note: note)
@@ -173,6 +190,15 @@ struct StartupDialog {
         case .permission: fix = "the agent is waiting for a permission answer: attach with `gw mayor attach` and answer it"
         case .resumeFailed: fix = "the saved conversation is gone: start a new one with `gw mayor start --fresh`"
         }
-        return GatewayError("the \(agent) agent stopped at a \(dialog.rawValue) dialog that Gateway does not answer for you — \(fix). Its screen:\n\(AgentLifecycle.tail(screen))")
+        return GatewayError("the \(agent) agent stopped at a \(dialog.rawValue) dialog that Gateway does not answer for you — \(fix). Its screen:\n\(AgentLifecycle.tail(Self.hidingKeys(screen)))")
+    }
+
+    /// The API-key dialog shows the key's last 20 characters, which is what Claude approves keys by:
+    /// keep them out of errors and logs.
+    static func hidingKeys(_ screen: String) -> String {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard let range = line.range(of: "API_KEY:") else { return String(line) }
+            return String(line[..<range.upperBound]) + " (hidden)"
+        }.joined(separator: "\n")
     }
 }

@@ -64,7 +64,18 @@ public struct AgentScreen: Sendable, Equatable {
         }
         let text = parts.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        return (true, text)
+        return (true, isPlaceholder(text) ? "" : text)
+    }
+
+    /// Hints Claude Code draws dimmed in an EMPTY input line; `capture-pane` drops the dimming, so
+    /// they are known by their words: after a server error, while prompts are queued, and the
+    /// example prompts it suggests.
+    static let placeholders = ["Resend your message to try again", "Press up to edit queued messages"]
+
+    static func isPlaceholder(_ text: String) -> Bool {
+        if placeholders.contains(text) { return true }
+        // `Try "fix lint errors"`: one line, a quoted example.
+        return text.hasPrefix("Try \"") && text.hasSuffix("\"") && !text.contains("\n")
     }
 
     static func isRule(_ line: String) -> Bool {

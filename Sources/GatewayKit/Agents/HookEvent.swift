@@ -63,11 +63,17 @@ public struct HookEvent: Sendable, Equatable {
     }
 
     static func normalize(_ text: String) -> String {
-        let unified = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        // A long paste that the agent collapsed comes back wrapped in <pasted_content id="…"> lines.
-        let unwrapped = unified.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !($0.hasPrefix("<pasted_content id=") || $0.hasPrefix("</pasted_content id=")) }
-            .joined(separator: "\n")
-        return unwrapped.trimmingCharacters(in: .whitespacesAndNewlines)
+        unwrapPastes(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Claude Code 2.1 submits a long paste (shown as `[Pasted text #1 +29 lines]`) wrapped as
+    /// `\n\n<pasted_content id="8b1c">\nTEXT\n</pasted_content id="8b1c">\n`: the text inside is what was pasted.
+    static let pastedContent = try! NSRegularExpression(
+        pattern: #"\n*<pasted_content id="([^"]*)">\n(.*?)\n</pasted_content id="\1">\n?"#, options: [.dotMatchesLineSeparators])
+
+    static func unwrapPastes(_ text: String) -> String {
+        guard text.contains("<pasted_content") else { return text }
+        return pastedContent.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$2")
     }
 }

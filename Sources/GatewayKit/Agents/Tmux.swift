@@ -111,6 +111,11 @@ public struct Tmux: Sendable, Equatable {
         command(["display-message", "-p", "-t", Self.target(session), "#{pane_dead} #{pane_pid} #{pane_dead_status}"])
     }
 
+    /// A no-op job in the server. Its exit makes tmux collect every exited child, see `AgentLifecycle.paneState`.
+    public func collectExitedChildren() -> Command {
+        command(["run-shell", "true"])
+    }
+
     public func killSession(_ name: String) -> Command {
         command(["kill-session", "-t", "=\(name)"])
     }

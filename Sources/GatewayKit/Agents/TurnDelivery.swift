@@ -15,7 +15,7 @@ public struct TurnDelivery: Sendable {
 
     /// How often the ledger is read while waiting for a hook. Reads of one row in WAL mode cost
     /// microseconds; hooks arrive from other processes, so there is no in-process event to wait on.
-    static let ledgerPoll: UInt64 = 20_000_000
+    public static let ledgerPoll: UInt64 = 20_000_000
 
     /// Sends every queued turn, oldest first. Returns when the queue is empty (each turn submitted or
     /// failed), or throws `DeliveryDeferred` when `deadline` passes while the agent is busy or someone
@@ -35,11 +35,18 @@ public struct TurnDelivery: Sendable {
     public func waitForEnd(_ id: Int64, timeout: TimeInterval) async throws -> Turn {
         let ledger = try runtime.openLedger()
         let deadline = Date().addingTimeInterval(timeout)
+        var nextPaneCheck = Date().addingTimeInterval(1)
         while true {
             guard let turn = try await ledger.turn(id) else { throw GatewayError("turn \(id) is not in the ledger") }
             if turn.state.hasEnded { return turn }
             if Date() >= deadline { return turn }
             if try await expireIfOverdue(turn, ledger: ledger) { continue }
+            // A death fails the turn through tmux's pane-died hook; looking at the pane now and then
+            // lets that hook run even when tmux was slow to notice (see AgentLifecycle.paneState).
+            if Date() >= nextPaneCheck {
+                await lifecycle.paneState()
+                nextPaneCheck = Date().addingTimeInterval(1)
+            }
             try await Task.sleep(nanoseconds: Self.ledgerPoll)
         }
     }

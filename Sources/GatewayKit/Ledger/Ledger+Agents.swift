@@ -90,6 +90,7 @@ extension Ledger {
 
     /// Records a hook event and advances the turn it concerns, in one transaction.
     /// `replyFallback` is the reply read from the transcript, used when a Stop lacks `last_assistant_message`.
+    @discardableResult
     public func applyHookEvent(_ event: HookEvent, agent: String, at date: Date, replyFallback: String? = nil) throws -> HookOutcome {
         try database.write { db in
             try db.execute(sql: "INSERT INTO agent_events(agent, event, session_id, prompt_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -108,6 +108,10 @@ public struct LiveProcessRunner: ProcessRunning {
         if let directory = command.workingDirectory {
             gw_spawn_file_actions_addchdir(&actions, directory.path)
         }
+        // Only stdin, stdout and stderr reach the child: `gw mayor start` run by a Foundation Process
+        // would otherwise hand that Process's exit-watching descriptor to the tmux server, and the
+        // caller would wait for the server to exit.
+        gw_spawn_file_actions_addclosefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// The turn state machine as hook events drive it, on a real SQLite ledger.
+@Suite struct MayorLedgerTests {
+    let directory = TemporaryDirectory("gw-turns")
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func ledger() throws -> Ledger { try Ledger(file: directory.path("ledger.sqlite")) }
+
+    func event(_ name: String, _ fields: [String: Any]) -> HookEvent {
+        let data = try! JSONSerialization.data(withJSONObject: fields.merging(["hook_event_name": name]) { old, _ in old })
+        return HookEvent(name: name, json: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Queues and sends a turn, as TurnDelivery does before pressing Enter.
+    func sentTurn(_ ledger: Ledger, _ text: String) async throws -> Int64 {
+        let id = try await ledger.enqueueTurn(agent: "mayor", text: text, source: "test", at: start)
+        try await ledger.markTurnSent(id, at: start)
+        return id
+    }
+
+    @Test func userPromptSubmitMatchesTheSentTurnByItsText() async throws {
+        let ledger = try ledger()
+        let first = try await sentTurn(ledger, "first prompt")
+        let second = try await sentTurn(ledger, "second\nprompt")
+        // A terminal may turn LF into CR on paste; the comparison unifies line endings.
+        let outcome = try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "second\rprompt\n", "prompt_id": "p2", "session_id": "s"]),
+                                                      agent: "mayor", at: start)
+        #expect(outcome.turnId == second && outcome.turnState == .submitted)
+        #expect(try await ledger.turn(first)?.state == .sent)
+        let turn = try #require(try await ledger.turn(second))
+        #expect(turn.promptId == "p2" && turn.sessionId == "s" && turn.submittedAt != nil)
+    }
+
+    @Test func aPromptNobodySentAdvancesNoTurn() async throws {
+        let ledger = try ledger()
+        let id = try await sentTurn(ledger, "ours")
+        let outcome = try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "typed by a person", "prompt_id": "px"]), agent: "mayor", at: start)
+        #expect(outcome.turnId == nil)
+        #expect(try await ledger.turn(id)?.state == .sent)
+        #expect(try await ledger.events(agent: "mayor").map(\.event) == ["UserPromptSubmit"])
+    }
+
+    @Test func stopEndsTheTurnWithItsPromptIdOnly() async throws {
+        let ledger = try ledger()
+        let a = try await sentTurn(ledger, "a")
+        let b = try await sentTurn(ledger, "b")
+        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "a", "prompt_id": "pa"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "b", "prompt_id": "pb"]), agent: "mayor", at: start)
+        let outcome = try await ledger.applyHookEvent(event("Stop", ["prompt_id": "pb", "last_assistant_message": "reply b"]), agent: "mayor", at: start)
+        #expect(outcome.turnId == b && outcome.turnState == .done)
+        #expect(try await ledger.turn(b)?.reply == "reply b")
+        #expect(try await ledger.turn(a)?.state == .submitted)
+        // A prompt id no turn carries (a person's queued prompts sent together) ends nothing.
+        let stray = try await ledger.applyHookEvent(event("Stop", ["prompt_id": "p-unknown", "last_assistant_message": "x"]), agent: "mayor", at: start)
+        #expect(stray.turnId == nil)
+        #expect(try await ledger.turn(a)?.state == .submitted)
+    }
+
+    @Test func stopWithoutPromptIdEndsTheOldestSubmittedTurnWithTheTranscriptReply() async throws {
+        let ledger = try ledger()
+        let id = try await sentTurn(ledger, "old agent")
+        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "old agent"]), agent: "mayor", at: start)
+        let outcome = try await ledger.applyHookEvent(event("Stop", ["session_id": "s"]), agent: "mayor", at: start, replyFallback: "from the transcript")
+        #expect(outcome.turnId == id)
+        #expect(try await ledger.turn(id)?.reply == "from the transcript")
+    }
+
+    @Test func stopFailureFailsTheTurnWithTheError() async throws {
+        let ledger = try ledger()
+        let id = try await sentTurn(ledger, "fail me")
+        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "fail me", "prompt_id": "p"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event("StopFailure", ["prompt_id": "p", "error": "server_error", "last_assistant_message": "API Error: 529 overloaded"]),
+                                        agent: "mayor", at: start.addingTimeInterval(1))
+        let turn = try #require(try await ledger.turn(id))
+        #expect(turn.state == .failed)
+        #expect(turn.error == "server_error — API Error: 529 overloaded")
+        #expect(turn.endedAt == start.addingTimeInterval(1))
+    }
+
+    @Test func anEndedTurnNeverChanges() async throws {
+        let ledger = try ledger()
+        let id = try await sentTurn(ledger, "once")
+        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "once", "prompt_id": "p"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event("Stop", ["prompt_id": "p", "last_assistant_message": "first"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event("StopFailure", ["prompt_id": "p", "error": "late"]), agent: "mayor", at: start)
+        try await ledger.endTurn(id, state: .timedOut, error: "too late", at: start)
+        try await ledger.markTurnSent(id, at: start)
+        #expect(try await ledger.failTurnsInFlight(agent: "mayor", error: "died", at: start).isEmpty)
+        let turn = try #require(try await ledger.turn(id))
+        #expect(turn.state == .done && turn.reply == "first" && turn.error == nil)
+    }
+
+    @Test func aDeathFailsOnlyTurnsInFlight() async throws {
+        let ledger = try ledger()
+        let queued = try await ledger.enqueueTurn(agent: "mayor", text: "later", source: "test", at: start)
+        let sent = try await sentTurn(ledger, "now")
+        #expect(try await ledger.failTurnsInFlight(agent: "mayor", error: "the agent died during the turn", at: start) == [sent])
+        #expect(try await ledger.turn(queued)?.state == .queued)
+        #expect(try await ledger.turn(sent)?.error == "the agent died during the turn")
+        #expect(try await ledger.nextQueuedTurn(agent: "mayor")?.id == queued)
+    }
+
+    @Test func sessionStartMarksAStartingAgentRunningButNotAStoppedOne() async throws {
+        let ledger = try ledger()
+        try await ledger.recordAgentStart("mayor", profile: "claude", sessionId: "s1", at: start, note: nil)
+        try await ledger.applyHookEvent(event("SessionStart", ["session_id": "s1", "source": "startup"]), agent: "mayor", at: start)
+        #expect(try await ledger.agent("mayor")?.state == .running)
+        try await ledger.setAgentState("mayor", .stopped)
+        try await ledger.applyHookEvent(event("SessionStart", ["session_id": "s2", "source": "clear"]), agent: "mayor", at: start)
+        let record = try #require(try await ledger.agent("mayor"))
+        #expect(record.state == .stopped && record.sessionId == "s1")
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// The Mayor driven through `gw` against gw-agent-sim (profile `sim`): the scenarios that need a cue the
+/// real Claude Code cannot give on demand (a swallowed Enter, a crash mid-turn, an older hook contract),
+/// and the delivery rules, fast. Each test runs one town with its own tmux server.
+@Suite(.serialized) struct MayorSimTests {
+    static let rules = """
+        [[rule]]
+        match = "think slowly"
+        reply = "Thought slowly."
+        delay = "4s"
+
+        [[rule]]
+        match = "swallow"
+        ignore_first_enter = true
+        reply = "Swallowed once."
+
+        [[rule]]
+        match = "crash now"
+        crash = true
+
+        [[rule]]
+        match = "limit me"
+        stop_failure = "rate_limit"
+        """
+
+    func town(oldVersion: Bool = false, mayor: [String] = []) async throws -> MayorTestTown {
+        try await MayorTestTown(.sim(oldVersion: oldVersion), rules: Self.rules, mayor: mayor)
+    }
+
+    @Test func roundTripKeepsAMultiLinePromptWhole() async throws {
+        let town = try await town()
+        defer { town.close() }
+        let prompt = "hello 世界\nsecond line"
+        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", prompt])
+        #expect(reply == "ECHO: \(prompt)\n")
+        let turn = try #require(try await town.turns().last)
+        #expect(turn.state == .done && turn.enterPresses == 1 && turn.promptId != nil)
+        let submits = try await town.events().filter { $0.event == "UserPromptSubmit" }
+        #expect(submits.count == 1)
+        #expect(HookEvent(name: "UserPromptSubmit", json: submits[0].payload).prompt == prompt)
+    }
+
+    @Test func aSwallowedEnterIsPressedOnceMoreAndSubmittedOnce() async throws {
+        let town = try await town()
+        defer { town.close() }
+        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "swallow this"])
+        #expect(reply == "Swallowed once.\n")
+        let turn = try #require(try await town.turns().last)
+        #expect(turn.enterPresses == 2)
+        #expect(try await town.events().filter { $0.event == "UserPromptSubmit" }.count == 1)
+    }
+
+    @Test func anOlderAgentsStopWithoutReplyIsReadFromTheTranscript() async throws {
+        let town = try await town(oldVersion: true)
+        defer { town.close() }
+        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "old hooks"])
+        #expect(reply == "ECHO: old hooks\n")
+        let stop = try #require(try await town.events().last { $0.event == "Stop" })
+        let event = HookEvent(name: "Stop", json: stop.payload)
+        #expect(event.lastAssistantMessage == nil && event.promptId == nil)
+    }
+
+    @Test func aSlowTurnMakesTheNextSendDeferAndItIsDeliveredAfterStop() async throws {
+        let town = try await town()
+        defer { town.close() }
+        await town.gwOK(["mayor", "send", "--timeout", "60s", "think slowly"])
+        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
+        let second = await town.gw(["mayor", "send", "--timeout", "1s", "second"])
+        #expect(second.code == 0)
+        #expect(second.stderr.contains("queued but not sent yet") && second.stderr.contains("busy with turn 1"), "\(second.stderr)")
+        let status = try await town.status()
+        #expect(status.state == "deferred" && status.queuedTurns == 1 && status.deferredBecause == "busy with turn 1")
+        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "third"])
+        #expect(reply == "ECHO: third\n")
+        let turns = try await town.turns()
+        #expect(turns.map(\.state) == [.done, .done, .done])
+        #expect(turns.map { $0.reply ?? "" } == ["Thought slowly.", "ECHO: second", "ECHO: third"])
+    }
+
+    @Test func halfTypedTextIsNeverClobbered() async throws {
+        let town = try await town()
+        defer { town.close() }
+        await town.gwOK(["mayor", "start"])
+        try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
+        let send = await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
+        #expect(send.code == 0)
+        #expect(send.stderr.contains("someone is typing in its input line"), "\(send.stderr)")
+        let screen = town.screen()
+        #expect(screen.contains("half typed by a person") && !screen.contains("from gateway"), "\(screen)")
+        #expect(try await town.turns().map(\.state) == [.queued])
+    }
+
+    @Test func aStopFailureFailsTheTurnWithTheError() async throws {
+        let town = try await town()
+        defer { town.close() }
+        let result = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "limit me"])
+        #expect(result.code != 0)
+        #expect(result.stderr.contains("turn 1 failed: rate_limit"), "\(result.stderr)")
+        #expect(try await town.turns().last?.state == .failed)
+    }
+
+    @Test func aCrashFailsTheTurnAndTheMayorComesBackInItsConversation() async throws {
+        let town = try await town()
+        defer { town.close() }
+        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "remember the word lighthouse"])
+        let session = try #require(try await town.agent()?.sessionId)
+        let crashed = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "crash now"])
+        #expect(crashed.code != 0 && crashed.stderr.contains("the agent died during the turn"), "\(crashed.stderr)")
+        try await town.waitForRestart(1)
+        let record = try #require(try await town.agent())
+        #expect(record.sessionId == session)
+        #expect(record.note?.contains("resuming session \(session)") == true)
+        // The double redraws the resumed conversation: the earlier turn is in its context again.
+        #expect(town.screen().contains("remember the word lighthouse"))
+        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "still there?"]) == "ECHO: still there?\n")
+    }
+
+    @Test func repeatedDeathsEndInACrashLoopWithNoMoreRestarts() async throws {
+        let town = try await town()
+        defer { town.close() }
+        await town.gwOK(["mayor", "start"])
+        for restart in 1...2 {
+            kill(try town.panePID(), SIGKILL)
+            try await town.waitForRestart(restart)
+        }
+        kill(try town.panePID(), SIGKILL)
+        try await town.wait("the crash loop") { try await town.status().state == "crash_loop" ? true : nil }
+        let status = try await town.status()
+        #expect(status.state == "crash_loop" && status.restarts == 2)
+        #expect(status.note?.contains("crashed 3 times") == true, "\(status.note ?? "")")
+        // Longer than restart_backoff_max: nothing restarts it.
+        try await Task.sleep(nanoseconds: 3_000_000_000)
+        #expect(try await town.agent()?.restarts == 2)
+        #expect(await AgentLifecycle(runtime: try town.runtime()).isRunning() == false)
+        // `gw mayor restart` is the way out.
+        #expect(await town.gwOK(["mayor", "restart"]).contains("Started the Mayor"))
+        #expect(try await town.agent()?.state == .running)
+    }
+
+    @Test func stopThenStartResumesTheSameSession() async throws {
+        let town = try await town()
+        defer { town.close() }
+        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "first"])
+        let session = try #require(try await town.agent()?.sessionId)
+        #expect(await town.gwOK(["mayor", "stop"]).contains("Stopped the Mayor"))
+        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: stopped"))
+        #expect(await town.gwOK(["mayor", "start"]).contains("resuming its conversation \(session)"))
+        #expect(try await town.agent()?.sessionId == session)
+        let start = try #require(try await town.events().last { $0.event == "SessionStart" })
+        #expect(HookEvent(name: "SessionStart", json: start.payload).source == "resume")
+    }
+
+    @Test func statusJSONHasTheDocumentedShape() async throws {
+        let town = try await town()
+        defer { town.close() }
+        let stopped = try JSONSerialization.jsonObject(with: Data(await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any]
+        #expect(stopped?["state"] as? String == "stopped")
+        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "shape"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any])
+        #expect(Set(object.keys).isSuperset(of: ["state", "agent", "profile", "sessionId", "uptimeSeconds", "restarts", "queuedTurns", "lastTurn"]))
+        #expect(object["state"] as? String == "idle" && object["agent"] as? String == "mayor" && object["profile"] as? String == "sim")
+        let last = try #require(object["lastTurn"] as? [String: Any])
+        #expect(last["state"] as? String == "done" && last["reply"] as? String == "ECHO: shape" && last["enterPresses"] as? Int == 1)
+    }
+
+    @Test func hookPayloadsWithUnknownFieldsAreRecorded() async throws {
+        let town = try await town()
+        defer { town.close() }
+        let ledger = try town.ledger()
+        let id = try await ledger.enqueueTurn(agent: "mayor", text: "extra", source: "test", at: Date())
+        try await ledger.markTurnSent(id, at: Date())
+        for (event, payload) in [
+            ("UserPromptSubmit", #"{"prompt":"extra","prompt_id":"p1","session_id":"s","novel":{"nested":[1]},"hook_event_name":"UserPromptSubmit"}"#),
+            ("Stop", #"{"prompt_id":"p1","last_assistant_message":"done","effort":{"level":"high"},"another_new_key":true}"#),
+        ] {
+            let result = try runProduct("gw", ["agent-event", event, "--agent", "mayor", "--town", town.town.root.path], input: payload)
+            #expect(result.succeeded, "\(result.stderr)")
+        }
+        let turn = try #require(try await ledger.turn(id))
+        #expect(turn.state == .done && turn.reply == "done")
+    }
+}
