@@ -54,17 +54,18 @@ import Testing
         let line = "第一行：网关把这段文字原样交给市长，一个字节也不能少。The gateway keeps every byte — 空格、标点、emoji 🚦。"
         let prompt = (1...30).map { "\($0). \(line)" }.joined(separator: "\n")
         #expect(prompt.utf8.count > 3000)
-        // Claude submits a long paste wrapped in <pasted_content>; the echo shows what the model got.
+        // Pasted a line at a time, the prompt is never collapsed into <pasted_content>: the model gets
+        // exactly the text, and so does the echo.
         let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", prompt])
-        #expect(reply.contains("\n\(prompt)\n"))
+        #expect(reply == "ECHO: \(prompt)\n")
         let turn = try #require(try await town.turns().last)
         #expect(turn.state == .done && turn.enterPresses == 1)
         let submit = try #require(try await town.events().first { $0.event == "UserPromptSubmit" })
         let submitted = try #require(HookEvent(name: "UserPromptSubmit", json: submit.payload).prompt)
-        #expect(HookEvent.unwrapPastes(submitted) == prompt)
+        #expect(submitted == prompt)
         let model = try #require(town.model)
         let asked = try model.requests().compactMap { $0["last_user_text"] as? String }
-        #expect(asked.contains { HookEvent.unwrapPastes($0) == prompt })
+        #expect(asked.contains(prompt))
     }
 
     @Test func aSlowTurnDefersTheNextSendUntilItsStop() async throws {
