@@ -27,9 +27,16 @@ public struct AgentScreen: Sendable, Equatable {
     public init(text: String, profile: AgentProfile) {
         self.text = text
         let lines = text.components(separatedBy: "\n")
-        busy = Self.matches(profile.busyPattern, lines)
         dialog = Self.dialog(in: text)
-        (inputVisible, inputText) = Self.input(lines, idlePattern: profile.idlePattern)
+        if profile.completion == .screen {
+            // Other agents: only the last lines say what the agent is doing now.
+            let state = ScreenTurnWatcher.read(text, profile: profile)
+            busy = state.busy
+            (inputVisible, inputText) = (state.idle, "")
+        } else {
+            busy = Self.matches(profile.busyPattern, lines)
+            (inputVisible, inputText) = Self.input(lines, idlePattern: profile.idlePattern)
+        }
     }
 
     static func matches(_ pattern: String, _ lines: [String]) -> Bool {

@@ -106,6 +106,11 @@ public struct Tmux: Sendable, Equatable {
         command(["capture-pane", "-p", "-J", "-t", Self.target(session)])
     }
 
+    /// The screen with up to `lines` lines of scrollback, wrapped lines joined.
+    public func captureHistory(_ session: String, lines: Int) -> Command {
+        command(["capture-pane", "-p", "-J", "-S", "-\(lines)", "-t", Self.target(session)])
+    }
+
     /// `dead pid exit-status` of the session's pane, on one line.
     public func paneState(_ session: String) -> Command {
         command(["display-message", "-p", "-t", Self.target(session), "#{pane_dead} #{pane_pid} #{pane_dead_status}"])

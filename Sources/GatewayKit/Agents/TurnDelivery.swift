@@ -95,12 +95,17 @@ public struct TurnDelivery: Sendable {
         let tmux = runtime.tmux
         let processes = runtime.environment.processes
         let buffer = "gw-turn-\(turn.id)"
+        let watcher = ScreenTurnWatcher(lifecycle: lifecycle, ledger: ledger)
+        let before = runtime.profile.completion == .screen ? try await watcher.capture() : ""
         try await processes.check(tmux.pasteInPieces(turn.text, session: runtime.session, buffer: buffer), what: "pasting turn \(turn.id)")
         try await Task.sleep(nanoseconds: UInt64(settings.pasteDelay.milliseconds) * 1_000_000)
         // Marked sent before Enter, so the UserPromptSubmit hook, which may be very quick, finds it.
         try await ledger.markTurnSent(turn.id, at: clock.now())
         try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
-        guard runtime.profile.completion == .hooks else { return }
+        guard runtime.profile.completion == .hooks else {
+            // No hook will say when the turn ends: the delivering process watches the screen.
+            return try await watcher.watch(turn, before: before)
+        }
         if try await waitForSubmission(turn.id, ledger: ledger) { return }
         // Not confirmed: press Enter again only if our prompt is visibly still in the input line.
         let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)

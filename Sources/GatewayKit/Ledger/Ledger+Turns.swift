@@ -68,6 +68,11 @@ extension Ledger {
         try update(id, from: ["queued"], "state = 'sent', sent_at = ?, enter_presses = 1", [date.timeIntervalSince1970])
     }
 
+    /// For screen-read agents, which send no UserPromptSubmit: the screen showed the prompt taken.
+    public func markTurnSubmitted(_ id: Int64, at date: Date) throws {
+        try update(id, from: ["sent"], "state = 'submitted', submitted_at = ?", [date.timeIntervalSince1970])
+    }
+
     public func recordEnterPressed(_ id: Int64) throws {
         try database.write { db in
             try db.execute(sql: "UPDATE turns SET enter_presses = enter_presses + 1 WHERE id = ?", arguments: [id])
