@@ -32,7 +32,7 @@ public struct AgentScreen: Sendable, Equatable {
             // Other agents: only the last lines say what the agent is doing now.
             let state = ScreenTurnWatcher.read(text, profile: profile)
             busy = state.busy
-            (inputVisible, inputText) = (state.idle, "")
+            (inputVisible, inputText) = (state.idle || state.busy, "")
         } else {
             busy = Self.matches(profile.busyPattern, lines)
             (inputVisible, inputText) = Self.input(lines, idlePattern: profile.idlePattern)

@@ -43,13 +43,12 @@ struct ScreenTurnWatcher {
     }
 
     /// Idle: the last non-empty line matches `idle_pattern`. Busy: one of the last five lines matches
-    /// `busy_pattern` (older output further up may mention it without meaning anything now).
+    /// `busy_pattern` (older output further up may mention it without meaning anything now). Both can
+    /// hold at once — TUIs keep their input line visible while they work — and then busy wins.
     static func read(_ screen: String, profile: AgentProfile) -> (idle: Bool, busy: Bool) {
         let lines = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard let last = lines.last else { return (false, false) }
-        let idle = AgentScreen.matches(profile.idlePattern, [last])
-        let busy = AgentScreen.matches(profile.busyPattern, Array(lines.suffix(5)))
-        return (idle, busy && !idle)
+        return (AgentScreen.matches(profile.idlePattern, [last]), AgentScreen.matches(profile.busyPattern, Array(lines.suffix(5))))
     }
 
     /// The lines the turn added: after what was on screen before, without the echoed prompt, the busy

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import GatewayKit
 
-/// An agent without hooks, read from the screen: a small shell program that prompts `> `, prints a
-/// busy line while it works, then its answer.
+/// An agent without hooks, read from the screen: a small shell program that prompts `> `, shows a
+/// busy line while it works (erased when done, as spinners are), then its answer.
 @Suite(.serialized) struct ScreenAgentTests {
     @Test func aScreenReadAgentAnswersThroughGatewaysFallbackPath() async throws {
         let directory = TemporaryDirectory()
@@ -15,8 +15,9 @@ import Testing
             while true; do
               printf '> '
               IFS= read -r line || exit 0
-              echo "working on it..."
+              printf 'working on it...'
               sleep 1
+              printf '\\r\\033[K'
               echo "answer: $line"
             done
             """.write(to: agent, atomically: true, encoding: .utf8)
@@ -45,7 +46,8 @@ import Testing
 
     @Test func theLastLinesDecideIdleAndBusy() {
         let profile = AgentProfile(name: "x", command: "x", completion: .screen, idlePattern: "^>$", busyPattern: "working")
-        #expect(ScreenTurnWatcher.read("working on it...\nanswer: 4\n> \n", profile: profile) == (idle: true, busy: false))
+        #expect(ScreenTurnWatcher.read("question\nanswer: 4\n> \n", profile: profile) == (idle: true, busy: false))
+        #expect(ScreenTurnWatcher.read("working on it...\n> \n", profile: profile) == (idle: true, busy: true), "a TUI keeps its input line")
         #expect(ScreenTurnWatcher.read("> question\nworking on it...\n", profile: profile) == (idle: false, busy: true))
         #expect(ScreenTurnWatcher.reply(before: "> \n", after: "> question\nworking on it...\nanswer: 4\n> \n", prompt: "question",
                                         busyPattern: "working") == "answer: 4")
