@@ -17,6 +17,7 @@ public struct Daemon: Sendable {
     public static func prepare(town: Town, environment base: GatewayEnvironment, verbose: Bool) async throws -> (Daemon, DaemonLock) {
         let config = try town.loadConfig()
         let log = try DaemonLog(url: DaemonLog.file(for: town))
+        EarlyStop.arm()
         let lock = try await DaemonLock.acquire(town)
         var environment = base
         environment.logger = log.logger(level: verbose ? .debug : .info)
@@ -53,6 +54,20 @@ public struct Daemon: Sendable {
             logger: logger)
         // A service stuck past this is cancelled, so a stop never hangs (`gw daemon stop` would SIGKILL).
         configuration.maximumGracefulShutdownDuration = .seconds(60)
-        try await ServiceGroup(configuration: configuration).run()
+        let group = ServiceGroup(configuration: configuration)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            // A stop asked for while the group was starting: honour it gracefully. After the first
+            // seconds the group's own handlers have long been installed; this task then just waits
+            // (never returning, which would end the group) until the group is done.
+            tasks.addTask {
+                for _ in 0..<40 where !EarlyStop.wasRequested { try await Task.sleep(nanoseconds: 250_000_000) }
+                if EarlyStop.wasRequested { await group.triggerGracefulShutdown() }
+                while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
+            }
+            // The first to finish is the group; the waiting task is then cancelled.
+            try await tasks.next()
+            tasks.cancelAll()
+        }
     }
 }
