@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// The heartbeat against the real Claude Code and gw-model-sim: a beat that falls due while the Mayor
+/// works on a slow model turn, or while a person types in its input line, waits — nothing is recorded,
+/// nothing is pasted — and runs once the Mayor is free.
+@Suite(.serialized, .enabled(if: RealClaude.shouldRun())) struct BeatOnClaudeTests {
+    static let rules = """
+        [[rule]]
+        match = "think slowly"
+        reply = "Thought slowly."
+        delay = "5s"
+
+        [[rule]]
+        match = "Beat task"
+        reply = "## Beat task\\nThe nightly build broke."
+        delay = "4s"
+        """
+
+    func town() async throws -> MayorTestTown {
+        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()), rules: Self.rules)
+        let config = try String(contentsOf: town.town.configFile, encoding: .utf8)
+        try (config + "\n\n[heartbeat]\nevery = \"1s\"\n").write(to: town.town.configFile, atomically: true, encoding: .utf8)
+        try "## Beat task\n- check the builds\n".write(to: town.town.heartbeatFile, atomically: true, encoding: .utf8)
+        return town
+    }
+
+    func runner(_ town: MayorTestTown) -> BeatRunner {
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.town.root)
+        // Started a while ago, so a beat is due at once.
+        return BeatRunner(environment: environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
+    }
+
+    @Test func aBeatDueDuringASlowModelTurnWaitsForIt() async throws {
+        let town = try await town()
+        defer { town.close() }
+        await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
+        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
+        let runner = runner(town)
+        _ = try await runner.step()
+        let ledger = try Ledger(file: town.town.ledgerFile)
+        #expect(try await ledger.heartbeatHistory().isEmpty, "the beat was not recorded while the Mayor worked")
+        #expect(try await town.turns().count == 1, "nothing was pasted into the busy Mayor")
+        // Once the slow turn has ended, the same beat runs, once.
+        try await town.wait("the slow turn done", timeout: 90) { try await town.turns().first?.state == .done ? true : nil }
+        let beatId = try await town.wait("the beat sent", timeout: 60) { () async throws -> Int64? in
+            _ = try await runner.step()
+            return try await ledger.heartbeatHistory().first?.id
+        }
+        let report = try await HeartbeatWaiter(environment: runner.environment, town: town.town, runner: runner).waitForBeat(beatId, timeout: 90)
+        #expect(report.convoy?.items.first?.summary == "The nightly build broke.")
+        #expect(try await town.turns().map(\.state) == [.done, .done])
+    }
+
+    @Test func aBeatDueWhileAPersonTypesWaitsAndLeavesTheirText() async throws {
+        let town = try await town()
+        defer { town.close() }
+        await town.gwOK(["mayor", "start"])
+        _ = try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
+        _ = try await runner(town).step()
+        let ledger = try Ledger(file: town.town.ledgerFile)
+        #expect(try await ledger.heartbeatHistory().isEmpty)
+        #expect(try await town.turns().isEmpty)
+        #expect(town.screen().contains("half typed by a person"))
+    }
+
+    /// The daemon killed with SIGKILL while the Mayor answers a beat: the real Claude finishes the turn on
+    /// its own (its Stop hook records the reply), and the next daemon handles the beat — once.
+    @Test func aBeatInterruptedByAKilledDaemonCompletesOnce() async throws {
+        let town = try await town()
+        defer { town.close() }
+        let config = try String(contentsOf: town.town.configFile, encoding: .utf8)
+            .replacingOccurrences(of: "every = \"1s\"", with: "every = \"off\"")
+        try (config + "\n[daemon]\npoll = \"200ms\"\nhealth_check = \"1s\"\n").write(to: town.town.configFile, atomically: true, encoding: .utf8)
+        let variables = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": town.home.path]
+        func daemon() throws -> ChildProcess {
+            try ChildProcess(try builtProduct("gw").path, ["daemon", "run", "--town", town.town.root.path], environment: variables,
+                             output: town.directory.path("daemon-\(UUID().uuidString.prefix(6)).out"))
+        }
+        let ledger = try Ledger(file: town.town.ledgerFile)
+        let first = try daemon()
+        try await town.wait("the Mayor started by the daemon", timeout: 90) { try await ledger.agent("mayor")?.state == .running ? true : nil }
+        await town.gwOK(["heartbeat", "now"])
+        let run = try await town.wait("the beat's turn submitted", timeout: 90) { () async throws -> HeartbeatRun? in
+            guard let run = try await ledger.unhandledHeartbeatRuns().first, try await ledger.turn(run.turnId)?.state == .submitted else { return nil }
+            return run
+        }
+        first.signal(SIGKILL)
+        _ = try await first.wait()
+        try await town.wait("the turn done without a daemon", timeout: 90) { try await ledger.turn(run.turnId)?.state == .done ? true : nil }
+        let second = try daemon()
+        try await town.wait("the beat handled", timeout: 90) { try await ledger.heartbeatRun(beatId: run.beatId)?.state == "handled" ? true : nil }
+        second.signal(SIGTERM)
+        #expect(try await second.wait() == 0)
+        #expect(try await ledger.heartbeatHistory().count == 1)
+        #expect(try await town.turns().count == 1)
+        let day = MemoryCalendar(config: try town.town.loadConfig()).day(of: Date())
+        let log = try String(contentsOf: town.town.mayorDirectory.appendingPathComponent(MemoryLog.relativePath(day: day)), encoding: .utf8)
+        #expect(log.components(separatedBy: "The nightly build broke.").count == 2)
+    }
+}
