@@ -34,15 +34,20 @@ public struct BeatRunner: Sendable {
             case .wait(let until):
                 return until
             case .skip(let decision):
+                let organize = try await queueOrganizing(decision, context)
                 try await context.ledger.recordBeat(decision)
                 environment.logger.info("heartbeat skipped: \(decision.plan.skipReason?.description ?? "")")
+                if organize { try await deliver(context, label: "the memory-organising step") }
                 return now
             case .beat(let decision):
                 if let busy = try await mayorBusy(context) {
                     environment.logger.info("heartbeat deferred: the Mayor is \(busy)")
                     return now.addingTimeInterval(5)
                 }
+                // Queued first, so it follows the beat's own turn and survives a crash before the record.
+                let organize = try await queueOrganizing(decision, context)
                 _ = try await send(decision, context)
+                if organize { try await deliver(context, label: "the memory-organising step") }
                 return now.addingTimeInterval(1)
             }
         }
@@ -111,16 +116,25 @@ public struct BeatRunner: Sendable {
         try await ledger.recordHeartbeatRun(beatId: beatId, convoyId: convoy, turnId: turn, tasks: tasks)
         for index in tasks.indices { try await ledger.markItem(convoy: convoy, item: index + 1, state: .running, at: now, agent: "mayor") }
         environment.logger.info("heartbeat \(beatId): sending \(tasks.count) task(s) as turn \(turn)")
-        // Deliver now unless another process — a running daemon — delivers queued turns.
-        let daemon = DaemonPidFile.runningPid(town)
-        if daemon == nil || daemon == getpid() {
-            do {
-                try await TurnDelivery(lifecycle: context.mayor).deliverQueued(deadline: Date().addingTimeInterval(30))
-            } catch let deferred as DeliveryDeferred {
-                environment.logger.info("heartbeat \(beatId): turn \(turn) stays queued (\(deferred.reason))")
-            }
-        }
+        try await deliver(context, label: "heartbeat \(beatId)'s turn \(turn)")
         return beatId
+    }
+
+    /// Delivers queued turns now, unless another process — a running daemon — does that.
+    func deliver(_ context: Context, label: String) async throws {
+        let daemon = DaemonPidFile.runningPid(town)
+        guard daemon == nil || daemon == getpid() else { return }
+        do {
+            try await TurnDelivery(lifecycle: context.mayor).deliverQueued(deadline: Date().addingTimeInterval(30))
+        } catch let deferred as DeliveryDeferred {
+            environment.logger.info("\(label) stays queued (\(deferred.reason))")
+        }
+    }
+
+    /// Queues the daily memory-organising turn when this beat is the first after `organize_at`.
+    func queueOrganizing(_ decision: BeatDecision, _ context: Context) async throws -> Bool {
+        guard let day = decision.plan.organizeDay else { return false }
+        return try await OrganizeStep(environment: environment, town: town, ledger: context.ledger).queue(slotDay: day) != nil
     }
 
     static func stamp(_ date: Date, _ settings: HeartbeatSettings) -> String {

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// The daily memory-organising step, on the terminal double as the Mayor.
+@Suite(.serialized) struct OrganizeStepTests {
+    func rig() async throws -> SimMayorTown {
+        let rig = try await SimMayorTown(rules: "", heartbeat: "# no tasks\n")
+        var config = try String(contentsOf: rig.town.configFile, encoding: .utf8)
+        config = config.replacingOccurrences(of: "\n[heartbeat]\n", with: "\n[heartbeat]\nevery = \"1s\"\norganize_at = \"00:00\"\n")
+        try config.write(to: rig.town.configFile, atomically: true, encoding: .utf8)
+        return rig
+    }
+
+    func yesterday(_ rig: SimMayorTown) throws -> String {
+        let settings = try rig.config.heartbeat
+        return ZonedTime.local(Date(), in: settings.timeZone()).day.adding(days: -1).description
+    }
+
+    @Test func theFirstBeatAfterOrganizeAtAsksTheMayorToDistilYesterdaysLog() async throws {
+        let rig = try await rig()
+        defer { rig.close() }
+        let day = try yesterday(rig)
+        let log = rig.town.mayorDirectory.appendingPathComponent("memory/\(day).md")
+        try "# \(day)\n\n- 09:00 The release moved to Friday.\n".write(to: log, atomically: true, encoding: .utf8)
+        let runner = BeatRunner(environment: rig.environment, town: rig.town, startedAt: Date().addingTimeInterval(-60))
+        _ = try await runner.step()
+        let ledger = try rig.ledger
+        let turns = try await ledger.recentTurns(agent: "mayor", limit: 10)
+        #expect(turns.map(\.source) == ["memory-organize:\(day)"])
+        #expect(turns.first?.text.contains("Distil the daily log of \(day) into MEMORY.md") == true)
+        #expect(turns.first?.state != .queued, "delivered to the Mayor")
+        // The day is marked organised: later beats do not ask again.
+        _ = try await runner.step()
+        try await Task.sleep(nanoseconds: 1_100_000_000)
+        _ = try await runner.step()
+        #expect(try await ledger.recentTurns(agent: "mayor", limit: 10).count == 1)
+    }
+
+    @Test func aDayWithoutALogCostsNothing() async throws {
+        let rig = try await rig()
+        defer { rig.close() }
+        _ = try await BeatRunner(environment: rig.environment, town: rig.town, startedAt: Date().addingTimeInterval(-60)).step()
+        #expect(try await rig.ledger.recentTurns(agent: "mayor", limit: 10).isEmpty)
+        #expect(try await rig.mayor().isRunning() == false)
+    }
+}
