@@ -134,6 +134,8 @@ public struct BeatRunner: Sendable {
     /// Queues the daily memory-organising turn when this beat is the first after `organize_at`.
     func queueOrganizing(_ decision: BeatDecision, _ context: Context) async throws -> Bool {
         guard let day = decision.plan.organizeDay else { return false }
+        // The mechanical part Gateway does itself: old daily logs into monthly folders.
+        try await MemoryArchive(environment: environment, town: town, config: context.config).archive(today: day.description)
         return try await OrganizeStep(environment: environment, town: town, ledger: context.ledger).queue(slotDay: day) != nil
     }
 

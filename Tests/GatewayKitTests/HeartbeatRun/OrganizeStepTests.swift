@@ -44,4 +44,30 @@ import Testing
         #expect(try await rig.ledger.recentTurns(agent: "mayor", limit: 10).isEmpty)
         #expect(try await rig.mayor().isRunning() == false)
     }
+
+    @Test func oldDailyLogsMoveIntoMonthlyFoldersUnchanged() async throws {
+        let rig = try await rig()
+        defer { rig.close() }
+        let memory = rig.town.mayorDirectory.appendingPathComponent("memory")
+        let old = "# 2020-01-05\n\n- 10:00 归档前的记录，一个字节也不能变。\n"
+        try old.write(to: memory.appendingPathComponent("2020-01-05.md"), atomically: true, encoding: .utf8)
+        let day = try yesterday(rig)
+        try "# \(day)\n\n- 09:00 recent\n".write(to: memory.appendingPathComponent("\(day).md"), atomically: true, encoding: .utf8)
+        _ = try await BeatRunner(environment: rig.environment, town: rig.town, startedAt: Date().addingTimeInterval(-60)).step()
+        let archived = memory.appendingPathComponent("2020-01/2020-01-05.md")
+        #expect(try Data(contentsOf: archived) == Data(old.utf8))
+        #expect(!FileSystem.exists(memory.appendingPathComponent("2020-01-05.md")))
+        #expect(FileSystem.exists(memory.appendingPathComponent("\(day).md")), "recent logs stay")
+        #expect(try shell("git log -1 --format=%s -- memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory)
+                == "Archive 1 daily log into monthly folders\n")
+        #expect(try shell("git status --porcelain", in: rig.town.mayorDirectory).isEmpty)
+        let hits = try MemoryStore(environment: rig.environment, town: rig.town, config: try rig.config).search("归档")
+        #expect(hits.contains { $0.file == "memory/2020-01/2020-01-05.md" })
+    }
+
+    @Test func monthsCountBackAcrossTheYear() {
+        #expect(MemoryArchive.previousMonth(of: "2026-01") == "2025-12")
+        #expect(MemoryArchive.previousMonth(of: "2026-11") == "2026-10")
+        #expect(MemoryArchive.isDailyLog("2026-11-26.md") && !MemoryArchive.isDailyLog("README.md"))
+    }
 }
