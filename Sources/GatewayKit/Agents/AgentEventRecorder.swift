@@ -31,6 +31,11 @@ public struct AgentEventRecorder: Sendable {
         }
         await memory?.afterRecording(event, outcome: outcome, contextTokens: contextTokens)
         guard name == "SessionStart" else { return (outcome, nil) }
+        do {
+            try AgentGit(town: town).exportToClaudeSession(envFile: environment.variables["CLAUDE_ENV_FILE"])
+        } catch {
+            environment.logger.warning("could not put the agents' git on \(agent)'s PATH: \(error)")
+        }
         let context = SessionPriming(environment: environment, town: town).text(agent: agent, source: event.source)
         return (outcome, Self.additionalContext(context, event: name))
     }

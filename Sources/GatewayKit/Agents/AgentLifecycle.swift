@@ -73,6 +73,7 @@ public struct AgentLifecycle: Sendable {
     func launch(sessionId: String, resume: Bool, ledger: Ledger, note: String?) async throws {
         try FileManager.default.createDirectory(at: runtime.runtimeDirectory, withIntermediateDirectories: true)
         let argv = try runtime.launchArguments(sessionId: sessionId, resume: resume)
+        try AgentGit(town: runtime.town).install(environment: environment)
         if runtime.profile.completion == .hooks {
             try ClaudeHookSettings.write(for: runtime)
             if preTrustsFolder { try preTrust() }

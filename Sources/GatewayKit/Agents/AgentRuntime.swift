@@ -53,8 +53,9 @@ public struct AgentRuntime: Sendable {
         var variables = profile.env
         variables["GW_TOWN"] = town.root.path
         variables["GW_AGENT"] = name
-        // A tmux server started earlier keeps the PATH it started with; the agent gets ours.
-        if let path = environment.variables["PATH"] { variables["PATH"] = path }
+        // A tmux server started earlier keeps the PATH it started with; the agent gets ours, behind the
+        // git that waits for Gateway's hook commits (`AgentGit`).
+        variables["PATH"] = AgentGit(town: town).path(prepending: environment.variables["PATH"])
         return variables
     }
 

@@ -3,9 +3,10 @@ import Foundation
 /// Commits everything in a hook worktree, sharing it politely with the agent who works there.
 ///
 /// Each worktree has its own index (`.git/worktrees/<name>/index`), so hooks never contend with each
-/// other; within one hook the caller holds the hook's flock. The agent's own git takes the same
-/// worktree's `index.lock` without knowing about that flock: when it holds the lock, Gateway waits and
-/// retries with backoff — it never fails for it and never deletes the lock, which may be live.
+/// other; within one hook the caller holds the hook's flock. The agents' git takes that flock too
+/// (`AgentGit`), but a git called by full path does not: when one holds the worktree's `index.lock`,
+/// Gateway waits and retries with backoff — it never fails for it and never deletes the lock, which may
+/// be live.
 struct HookCommitter: Sendable {
     let environment: GatewayEnvironment
     let worktree: URL

@@ -13,8 +13,8 @@ public struct HookStore: Sendable {
         self.settings = settings
     }
 
-    /// The flock every Gateway writer of `agent`'s hook holds; an agent's git may take it too
-    /// (`flock <file> git commit …`) to be sure never to meet Gateway's index lock.
+    /// The flock every Gateway writer of `agent`'s hook holds; the agents' git (`AgentGit`) takes it
+    /// too, so an agent's commit never meets Gateway's index lock.
     public func lockFile(for agent: String) -> URL {
         town.hookStateDirectory.appendingPathComponent("\(agent).lock")
     }

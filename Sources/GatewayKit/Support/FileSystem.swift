@@ -45,6 +45,16 @@ public enum FileSystem {
         try writeAtomically(Data(text.utf8), to: url, permissions: permissions)
     }
 
+    /// Appends `text` with one write(2) on an O_APPEND descriptor, creating the file when missing.
+    public static func append(_ text: String, to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw writeError(url, errno) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw writeError(url, written < 0 ? errno : EIO) }
+    }
+
     static func writeError(_ url: URL, _ code: Int32) -> GatewayError {
         GatewayError("could not write \(url.path): \(String(cString: strerror(code)))")
     }

@@ -194,8 +194,10 @@ public struct LiveProcessRunner: ProcessRunning {
 
 /// Looks a program up on PATH.
 public enum ExecutableLookup {
+    /// Skips towns' `.gateway/agent-bin` folders: the `git` there waits for hook locks Gateway itself
+    /// may hold, and Gateway run from an agent's hook inherits the agent's PATH.
     public static func find(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
-        for directory in (path ?? "/usr/bin:/bin").split(separator: ":") {
+        for directory in (path ?? "/usr/bin:/bin").split(separator: ":") where !directory.hasSuffix("/.gateway/\(AgentGit.directoryName)") {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }

@@ -38,19 +38,25 @@ import Testing
         try fixture.git("fsck --strict --no-progress")
     }
 
-    /// An agent that takes the hook's lock for its git (`gw hook show` names the lock file) and Gateway's
-    /// writers never meet each other's locks: no git of either side fails for a lock, and every change is
-    /// kept. The one way the agent's `git commit` can exit non-zero is "nothing to commit", when a Gateway
-    /// commit has already taken the agent's new file along — its change is committed either way.
-    @Test func anAgentCommittingUnderTheHookLockAndGatewayNeverFail() async throws {
+    /// An agent using plain `git add` and `git commit`, through the `git` Gateway puts first on every
+    /// agent's PATH (`AgentGit`), while Gateway's writers commit in the same worktree: no git of either
+    /// side fails for a lock, with flock(1) and with `gw hook lock-exec` (macOS, which has no flock),
+    /// and every change is kept. The one way the agent's `git commit` can exit non-zero is "nothing to
+    /// commit", when a Gateway commit has already taken the agent's new file along — its change is
+    /// committed either way.
+    @Test(arguments: [true, false])
+    func anAgentsPlainGitWaitsForGatewaysCommitsAndNeitherFails(flock: Bool) async throws {
         let fixture = try await HookTown()
         let gw = try builtProduct("gw").path
-        let lock = fixture.store.lockFile(for: "mayor").path
-        try FileManager.default.createDirectory(at: fixture.town.hookStateDirectory, withIntermediateDirectories: true)
+        let agentGit = AgentGit(town: fixture.town)
+        try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
+                             flock: flock ? try HookTown.flockProgram() : nil, gatewayExecutable: gw)
         let agentLoop = """
+            PATH='\(agentGit.directory.path)':$PATH
+            [ "$(command -v git)" = '\(agentGit.script.path)' ] || { echo "not the agents' git: $(command -v git)"; exit 3; }
             for i in $(seq 1 25); do echo "agent $i" > agent-$i.md
-              out=$(flock '\(lock)' sh -c "git add agent-$i.md && git commit -q -m 'agent note $i'" 2>&1) || \
-                case "$out" in *"nothing to commit"*) git cat-file -e HEAD:agent-$i.md || exit 2 ;; *) echo "$out"; exit 1 ;; esac
+              out=$(git add agent-$i.md 2>&1 && git commit -q -m "agent note $i" -- agent-$i.md 2>&1) || \
+                case "$out" in *"nothing to commit"*|*"no changes added"*) git cat-file -e HEAD:agent-$i.md || exit 2 ;; *) echo "$out"; exit 1 ;; esac
             done
             """
         var commands = [(arguments: ["/bin/sh", "-c", agentLoop], input: String?.none)]

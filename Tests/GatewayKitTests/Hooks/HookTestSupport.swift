@@ -57,3 +57,11 @@ func failuresRunningAtOnce(_ commands: [(arguments: [String], input: String?)], 
         return "command \(index) (\(commands[index].arguments.joined(separator: " "))) exited \(status): \(output)"
     }
 }
+
+extension HookTown {
+    /// flock(1), which `scripts/test` installs.
+    static func flockProgram() throws -> String {
+        guard let path = ExecutableLookup.find("flock") else { throw GatewayError("flock(1) is not installed: scripts/test installs it") }
+        return path
+    }
+}

@@ -23,7 +23,8 @@ final class MayorTestTown: @unchecked Sendable {
 
     /// `mayor` lines are added to `[mayor]` (they override the short defaults below). `approveKey`
     /// false leaves the API key unapproved, so Claude asks about it.
-    init(_ agent: Agent, rules: String? = nil, mayor: [String] = [], approveKey: Bool = true) async throws {
+    /// `agentArgs` are the profile's extra arguments (`--allowedTools Bash`, say).
+    init(_ agent: Agent, rules: String? = nil, mayor: [String] = [], approveKey: Bool = true, agentArgs: [String] = []) async throws {
         town = try await installTown(in: directory)
         configDirectory = directory.path("claude-config")
         home = directory.path("home")
@@ -53,6 +54,7 @@ final class MayorTestTown: @unchecked Sendable {
         }
         let envTable = env.sorted { $0.key < $1.key }.map { "\($0.key) = \(Self.quoted($0.value))" }.joined(separator: ", ")
         agentLines.append("env = { \(envTable) }")
+        if !agentArgs.isEmpty { agentLines.append("args = [\(agentArgs.map(Self.quoted).joined(separator: ", "))]") }
         let mayorLines = ["agent = \"\(profile)\"", "paste_delay = \"300ms\"", "submit_timeout = \"3s\"",
                           "restart_backoff = \"1s\"", "restart_backoff_max = \"2s\"", "crash_loop_restarts = 2",
                           "crash_loop_window = \"5m\""]

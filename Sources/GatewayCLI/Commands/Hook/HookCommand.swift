@@ -5,7 +5,7 @@ import GatewayKit
 struct HookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook", abstract: "Agents' hooks: git-backed storage where work is hung and results are left.",
-        subcommands: [HookList.self, HookShow.self, HookPut.self, HookLog.self])
+        subcommands: [HookList.self, HookShow.self, HookPut.self, HookLog.self, HookLockExec.self])
 }
 
 extension GlobalOptions {

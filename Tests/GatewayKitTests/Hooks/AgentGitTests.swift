@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `git` on agents' PATH: it waits for the hook's lock inside the town's hook worktrees, and only
+/// there; both of its ways to take the lock (flock(1), `gw hook lock-exec`) behave alike.
+@Suite struct AgentGitTests {
+    /// Holds `file`'s flock, as a Gateway writer does, until `release()`.
+    final class HeldLock {
+        let fd: Int32
+        init(_ file: URL) throws {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            fd = open(file.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0, flock(fd, LOCK_EX) == 0 else { throw GatewayError("could not lock \(file.path)") }
+        }
+        func release() { close(fd) }
+    }
+
+    struct Fixture {
+        let hooks: HookTown
+        let agentGit: AgentGit
+        let marker: URL
+
+        init(flock: Bool) async throws {
+            hooks = try await HookTown()
+            agentGit = AgentGit(town: hooks.town)
+            try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
+                                 flock: flock ? try HookTown.flockProgram() : nil,
+                                 gatewayExecutable: try builtProduct("gw").path)
+            marker = hooks.directory.path("finished")
+        }
+
+        /// Starts `git ARGS` through the agents' git in `folder`; it writes its exit status to `marker`.
+        func startGit(_ arguments: String, in folder: URL) throws -> BackgroundProcess {
+            let script = "cd '\(folder.path)' && PATH='\(agentGit.directory.path)':$PATH git \(arguments); echo $? > '\(marker.path)'"
+            return try BackgroundProcess(["/bin/sh", "-c", script], outputFile: hooks.directory.path("git-output"))
+        }
+
+        func finishedStatus(within seconds: Double) async throws -> String? {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if let text = try? String(contentsOf: marker, encoding: .utf8), text.hasSuffix("\n") {
+                    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            return nil
+        }
+
+        var output: String { (try? String(contentsOf: hooks.directory.path("git-output"), encoding: .utf8)) ?? "" }
+    }
+
+    @Test(arguments: [true, false])
+    func gitInAHookWaitsWhileGatewayHoldsItsLock(flock: Bool) async throws {
+        let fixture = try await Fixture(flock: flock)
+        let lock = try HeldLock(fixture.hooks.store.lockFile(for: "mayor"))
+        let git = try fixture.startGit("commit --allow-empty -q -m 'agent commit'", in: fixture.hooks.town.mayorDirectory)
+        defer { git.stop() }
+        #expect(try await fixture.finishedStatus(within: 1.0) == nil, "git ran while the hook's lock was held: \(fixture.output)")
+        lock.release()
+        #expect(try await fixture.finishedStatus(within: 20) == "0", "\(fixture.output)")
+        #expect(try fixture.hooks.git("log -1 --format=%s hooks/mayor") == "agent commit\n")
+    }
+
+    /// `git -c key=value -C mayor …` run from elsewhere works in the hook, so it waits too.
+    @Test(arguments: [true, false])
+    func leadingOptionsNameTheFolderGitWorksIn(flock: Bool) async throws {
+        let fixture = try await Fixture(flock: flock)
+        let lock = try HeldLock(fixture.hooks.store.lockFile(for: "mayor"))
+        let git = try fixture.startGit("-c core.quotepath=false -C mayor status --short", in: fixture.hooks.town.root)
+        defer { git.stop() }
+        #expect(try await fixture.finishedStatus(within: 1.0) == nil, "git ran while the hook's lock was held: \(fixture.output)")
+        lock.release()
+        #expect(try await fixture.finishedStatus(within: 20) == "0", "\(fixture.output)")
+    }
+
+    /// Outside the hooks (the town repo itself, a polecat's rig worktree) git never waits.
+    @Test(arguments: [true, false])
+    func gitOutsideHooksNeverWaits(flock: Bool) async throws {
+        let fixture = try await Fixture(flock: flock)
+        let lock = try HeldLock(fixture.hooks.store.lockFile(for: "mayor"))
+        defer { lock.release() }
+        let git = try fixture.startGit("status --short", in: fixture.hooks.town.root)
+        defer { git.stop() }
+        #expect(try await fixture.finishedStatus(within: 20) == "0", "\(fixture.output)")
+    }
+
+    /// A polecat's hook under `.gateway/hooks/<agent>` waits on that agent's lock, not the Mayor's.
+    @Test func aPolecatHookWaitsOnItsOwnLock() async throws {
+        let fixture = try await Fixture(flock: true)
+        let hook = try await fixture.hooks.store.ensureHook("nux")
+        let inside = hook.worktree.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: inside, withIntermediateDirectories: true)
+        let mayorLock = try HeldLock(fixture.hooks.store.lockFile(for: "mayor"))
+        defer { mayorLock.release() }
+        let nuxLock = try HeldLock(fixture.hooks.store.lockFile(for: "nux"))
+        let git = try fixture.startGit("status --short", in: inside)
+        defer { git.stop() }
+        #expect(try await fixture.finishedStatus(within: 1.0) == nil, "git ran while nux's lock was held: \(fixture.output)")
+        nuxLock.release()
+        #expect(try await fixture.finishedStatus(within: 20) == "0", "\(fixture.output)")
+    }
+
+    /// Gateway run from an agent's hook inherits the agent's PATH, yet its own git is the real one:
+    /// the agents' git would wait for the lock that very Gateway holds.
+    @Test func gatewaysOwnLookupSkipsTheAgentsGit() async throws {
+        let fixture = try await Fixture(flock: true)
+        let real = try #require(ExecutableLookup.find("git"))
+        let agentPath = fixture.agentGit.path(prepending: ProcessInfo.processInfo.environment["PATH"])
+        #expect(agentPath.hasPrefix(fixture.agentGit.directory.path + ":"))
+        #expect(ExecutableLookup.find("git", path: agentPath) == real)
+    }
+
+    @Test func lockExecPassesTheExitStatusOnAndRunsAnywayAfterItsWait() async throws {
+        let directory = TemporaryDirectory("gw-lock-exec")
+        let lockFile = directory.path("held.lock")
+        let status = try runProduct("gw", ["hook", "lock-exec", "--lock", lockFile.path, "--", "/bin/sh", "-c", "echo out; exit 7"])
+        #expect(status.status == 7)
+        #expect(status.stdout == "out\n")
+        let lock = try HeldLock(lockFile)
+        defer { lock.release() }
+        let started = Date()
+        let late = try runProduct("gw", ["hook", "lock-exec", "--lock", lockFile.path, "--wait", "0.5", "--", "/bin/sh", "-c", "exit 0"])
+        #expect(late.status == 0)
+        #expect(Date().timeIntervalSince(started) >= 0.5)
+    }
+}
