@@ -129,4 +129,19 @@ import Darwin
         #expect(late.status == 0)
         #expect(Date().timeIntervalSince(started) >= 0.5)
     }
+
+    /// Claude Code's Bash tool rebuilds PATH from the login shell; the SessionStart hook's env file puts
+    /// the agents' git back in front, once per session however often the session starts.
+    @Test func theClaudeSessionFileGetsThePathLineOnce() throws {
+        let directory = TemporaryDirectory("gw-env-file")
+        let agentGit = AgentGit(town: Town(root: directory.path("town")))
+        let file = directory.path("session-env")
+        try "export FROM_ANOTHER_HOOK=1".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try agentGit.exportToClaudeSession(envFile: file.path))
+        #expect(try agentGit.exportToClaudeSession(envFile: file.path))
+        #expect(try String(contentsOf: file, encoding: .utf8) == "export FROM_ANOTHER_HOOK=1\n\(agentGit.exportLine)\n")
+        #expect(try !agentGit.exportToClaudeSession(envFile: nil))
+        let path = try shell(". '\(file.path)'; printf %s \"$PATH\"", in: directory.url)
+        #expect(path.hasPrefix(agentGit.directory.path + ":"))
+    }
 }
