@@ -46,3 +46,11 @@ short gw_posix_spawn_setsid_flag(void) {
     return 0;
 #endif
 }
+
+short gw_posix_spawn_cloexec_default_flag(void) {
+#ifdef POSIX_SPAWN_CLOEXEC_DEFAULT
+    return POSIX_SPAWN_CLOEXEC_DEFAULT;
+#else
+    return 0;
+#endif
+}

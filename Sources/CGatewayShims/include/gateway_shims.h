@@ -22,4 +22,8 @@ int gw_mkstemp_cloexec(char *path_template);
 /// module hides behind _GNU_SOURCE; 0 where the platform lacks it.
 short gw_posix_spawn_setsid_flag(void);
 
+/// POSIX_SPAWN_CLOEXEC_DEFAULT (Apple: only the descriptors the file actions set up reach the child,
+/// what closefrom does on Linux); 0 elsewhere.
+short gw_posix_spawn_cloexec_default_flag(void);
+
 #endif

@@ -55,7 +55,7 @@ public struct DaemonControl: Sendable {
             if DaemonPidFile.runningPid(town) == pid { return .started(pid: pid) }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
-                throw GatewayError("the daemon exited at once (status \(LiveProcessRunner.exitCode(status))). The end of \(log.path):\n\(Self.indented(DaemonLog.tail(log, lines: 15)))")
+                throw GatewayError("the daemon exited at once (status \(Spawn.exitStatus(status))). The end of \(log.path):\n\(Self.indented(DaemonLog.tail(log, lines: 15)))")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -93,39 +93,11 @@ public struct DaemonControl: Sendable {
         lines.isEmpty ? "  (the log is empty)" : lines.map { "  | \($0)" }.joined(separator: "\n")
     }
 
-    /// posix_spawn in a new session, with stdin from /dev/null and stdout/stderr appended to `log`, every
-    /// other descriptor closed and no signal blocked or ignored. Not Foundation's `Process`, whose
-    /// exit detection on Linux is tied to descriptors a daemon keeps open.
+    /// Starts the daemon in a new session, with stdin from /dev/null and stdout and stderr appended to
+    /// `log`, its environment exactly `variables`.
     static func spawnDetached(_ executable: String, _ arguments: [String], variables: [String: String], log: URL, directory: URL) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        gw_spawn_file_actions_addchdir(&actions, directory.path)
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in open.compactMap({ Int32($0) }) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | gw_posix_spawn_setsid_flag())
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw GatewayError("could not start \(executable) daemon run: \(String(cString: strerror(spawned)))") }
-        return pid
+        try Spawn.start(executable, arguments, SpawnOptions(
+            output: .append(log), errors: .sameAsStdout, directory: directory,
+            environment: variables, inheritEnvironment: false, newSession: true))
     }
 }

@@ -1,4 +1,3 @@
-import CGatewayShims
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +7,7 @@ import Darwin
 
 /// `flock -o -w SECONDS LOCK COMMAND…` for machines without flock(1): runs a command while holding a
 /// flock, the lock staying with this process (not with the command's own children) until the command
-/// exits. When the lock stays taken past `wait`, the command runs anyway: late beats failing.
+/// exits. When the lock stays taken past `wait`, the command runs anyway: a late commit beats a failed one.
 public enum LockedExec {
     /// Runs `argv` (stdin, stdout and stderr shared with this process) and returns its exit status,
     /// 128+N when signal N ended it.
@@ -24,23 +23,7 @@ public enum LockedExec {
             usleep(10_000)
         }
         let path = try LiveProcessRunner.resolve(executable).path
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var child = pid_t()
-        let spawned = posix_spawn(&child, path, nil, &attributes, cArguments, environ)
-        guard spawned == 0 else { throw GatewayError("could not start \(executable): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) < 0 {
-            if errno != EINTR { throw GatewayError("waiting for \(executable) failed: \(String(cString: strerror(errno)))") }
-        }
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        let child = try Spawn.start(path, Array(argv.dropFirst()), SpawnOptions(input: .inherit))
+        return try Spawn.wait(child)
     }
 }

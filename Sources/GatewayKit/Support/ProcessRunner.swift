@@ -94,55 +94,10 @@ public struct LiveProcessRunner: ProcessRunning {
         }
         defer { for fd in input where fd >= 0 { close(fd) } }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if command.standardInput != nil {
-            posix_spawn_file_actions_adddup2(&actions, input[0], 0)
-            posix_spawn_file_actions_addclose(&actions, input[1])
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        }
-        posix_spawn_file_actions_adddup2(&actions, stdout.descriptor, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr.descriptor, 2)
-        if let directory = command.workingDirectory {
-            gw_spawn_file_actions_addchdir(&actions, directory.path)
-        }
-        // Only stdin, stdout and stderr reach the child: `gw mayor start` run by a Foundation Process
-        // would otherwise hand that Process's exit-watching descriptor to the tmux server, and the
-        // caller would wait for the server to exit.
-        gw_spawn_file_actions_addclosefrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The child gets default signal handling back: Gateway ignores SIGPIPE itself, and the daemon
-        // ignores SIGTERM and SIGINT (ServiceLifecycle handles them) — an ignored signal survives exec,
-        // and a tmux server or agent the daemon starts must still stop when told to.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // Threads of the Dispatch pool run with signals blocked, and a child inherits that mask: an agent
-        // (or a tmux server) started so would ignore SIGTERM. Children start with nothing blocked.
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let environment = command.environment.isEmpty
-            ? ProcessInfo.processInfo.environment
-            : ProcessInfo.processInfo.environment.merging(command.environment) { _, new in new }
-        let argv = ([executable] + command.arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
-            throw GatewayError("could not start \(command.executable): \(String(cString: strerror(spawned)))")
-        }
+        let options = SpawnOptions(input: command.standardInput != nil ? .descriptor(input[0]) : .null,
+                                   output: .descriptor(stdout.descriptor), errors: .descriptor(stderr.descriptor),
+                                   directory: command.workingDirectory, environment: command.environment)
+        let pid = try Spawn.start(executable, command.arguments, options)
         if let data = command.standardInput {
             close(input[0])
             input[0] = -1
@@ -150,12 +105,9 @@ public struct LiveProcessRunner: ProcessRunning {
             close(input[1])
             input[1] = -1
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { throw GatewayError("waiting for \(command.executable) failed: \(String(cString: strerror(errno)))") }
-        }
+        let status = try Spawn.wait(pid)
         return ProcessResult(
-            status: Self.exitCode(status),
+            status: status,
             stdout: String(decoding: stdout.contents(), as: UTF8.self),
             stderr: String(decoding: stderr.contents(), as: UTF8.self)
         )
@@ -163,12 +115,6 @@ public struct LiveProcessRunner: ProcessRunning {
 
     /// A child that exits before reading all its input must not kill Gateway with SIGPIPE.
     static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
-
-    /// The exit status, or 128 + the signal for a child killed by one (as shells report it).
-    static func exitCode(_ status: Int32) -> Int32 {
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
-    }
 
     static func writeAll(_ data: Data, to fd: Int32) {
         data.withUnsafeBytes { buffer in
