@@ -73,8 +73,8 @@ struct BeatBench: BenchSuite {
         let turnMedian = Bench.percentile(turnTimes, 50)
         let beatMedian = Bench.percentile(beatTimes, 50)
         reporter.report("beat.plain_turn_p50", turnMedian, "ms")
-        reporter.report("beat.beat_to_commit_p50", beatMedian, "ms")
-        reporter.report("beat.beat_to_commit_p95", Bench.percentile(beatTimes, 95), "ms")
+        reporter.report("beat.beat_to_commit_p50", beatMedian, "ms", baseline: "beat.plain_turn_p50")
+        reporter.report("beat.beat_to_commit_p95", Bench.percentile(beatTimes, 95), "ms", baseline: "beat.plain_turn_p50")
         reporter.report("beat.beat_over_turn_ratio", beatMedian / max(turnMedian, 0.001), "x")
     }
 }

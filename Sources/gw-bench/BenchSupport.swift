@@ -17,34 +17,58 @@ enum BenchRegistry {
         HeartbeatBench(),
         NotifyBench(),
         MemoryBench(),
+        HookBench(),
         SlingBench(),
         DaemonBench(),
         MayorBench(),
     ]
 }
 
-/// Prints `name value unit` lines and keeps them for `--json`.
+/// Prints `name value unit` lines and keeps them for `--json`. A figure reported with `baseline:` (the
+/// name of a floor or baseline figure of the same run, reported before it) also shows that figure and
+/// the ratio between them, so a reader on another machine compares like with like.
 final class BenchReporter: @unchecked Sendable {
     struct Figure: Codable {
         var name: String
         var value: Double
         var unit: String
+        var baseline: String?
+        var baselineValue: Double?
+        var ratio: Double?
     }
 
     private let lock = NSLock()
     private var figures: [Figure] = []
 
-    func report(_ name: String, _ value: Double, _ unit: String) {
-        let figure = Figure(name: name, value: value, unit: unit)
+    func report(_ name: String, _ value: Double, _ unit: String, baseline: String? = nil) {
+        var figure = Figure(name: name, value: value, unit: unit, baseline: baseline)
+        let known = lock.withLock { figures.last { $0.name == baseline } }
+        if let known {
+            figure.baselineValue = known.value
+            figure.ratio = known.value == 0 ? nil : value / known.value
+        }
         lock.withLock { figures.append(figure) }
-        let shown = value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.3f", value)
-        FileHandle.standardOutput.write(Data("\(name) \(shown) \(unit)\n".utf8))
+        var line = "\(name) \(Self.shown(value)) \(unit)"
+        if let known {
+            line += "   (baseline \(known.name) \(Self.shown(known.value)) \(known.unit)"
+            line += figure.ratio.map { ", \(String(format: "%.2f", $0))x)" } ?? ")"
+        }
+        FileHandle.standardOutput.write(Data("\(line)\n".utf8))
     }
 
-    func writeJSON(to url: URL) throws {
+    static func shown(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.3f", value)
+    }
+
+    /// The figures, and the machine they were measured on.
+    func writeJSON(to url: URL, machine: [String: String]) throws {
+        struct Report: Codable {
+            var machine: [String: String]
+            var figures: [Figure]
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(lock.withLock { figures }).write(to: url)
+        try encoder.encode(Report(machine: machine, figures: lock.withLock { figures })).write(to: url)
     }
 }
 

@@ -24,7 +24,7 @@ struct ConvoyBench: BenchSuite {
         let infoMedian = Bench.percentile(infoTimes, 50)
         let markMedian = Bench.percentile(markTimes, 50)
         reporter.report("convoy.ledger_set_info_p50", infoMedian, "ms")
-        reporter.report("convoy.mark_item_p50", markMedian, "ms")
+        reporter.report("convoy.mark_item_p50", markMedian, "ms", baseline: "convoy.ledger_set_info_p50")
         reporter.report("convoy.mark_over_set_info_ratio", markMedian / max(infoMedian, 0.001), "x")
         let closed = try await ledger.convoy(convoy)?.state
         guard closed == .closed else { throw GatewayError("the bench convoy did not close after its last item") }

@@ -53,10 +53,10 @@ struct DaemonBench: BenchSuite {
         let daemonCPU = daemonEnd.cpuMilliseconds - daemonStart.cpuMilliseconds
         reporter.report("daemon.idle_window", window, "s")
         reporter.report("daemon.sleep_cpu", sleepEnd.cpuMilliseconds - sleepStart.cpuMilliseconds, "ms")
-        reporter.report("daemon.idle_cpu", daemonCPU, "ms")
+        reporter.report("daemon.idle_cpu", daemonCPU, "ms", baseline: "daemon.sleep_cpu")
         reporter.report("daemon.idle_cpu_share", daemonCPU / (window * 1000) * 100, "%")
         reporter.report("daemon.sleep_rss", sleepEnd.rssKilobytes, "KiB")
-        reporter.report("daemon.idle_rss", daemonEnd.rssKilobytes, "KiB")
+        reporter.report("daemon.idle_rss", daemonEnd.rssKilobytes, "KiB", baseline: "daemon.sleep_rss")
     }
 
     struct Sample {

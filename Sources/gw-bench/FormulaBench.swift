@@ -19,7 +19,7 @@ struct FormulaBench: BenchSuite {
         let configMedian = Bench.percentile(configTimes, 50)
         let renderMedian = Bench.percentile(renderTimes, 50)
         reporter.report("formula.config_parse_p50", configMedian, "ms")
-        reporter.report("formula.daily_news_render_p50", renderMedian, "ms")
+        reporter.report("formula.daily_news_render_p50", renderMedian, "ms", baseline: "formula.config_parse_p50")
         reporter.report("formula.render_over_config_ratio", renderMedian / max(configMedian, 0.001), "x")
     }
 }

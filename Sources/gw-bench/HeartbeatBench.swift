@@ -33,7 +33,7 @@ struct HeartbeatBench: BenchSuite {
             })
         }
         reporter.report("heartbeat.read_file_p50", Bench.percentile(readTimes, 50), "ms")
-        reporter.report("heartbeat.parse_and_decide_p50", Bench.percentile(beatTimes, 50), "ms")
-        reporter.report("heartbeat.parse_and_decide_p95", Bench.percentile(beatTimes, 95), "ms")
+        reporter.report("heartbeat.parse_and_decide_p50", Bench.percentile(beatTimes, 50), "ms", baseline: "heartbeat.read_file_p50")
+        reporter.report("heartbeat.parse_and_decide_p95", Bench.percentile(beatTimes, 95), "ms", baseline: "heartbeat.read_file_p50")
     }
 }

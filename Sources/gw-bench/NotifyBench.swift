@@ -48,9 +48,9 @@ struct NotifyBench: BenchSuite {
         let delivered = final.filter { $0.state == .delivered }.count
         let stats = api.stats()
         reporter.report("notify.telegram_limit_overall", 30, "msg/s")
-        reporter.report("notify.delivered_rate", Double(delivered) / seconds, "msg/s")
-        reporter.report("notify.delivered", Double(delivered), "messages")
+        reporter.report("notify.delivered_rate", Double(delivered) / seconds, "msg/s", baseline: "notify.telegram_limit_overall")
         reporter.report("notify.expected", Double(messages), "messages")
+        reporter.report("notify.delivered", Double(delivered), "messages", baseline: "notify.expected")
         reporter.report("notify.wall_time", seconds, "s")
         reporter.report("notify.rate_limited_answers", Double(stats.refused), "429s")
         reporter.report("notify.duplicates", Double(stats.duplicates), "messages")

@@ -2,18 +2,34 @@ import Foundation
 import GatewayKit
 import Logging
 
-/// N slings (default 20; `GW_BENCH_QUICK=1`: 5) on gw-agent-sim with instant answers, under the default
-/// cap of 4 polecats: total wall time, next to the same N turns sent to one agent in sequence (no
-/// worktrees, no start-ups); and the memory of one polecat's agent process (its RSS).
+/// N slings (default 20; `GW_BENCH_QUICK=1`: 5) with instant answers, under the default cap of 4
+/// polecats: total wall time, next to the same N turns sent to one agent in sequence (no worktrees, no
+/// start-ups); and the memory of one polecat's agent process (its RSS). Run on gw-agent-sim — the floor
+/// without Claude's own start-up — and, with GW_CLAUDE_BIN, on the real Claude Code against an instant
+/// gw-model-sim.
 struct SlingBench: BenchSuite {
     let name = "sling"
 
+    enum Agent: String { case sim, claude }
+
     func run(_ reporter: BenchReporter) async throws {
+        try await run(.sim, reporter)
+        if let claude = ProcessInfo.processInfo.environment["GW_CLAUDE_BIN"], FileManager.default.isExecutableFile(atPath: claude) {
+            try await run(.claude, reporter)
+        } else {
+            print("sling.claude: skipped — GW_CLAUDE_BIN is not set to a claude binary (scripts/bench fetches it)")
+        }
+    }
+
+    func run(_ agent: Agent, _ reporter: BenchReporter) async throws {
         let count = ProcessInfo.processInfo.environment["GW_BENCH_QUICK"] == "1" ? 5 : 20
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gw-bench-sling-\(getpid())")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gw-bench-sling-\(agent.rawValue)-\(getpid())").resolvingSymlinksInPath()
+        try? FileManager.default.removeItem(at: base)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
-        let (environment, town) = try await Self.makeTown(base)
+        let model = agent == .claude ? try ModelSimRunner(logDirectory: base) : nil
+        defer { model?.stop() }
+        let (environment, town) = try await Self.makeTown(base, agent: agent, modelURL: model?.baseURL)
         defer { try? Bench.run("/usr/bin/env", ["tmux", "-L", town.tmuxSocket, "kill-server"]) }
         let config = try town.loadConfig()
         let supervisor = PolecatSupervisor(environment: environment, town: town, config: config)
@@ -22,7 +38,7 @@ struct SlingBench: BenchSuite {
         var ids: [Int64] = []
         var rss: Double?
         for index in 0..<count {
-            let polecat = try await supervisor.sling(SlingRequest(rig: "app", text: "task \(index)"))
+            let polecat = try await supervisor.sling(SlingRequest(rig: "app", text: "task \(index)", profile: agent.rawValue))
             ids.append(polecat.id)
             if rss == nil, let session = polecat.agent { rss = try Self.agentRSS(town: town, session: session) }
         }
@@ -37,17 +53,19 @@ struct SlingBench: BenchSuite {
             throw GatewayError("bench: \(ended.filter { $0.state != .done }.count) of \(count) slings failed: \(ended.compactMap(\.error).first ?? "")")
         }
 
-        let sequential = try await Self.sequentialTurns(count, environment: environment, town: town, config: config)
-        reporter.report("sling.\(count)_slings_cap_\(config.polecats.max)_wall", parallel, "ms")
-        reporter.report("sling.same_\(count)_turns_one_agent_in_sequence_wall", sequential, "ms")
-        reporter.report("sling.per_sling", parallel / Double(count), "ms")
-        if let rss { reporter.report("sling.polecat_agent_rss", rss, "KiB") }
+        let sequential = try await Self.sequentialTurns(count, profile: agent.rawValue, environment: environment, town: town, config: config)
+        let prefix = "sling.\(agent.rawValue)"
+        reporter.report("\(prefix).same_\(count)_turns_one_agent_in_sequence_wall", sequential, "ms")
+        reporter.report("\(prefix).\(count)_slings_cap_\(config.polecats.max)_wall", parallel, "ms",
+                        baseline: "\(prefix).same_\(count)_turns_one_agent_in_sequence_wall")
+        reporter.report("\(prefix).per_sling", parallel / Double(count), "ms")
+        if let rss { reporter.report("\(prefix).polecat_agent_rss", rss, "KiB") }
     }
 
     /// The floor: one agent, already started, answering the same prompts one after another.
-    static func sequentialTurns(_ count: Int, environment: GatewayEnvironment, town: Town, config: GatewayConfig) async throws -> Double {
+    static func sequentialTurns(_ count: Int, profile: String, environment: GatewayEnvironment, town: Town, config: GatewayConfig) async throws -> Double {
         let runtime = AgentRuntime(environment: environment, town: town, config: config, name: "bench-sequence",
-                                   profile: config.profile("sim"), directory: town.root)
+                                   profile: config.profile(profile), directory: town.root)
         let lifecycle = AgentLifecycle(runtime: runtime)
         let delivery = TurnDelivery(lifecycle: lifecycle)
         let ledger = try runtime.openLedger()
@@ -76,7 +94,7 @@ struct SlingBench: BenchSuite {
         return line.flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") }
     }
 
-    static func makeTown(_ base: URL) async throws -> (GatewayEnvironment, Town) {
+    static func makeTown(_ base: URL, agent: Agent, modelURL: String?) async throws -> (GatewayEnvironment, Town) {
         var logger = Logger(label: "gw-bench") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let environment = GatewayEnvironment(processes: LiveProcessRunner(), clock: SystemWallClock(), output: StandardOutput(),
@@ -88,9 +106,13 @@ struct SlingBench: BenchSuite {
         }
         let rules = base.appendingPathComponent("rules.toml")
         try FileSystem.writeAtomically("[[rule]]\nreply = \"Done.\"\n", to: rules)
+        let claudeHome = base.appendingPathComponent("claude-config")
         var config = try String(contentsOf: town.configFile, encoding: .utf8)
         config = config.replacingOccurrences(of: "\n[mayor]\n", with: "\n[mayor]\nagent = \"sim\"\nsubmit_timeout = \"5s\"\n")
-        config += "\n[agents.sim]\nenv = { GW_SIM_RULES = \"\(rules.path)\", CLAUDE_CONFIG_DIR = \"\(base.appendingPathComponent("claude-config").path)\" }\n"
+        config += "\n[agents.sim]\nenv = { GW_SIM_RULES = \"\(rules.path)\", CLAUDE_CONFIG_DIR = \"\(claudeHome.path)\" }\n"
+        if agent == .claude, let modelURL, let claude = ProcessInfo.processInfo.environment["GW_CLAUDE_BIN"] {
+            config += try BenchClaude.profile(command: claude, home: claudeHome, modelURL: modelURL)
+        }
         try FileSystem.writeAtomically(config, to: town.configFile)
         let project = base.appendingPathComponent("project")
         try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)

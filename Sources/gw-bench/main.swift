@@ -21,6 +21,8 @@ if suites.isEmpty {
     FileHandle.standardError.write(Data("unknown suite; known: \(BenchRegistry.all.map(\.name).joined(separator: ", "))\n".utf8))
     exit(2)
 }
+let machine = BenchMachine.describe()
+print("# " + machine.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
 let reporter = BenchReporter()
 for suite in suites {
     do {
@@ -30,4 +32,4 @@ for suite in suites {
         exit(1)
     }
 }
-if let jsonFile { try reporter.writeJSON(to: URL(fileURLWithPath: jsonFile)) }
+if let jsonFile { try reporter.writeJSON(to: URL(fileURLWithPath: jsonFile), machine: machine) }
