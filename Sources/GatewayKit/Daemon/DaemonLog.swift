@@ -7,22 +7,30 @@ import Darwin
 #endif
 
 /// `.gateway/daemon.log`: one line per event, `2026-11-26T01:02:03.456Z info message`, appended with
-/// O_APPEND so lines from the daemon and from a crash's stderr never overwrite each other.
+/// O_APPEND so lines from the daemon and from a crash's stderr never overwrite each other. A daemon runs
+/// for months: past `maxBytes` the file moves to `daemon.log.1` (that one to `.2`, and the oldest goes),
+/// so the log never grows without bound.
 public final class DaemonLog: @unchecked Sendable {
     public let url: URL
-    private let descriptor: Int32
+    public let maxBytes: Int
+    /// Rotated files kept beside the live one.
+    public static let keptGenerations = 2
+    private var descriptor: Int32
+    private var size: Int
     private let lock = NSLock()
     /// True when stderr already is this file (`gw daemon start` sends it there): lines go once.
     public let stderrIsLog: Bool
 
     public static func file(for town: Town) -> URL { town.runtimeDirectory.appendingPathComponent("daemon.log") }
 
-    public init(url: URL) throws {
+    public init(url: URL, maxBytes: Int = 8 * 1_048_576) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw GatewayError("could not open the daemon log \(url.path): \(String(cString: strerror(errno)))") }
+        let descriptor = try Self.openForAppend(url)
         self.url = url
+        self.maxBytes = maxBytes
         self.descriptor = descriptor
+        var info = stat()
+        size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
         stderrIsLog = Self.sameFile(descriptor, STDERR_FILENO)
     }
 
@@ -30,9 +38,40 @@ public final class DaemonLog: @unchecked Sendable {
 
     /// Appends one timestamped line (each write is a single `write`, so lines stay whole).
     public func append(level: Logger.Level, _ message: String, at date: Date = Date()) {
-        let line = "\(Self.timestamp(date)) \(level) \(message)\n"
-        lock.withLock { LiveProcessRunner.writeAll(Data(line.utf8), to: descriptor) }
-        if !stderrIsLog { FileHandle.standardError.write(Data(line.utf8)) }
+        let line = Data("\(Self.timestamp(date)) \(level) \(message)\n".utf8)
+        lock.withLock {
+            if size + line.count > maxBytes, size > 0 { rotate() }
+            LiveProcessRunner.writeAll(line, to: descriptor)
+            size += line.count
+        }
+        if !stderrIsLog { FileHandle.standardError.write(line) }
+    }
+
+    /// The URL of rotated generation `n` (1 is the newest).
+    public func generation(_ number: Int) -> URL { URL(fileURLWithPath: "\(url.path).\(number)") }
+
+    /// Shifts the generations and starts a new file. When stdout and stderr were the old file (the
+    /// daemon's own, where a crash's last words land), they follow to the new one. On failure the log
+    /// keeps going in the old file: a full disk must not stop the daemon.
+    private func rotate() {
+        // An older generation that does not exist yet simply stays missing.
+        for number in stride(from: Self.keptGenerations, to: 1, by: -1) where FileSystem.exists(generation(number - 1)) {
+            rename(generation(number - 1).path, generation(number).path)
+        }
+        guard rename(url.path, generation(1).path) == 0, let fresh = try? Self.openForAppend(url) else { return }
+        if stderrIsLog {
+            dup2(fresh, STDOUT_FILENO)
+            dup2(fresh, STDERR_FILENO)
+        }
+        close(descriptor)
+        descriptor = fresh
+        size = 0
+    }
+
+    private static func openForAppend(_ url: URL) throws -> Int32 {
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw GatewayError("could not open the daemon log \(url.path): \(String(cString: strerror(errno)))") }
+        return descriptor
     }
 
     /// A logger writing here (and to stderr unless stderr is this file) at `level` and above.

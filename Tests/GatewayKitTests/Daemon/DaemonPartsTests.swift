@@ -136,6 +136,26 @@ struct DaemonPartsTests {
         #expect(DaemonLog.tail(directory.path("absent.log"), lines: 5).isEmpty)
     }
 
+    /// Past its size limit the log moves to `.1` (and `.1` to `.2`; the oldest goes): no line of the
+    /// kept generations is lost or split, and no file grows past the limit.
+    @Test func theLogRotatesPastItsLimitKeepingTwoGenerations() throws {
+        let directory = TemporaryDirectory("gw-daemon-log-rotation")
+        let log = try DaemonLog(url: directory.path("daemon.log"), maxBytes: 2_000)
+        for index in 0..<200 { log.append(level: .info, "line \(index)") }
+        let files = [log.generation(2), log.generation(1), log.url]
+        var lines: [String] = []
+        for file in files {
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
+            #expect(size <= 2_000, "\(file.lastPathComponent) is \(size) bytes")
+            lines += DaemonLog.tail(file, lines: 1_000)
+        }
+        #expect(!FileSystem.exists(URL(fileURLWithPath: log.url.path + ".3")))
+        let numbers = lines.compactMap { Int($0.split(separator: " ").last ?? "") }
+        #expect(numbers.count == lines.count, "every line whole")
+        #expect(numbers == Array((200 - numbers.count)..<200), "the newest lines, in order, none missing between generations")
+        #expect(numbers.count > 40)
+    }
+
     @Test func daemonSettingsReadTheirSectionAndReportBadValues() throws {
         let config = try GatewayConfig.parse("[daemon]\nhealth_check = \"5s\"\npoll = \"250ms\"\nstop_timeout = \"1m\"\n")
         #expect(config.daemon.healthCheck == .seconds(5))
