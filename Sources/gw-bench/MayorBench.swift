@@ -11,7 +11,7 @@ struct MayorBench: BenchSuite {
 
     func run(_ reporter: BenchReporter) async throws {
         guard let claude = ProcessInfo.processInfo.environment["GW_CLAUDE_BIN"], FileManager.default.isExecutableFile(atPath: claude) else {
-            print("mayor: skipped — GW_CLAUDE_BIN is not set to a claude binary (export GW_CLAUDE_BIN=$(scripts/fetch-claude))")
+            FileHandle.standardError.write(Data("mayor: skipped — set GW_CLAUDE_BIN (scripts/bench fetches it)\n".utf8))
             return
         }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("gw-bench-mayor-\(getpid())")

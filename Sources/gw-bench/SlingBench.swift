@@ -17,7 +17,7 @@ struct SlingBench: BenchSuite {
         if let claude = ProcessInfo.processInfo.environment["GW_CLAUDE_BIN"], FileManager.default.isExecutableFile(atPath: claude) {
             try await run(.claude, reporter)
         } else {
-            print("sling.claude: skipped — GW_CLAUDE_BIN is not set to a claude binary (scripts/bench fetches it)")
+            FileHandle.standardError.write(Data("sling.claude: skipped — set GW_CLAUDE_BIN (scripts/bench fetches it)\n".utf8))
         }
     }
 

@@ -22,7 +22,8 @@ if suites.isEmpty {
     exit(2)
 }
 let machine = BenchMachine.describe()
-print("# " + machine.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+// Written unbuffered, like the figures, so it comes first in a redirected file too.
+FileHandle.standardOutput.write(Data(("# " + machine.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n").utf8))
 let reporter = BenchReporter()
 for suite in suites {
     do {

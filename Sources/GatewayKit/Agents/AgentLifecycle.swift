@@ -135,18 +135,36 @@ public struct AgentLifecycle: Sendable {
     }
 
     /// Moves the selection to "Yes, I trust this folder" and confirms — never a blind Enter, whose
-    /// default is "No, exit".
+    /// default is "No, exit" — then waits for the dialog to go. On a loaded machine Claude redraws
+    /// slowly: each key waits for the screen to change before the next, and a dialog still drawn just
+    /// after the Enter is not taken for a second one.
     func chooseTrust(_ screen: AgentScreen) async throws {
-        for _ in 0..<3 {
-            let current = try await capture()
-            if current.contains("❯ Yes, I trust this folder") {
+        let deadline = Date().addingTimeInterval(15)
+        var current = screen.text
+        var downs = 0
+        var confirmed = false
+        while Date() < deadline {
+            if AgentScreen(text: current, profile: runtime.profile).dialog != .trustFolder { return }
+            if !confirmed, current.contains("❯ Yes, I trust this folder") {
                 try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
-                return
+                confirmed = true
+            } else if !confirmed, downs < 4 {
+                try await processes.check(tmux.sendKeys(runtime.session, ["Down"]))
+                downs += 1
             }
-            try await processes.check(tmux.sendKeys(runtime.session, ["Down"]))
-            try await Task.sleep(nanoseconds: 200_000_000)
+            current = try await screenChange(from: current, within: 2)
         }
-        throw StartupDialog(dialog: .trustFolder, screen: screen.text, agent: runtime.name).error
+        throw StartupDialog(dialog: .trustFolder, screen: current, agent: runtime.name).error
+    }
+
+    /// The screen once it differs from `previous`, or as it is after `seconds`.
+    func screenChange(from previous: String, within seconds: Double) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            let current = try await capture()
+            if current != previous || Date() >= deadline { return current }
+        }
     }
 
     public func capture() async throws -> String {
@@ -184,7 +202,7 @@ struct StartupDialog {
     var error: GatewayError {
         let fix: String
         switch dialog {
-        case .trustFolder: fix = "trust the folder once by starting `claude` in it yourself, then `gw mayor start`"
+        case .trustFolder: fix = "trust the folder once by starting `claude` in it yourself, then start the agent again"
         case .apiKey: fix = "ANTHROPIC_API_KEY is set but not approved for Claude Code: unset it for Gateway, or approve it once in `claude` yourself"
         case .login: fix = "Claude Code is not logged in: run `claude` once and log in, then `gw mayor start`"
         case .bypassWarning: fix = "bypassPermissions needs the warning accepted once: run `claude --permission-mode bypassPermissions` yourself, or use permission_mode = \"acceptEdits\""

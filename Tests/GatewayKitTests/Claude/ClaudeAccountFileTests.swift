@@ -97,4 +97,19 @@ import Testing
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "DISABLE_AUTOUPDATER": "1", "CLAUDE_CONFIG_DIR": "/tmp/cc",
         ])
     }
+
+    /// Polecats starting side by side each trust their folder: no edit is lost to another's write.
+    @Test func concurrentTrustEditsAreAllKept() async throws {
+        let directory = TemporaryDirectory("gw-account-concurrent")
+        let file = ClaudeAccountFile(url: directory.path(".claude.json"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<24 {
+                group.addTask { try file.apply([.trustFolder(URL(fileURLWithPath: "/town/rig/polecats/p\(index)"))]) }
+            }
+            try await group.waitForAll()
+        }
+        for index in 0..<24 {
+            #expect(try file.isTrusted(URL(fileURLWithPath: "/town/rig/polecats/p\(index)")), "p\(index)")
+        }
+    }
 }

@@ -29,6 +29,13 @@ public struct ClaudeAccountFile: Sendable, Equatable {
     /// Applies the edits; writes only when something changes. Returns true when the file was written.
     @discardableResult
     public func apply(_ edits: [ClaudeAccountEdit]) throws -> Bool {
+        // Polecats start side by side, each trusting its folder: one read-modify-write at a time, or
+        // the last writer drops the others' folders. (Claude Code rewrites the file too, without this
+        // lock; the trust dialog's explicit answer covers that.)
+        try FileLock.withLock(URL(fileURLWithPath: url.path + ".gateway-lock")) { try applyUnlocked(edits) }
+    }
+
+    private func applyUnlocked(_ edits: [ClaudeAccountEdit]) throws -> Bool {
         let original = try readData()
         var root = try original.map { try parse($0) } ?? [:]
         var changed = false
