@@ -5,9 +5,11 @@ import Foundation
 /// them carries a unique tag as its text (and, for email, as its subject), so an arrival names the
 /// message it belongs to.
 enum DeliveryCount {
-    /// The tag in a received Telegram or webhook text: its last line (Telegram puts the bold title first).
+    /// The tag in a received Telegram or webhook text: the first word of its last line (Telegram puts the
+    /// bold title first; each part of a long message starts with its own tag, `TAG/pN`).
     static func tag(_ text: String) -> String {
-        String(text.split(separator: "\n", omittingEmptySubsequences: false).last ?? "")
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+        return String(line.split(separator: " ").first ?? "")
     }
 
     /// The tags of the mails an SMTP double recorded, in the order it accepted them (by Subject).
