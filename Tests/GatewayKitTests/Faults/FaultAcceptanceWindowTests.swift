@@ -42,17 +42,17 @@ import Testing
         var messages = 0
         var window: Set<String> = []
         var held: Set<String> = []
-        for kill in 0..<kills {
+        for trial in 0..<kills {
             tally.trials += 1
             let before = Int.random(in: 0...2, using: &random)
             let after = Int.random(in: 0...2, using: &random)
-            let heldTag = "\(channel.rawValue)-\(kill)-\(marker)"
+            let heldTag = "\(channel.rawValue)-\(trial)-\(marker)"
             // Every other Telegram trial holds part 2 of a three-part message: part 1 was recorded done,
             // so only part 2 may come again.
-            let inParts = channel == .telegram && !kill.isMultiple(of: 2)
+            let inParts = channel == .telegram && !trial.isMultiple(of: 2)
             // Those after the held one wait behind it (one target delivers in order): never in flight.
-            let tags = (0..<before).map { "\(channel.rawValue)-\(kill)-before-\($0)" } + [heldTag]
-                + (0..<after).map { "\(channel.rawValue)-\(kill)-after-\($0)" }
+            let tags = (0..<before).map { "\(channel.rawValue)-\(trial)-before-\($0)" } + [heldTag]
+                + (0..<after).map { "\(channel.rawValue)-\(trial)-after-\($0)" }
             for tag in tags {
                 let text = tag == heldTag && inParts ? Self.threeParts(tag) : tag
                 let send = try town.gw(["notify", "send", "--target", "out", "--title", tag, "--key", tag, text])
@@ -67,11 +67,11 @@ import Testing
                 break
             }
             daemon.signal(SIGKILL)
-            if try await daemon.wait() == nil { tally.fail("\(channel.rawValue): the daemon did not die of SIGKILL") }
+            if try await daemon.wait() != 128 + SIGKILL { tally.fail("\(channel.rawValue): the daemon did not die of SIGKILL") }
             tally.faults += 1
             try receiver.release()
             daemon = try await start(town)
-            try await town.waitUntil("\(channel.rawValue) trial \(kill) delivered", timeout: 120) {
+            try await town.waitUntil("\(channel.rawValue) trial \(trial) delivered", timeout: 120) {
                 let entries = try await ledger.outboxEntries(limit: 10_000)
                 return entries.count == messages && entries.allSatisfy { $0.state == .delivered } ? true : nil
             }

@@ -3,8 +3,8 @@ import Testing
 @testable import GatewayKit
 
 /// Scenario 3: the Bot API fails about 30% of calls at random — 429 with retry_after, 5xx, and
-/// timeouts that happen before the server takes the message — while the outbox delivers many messages
-/// to two chats at once. Read back from the fake's log: every message arrives exactly once, and each
+/// timeouts that happen before the server takes the message — while the outbox worker (as `gw notify
+/// send` runs it) delivers many messages to two chats at once. Read back from the fake's log: every message arrives exactly once, and each
 /// chat gets its messages in the order they were queued.
 @Suite struct FaultTelegramTests {
     /// The client's timeout (the target's `timeout`); a stalled call outlasts it.
