@@ -66,6 +66,35 @@ import Testing
         #expect(try await ledger.recoverInterruptedNotifications(now: start).isEmpty)
     }
 
+    @Test func aRowLeftSendingHoldsBackTheRowsBehindIt() async throws {
+        let directory = TemporaryDirectory()
+        let ledger = try Ledger(file: directory.path("ledger.sqlite"))
+        let a = try await ledger.enqueueNotification(request("a"), now: start).entry
+        try await ledger.enqueueNotification(request("b"), now: start)
+        try await ledger.markSending(a.id, now: start)
+        // Whether the server has `a` is unknown until it is recovered: `b` must not overtake it.
+        #expect(try await ledger.claimDue(target: "phone", now: start) == nil)
+        try await ledger.recoverInterruptedNotifications(now: start)
+        #expect(try await ledger.claimDue(target: "phone", now: start)?.id == a.id)
+    }
+
+    /// The live worker itself leaves a row `sending` when the ledger fails to record a call's outcome
+    /// (a lock held past the busy timeout, a full disk). Its next pass must deliver that row again before
+    /// the ones behind it, not leave it to the next daemon.
+    @Test func theNextPassRecoversARowTheLiveWorkerLeftSending() async throws {
+        let rig = try NotifyTestRig("[notify.targets.screen]\nkind = \"console\"")
+        let one = try await rig.enqueue("manual:1", target: "screen", text: "one")
+        let two = try await rig.enqueue("manual:2", target: "screen", text: "two")
+        let lease = try #require(try await OutboxLease.acquire(OutboxLease.file(for: rig.town), until: Date().addingTimeInterval(5)))
+        defer { lease.release() }
+        try await rig.worker.recover(lease)
+        try await rig.ledger.markSending(one.id, now: Date())
+        let round = try await rig.worker.deliverDue(now: Date(), lease: lease)
+        #expect(round.delivered == [one.id, two.id])
+        #expect(rig.output.stdout == "[notify screen] Gateway: one\n[notify screen] Gateway: two\n")
+        #expect(try await rig.ledger.outboxEntry(one.id)?.interruptions == 1, "shown as a possible duplicate")
+    }
+
     @Test func retryRevivesAFailedRowButNotADeliveredOne() async throws {
         let directory = TemporaryDirectory()
         let ledger = try Ledger(file: directory.path("ledger.sqlite"))

@@ -154,13 +154,14 @@ extension Ledger {
         }
     }
 
-    /// The head of one target, when it is due at `now`.
+    /// The head of one target, when it is due at `now`. A `sending` head holds its target back until it
+    /// is recovered: whether the server has it is unknown, and nothing behind it may overtake it.
     public func claimDue(target: String, now: Date) throws -> OutboxEntry? {
         try database.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT * FROM outbox WHERE target = ? AND state IN ('pending', 'uncertain') ORDER BY id LIMIT 1
+                SELECT * FROM outbox WHERE target = ? AND state IN ('pending', 'uncertain', 'sending') ORDER BY id LIMIT 1
                 """, arguments: [target]).map(OutboxEntry.init(row:))
-        }.flatMap { $0.nextAttemptAt <= now ? $0 : nil }
+        }.flatMap { $0.state != .sending && $0.nextAttemptAt <= now ? $0 : nil }
     }
 
     /// Written just before the network call: the row is now in the window a crash makes uncertain.

@@ -44,10 +44,19 @@ public struct OutboxWorker: Sendable {
     }
 
     /// Delivers every row due at `now`, target by target in order; stops a target at its first row that
-    /// is not delivered. Rows not started by `deadline` wait for the next pass.
+    /// is not delivered. Rows not started by `deadline` wait for the next pass. Callers run passes one
+    /// after another, never overlapping.
     @discardableResult
     public func deliverDue(now: Date, deadline: Date? = nil, lease: OutboxLease) async throws -> Round {
-        let heads = try await ledger.outboxHeads().filter { $0.nextAttemptAt <= now }
+        var heads = try await ledger.outboxHeads()
+        // No call is in flight between passes and the lease keeps other workers out, so a `sending` row
+        // here is this worker's own, left when the ledger could not record a call's outcome: recover it
+        // now, as after a crash, rather than hold its target back until the next daemon.
+        if heads.contains(where: { $0.state == .sending }) {
+            try await recover(lease)
+            heads = try await ledger.outboxHeads()
+        }
+        heads = heads.filter { $0.nextAttemptAt <= now }
         return await withTaskGroup(of: Round.self) { group in
             for head in heads {
                 group.addTask { await deliverTarget(head.target, now: now, deadline: deadline) }
@@ -77,7 +86,7 @@ public struct OutboxWorker: Sendable {
             if entries.allSatisfy({ $0.state == .delivered || $0.state == .failed }) { return entries }
             guard let next = try await nextDue(), next < deadline else { return entries }
             let wait = next.timeIntervalSince(environment.clock.now())
-            // Due now yet nothing moved: a row is stuck `sending` because the ledger failed mid-way.
+            // Due now yet nothing moved: the ledger is failing; stop rather than spin.
             if wait <= 0, round == Round() { return entries }
             if wait > 0 { try await Task.sleep(for: .milliseconds(Int64(wait * 1000) + 1)) }
         }

@@ -2,8 +2,13 @@ import Foundation
 import LoopbackHTTP
 
 /// A loopback server that answers like Telegram's Bot API `sendMessage`, and misbehaves on demand:
-/// each request takes the next scripted behaviour, then `.ok` once the script runs out.
+/// each request takes the next scripted behaviour, then `.ok` once the script runs out — or, built with
+/// `choose:`, whatever that function picks for the request's text. It also serves as a webhook receiver
+/// (it records the JSON body's `text`).
 final class FakeBotAPI: @unchecked Sendable {
+    /// Picks a request's behaviour from its text and how many earlier requests carried the same text.
+    typealias Chooser = @Sendable (_ text: String, _ earlier: Int) -> Behaviour
+
     enum Behaviour: Sendable {
         case ok
         /// 429 with `parameters.retry_after`.
@@ -16,6 +21,9 @@ final class FakeBotAPI: @unchecked Sendable {
         /// Never answers until `release()`, then drops the connection. `accepting` says whether the
         /// server had taken the message (it counts as delivered) or died before processing it.
         case hang(accepting: Bool)
+        /// Takes nothing and says nothing for `seconds` (longer than the client's timeout), then drops
+        /// the connection: a timeout before the server recorded the message.
+        case stall(seconds: Double)
         case unauthorized
     }
 
@@ -30,6 +38,7 @@ final class FakeBotAPI: @unchecked Sendable {
 
     private let lock = NSLock()
     private var script: [Behaviour]
+    private let chooser: Chooser?
     private var received: [Received] = []
     private let hangGate = DispatchSemaphore(value: 0)
     private let hangArrived = DispatchSemaphore(value: 0)
@@ -37,6 +46,13 @@ final class FakeBotAPI: @unchecked Sendable {
 
     init(_ script: [Behaviour] = []) throws {
         self.script = script
+        chooser = nil
+        server = try LoopbackHTTPServer { [weak self] request, writer in self?.handle(request, writer) }
+    }
+
+    init(choose: @escaping Chooser) throws {
+        script = []
+        chooser = choose
         server = try LoopbackHTTPServer { [weak self] request, writer in self?.handle(request, writer) }
     }
 
@@ -61,7 +77,10 @@ final class FakeBotAPI: @unchecked Sendable {
         let chat = (json["chat_id"] as? String) ?? (json["chat_id"] as? NSNumber)?.stringValue ?? ""
         let text = json["text"] as? String ?? ""
         let parseMode = json["parse_mode"] as? String
-        let behaviour: Behaviour = lock.withLock { script.isEmpty ? .ok : script.removeFirst() }
+        let behaviour: Behaviour = lock.withLock {
+            if let chooser { return chooser(text, received.count(where: { $0.text == text })) }
+            return script.isEmpty ? .ok : script.removeFirst()
+        }
         func record(_ accepted: Bool) {
             lock.withLock { received.append(Received(token: token, chatID: chat, text: text, parseMode: parseMode, accepted: accepted)) }
         }
@@ -90,6 +109,10 @@ final class FakeBotAPI: @unchecked Sendable {
             record(accepting)
             hangArrived.signal()
             hangGate.wait()
+            writer.abort()
+        case .stall(let seconds):
+            record(false)
+            Thread.sleep(forTimeInterval: seconds)
             writer.abort()
         case .unauthorized:
             record(false)

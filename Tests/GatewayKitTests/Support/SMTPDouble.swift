@@ -8,17 +8,19 @@ final class SMTPDouble: @unchecked Sendable {
     let recordDirectory: URL
     private let process: Process
     private let input: Pipe
+    private let holds = DispatchSemaphore(value: 0)
 
     static var script: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("smtp-double/smtp_double.py")
     }
 
-    init(in directory: URL, arguments: [String] = []) throws {
-        recordDirectory = directory.appendingPathComponent("smtp-received")
+    /// `port` 0 picks a free one; another listens there again (a server back after an outage).
+    init(in directory: URL, arguments: [String] = [], port: Int = 0, record: String = "smtp-received") throws {
+        recordDirectory = directory.appendingPathComponent(record)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, "--record", recordDirectory.path] + arguments
+        process.arguments = ["python3", Self.script.path, "--record", recordDirectory.path, "--port", String(port)] + arguments
         input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -37,6 +39,27 @@ final class SMTPDouble: @unchecked Sendable {
             throw GatewayError("the SMTP test server did not start (is aiosmtpd installed? scripts/test installs it): \(text)")
         }
         self.port = port
+        // Later lines say a message is held (--hold); reading them also keeps the pipe from filling.
+        let holds = self.holds
+        let reader = output.fileHandleForReading
+        Thread {
+            var pending = Data()
+            while case let chunk = reader.availableData, !chunk.isEmpty {
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    if pending[pending.startIndex..<newline].starts(with: Data("HELD ".utf8)) { holds.signal() }
+                    pending.removeSubrange(pending.startIndex...newline)
+                }
+            }
+        }.start()
+    }
+
+    /// Waits until a message containing the --hold marker was recorded and its answer held back.
+    func waitForHold(timeout: TimeInterval = 60) -> Bool { holds.wait(timeout: .now() + timeout) == .success }
+
+    /// Lets one held message have its 250 answer.
+    func release() throws {
+        try input.fileHandleForWriting.write(contentsOf: Data("release\n".utf8))
     }
 
     /// The messages accepted so far, in order: raw message and envelope metadata.

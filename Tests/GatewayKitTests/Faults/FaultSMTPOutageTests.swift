@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// Scenario 4: the SMTP server is down for a while — nothing listens on its port — while the daemon's
+/// outbox worker keeps trying and more mail is queued behind the first; then a server starts on the same
+/// port. Read back from what the server recorded: every mail arrives, exactly once, in the order queued.
+@Suite struct FaultSMTPOutageTests {
+    @Test func mailQueuedDuringAnOutageArrivesOnceAndInOrder() async throws {
+        var tally = FaultTally("smtp-outage")
+        let outages = FaultPlan.trials(short: 1, full: 5)
+        let perOutage = FaultPlan.isFull ? 10 : 5
+        let base = TemporaryDirectory("gw-smtp-outage")
+        // A server claims a free port and stops: from here nothing listens there until it comes back.
+        let first = try SMTPDouble(in: base.url, record: "claimed-port")
+        let port = first.port
+        first.stop()
+
+        let rig = try NotifyTestRig(Self.toml(port: port))
+        var daemon = DaemonSettings()
+        daemon.poll = ConfigDuration(milliseconds: 100)
+        let service = OutboxService(town: rig.town, notify: rig.worker.settings, environment: rig.environment, settings: daemon)
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+
+        var sent: [String] = []
+        var arrivals: [String] = []
+        for outage in 0..<outages {
+            let tags = (0..<perOutage).map { String(format: "outage-%02d-mail-%02d", outage, $0) }
+            // The first mail meets the closed port twice (retried with backoff) before the rest are queued.
+            let head = try await rig.enqueue("fault:\(tags[0])", target: "mail", title: tags[0], text: tags[0])
+            try await pollUntil("the worker to meet the outage") {
+                try await rig.ledger.outboxEntry(head.id).flatMap { $0.attempts >= 2 ? true : nil }
+            }
+            var ids = [head.id]
+            for tag in tags.dropFirst() {
+                ids.append(try await rig.enqueue("fault:\(tag)", target: "mail", title: tag, text: tag).id)
+            }
+            sent += tags
+            tally.faults += 1
+
+            let smtp = try SMTPDouble(in: base.url, port: port, record: "received-\(outage)")
+            defer { smtp.stop() }
+            #expect(smtp.port == port)
+            let final = try await pollUntil("the queued mail to be delivered", timeout: 120) { () -> [OutboxEntry]? in
+                var entries: [OutboxEntry] = []
+                for id in ids { if let entry = try await rig.ledger.outboxEntry(id) { entries.append(entry) } }
+                return entries.allSatisfy { $0.state == .delivered || $0.state == .failed } ? entries : nil
+            }
+            for entry in final where entry.state != .delivered {
+                tally.fail("\(entry.source) ended \(entry.state.rawValue): \(entry.lastError ?? "no error recorded")")
+            }
+            arrivals += try DeliveryCount.mailTags(smtp)
+        }
+        running.cancel()
+        try await running.value
+
+        tally.trials = sent.count
+        DeliveryCount.tally(arrivals, sent: sent, channel: "email", into: &tally)
+        DeliveryCount.checkOrder(arrivals, sent: sent, channel: "email", into: &tally)
+        #expect(rig.log.text.contains("could not connect to the SMTP server 127.0.0.1:\(port)"), "the worker never met the outage")
+        tally.finish()
+    }
+
+    /// Mail through curl to 127.0.0.1:`port`, retried quickly and often enough to outlast the outage.
+    static func toml(port: Int) -> String {
+        """
+        [notify]
+        max_attempts = 40
+        backoff = "100ms"
+        max_backoff = "1s"
+
+        [notify.targets.mail]
+        kind = "email"
+        host = "127.0.0.1"
+        port = \(port)
+        tls = "none"
+        from = "Gateway <gw@example.com>"
+        to = ["owner@example.com"]
+        timeout = "20s"
+        """
+    }
+}
