@@ -91,9 +91,9 @@ public struct EmailNotifier: Notifier {
         case 67:
             return .permanent("the SMTP server \(server) refused the login for \(settings.username ?? "?") (\(detail)): check username and password_env/password_file")
         case 6:
-            return .retry("the SMTP host \(settings.host) could not be resolved: check host")
+            return .unreachable("the SMTP host \(settings.host) could not be resolved: check host")
         case 7:
-            return .retry("could not connect to the SMTP server \(server): is it running, and is port right?")
+            return .unreachable("could not connect to the SMTP server \(server): is it running, and is port right?")
         case 28:
             return .retry("the SMTP server \(server) did not finish within the timeout", uncertain: true)
         case 35, 58, 59, 60, 64, 83:

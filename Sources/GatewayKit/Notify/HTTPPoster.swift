@@ -51,7 +51,7 @@ public struct HTTPPoster: Sendable {
             // The request may have reached the server before the answer was lost.
             return .retry("\(what) did not answer within \(Int(timeout))s", uncertain: true)
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-            return .retry("\(what) could not be reached (\(error.code.rawValue)): check the network or the configured URL")
+            return .unreachable("\(what) could not be reached (\(error.code.rawValue)): check the network or the configured URL")
         case .networkConnectionLost:
             return .retry("\(what): the connection was lost during the request", uncertain: true)
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid:

@@ -19,10 +19,21 @@ public struct DeliveryFailure: Error, Sendable, CustomStringConvertible {
 
     public var action: Action
     public var message: String
+    /// The server could not be reached at all (no network, the server down): nothing was sent, so
+    /// retrying can never duplicate. Such a failure backs off like any other but never uses up
+    /// `max_attempts` — a laptop offline overnight must not turn the night's notifications into
+    /// failed rows; they go out when the network is back.
+    public var waitsOutOutage = false
 
     public init(_ action: Action, _ message: String) {
         self.action = action
         self.message = message
+    }
+
+    public static func unreachable(_ message: String) -> DeliveryFailure {
+        var failure = DeliveryFailure.retry(message)
+        failure.waitsOutOutage = true
+        return failure
     }
 
     public static func retry(_ message: String, uncertain: Bool = false) -> DeliveryFailure {

@@ -154,7 +154,7 @@ public struct OutboxWorker: Sendable {
             return .failed
         case .retry(let after, let uncertain, let counts):
             let attempts = entry.attempts + (counts ? 1 : 0)
-            if counts, attempts >= settings.maxAttempts {
+            if counts, attempts >= settings.maxAttempts, !failure.waitsOutOutage {
                 try await ledger.markFailed(entry.id, error: "\(message) (gave up after \(attempts) attempts)", now: now)
                 environment.logger.error("notification \(entry.id) to \(entry.target) failed after \(attempts) attempts: \(message)")
                 return .failed
