@@ -197,7 +197,8 @@ struct DaemonKillRig {
         tally.duplicatedInWindow = ["telegram": window]
         let uncommitted = try shell("git status --porcelain -- memory", in: town.town.mayorDirectory)
         if !uncommitted.isEmpty { tally.fail("the daily log has uncommitted changes:\n\(uncommitted)") }
-        print("daemon-kill: \(beats.count) beats, \(served.count) findings served, \(api.accepted.count) messages accepted")
+        let resumed = daemonLog().components(separatedBy: "pressing Enter for it").count - 1
+        print("daemon-kill: \(beats.count) beats, \(served.count) findings served, \(api.accepted.count) messages accepted, \(resumed) prompts a killed daemon had pasted submitted by the next")
     }
 
     /// Every daily log as committed on hooks/mayor (`memory/YYYY-MM-DD.md`, and any archived into a
