@@ -6,17 +6,20 @@ import GRDB
 extension Ledger {
     /// Starts tracking a bundle of work; its items are numbered from 1 in the order given, all pending.
     public func createConvoy(kind: String, title: String, items: [ConvoyItemPlan], at now: Date) throws -> Int64 {
+        try database.write { db in try Self.insertConvoy(db, kind: kind, title: title, items: items, at: now) }
+    }
+
+    /// `createConvoy` inside a caller's transaction.
+    static func insertConvoy(_ db: Database, kind: String, title: String, items: [ConvoyItemPlan], at now: Date) throws -> Int64 {
         guard !items.isEmpty else { throw GatewayError("a convoy needs at least one item (\(kind): \(title))") }
-        return try database.write { db in
-            try db.execute(sql: "INSERT INTO convoys(kind, title, created_at) VALUES (?, ?, ?)", arguments: [kind, title, now])
-            let id = db.lastInsertedRowID
-            for (offset, item) in items.enumerated() {
-                try db.execute(
-                    sql: "INSERT INTO convoy_items(convoy_id, position, title, state, agent) VALUES (?, ?, ?, 'pending', ?)",
-                    arguments: [id, offset + 1, item.title, item.agent])
-            }
-            return id
+        try db.execute(sql: "INSERT INTO convoys(kind, title, created_at) VALUES (?, ?, ?)", arguments: [kind, title, now])
+        let id = db.lastInsertedRowID
+        for (offset, item) in items.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO convoy_items(convoy_id, position, title, state, agent) VALUES (?, ?, ?, 'pending', ?)",
+                arguments: [id, offset + 1, item.title, item.agent])
         }
+        return id
     }
 
     /// Moves an item forward: pending → running, or pending/running → done, failed or skipped.

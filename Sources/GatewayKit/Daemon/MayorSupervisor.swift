@@ -148,7 +148,13 @@ public struct MayorSupervisor: Service {
     func deliveryLoop(ledger: Ledger) async {
         while await DaemonPause.sleep(settings.poll.seconds) {
             do {
-                guard try await ledger.nextQueuedTurn(agent: runtime.name) != nil else { continue }
+                // A turn still `sent` well after its Enter may be one a killed daemon pasted but never
+                // submitted; delivery presses Enter for it if its text still sits in the input line.
+                let inFlight = try await ledger.turnInFlight(agent: runtime.name)
+                let unsubmitted = inFlight.map {
+                    $0.state == .sent && Date().timeIntervalSince($0.sentAt ?? .distantPast) > runtime.config.mayor.submitTimeout.seconds
+                } ?? false
+                guard try await ledger.nextQueuedTurn(agent: runtime.name) != nil || unsubmitted else { continue }
                 if try await ledger.agent(runtime.name)?.state == .crashLoop { continue }
                 // A short deadline: a busy Mayor defers the turn to the next round, and shutdown never
                 // waits long for a delivery.

@@ -5,8 +5,8 @@ import Foundation
 /// Mayor's own changes along), notifications into the outbox, HEARTBEAT_OK recorded and not sent.
 /// The daemon's scheduler service calls `step` in a loop; `gw heartbeat now` calls `runNow`.
 ///
-/// Crash safety: the beat is recorded (`recordBeat`) and its run row written before the prompt is
-/// queued, and every handling step is idempotent (appends find their text, notifications have keys,
+/// Crash safety: the beat, its convoy, its queued prompt and its run row are written in one
+/// transaction (`recordBeatRun`) before anything is pasted, and every handling step is idempotent (appends find their text, notifications have keys,
 /// convoy items only move forward), so a process killed anywhere finishes the beat once on restart.
 public struct BeatRunner: Sendable {
     public let environment: GatewayEnvironment
@@ -101,22 +101,17 @@ public struct BeatRunner: Sendable {
         return try await TurnDelivery(lifecycle: context.mayor).waitingReason(ledger: context.ledger)
     }
 
-    /// Records the beat, opens its convoy, queues its prompt as one turn and starts delivering it.
+    /// Records the beat, opens its convoy and queues its prompt as one turn — all in one transaction —
+    /// then starts delivering it.
     func send(_ decision: BeatDecision, _ context: Context) async throws -> Int64 {
-        let ledger = context.ledger
-        let beatId = try await ledger.recordBeat(decision)
-        if try await ledger.heartbeatRun(beatId: beatId) != nil { return beatId }
         let settings = context.config.heartbeat
-        let tasks = decision.plan.dueTasks.map(\.task.name)
-        let convoy = try await ledger.createConvoy(kind: "heartbeat", title: "Heartbeat at \(Self.stamp(decision.time, settings))",
-                                                   items: tasks.map { ConvoyItemPlan(title: $0, agent: "mayor") }, at: now)
         let prompt = HeartbeatPrompt.render(decision.plan, notes: context.document.notes, settings: settings,
                                             zone: settings.timeZone(), missedBeats: decision.missedBeats)
-        let turn = try await ledger.enqueueTurn(agent: "mayor", text: prompt, source: "heartbeat:\(beatId)", at: now)
-        try await ledger.recordHeartbeatRun(beatId: beatId, convoyId: convoy, turnId: turn, tasks: tasks)
-        for index in tasks.indices { try await ledger.markItem(convoy: convoy, item: index + 1, state: .running, at: now, agent: "mayor") }
-        environment.logger.info("heartbeat \(beatId): sending \(tasks.count) task(s) as turn \(turn)")
-        try await deliver(context, label: "heartbeat \(beatId)'s turn \(turn)")
+        let (beatId, created) = try await context.ledger.recordBeatRun(
+            decision, convoyTitle: "Heartbeat at \(Self.stamp(decision.time, settings))", prompt: prompt, at: now)
+        guard created else { return beatId }
+        environment.logger.info("heartbeat \(beatId): sending \(decision.plan.dueTasks.count) task(s)")
+        try await deliver(context, label: "heartbeat \(beatId)'s turn")
         return beatId
     }
 

@@ -49,11 +49,25 @@ enum HeartbeatRunSchema {
 }
 
 extension Ledger {
-    public func recordHeartbeatRun(beatId: Int64, convoyId: Int64, turnId: Int64, tasks: [String]) throws {
+    /// Records a beat that calls the Mayor together with its convoy (items running), its queued turn and
+    /// its run row, in one transaction: a process killed at any moment leaves all of them or none, so
+    /// a beat is never recorded as run — its tasks' marks moved — with its prompt unsent or its reply
+    /// unhandled. Returns the beat's id, and false when that beat already had its run (a retry).
+    public func recordBeatRun(_ decision: BeatDecision, convoyTitle: String, prompt: String, at now: Date) throws -> (beatId: Int64, created: Bool) {
+        let tasks = decision.plan.dueTasks.map(\.task.name)
         let json = String(decoding: try JSONEncoder().encode(tasks), as: UTF8.self)
-        try database.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO heartbeat_runs(beat_id, convoy_id, turn_id, tasks, state) VALUES (?, ?, ?, ?, 'sent')",
-                           arguments: [beatId, convoyId, turnId, json])
+        return try database.write { db in
+            let beatId = try Self.insertBeat(db, decision)
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM heartbeat_runs WHERE beat_id = ?", arguments: [beatId]) == true {
+                return (beatId, false)
+            }
+            let convoy = try Self.insertConvoy(db, kind: "heartbeat", title: convoyTitle,
+                                               items: tasks.map { ConvoyItemPlan(title: $0, agent: "mayor") }, at: now)
+            try db.execute(sql: "UPDATE convoy_items SET state = 'running', started_at = ? WHERE convoy_id = ?", arguments: [now, convoy])
+            let turn = try Self.insertTurn(db, agent: "mayor", text: prompt, source: "heartbeat:\(beatId)", at: now)
+            try db.execute(sql: "INSERT INTO heartbeat_runs(beat_id, convoy_id, turn_id, tasks, state) VALUES (?, ?, ?, ?, 'sent')",
+                           arguments: [beatId, convoy, turn, json])
+            return (beatId, true)
         }
     }
 

@@ -11,7 +11,7 @@ import Foundation
 ///    - `.wait(until:)` — sleep until then (or until a file changes), then tick again;
 ///    - `.skip(decision)` — `ledger.recordBeat(decision)`; no agent call for HEARTBEAT.md; tick again;
 ///    - `.beat(decision)` — if the Mayor is busy or someone is typing, do nothing and tick again
-///      later (the beat stays due); otherwise `ledger.recordBeat(decision)` first — so a crash after
+///      later (the beat stays due); otherwise `ledger.recordBeatRun(decision, ...)` first — so a crash after
 ///      sending never repeats the beat — then send `HeartbeatPrompt.render(...)` as one turn, and
 ///      read the reply with `HeartbeatReply.parse(...)`.
 ///    - Either way, `decision.plan.organizeDay` set means the daily memory-organising step is due: the

@@ -65,34 +65,37 @@ extension Ledger {
     /// so a retry after a crash cannot double it.
     @discardableResult
     public func recordBeat(_ decision: BeatDecision) throws -> Int64 {
-        try database.write { db in
-            let at = decision.time.timeIntervalSince1970
-            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM heartbeat_beats WHERE at = ?", arguments: [at]) {
-                return existing
-            }
-            let plan = decision.plan
-            let names = plan.dueTasks.map(\.task.name)
-            let tasksJSON = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
-            try db.execute(sql: """
-                INSERT INTO heartbeat_beats(at, outcome, skip_reason, detail, tasks, missed_beats, organize_day)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [at, decision.callsAgent ? "ran" : "skipped", plan.skipReason?.code,
-                                 plan.skipReason?.description, tasksJSON, decision.missedBeats, plan.organizeDay?.description])
-            let id = db.lastInsertedRowID
-            try db.execute(sql: """
-                INSERT INTO heartbeat_state(id, last_beat, last_organized_day) VALUES (1, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET last_beat = excluded.last_beat,
-                    last_organized_day = COALESCE(excluded.last_organized_day, heartbeat_state.last_organized_day)
-                """, arguments: [at, plan.organizeDay?.description])
-            for due in plan.dueTasks {
-                try db.execute(sql: """
-                    INSERT INTO heartbeat_task_marks(task_key, task_name, last_run, last_slot_day) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(task_key) DO UPDATE SET task_name = excluded.task_name, last_run = excluded.last_run,
-                        last_slot_day = COALESCE(excluded.last_slot_day, heartbeat_task_marks.last_slot_day)
-                    """, arguments: [due.task.key, due.task.name, at, due.slotDay?.description])
-            }
-            return id
+        try database.write { db in try Self.insertBeat(db, decision) }
+    }
+
+    /// `recordBeat` inside a caller's transaction.
+    static func insertBeat(_ db: Database, _ decision: BeatDecision) throws -> Int64 {
+        let at = decision.time.timeIntervalSince1970
+        if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM heartbeat_beats WHERE at = ?", arguments: [at]) {
+            return existing
         }
+        let plan = decision.plan
+        let names = plan.dueTasks.map(\.task.name)
+        let tasksJSON = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO heartbeat_beats(at, outcome, skip_reason, detail, tasks, missed_beats, organize_day)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [at, decision.callsAgent ? "ran" : "skipped", plan.skipReason?.code,
+                             plan.skipReason?.description, tasksJSON, decision.missedBeats, plan.organizeDay?.description])
+        let id = db.lastInsertedRowID
+        try db.execute(sql: """
+            INSERT INTO heartbeat_state(id, last_beat, last_organized_day) VALUES (1, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET last_beat = excluded.last_beat,
+                last_organized_day = COALESCE(excluded.last_organized_day, heartbeat_state.last_organized_day)
+            """, arguments: [at, plan.organizeDay?.description])
+        for due in plan.dueTasks {
+            try db.execute(sql: """
+                INSERT INTO heartbeat_task_marks(task_key, task_name, last_run, last_slot_day) VALUES (?, ?, ?, ?)
+                ON CONFLICT(task_key) DO UPDATE SET task_name = excluded.task_name, last_run = excluded.last_run,
+                    last_slot_day = COALESCE(excluded.last_slot_day, heartbeat_task_marks.last_slot_day)
+                """, arguments: [due.task.key, due.task.name, at, due.slotDay?.description])
+        }
+        return id
     }
 
     /// The most recent beats, newest first.

@@ -33,11 +33,14 @@ public struct Turn: Codable, Sendable, Equatable, FetchableRecord {
 extension Ledger {
     /// Queues a turn; returns its id.
     public func enqueueTurn(agent: String, text: String, source: String, at date: Date) throws -> Int64 {
-        try database.write { db in
-            try db.execute(sql: "INSERT INTO turns(agent, text, state, source, created_at) VALUES (?, ?, 'queued', ?, ?)",
-                           arguments: [agent, text, source, date.timeIntervalSince1970])
-            return db.lastInsertedRowID
-        }
+        try database.write { db in try Self.insertTurn(db, agent: agent, text: text, source: source, at: date) }
+    }
+
+    /// `enqueueTurn` inside a caller's transaction.
+    static func insertTurn(_ db: Database, agent: String, text: String, source: String, at date: Date) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO turns(agent, text, state, source, created_at) VALUES (?, ?, 'queued', ?, ?)",
+                       arguments: [agent, text, source, date.timeIntervalSince1970])
+        return db.lastInsertedRowID
     }
 
     public func turn(_ id: Int64) throws -> Turn? {
