@@ -15,20 +15,44 @@ struct HookCommitter: Sendable {
 
     /// Stages every change (the agent's uncommitted ones too) and commits; returns the short hash,
     /// or nil when nothing changed.
+    ///
+    /// Not `git commit`: it writes the message to the worktree's shared `COMMIT_EDITMSG` and reads it
+    /// back, so an agent's commit running at the same moment could hand Gateway its message, or an
+    /// empty one. Instead the staged tree becomes a commit object, and HEAD's branch moves to it only if
+    /// it still points where it did (a compare-and-swap); if the agent committed in between, Gateway
+    /// stages again on top of the agent's commit.
     func commitAll(message: String) async throws -> String? {
-        try await retryingWhileLocked(Git.addAll(in: worktree))
-        guard try await hasStagedChanges() else { return nil }
         // Writers run with whatever HOME their caller has (an agent's MCP server may have one with no
         // git identity): without one the commit would fail, so the town repo gets Gateway's own.
         try await environment.git.ensureIdentity(in: worktree)
-        let result = try await runRetryingWhileLocked(Git.commit(message: message, in: worktree))
-        if !result.succeeded {
-            // An agent's commit that ran between our add and our commit took our staged files along:
-            // they are committed, which is all we wanted.
-            if try await !hasStagedChanges() { return nil }
-            throw failure(Git.commit(message: message, in: worktree), result)
+        let deadline = Date().addingTimeInterval(lockWait.seconds)
+        var delay = 0.01
+        while true {
+            try await retryingWhileLocked(Git.addAll(in: worktree))
+            guard try await hasStagedChanges() else { return nil }
+            let tree = try await output(Git.writeTree(in: worktree))
+            let parent = try await output(Git.revParse("HEAD", in: worktree))
+            let commit = try await output(Git.commitTree(tree, message: message, parents: [parent], in: worktree))
+            let subject = message.split(separator: "\n").first.map(String.init) ?? message
+            let moved = try await environment.processes.run(Git.moveHead(to: commit, expected: parent, reason: "gw: \(subject)", in: worktree))
+            if moved.succeeded { return try await output(Git.shortHash(commit, in: worktree)) }
+            // HEAD moved (an agent committed) or its lock was held: stage again on the new HEAD.
+            guard Self.isLockContention(moved.stderr) || moved.stderr.contains("but expected") else {
+                throw failure(Git.moveHead(to: commit, expected: parent, reason: subject, in: worktree), moved)
+            }
+            if Date() >= deadline {
+                throw GatewayError("the hook \(worktree.path) kept changing under Gateway's commit for over \(lockWait): \(moved.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            try await Task.sleep(nanoseconds: UInt64(delay * Double.random(in: 0.5...1.5) * 1_000_000_000))
+            delay = min(delay * 2, 0.4)
         }
-        return try await environment.git.run(Git.headCommit(in: worktree)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `command` (waiting out other gits' locks) and returns its trimmed stdout.
+    private func output(_ command: Command) async throws -> String {
+        let result = try await runRetryingWhileLocked(command)
+        guard result.succeeded else { throw failure(command, result) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Lines of `git status --porcelain`, as paths: what is uncommitted right now.

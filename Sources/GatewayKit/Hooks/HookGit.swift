@@ -41,4 +41,19 @@ extension Git {
     public static func headCommit(in worktree: URL) -> Command {
         command(["rev-parse", "--short", "HEAD"], in: worktree)
     }
+
+    /// Writes the index as a tree object and prints its id.
+    public static func writeTree(in worktree: URL) -> Command {
+        command(["write-tree"], in: worktree)
+    }
+
+    /// Moves HEAD's branch to `commit` only if it still points at `expected` (a compare-and-swap), with
+    /// `reason` in the reflog.
+    public static func moveHead(to commit: String, expected: String, reason: String, in worktree: URL) -> Command {
+        command(["update-ref", "-m", reason, "HEAD", commit, expected], in: worktree)
+    }
+
+    public static func shortHash(_ revision: String, in repository: URL) -> Command {
+        command(["rev-parse", "--short", revision], in: repository)
+    }
 }

@@ -63,7 +63,7 @@ import Darwin
         defer { git.stop() }
         #expect(try await fixture.finishedStatus(within: 1.0) == nil, "git ran while the hook's lock was held: \(fixture.output)")
         lock.release()
-        #expect(try await fixture.finishedStatus(within: 20) == "0", "\(fixture.output)")
+        #expect(try await fixture.finishedStatus(within: 90) == "0", "\(fixture.output)")
         #expect(try fixture.hooks.git("log -1 --format=%s hooks/mayor") == "agent commit\n")
     }
 
@@ -76,7 +76,7 @@ import Darwin
         defer { git.stop() }
         #expect(try await fixture.finishedStatus(within: 1.0) == nil, "git ran while the hook's lock was held: \(fixture.output)")
         lock.release()
-        #expect(try await fixture.finishedStatus(within: 20) == "0", "\(fixture.output)")
+        #expect(try await fixture.finishedStatus(within: 90) == "0", "\(fixture.output)")
     }
 
     /// Outside the hooks (the town repo itself, a polecat's rig worktree) git never waits.
@@ -87,7 +87,7 @@ import Darwin
         defer { lock.release() }
         let git = try fixture.startGit("status --short", in: fixture.hooks.town.root)
         defer { git.stop() }
-        #expect(try await fixture.finishedStatus(within: 20) == "0", "\(fixture.output)")
+        #expect(try await fixture.finishedStatus(within: 90) == "0", "\(fixture.output)")
     }
 
     /// A polecat's hook under `.gateway/hooks/<agent>` waits on that agent's lock, not the Mayor's.
@@ -103,7 +103,7 @@ import Darwin
         defer { git.stop() }
         #expect(try await fixture.finishedStatus(within: 1.0) == nil, "git ran while nux's lock was held: \(fixture.output)")
         nuxLock.release()
-        #expect(try await fixture.finishedStatus(within: 20) == "0", "\(fixture.output)")
+        #expect(try await fixture.finishedStatus(within: 90) == "0", "\(fixture.output)")
     }
 
     /// Gateway run from an agent's hook inherits the agent's PATH, yet its own git is the real one:

@@ -115,7 +115,9 @@ import Testing
         #expect(record.sessionId == session)
         #expect(record.note?.contains("resuming session \(session)") == true)
         // The double redraws the resumed conversation: the earlier turn is in its context again.
-        #expect(town.screen().contains("remember the word lighthouse"))
+        try await town.wait("the resumed conversation on screen", timeout: 30) {
+            town.screen().contains("remember the word lighthouse") ? true : nil
+        }
         #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "still there?"]) == "ECHO: still there?\n")
     }
 
