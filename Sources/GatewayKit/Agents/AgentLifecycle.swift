@@ -96,10 +96,13 @@ public struct AgentLifecycle: Sendable {
     }
 
     /// Trusts the agent's folder in Claude's account file before the start, so no "Quick safety
-    /// check" stops it. Only folders Gateway made are trusted this way.
+    /// check" stops it. Only folders Gateway made are trusted this way. The town itself is trusted too:
+    /// Claude takes a trusted parent for its children, and every running Claude rewrites the file from
+    /// its own copy — an entry for a polecat's new worktree can be dropped by a Claude that started
+    /// before it, while the town's, written before the first agent, is in every copy.
     func preTrust() throws {
         guard runtime.directory.path.hasPrefix(runtime.town.root.path) else { return }
-        try runtime.claudeHome.accountFile.apply([.trustFolder(runtime.directory)])
+        try runtime.claudeHome.accountFile.apply([.trustFolder(runtime.town.root), .trustFolder(runtime.directory)])
     }
 
     /// Waits for the agent's SessionStart hook (or, for screen-read agents, its idle screen), and
