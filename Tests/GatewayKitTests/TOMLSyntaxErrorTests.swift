@@ -38,3 +38,40 @@ struct TOMLSyntaxErrorTests {
         #expect(problems.first?.hasSuffix("write a smaller number") == true)
     }
 }
+
+/// Table headers the bundled TOML parser asserts on are refused before it sees them.
+@Suite("TOML headers the parser cannot take")
+struct TOMLPreflightTests {
+    @Test("a header starting with a character no bare key starts with is a syntax problem, not an abort",
+          arguments: ["[通知]", "[=x]", "[#x]", "[[ é ]]", "[\u{85}x]", "[\u{1}x]"])
+    func badHeaderStart(header: String) {
+        let problems = TOMLSyntaxErrorTests.problems("[town]\nname = \"a\"\n\(header)\nkind = 1\n")
+        #expect(problems == ["gateway.toml:3: not valid TOML: a table name may use only letters A-Z and a-z, digits, _ and -: write it like [notify], or quote any other name, like [\"通知\"]"])
+    }
+
+    @Test("a header cut off at the end of its line is a syntax problem, not an abort", arguments: ["[", "[[", "[ ", "[\rheartbeat]"])
+    func headerCutOff(header: String) {
+        let problems = TOMLSyntaxErrorTests.problems("[town]\n\(header)\nname = \"a\"\n")
+        #expect(problems == ["gateway.toml:2: not valid TOML: a table header needs its name and closing bracket on the same line, like [notify]"])
+    }
+
+    @Test("brackets inside arrays and multi-line strings are not headers")
+    func bracketsThatAreNotHeaders() throws {
+        let text = """
+            [heartbeat]
+            prompt = \"\"\"
+            [{{time}}] Heartbeat.
+            {{tasks}}
+            \"\"\"
+            notify = [
+              "phone",
+            ]
+
+            ["town"]
+            name = "a"
+            """
+        let config = try GatewayConfig.parse(text)
+        #expect(config.heartbeat.notify == ["phone"])
+        #expect(config.town.name == "a")
+    }
+}

@@ -28,11 +28,9 @@ public indirect enum TOMLNode: Sendable, Equatable {
 
     /// Parses TOML text. A syntax error becomes a problem with the file and line.
     public static func parse(_ text: String, file: String) throws(ConfigFailure) -> [String: TOMLNode] {
-        // The parser reads a C string: a NUL byte would silently end the file there, dropping the rest.
-        if let nul = text.utf8.firstIndex(of: 0) {
-            let line = text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-            throw ConfigFailure([ConfigProblem(file: file, line: line, key: nil,
-                                               message: "not valid TOML: the line holds a NUL byte (the file may be damaged): remove it")])
+        // What the bundled parser does not survive is refused first, as a syntax problem with its line.
+        if let problem = TOMLPreflight.problem(in: text) {
+            throw ConfigFailure([ConfigProblem(file: file, line: problem.line, key: nil, message: "not valid TOML: \(problem.message)")])
         }
         do {
             let table = try TOMLTable(string: text)
