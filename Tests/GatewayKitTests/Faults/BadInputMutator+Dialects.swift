@@ -148,6 +148,13 @@ extension InputMutator {
             return result
         }
         let placeholder = "@@RAW@@"
+        if mutation == .hugeValue, Int.random(in: 0..<3, using: &random) == 0 {
+            // Every number at once: figures that are summed (usage tokens) overflow together.
+            let numbers = Self.replacingNumbers(object, with: placeholder)
+            guard let data = try? JSONSerialization.data(withJSONObject: numbers, options: [.sortedKeys, .fragmentsAllowed]) else { return line }
+            let huge = Self.hugeNumbers.randomElement(using: &random)!
+            return Array(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"\(placeholder)\"", with: huge).utf8)
+        }
         let total = Self.objectCount(object)
         guard total > 0 else { return Array(raw.utf8) }
         let target = Int.random(in: 0..<total, using: &random)
@@ -184,6 +191,13 @@ extension InputMutator {
         default:
             return ["12", "\"text\"", "true", "null", "[1,2]", "{\"a\":1}", "1.5", "-1", "[]", "{}", "\"\""].randomElement(using: &random)!
         }
+    }
+
+    static func replacingNumbers(_ value: Any, with placeholder: String) -> Any {
+        if let dictionary = value as? [String: Any] { return dictionary.mapValues { replacingNumbers($0, with: placeholder) } }
+        if let array = value as? [Any] { return array.map { replacingNumbers($0, with: placeholder) } }
+        if value is Bool { return value }
+        return value is NSNumber ? placeholder : value
     }
 
     static func objectCount(_ value: Any) -> Int {
