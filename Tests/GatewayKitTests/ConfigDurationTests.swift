@@ -12,6 +12,19 @@ import Testing
         #expect(ConfigDuration(parsing: text) == nil)
     }
 
+    /// Each part fits in 64 bits but their sum does not: refused, never an overflow trap (this crashed
+    /// HEARTBEAT.md's `> schedule: every …` and every duration in gateway.toml).
+    @Test(arguments: ["100000000000d100000000000d", "106751991167d1d", "9223372036854775807ms1ms"])
+    func rejectsDurationsWhoseSumOverflows(text: String) {
+        #expect(ConfigDuration(parsing: text) == nil)
+    }
+
+    @Test func aSumOverflowInHeartbeatMdIsAnErrorWithItsLine() {
+        #expect(throws: HeartbeatFileError.self) {
+            try HeartbeatDocument.parse("## Backup\n> schedule: every 100000000000d100000000000d\n- check\n")
+        }
+    }
+
     @Test func durationsPrintBackShortest() {
         #expect(ConfigDuration.minutes(90).description == "1h30m")
         #expect(ConfigDuration(milliseconds: 1500).description == "1500ms")

@@ -5,6 +5,8 @@ import Foundation
 /// `last_assistant_message`) may be absent in older Claude Code versions.
 public struct HookEvent: Sendable, Equatable {
     public var name: String
+    /// The payload as received, except that a NUL byte — never valid in JSON, and where SQLite would
+    /// cut the recorded text short — is written as the escape `\u0000`.
     public var raw: String
     public var sessionId: String?
     public var promptId: String?
@@ -26,7 +28,7 @@ public struct HookEvent: Sendable, Equatable {
     /// Parses stdin JSON; a payload that is not a JSON object is kept raw with no fields.
     public init(name: String, json: String) {
         self.name = name
-        raw = json
+        raw = json.contains("\0") ? json.replacingOccurrences(of: "\0", with: "\\u0000") : json
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else { return }
         func text(_ key: String) -> String? {
             switch object[key] {

@@ -66,8 +66,17 @@ public enum TranscriptReader {
               let usage = (object["message"] as? [String: Any])?["usage"] as? [String: Any]
         else { return nil }
         let keys = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
-        let figures = keys.compactMap { (usage[$0] as? NSNumber)?.intValue }
+        let figures = keys.compactMap { tokenFigure(usage[$0]) }
         return figures.isEmpty ? nil : figures.reduce(0, +)
+    }
+
+    /// A token count as a transcript states it. A window holds at most a few million tokens, so a
+    /// negative figure or one near 64 bits is damage, left out — adding it would trap on overflow.
+    static func tokenFigure(_ value: Any?) -> Int? {
+        guard let number = value as? NSNumber else { return nil }
+        let figure = number.doubleValue
+        guard figure.isFinite, figure >= 0, figure < 1e15 else { return nil }
+        return number.intValue
     }
 
     /// The final text of the last turn: after the last real prompt, the text blocks of the last

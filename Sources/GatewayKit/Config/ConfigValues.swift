@@ -32,8 +32,9 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, Codable, CustomStr
             guard let unit = Self.units.first(where: { $0.suffix == letters }) else { return nil }
             rest = rest.dropFirst(letters.count)
             let (product, overflow) = number.multipliedReportingOverflow(by: unit.milliseconds)
-            guard !overflow else { return nil }
-            total += product
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            guard !overflow, !sumOverflow else { return nil }
+            total = sum
         }
         self.milliseconds = total
     }

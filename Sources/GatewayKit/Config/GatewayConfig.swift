@@ -25,14 +25,20 @@ public struct GatewayConfig: Sendable, Equatable {
 
     /// Reads and validates a config file; throws every problem found, each with file, line and key.
     public static func load(from url: URL) throws(ConfigFailure) -> GatewayConfig {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            data = try Data(contentsOf: url)
         } catch {
             throw ConfigFailure([ConfigProblem(file: url.lastPathComponent, line: nil, key: nil,
                                                message: "cannot be read (\(error.localizedDescription))")])
         }
-        return try parse(text, file: url.lastPathComponent)
+        switch UTF8Text.decode(data) {
+        case .success(let text):
+            return try parse(text, file: url.lastPathComponent)
+        case .failure(let invalid):
+            throw ConfigFailure([ConfigProblem(file: url.lastPathComponent, line: invalid.line, key: nil,
+                                               message: invalid.message + ", then run `gw config check`")])
+        }
     }
 
     public static func parse(_ text: String, file: String = fileName) throws(ConfigFailure) -> GatewayConfig {

@@ -8,9 +8,11 @@ public struct KeyLineIndex: Sendable {
         var table: [String] = []
         var arrayCounts: [String: Int] = [:]
         var openMultiline: String?
-        for (offset, raw) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so a CRLF file splits on it too; a byte-order mark is no key.
+        let lines = source.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (offset, raw) in lines.enumerated() {
             let number = offset + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\u{FEFF}")))
             if let quote = openMultiline {
                 if Self.count(of: quote, in: line) % 2 == 1 { openMultiline = nil }
                 continue
@@ -53,9 +55,13 @@ public struct KeyLineIndex: Sendable {
         return nil
     }
 
+    /// Records `path` and every table it implies (`[a.b.c]` and `a.b.c = 1` define `a` and `a.b` too),
+    /// so a problem with an implied table — an unknown section spelled only as `[notfy.targets.x]` — has a line.
     private mutating func record(_ path: [String], _ line: Int) {
-        let key = path.joined(separator: ".")
-        if lines[key] == nil { lines[key] = line }
+        for length in 1...max(1, path.count) {
+            let key = path.prefix(length).joined(separator: ".")
+            if lines[key] == nil { lines[key] = line }
+        }
     }
 
     private mutating func recordInline(_ value: String, under path: [String], line: Int) {

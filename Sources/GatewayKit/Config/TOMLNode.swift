@@ -28,14 +28,29 @@ public indirect enum TOMLNode: Sendable, Equatable {
 
     /// Parses TOML text. A syntax error becomes a problem with the file and line.
     public static func parse(_ text: String, file: String) throws(ConfigFailure) -> [String: TOMLNode] {
+        // What the bundled parser does not survive is refused first, as a syntax problem with its line.
+        if let problem = TOMLPreflight.problem(in: text) {
+            throw ConfigFailure([ConfigProblem(file: file, line: problem.line, key: nil, message: "not valid TOML: \(problem.message)")])
+        }
         do {
             let table = try TOMLTable(string: text)
             return convert(table)
         } catch let error as TOMLParseError {
-            throw ConfigFailure([ConfigProblem(file: file, line: error.source.begin.line, key: nil, message: "not valid TOML: \(error.description)")])
+            throw ConfigFailure([ConfigProblem(file: file, line: error.source.begin.line, key: nil,
+                                               message: "not valid TOML: \(error.description): \(syntaxFix(error.description))")])
         } catch {
             throw ConfigFailure([ConfigProblem(file: file, line: nil, key: nil, message: "not valid TOML: \(error)")])
         }
+    }
+
+    /// What to do about a syntax error, beside the parser's own words.
+    static func syntaxFix(_ description: String) -> String {
+        if description.contains("cannot redefine existing") { return "a key or table is defined twice: keep one" }
+        if description.contains("nested value depth") { return "nest fewer arrays or tables inside each other" }
+        if description.contains("not representable in 64 bits") || description.contains("could not be interpreted") {
+            return "write a smaller number"
+        }
+        return "check the syntax on that line: quoted strings, closed brackets, one key = value per line"
     }
 
     static func convert(_ table: TOMLTable) -> [String: TOMLNode] {

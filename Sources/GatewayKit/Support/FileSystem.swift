@@ -68,12 +68,9 @@ public enum FileSystem {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
+    /// Reads a UTF-8 text file; a byte that is not UTF-8 is reported with its line and the fix.
     public static func readText(_ url: URL) throws -> String {
-        do {
-            return try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw GatewayError("could not read \(url.path): \(error.localizedDescription)")
-        }
+        try UTF8Text.read(url)
     }
 }
 

@@ -34,6 +34,15 @@ import Testing
         #expect(turn.promptId == "p2" && turn.sessionId == "s" && turn.submittedAt != nil)
     }
 
+    @Test func aPayloadWithANulByteIsRecordedWhole() async throws {
+        let ledger = try ledger()
+        // SQLite reads text as a C string: a raw NUL used to cut the recorded payload short there.
+        let payload = "{\"session_id\":\"s\",\"prompt\":\"a\0b\",\"cwd\":\"/town\"}"
+        try await ledger.applyHookEvent(HookEvent(name: "UserPromptSubmit", json: payload), agent: "mayor", at: start)
+        let recorded = try await ledger.events(agent: "mayor").map(\.payload)
+        #expect(recorded == ["{\"session_id\":\"s\",\"prompt\":\"a\\u0000b\",\"cwd\":\"/town\"}"])
+    }
+
     @Test func aPromptNobodySentAdvancesNoTurn() async throws {
         let ledger = try ledger()
         let id = try await sentTurn(ledger, "ours")

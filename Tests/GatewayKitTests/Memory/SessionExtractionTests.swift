@@ -37,6 +37,13 @@ import Testing
         #expect(lastUsage == 1000 + 2000 + 158_000)
     }
 
+    /// Usage figures are Claude Code's to write: absurd ones are no figure, never an overflow trap.
+    @Test(arguments: ["9223372036854775807", "18446744073709551616", "1.7976931348623157e308", "-5"])
+    func absurdUsageFiguresAreIgnored(figure: String) {
+        let line = #"{"type":"assistant","message":{"id":"m","usage":{"input_tokens":1200,"cache_read_input_tokens":"# + figure + "}}}"
+        #expect(TranscriptReader.contextTokens(line: Data(line.utf8)) == 1200)
+    }
+
     @Test func olderTranscriptsWithoutPromptIdsAndWithStringContentAreRead() {
         let turns = SessionTurn.turns(TranscriptReader.entries(TranscriptFixtures.older))
         #expect(turns.count == 1, "the /clear echo is no prompt")
