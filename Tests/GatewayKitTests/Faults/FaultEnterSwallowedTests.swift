@@ -31,7 +31,8 @@ import Testing
         let count = FaultPlan.trials(short: 15, full: 200)
         var prompts: [String] = []
         for index in 1...count {
-            let prompt = "prompt \(index) of \(count)\(index == 1 ? " (swallowed on cue)" : "") \(UUID().uuidString.prefix(8))"
+            // No random id: the swallows replay from the tally's seed.
+            let prompt = "prompt \(index) of \(count)\(index == 1 ? " (swallowed on cue)" : "") \(generator.next() % 1_000_000)"
             prompts.append(prompt)
             tally.trials += 1
             let result = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", prompt])

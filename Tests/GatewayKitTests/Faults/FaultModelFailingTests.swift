@@ -4,7 +4,7 @@ import Testing
 
 /// Scenario 6: the real Claude Code Mayor against a gw-model-sim that answers about a third of turns
 /// with a 529, a 500, a 400 or a slow stream (seeded `chance` rules). Heartbeat beats (BeatRunner, as
-/// the daemon runs them) alternate with plain `gw mayor send` turns. Every failed turn must be reported
+/// `gw heartbeat now` runs them) alternate with plain `gw mayor send` turns. Every failed turn must be reported
 /// once (one failed turn row; for a beat one `Heartbeat failed` outbox entry and nothing in the log),
 /// no prompt may be submitted twice, and a failed beat's scheduled task must ride on the next beat
 /// (docs/heartbeat.md) — no beat lost or doubled in the ledger or in today's log.
@@ -52,6 +52,8 @@ import Testing
         var text: String
         var beatId: Int64?
         var tokens: [String: String] = [:]
+        /// Backup was asked for by name (`gw heartbeat now Builds Backup`).
+        var backupAskedFor = false
     }
 
     @Test func everyFailedTurnIsReportedOnceAndNoBeatIsLostOrDoubled() async throws {
@@ -67,7 +69,7 @@ import Testing
             [heartbeat]
             every = "1s"
             notify = ["terminal"]
-            prompt = "Beat at {{time}}.\\n\\n{{reply_protocol}}\\n\\n{{tasks}}"
+            prompt = "Beat at the heartbeat.\\n\\n{{reply_protocol}}\\n\\n{{tasks}}"
 
             [notify.targets.terminal]
             kind = "console"
@@ -79,9 +81,9 @@ import Testing
             tally.trials += 1
             do {
                 if trial % 2 == 1 {
-                    sent.append(try await beat(trial, town: town, runner: runner, tally: &tally))
+                    sent.append(try await beat(trial, town: town, runner: runner, generator: &generator))
                 } else {
-                    sent.append(try await plain(trial, town: town, tally: &tally))
+                    sent.append(try await plain(trial, town: town, generator: &generator, tally: &tally))
                 }
             } catch {
                 tally.fail("trial \(trial): \(error)")
@@ -91,11 +93,13 @@ import Testing
         tally.finish()
     }
 
-    /// A beat with fresh tokens in HEARTBEAT.md, run by BeatRunner.step as the daemon would, then
-    /// handled. The model echoes the prompt, so each task's finding is its own token.
-    func beat(_ trial: Int, town: MayorTestTown, runner: BeatRunner, tally: inout FaultTally) async throws -> Sent {
-        let tokens = ["Builds": "build-token-\(trial)-\(UUID().uuidString.prefix(8))",
-                      "Backup": "backup-token-\(trial)-\(UUID().uuidString.prefix(8))"]
+    /// A beat with fresh tokens in HEARTBEAT.md, then handled: `gw heartbeat now Builds`, and in about
+    /// half the beats `Backup` asked for too; otherwise Backup (every 2h) goes out only when it never
+    /// ran or a failed beat owes it. The model echoes the prompt, so each task's finding is its own
+    /// token. Prompts hold no clock time or random id, so the faults replay from the tally's seed.
+    func beat(_ trial: Int, town: MayorTestTown, runner: BeatRunner, generator: inout SeededGenerator) async throws -> Sent {
+        let tokens = ["Builds": "build-token-\(trial)-\(generator.next() % 1_000_000)",
+                      "Backup": "backup-token-\(trial)-\(generator.next() % 1_000_000)"]
         try """
             ## Builds
             - note \(tokens["Builds"]!)
@@ -105,20 +109,18 @@ import Testing
             - note \(tokens["Backup"]!)
             """.write(to: town.town.heartbeatFile, atomically: true, encoding: .utf8)
         let ledger = try town.ledger()
-        let before = try await ledger.heartbeatHistory(limit: 1).first?.id ?? 0
-        let beatId = try await town.wait("beat \(trial) sent", timeout: 120) { () async throws -> Int64? in
-            _ = try await runner.step()
-            guard let latest = try await ledger.heartbeatHistory(limit: 1).first, latest.id > before else { return nil }
-            return latest.id
-        }
+        let askForBackup = generator.next() % 2 == 0
+        let (sentBeat, skipped) = try await runner.runNow(tasks: askForBackup ? ["Builds", "Backup"] : ["Builds"])
+        guard let beatId = sentBeat else { throw GatewayError("beat \(trial) was skipped: \(skipped ?? "")") }
         _ = try await HeartbeatWaiter(environment: runner.environment, town: town.town, runner: runner).waitForBeat(beatId, timeout: 180)
         let run = try #require(try await ledger.heartbeatRun(beatId: beatId))
         let turn = try #require(try await ledger.turn(run.turnId))
-        return Sent(label: "beat \(trial)", text: turn.text, beatId: beatId, tokens: tokens.filter { run.tasks.contains($0.key) })
+        return Sent(label: "beat \(trial)", text: turn.text, beatId: beatId, tokens: tokens.filter { run.tasks.contains($0.key) },
+                    backupAskedFor: askForBackup)
     }
 
-    func plain(_ trial: Int, town: MayorTestTown, tally: inout FaultTally) async throws -> Sent {
-        let text = "plain turn \(trial) \(UUID().uuidString.prefix(8))"
+    func plain(_ trial: Int, town: MayorTestTown, generator: inout SeededGenerator, tally: inout FaultTally) async throws -> Sent {
+        let text = "plain turn \(trial) \(generator.next() % 1_000_000)"
         let result = await town.gw(["mayor", "send", "--wait", "--timeout", "180s", text])
         let turn = try #require(try await town.ledger().recentTurns(agent: "mayor", limit: 5).first { $0.text == text })
         // The sender is told, once, either way.
@@ -168,10 +170,10 @@ import Testing
             }
             guard let beatId = item.beatId else { continue }
             let run = try #require(try await ledger.heartbeatRun(beatId: beatId))
-            // The retry policy: Backup (every 2h) rides on a beat only when it never ran or the beat that
-            // last carried it failed.
-            if run.tasks.contains("Backup") != backupOwed {
-                tally.fail("\(item.label): Backup \(backupOwed ? "owed but not carried" : "carried though not owed"): \(run.tasks)")
+            // The retry policy: Backup (every 2h) rides on a beat when asked for, when it never ran, or
+            // when the beat that last carried it failed.
+            if run.tasks.contains("Backup") != (backupOwed || item.backupAskedFor) {
+                tally.fail("\(item.label): Backup \(backupOwed ? "owed but not carried" : "carried though neither owed nor asked for"): \(run.tasks)")
             }
             if run.tasks.contains("Backup") { backupOwed = turn.state != .done }
             let alerts = outbox.filter { $0.source == "heartbeat:\(beatId):failed" }.count
