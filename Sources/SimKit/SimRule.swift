@@ -92,6 +92,10 @@ public struct SimRule: Sendable {
     public var regex: String?
     /// Used for at most one request (its continuations still follow it).
     public var once: Bool
+    /// The fraction of matching prompts the rule answers; the others go on to the next rules. Which
+    /// ones is a function of the rules' seed, the prompt and how often that prompt came before, so
+    /// a run replays exactly from its seed.
+    public var chance: Double?
     public var steps: [SimStep]
     public var agent: SimAgentBehavior
     let compiled: RegexBox?
@@ -104,6 +108,30 @@ public struct SimRule: Sendable {
         if let match, !text.contains(match) { return false }
         if let compiled, !compiled.matches(text) { return false }
         return true
+    }
+
+    /// True when a rule with `chance` takes this prompt (always without `chance`). `occurrence`
+    /// counts earlier answers to the same text, so a prompt sent again gets a fresh draw.
+    public func admits(_ text: String, occurrence: Int, seed: UInt64) -> Bool {
+        guard let chance else { return true }
+        return SimDraw.fraction(seed: seed, rule: index, text: text, occurrence: occurrence) < chance
+    }
+}
+
+/// The reproducible draws behind `chance`: FNV-1a over the prompt, mixed with the seed, the rule and
+/// the occurrence by SplitMix64's finalizer.
+public enum SimDraw {
+    public static func fraction(seed: UInt64, rule: Int, text: String, occurrence: Int) -> Double {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        var z = seed ^ hash ^ (UInt64(truncatingIfNeeded: rule) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(truncatingIfNeeded: occurrence) &* 0xD6E8_FEB8_6659_FD93)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Double(z >> 11) / Double(UInt64(1) << 53)
     }
 }
 

@@ -19,6 +19,8 @@ public final class SimRuleBook: @unchecked Sendable {
     public let rules: SimRules
     private let lock = NSLock()
     private var spent: Set<Int> = []
+    /// How often each prompt text has been answered, for `chance` draws.
+    private var occurrences: [String: Int] = [:]
 
     public init(_ rules: SimRules) { self.rules = rules }
 
@@ -37,7 +39,11 @@ public final class SimRuleBook: @unchecked Sendable {
             return decision(rule: rule, index: index, step: step, continuation: true, request: request)
         }
         let chosen: SimRule? = lock.withLock {
-            for rule in rules.rules where !spent.contains(rule.index) && rule.matches(request.lastUserText) {
+            let text = request.lastUserText
+            let occurrence = occurrences[text, default: 0]
+            occurrences[text] = occurrence + 1
+            for rule in rules.rules where !spent.contains(rule.index) && rule.matches(text)
+                && rule.admits(text, occurrence: occurrence, seed: rules.seed) {
                 if rule.once { spent.insert(rule.index) }
                 return rule
             }

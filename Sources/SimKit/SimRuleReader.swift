@@ -8,7 +8,7 @@ struct SimRuleReader {
 
     static let stepKeys: Set<String> = ["reply", "tools", "delay", "status", "error_type", "error_message", "retry_after", "should_retry"]
     static let agentKeys: Set<String> = ["crash", "hang", "stop_failure", "permission_prompt", "ignore_first_enter"]
-    static let ruleKeys: Set<String> = stepKeys.union(agentKeys).union(["name", "match", "regex", "once", "step"])
+    static let ruleKeys: Set<String> = stepKeys.union(agentKeys).union(["name", "match", "regex", "once", "chance", "step"])
 
     func rule(index: Int, line: Int?) throws(SimRulesError) -> SimRule {
         for key in table.keys where !Self.ruleKeys.contains(key) {
@@ -46,7 +46,7 @@ struct SimRuleReader {
         }
         return SimRule(
             index: index, line: line, name: try string("name"), match: try string("match"), regex: regex,
-            once: try bool("once") ?? false, steps: steps, agent: try agentBehavior(), compiled: compiled)
+            once: try bool("once") ?? false, chance: try chance(), steps: steps, agent: try agentBehavior(), compiled: compiled)
     }
 
     /// `reply`/`tools`/`delay`/`status` at the top of a rule: tools first (one round), then the reply
@@ -124,6 +124,16 @@ struct SimRuleReader {
             }
         }
         return behavior
+    }
+
+    /// `chance = 0.3`: a fraction above 0 and at most 1.
+    func chance() throws(SimRulesError) -> Double? {
+        guard let value = table["chance"] else { return nil }
+        let number = value.double ?? value.int.map(Double.init)
+        guard let number, number > 0, number <= 1 else {
+            throw SimRulesError("\(place) (key \"chance\"): must be a fraction above 0 and at most 1, like 0.3")
+        }
+        return number
     }
 
     // MARK: typed reads

@@ -14,10 +14,16 @@ public struct SimRules: Sendable {
     public var rules: [SimRule]
     /// Where the rules came from (a path, or a label for text given directly).
     public var source: String
+    /// What `chance` rules draw from: the file's top-level `seed`, else a random one.
+    public var seed: UInt64
+    /// True when the file gave the seed (a run with `chance` rules then replays exactly).
+    public var seedGiven: Bool
 
-    public init(rules: [SimRule] = [], source: String = "(no rules)") {
+    public init(rules: [SimRule] = [], source: String = "(no rules)", seed: UInt64? = nil) {
         self.rules = rules
         self.source = source
+        self.seed = seed ?? UInt64.random(in: 0...UInt64.max)
+        seedGiven = seed != nil
     }
 
     /// The environment variable naming a rules file when `--rules` is not given.
@@ -46,10 +52,17 @@ public struct SimRules: Sendable {
             throw SimRulesError("\(file): not valid TOML: \(error)")
         }
         let lines = ruleHeaderLines(text)
-        for key in table.keys where key != "rule" {
-            throw SimRulesError("\(file): unknown top-level key \"\(key)\": a rules file holds only [[rule]] entries")
+        for key in table.keys where key != "rule" && key != "seed" {
+            throw SimRulesError("\(file): unknown top-level key \"\(key)\": a rules file holds [[rule]] entries and an optional seed")
         }
-        guard let value = table["rule"] else { return SimRules(source: file) }
+        var seed: UInt64?
+        if let value = table["seed"] {
+            guard let number = value.int, number >= 0 else {
+                throw SimRulesError("\(file): seed must be a whole number of 0 or more, like seed = 42")
+            }
+            seed = UInt64(number)
+        }
+        guard let value = table["rule"] else { return SimRules(source: file, seed: seed) }
         guard let entries = value.array else {
             throw SimRulesError("\(file): \"rule\" must be an array of tables: write each rule under its own [[rule]] header")
         }
@@ -60,7 +73,7 @@ public struct SimRules: Sendable {
             guard let ruleTable = entry.table else { throw SimRulesError("\(place): each rule must be a table") }
             rules.append(try SimRuleReader(table: ruleTable, place: place).rule(index: index, line: line))
         }
-        return SimRules(rules: rules, source: file)
+        return SimRules(rules: rules, source: file, seed: seed)
     }
 
     /// Lines of the `[[rule]]` headers, in order. TOMLKit keeps no positions, and rules files are

@@ -8,6 +8,8 @@ import SimKit
 struct RulesScript: TurnScript {
     let rules: SimRules
     private var spent: Set<Int> = []
+    /// How often each prompt has been played, for `chance` draws (peek and take draw alike).
+    private var occurrences: [String: Int] = [:]
 
     init(rules: SimRules) { self.rules = rules }
 
@@ -25,13 +27,18 @@ struct RulesScript: TurnScript {
     }
 
     mutating func take(_ prompt: String) -> TurnPlan {
-        guard let rule = rule(for: prompt) else { return .echo(prompt) }
+        guard let rule = rule(for: prompt) else {
+            occurrences[prompt, default: 0] += 1
+            return .echo(prompt)
+        }
         if rule.once { spent.insert(rule.index) }
+        occurrences[prompt, default: 0] += 1
         return Self.plan(rule, prompt: prompt)
     }
 
     private func rule(for prompt: String) -> SimRule? {
-        rules.rules.first { !spent.contains($0.index) && $0.matches(prompt) }
+        let occurrence = occurrences[prompt, default: 0]
+        return rules.rules.first { !spent.contains($0.index) && $0.matches(prompt) && $0.admits(prompt, occurrence: occurrence, seed: rules.seed) }
     }
 
     static func plan(_ rule: SimRule, prompt: String) -> TurnPlan {

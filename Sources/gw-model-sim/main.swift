@@ -44,6 +44,10 @@ let server: ModelSimServer
 do {
     let rules = try SimRules.load(path: rulesPath, environment: ProcessInfo.processInfo.environment)
     server = try ModelSimServer(rules: rules, port: port, logFile: logPath.map { URL(fileURLWithPath: $0) })
+    if !rules.seedGiven, rules.rules.contains(where: { $0.chance != nil }) {
+        // So a run whose chance rules did something surprising can be replayed with `seed = N`.
+        FileHandle.standardError.write(Data("gw-model-sim: chance rules draw from seed \(rules.seed)\n".utf8))
+    }
 } catch {
     fail("\(error)", status: 1)
 }

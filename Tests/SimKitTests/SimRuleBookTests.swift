@@ -111,3 +111,56 @@ func assistantToolUse(_ id: String) -> JSONValue {
         #expect(SimRules.origin(ofToolUseID: "toolu_01ABC") == nil)
     }
 }
+
+/// `chance` rules: a seeded share of the prompts, the same share again from the same seed.
+@Suite struct SimRuleChanceTests {
+    static let text = """
+        seed = 7
+
+        [[rule]]
+        name = "flaky"
+        chance = 0.3
+        status = 529
+        should_retry = false
+        """
+
+    func failures(_ rules: SimRules, prompts: Int) -> [Int] {
+        let book = SimRuleBook(rules)
+        return (0..<prompts).filter { book.decide(MessagesRequest(json: requestJSON([userText("turn \($0)")]))).rule != nil }
+    }
+
+    @Test func aSeededShareOfPromptsReplaysFromTheSeed() throws {
+        let rules = try SimRules.parse(Self.text, file: "chance.toml")
+        #expect(rules.seed == 7 && rules.seedGiven)
+        let first = failures(rules, prompts: 1000)
+        #expect((220...380).contains(first.count), "\(first.count) of 1000 for chance 0.3")
+        #expect(failures(try SimRules.parse(Self.text, file: "chance.toml"), prompts: 1000) == first)
+        let other = failures(try SimRules.parse(Self.text.replacingOccurrences(of: "seed = 7", with: "seed = 8"), file: "chance.toml"), prompts: 1000)
+        #expect(other != first)
+    }
+
+    @Test func theSamePromptAgainGetsAFreshDraw() throws {
+        let book = SimRuleBook(try SimRules.parse(Self.text, file: "chance.toml"))
+        let taken = (0..<200).filter { _ in book.decide(MessagesRequest(json: requestJSON([userText("same prompt")]))).rule != nil }
+        #expect(taken.count > 20 && taken.count < 200)
+    }
+
+    @Test(arguments: ["chance = 0", "chance = 1.5", "chance = \"often\""])
+    func aBadChanceNamesTheKey(line: String) {
+        do {
+            _ = try SimRules.parse("[[rule]]\n\(line)\nreply = \"x\"\n", file: "bad.toml")
+            Issue.record("\(line) was accepted")
+        } catch {
+            #expect(error.message.contains("bad.toml:1: rule 1 (key \"chance\")"), "\(error.message)")
+        }
+    }
+
+    @Test func aBadSeedIsRefused() {
+        do {
+            _ = try SimRules.parse("seed = \"x\"\n[[rule]]\nreply = \"x\"\n", file: "bad.toml")
+            Issue.record("a string seed was accepted")
+        } catch {
+            #expect(error.message.contains("bad.toml: seed must be a whole number"))
+        }
+    }
+}

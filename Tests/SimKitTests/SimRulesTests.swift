@@ -117,7 +117,7 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("docs/sim-rules.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
         let blocks = text.components(separatedBy: "```toml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        #expect(blocks.count == 2)
+        #expect(blocks.count == 3)
         for block in blocks {
             let rules = try SimRules.parse(block, file: "docs/sim-rules.md")
             #expect(!rules.rules.isEmpty)

@@ -21,6 +21,8 @@ struct BeatReplyHandler {
         guard turn.state == .done, let reply = turn.reply else {
             let error = turn.error ?? "the turn \(turn.state.rawValue)"
             for index in run.tasks.indices { try await finishItem(run, index, .failed, error: error) }
+            // The next beat carries these tasks again, whatever their schedules say (docs/heartbeat.md).
+            try await ledger.oweTasks(ofBeat: run.beatId, names: run.tasks, at: now)
             try await notifyFailure(run, error: error)
             try await ledger.markHeartbeatRunHandled(beatId: run.beatId, summary: "failed: \(error)")
             return

@@ -10,10 +10,15 @@ public struct HeartbeatMarks: Sendable, Equatable, Codable {
         public var lastRun: Date?
         /// For calendar schedules: the local day whose slot that run served.
         public var lastSlotDay: LocalDay?
+        /// Set when the beat that last carried the task failed (its turn failed, timed out or died):
+        /// the next beat carries the task again, whatever its schedule says. Cleared when a beat
+        /// carries it.
+        public var owedSince: Date?
 
-        public init(lastRun: Date? = nil, lastSlotDay: LocalDay? = nil) {
+        public init(lastRun: Date? = nil, lastSlotDay: LocalDay? = nil, owedSince: Date? = nil) {
             self.lastRun = lastRun
             self.lastSlotDay = lastSlotDay
+            self.owedSince = owedSince
         }
     }
 

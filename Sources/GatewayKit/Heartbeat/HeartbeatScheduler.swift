@@ -100,8 +100,16 @@ public struct HeartbeatScheduler: Sendable {
         return BeatPlan(time: now, checks: checks, dueTasks: due, organizeDay: organize, skipReason: nil)
     }
 
-    /// Whether `task` is due at `now` under its schedule and marks.
+    /// Whether `task` is due at `now` under its schedule and marks — or because the beat that last
+    /// carried it failed, which makes it due at the next beat.
     public func check(_ task: HeartbeatTask, at now: Date, marks: HeartbeatMarks) -> TaskCheck {
+        let scheduled = scheduleCheck(task, at: now, marks: marks)
+        guard !scheduled.isDue, !task.isEmpty, let owed = marks.tasks[task.key]?.owedSince else { return scheduled }
+        return TaskCheck(task: task, isDue: true, slotDay: nil, reason: "due: the beat that carried it at \(localText(owed)) failed")
+    }
+
+    /// Whether `task` is due at `now` under its schedule and marks alone.
+    func scheduleCheck(_ task: HeartbeatTask, at now: Date, marks: HeartbeatMarks) -> TaskCheck {
         func result(_ due: Bool, _ reason: String, slot: LocalDay? = nil) -> TaskCheck {
             TaskCheck(task: task, isDue: due, slotDay: slot, reason: reason)
         }

@@ -51,10 +51,11 @@ extension Ledger {
                 marks.lastBeat = (row["last_beat"] as Double?).map(Date.init(timeIntervalSince1970:))
                 marks.lastOrganizedDay = (row["last_organized_day"] as String?).flatMap(LocalDay.init(parsing:))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT task_key, last_run, last_slot_day FROM heartbeat_task_marks") {
+            for row in try Row.fetchAll(db, sql: "SELECT task_key, last_run, last_slot_day, owed_since FROM heartbeat_task_marks") {
                 marks.tasks[row["task_key"]] = HeartbeatMarks.TaskMark(
                     lastRun: (row["last_run"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    lastSlotDay: (row["last_slot_day"] as String?).flatMap(LocalDay.init(parsing:)))
+                    lastSlotDay: (row["last_slot_day"] as String?).flatMap(LocalDay.init(parsing:)),
+                    owedSince: (row["owed_since"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
             return marks
         }
@@ -92,7 +93,7 @@ extension Ledger {
             try db.execute(sql: """
                 INSERT INTO heartbeat_task_marks(task_key, task_name, last_run, last_slot_day) VALUES (?, ?, ?, ?)
                 ON CONFLICT(task_key) DO UPDATE SET task_name = excluded.task_name, last_run = excluded.last_run,
-                    last_slot_day = COALESCE(excluded.last_slot_day, heartbeat_task_marks.last_slot_day)
+                    last_slot_day = COALESCE(excluded.last_slot_day, heartbeat_task_marks.last_slot_day), owed_since = NULL
                 """, arguments: [due.task.key, due.task.name, at, due.slotDay?.description])
         }
         return id
@@ -108,6 +109,28 @@ extension Ledger {
                 let tasks = try JSONDecoder().decode([String].self, from: Data((row["tasks"] as String).utf8))
                 return BeatRecord(id: row["id"], time: Date(timeIntervalSince1970: row["at"]), outcome: row["outcome"],
                                   skipReason: row["skip_reason"], detail: row["detail"], tasks: tasks, missedBeats: row["missed_beats"])
+            }
+        }
+    }
+}
+
+extension Ledger {
+    /// The migration that lets a failed beat's tasks be owed to the next beat.
+    static func addOwedTasks(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE heartbeat_task_marks ADD COLUMN owed_since REAL")
+    }
+
+    /// Marks the tasks of a beat whose turn failed as owed: the next beat carries them again. A task
+    /// that a later beat has carried since is left alone, and owing twice (a beat handled again after
+    /// a crash) changes nothing.
+    public func oweTasks(ofBeat beatId: Int64, names: [String], at date: Date) throws {
+        try database.write { db in
+            guard let beatTime = try Double.fetchOne(db, sql: "SELECT at FROM heartbeat_beats WHERE id = ?", arguments: [beatId]) else { return }
+            for name in names {
+                try db.execute(sql: """
+                    UPDATE heartbeat_task_marks SET owed_since = COALESCE(owed_since, ?)
+                    WHERE task_key = ? AND last_run <= ?
+                    """, arguments: [date.timeIntervalSince1970, HeartbeatTask.key(name), beatTime])
             }
         }
     }

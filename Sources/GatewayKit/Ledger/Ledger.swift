@@ -65,6 +65,7 @@ enum LedgerSchema {
         OutboxSchema.register(&migrator)
         HeartbeatRunSchema.register(&migrator)
         migrator.registerMigration(PolecatSchema.migrationName, migrate: PolecatSchema.migrate)
+        migrator.registerMigration("v5-heartbeat-owed-tasks", migrate: Ledger.addOwedTasks)
         return migrator
     }
 }
