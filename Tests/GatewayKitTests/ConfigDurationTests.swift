@@ -19,6 +19,20 @@ import Testing
         #expect(ConfigDuration(parsing: text) == nil)
     }
 
+    /// Past 100 years a duration is a typo, and would overflow the nanosecond sleeps it sets.
+    @Test func durationsLongerThanACenturyAreRefusedSayingSo() {
+        #expect(ConfigDuration(parsing: "36500d") == ConfigDuration.longest)
+        #expect(ConfigDuration(parsing: "36500d1ms") == nil)
+        #expect(ConfigDuration(parsing: "106751991167d") == nil)
+        do {
+            _ = try GatewayConfig.parse("[heartbeat]\nevery = \"106751991167d\"\n")
+            Issue.record("a duration of 292 million years was accepted")
+        } catch {
+            let problems = error.problems.map(\.description)
+            #expect(problems == ["gateway.toml:2: heartbeat.every: \"106751991167d\" is longer than 100 years: write a shorter duration, like \"30d\""])
+        }
+    }
+
     @Test func aSumOverflowInHeartbeatMdIsAnErrorWithItsLine() {
         #expect(throws: HeartbeatFileError.self) {
             try HeartbeatDocument.parse("## Backup\n> schedule: every 100000000000d100000000000d\n- check\n")

@@ -139,34 +139,47 @@ public struct AgentLifecycle: Sendable {
 
     /// Moves the selection to "Yes, I trust this folder" and confirms — never a blind Enter, whose
     /// default is "No, exit" — then waits for the dialog to go. On a loaded machine Claude redraws
-    /// slowly: each key waits for the screen to change before the next, and a dialog still drawn just
-    /// after the Enter is not taken for a second one.
+    /// slowly: after each Down, Gateway waits for the selection itself to move (other parts of the
+    /// screen change on their own) before it looks again, and a dialog still drawn just after the Enter
+    /// is not taken for a second one.
     func chooseTrust(_ screen: AgentScreen) async throws {
         let deadline = Date().addingTimeInterval(15)
         var current = screen.text
-        var downs = 0
         var confirmed = false
+        var absentSince: Date?
         while Date() < deadline {
-            if AgentScreen(text: current, profile: runtime.profile).dialog != .trustFolder { return }
-            if !confirmed, current.contains("❯ Yes, I trust this folder") {
+            let showsDialog = AgentScreen(text: current, profile: runtime.profile).dialog == .trustFolder
+            if showsDialog { absentSince = nil } else if absentSince == nil { absentSince = Date() }
+            // Gone after our Enter, or gone for good without it (not just a screen caught mid-redraw).
+            if !showsDialog, confirmed || Date().timeIntervalSince(absentSince ?? Date()) > 2 { return }
+            if confirmed || !showsDialog {
+                // Waiting for the dialog to go, or a screen caught mid-redraw: look again.
+                try await Task.sleep(nanoseconds: 200_000_000)
+                current = try await capture()
+            } else if current.contains("❯ Yes, I trust this folder") {
                 try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
                 confirmed = true
-            } else if !confirmed, downs < 4 {
+            } else {
+                let before = Self.selectedOption(current)
                 try await processes.check(tmux.sendKeys(runtime.session, ["Down"]))
-                downs += 1
+                current = try await selectionMove(from: before, within: 3)
             }
-            current = try await screenChange(from: current, within: 2)
         }
         throw StartupDialog(dialog: .trustFolder, screen: current, agent: runtime.name).error
     }
 
-    /// The screen once it differs from `previous`, or as it is after `seconds`.
-    func screenChange(from previous: String, within seconds: Double) async throws -> String {
+    /// The dialog option the `❯` marker is on.
+    static func selectedOption(_ screen: String) -> String? {
+        screen.split(separator: "\n").first { $0.contains("❯") }.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// The screen once its selected option differs from `previous`, or as it is after `seconds`.
+    func selectionMove(from previous: String?, within seconds: Double) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             try await Task.sleep(nanoseconds: 100_000_000)
             let current = try await capture()
-            if current != previous || Date() >= deadline { return current }
+            if Self.selectedOption(current) != previous || Date() >= deadline { return current }
         }
     }
 

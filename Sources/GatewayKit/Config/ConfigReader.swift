@@ -135,7 +135,14 @@ public final class TableReader {
     public func duration(_ key: String, default fallback: ConfigDuration?, allowOff: Bool = false, minimum: ConfigDuration? = nil) -> ConfigDuration? {
         guard let text = string(key) else { return fallback }
         if allowOff, text.lowercased() == "off" { return nil }
-        guard let duration = ConfigDuration(parsing: text) else {
+        let duration: ConfigDuration
+        switch ConfigDuration.parse(text) {
+        case .success(let value):
+            duration = value
+        case .failure(.tooLong):
+            problem(key, "\"\(text)\" is longer than 100 years: write a shorter duration, like \"30d\"")
+            return fallback
+        case .failure(.notADuration):
             let off = allowOff ? ", or \"off\"" : ""
             problem(key, "\"\(text)\" is not a duration: write a number and a unit, like \"30s\", \"30m\", \"2h\" or \"1d\"\(off)")
             return fallback

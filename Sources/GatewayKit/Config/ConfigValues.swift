@@ -18,25 +18,38 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, Codable, CustomStr
         ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
     ]
 
-    /// Parses `1h30m`-style text; nil when it is not one.
+    /// The longest duration accepted: longer ones are typos, and would overflow the sleeps they set.
+    public static let longest = ConfigDuration(milliseconds: 36_500 * 86_400_000)
+
+    /// Parses `1h30m`-style text; nil when it is not one, or is longer than `longest` (100 years).
     public init?(parsing text: String) {
+        guard case .success(let value) = Self.parse(text) else { return nil }
+        self = value
+    }
+
+    public enum ParseFailure: Error, Sendable { case notADuration, tooLong }
+
+    /// Like `init?(parsing:)`, saying which way the text failed.
+    public static func parse(_ text: String) -> Result<ConfigDuration, ParseFailure> {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !trimmed.isEmpty else { return nil }
+        guard !trimmed.isEmpty else { return .failure(.notADuration) }
         var total: Int64 = 0
         var rest = Substring(trimmed)
         while !rest.isEmpty {
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, let number = Int64(digits) else { return nil }
+            guard !digits.isEmpty else { return .failure(.notADuration) }
+            guard let number = Int64(digits) else { return .failure(.tooLong) }
             rest = rest.dropFirst(digits.count)
             let letters = rest.prefix { $0.isLetter }
-            guard let unit = Self.units.first(where: { $0.suffix == letters }) else { return nil }
+            guard let unit = units.first(where: { $0.suffix == letters }) else { return .failure(.notADuration) }
             rest = rest.dropFirst(letters.count)
             let (product, overflow) = number.multipliedReportingOverflow(by: unit.milliseconds)
             let (sum, sumOverflow) = total.addingReportingOverflow(product)
-            guard !overflow, !sumOverflow else { return nil }
+            guard !overflow, !sumOverflow else { return .failure(.tooLong) }
             total = sum
         }
-        self.milliseconds = total
+        guard total <= longest.milliseconds else { return .failure(.tooLong) }
+        return .success(ConfigDuration(milliseconds: total))
     }
 
     /// The shortest way to write it back: `30m`, `1h30m`, `1500ms`.
