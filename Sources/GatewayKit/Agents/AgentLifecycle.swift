@@ -138,13 +138,16 @@ public struct AgentLifecycle: Sendable {
     }
 
     /// Moves the selection to "Yes, I trust this folder" and confirms — never a blind Enter, whose
-    /// default is "No, exit" — then waits for the dialog to go. On a loaded machine Claude redraws
-    /// slowly: after each Down, Gateway waits for the selection itself to move (other parts of the
-    /// screen change on their own) before it looks again, and a dialog still drawn just after the Enter
-    /// is not taken for a second one.
+    /// default is "No, exit" — then waits for the dialog to go. Claude draws the dialog a moment before
+    /// it reads keys (a Down sent at once is lost), the list wraps (Down twice is back on "No"), and on
+    /// a loaded machine a redraw can take seconds: so Gateway lets the dialog settle, and after each
+    /// Down waits for the selection itself to move (other parts of the screen change on their own),
+    /// pressing again only when the key was plainly lost. A dialog still drawn just after the Enter, or
+    /// a screen caught mid-redraw, is not taken for a second dialog.
     func chooseTrust(_ screen: AgentScreen) async throws {
-        let deadline = Date().addingTimeInterval(15)
-        var current = screen.text
+        let deadline = Date().addingTimeInterval(45)
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        var current = try await capture()
         var confirmed = false
         var absentSince: Date?
         while Date() < deadline {
@@ -162,7 +165,7 @@ public struct AgentLifecycle: Sendable {
             } else {
                 let before = Self.selectedOption(current)
                 try await processes.check(tmux.sendKeys(runtime.session, ["Down"]))
-                current = try await selectionMove(from: before, within: 3)
+                current = try await selectionMove(from: before, within: 4)
             }
         }
         throw StartupDialog(dialog: .trustFolder, screen: current, agent: runtime.name).error

@@ -86,14 +86,26 @@ extension Ledger {
         }
     }
 
-    /// True when the same alert was already sent since `since`; otherwise records it as sent now.
-    /// One transaction, so two handlers of one beat cannot both send it.
-    public func claimAlert(_ key: String, at now: Date, since: Date) throws -> Bool {
+    /// Claims alert `key` and enqueues its notifications in one transaction, so a crash can neither
+    /// leave the alert claimed but never queued (lost) nor queued twice. Handling the same beat again
+    /// finds its own rows (the requests' keys) and changes nothing. False when an identical alert was
+    /// claimed since `since` by another beat: nothing is queued.
+    public func enqueueAlert(_ key: String, requests: [NotificationRequest], at now: Date, since: Date) throws -> Bool {
         try database.write { db in
+            let keys = requests.map(\.key)
+            if !keys.isEmpty {
+                let marks = keys.map { _ in "?" }.joined(separator: ", ")
+                let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE key IN (\(marks))", arguments: StatementArguments(keys)) ?? 0
+                if queued > 0 {
+                    for request in requests { _ = try Self.insertNotification(db, request, now: now) }
+                    return true
+                }
+            }
             let seen = try Bool.fetchOne(db, sql: "SELECT 1 FROM heartbeat_alerts WHERE alert_key = ? AND sent_at >= ? LIMIT 1",
                                          arguments: [key, since.timeIntervalSince1970]) ?? false
             if seen { return false }
             try db.execute(sql: "INSERT INTO heartbeat_alerts(alert_key, sent_at) VALUES (?, ?)", arguments: [key, now.timeIntervalSince1970])
+            for request in requests { _ = try Self.insertNotification(db, request, now: now) }
             return true
         }
     }

@@ -110,16 +110,19 @@ extension Ledger {
     /// Adds a notification unless its key is already there; returns the row and whether it is new.
     @discardableResult
     public func enqueueNotification(_ request: NotificationRequest, now: Date) throws -> (entry: OutboxEntry, inserted: Bool) {
-        try database.write { db in
-            let time = now.timeIntervalSince1970
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO outbox(key, source, target, title, text, priority, state, created_at, updated_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-                """, arguments: [request.key, request.source, request.target, request.title, request.text, request.priority, time, time, time])
-            let inserted = db.changesCount > 0
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE key = ?", arguments: [request.key])!
-            return (OutboxEntry(row: row), inserted)
-        }
+        try database.write { db in try Self.insertNotification(db, request, now: now) }
+    }
+
+    /// `enqueueNotification` inside a caller's transaction.
+    static func insertNotification(_ db: Database, _ request: NotificationRequest, now: Date) throws -> (entry: OutboxEntry, inserted: Bool) {
+        let time = now.timeIntervalSince1970
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO outbox(key, source, target, title, text, priority, state, created_at, updated_at, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+            """, arguments: [request.key, request.source, request.target, request.title, request.text, request.priority, time, time, time])
+        let inserted = db.changesCount > 0
+        let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE key = ?", arguments: [request.key])!
+        return (OutboxEntry(row: row), inserted)
     }
 
     /// Marks every `sending` row `uncertain`. Only a worker holding the outbox lock calls this, so those

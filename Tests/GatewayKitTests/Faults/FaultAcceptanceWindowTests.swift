@@ -67,7 +67,10 @@ import Testing
                 break
             }
             daemon.signal(SIGKILL)
-            if try await daemon.wait() != 128 + SIGKILL { tally.fail("\(channel.rawValue): the daemon did not die of SIGKILL") }
+            let status = try await daemon.wait()
+            if status != 128 + SIGKILL {
+                tally.fail("\(channel.rawValue): the daemon did not die of SIGKILL (exit \(status.map(String.init) ?? "none within 60 s")). Daemon output:\n\(daemon.output.suffix(2_000))\nDaemon log:\n\(town.log.suffix(2_000))")
+            }
             tally.faults += 1
             try receiver.release()
             daemon = try await start(town)

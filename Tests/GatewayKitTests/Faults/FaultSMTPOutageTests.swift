@@ -11,10 +11,10 @@ import Testing
         let outages = FaultPlan.trials(short: 1, full: 5)
         let perOutage = FaultPlan.isFull ? 10 : 5
         let base = TemporaryDirectory("gw-smtp-outage")
-        // A server claims a free port and stops: from here nothing listens there until it comes back.
-        let first = try SMTPDouble(in: base.url, record: "claimed-port")
-        let port = first.port
-        first.stop()
+        // The port is held by a bound socket that never listens: connections are refused as if the
+        // server were down, and no other program on the machine can take the port meanwhile.
+        var outage = try ClosedPort()
+        let port = outage.port
 
         let rig = try NotifyTestRig(Self.toml(port: port))
         var daemon = DaemonSettings()
@@ -25,8 +25,9 @@ import Testing
 
         var sent: [String] = []
         var arrivals: [String] = []
-        for outage in 0..<outages {
-            let tags = (0..<perOutage).map { String(format: "outage-%02d-mail-%02d", outage, $0) }
+        for index in 0..<outages {
+            if index > 0 { outage = try ClosedPort(port) }
+            let tags = (0..<perOutage).map { String(format: "outage-%02d-mail-%02d", index, $0) }
             // The first mail meets the closed port twice (retried with backoff) before the rest are queued.
             let head = try await rig.enqueue("fault:\(tags[0])", target: "mail", title: tags[0], text: tags[0])
             try await pollUntil("the worker to meet the outage") {
@@ -39,8 +40,8 @@ import Testing
             sent += tags
             tally.faults += 1
 
-            let smtp = try SMTPDouble(in: base.url, port: port, record: "received-\(outage)")
-            defer { smtp.stop() }
+            outage.release()
+            let smtp = try SMTPDouble(in: base.url, port: port, record: "received-\(index)")
             #expect(smtp.port == port)
             let final = try await pollUntil("the queued mail to be delivered", timeout: 120) { () -> [OutboxEntry]? in
                 var entries: [OutboxEntry] = []
@@ -51,6 +52,7 @@ import Testing
                 tally.fail("\(entry.source) ended \(entry.state.rawValue): \(entry.lastError ?? "no error recorded")")
             }
             arrivals += try DeliveryCount.mailTags(smtp)
+            smtp.stop()
         }
         running.cancel()
         try await running.value
@@ -79,5 +81,48 @@ import Testing
         to = ["owner@example.com"]
         timeout = "20s"
         """
+    }
+}
+
+/// A loopback TCP port bound but never listening: connecting to it is refused, as to a server that is
+/// down, and no other program can bind it until `release()`.
+struct ClosedPort {
+    let port: Int
+    private var fd: Int32
+
+    /// Binds `port`, or a free port when 0.
+    init(_ port: Int = 0) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw GatewayError("socket() failed: \(String(cString: strerror(errno)))") }
+        var yes: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(descriptor)
+            throw GatewayError("could not bind 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard named == 0 else {
+            close(descriptor)
+            throw GatewayError("getsockname() failed: \(String(cString: strerror(errno)))")
+        }
+        fd = descriptor
+        self.port = Int(UInt16(bigEndian: actual.sin_port))
+    }
+
+    /// Frees the port for the server that comes back.
+    mutating func release() {
+        if fd >= 0 { close(fd) }
+        fd = -1
     }
 }

@@ -57,3 +57,29 @@ import Testing
         #expect(try await ledger.recentTurns(agent: "mayor", limit: 10).isEmpty)
     }
 }
+
+/// A finding's alert is claimed and queued in one transaction: handling the same beat again (after a
+/// daemon was killed mid-handling) queues nothing twice and loses nothing; an identical finding of
+/// another beat within the window is suppressed.
+@Suite struct AlertClaimTests {
+    func request(beat: Int, target: String) -> NotificationRequest {
+        NotificationRequest(source: "heartbeat:\(beat):inbox", target: target, title: "Inbox", text: "Finding", priority: "normal")
+    }
+
+    @Test func handlingABeatAgainQueuesNothingTwiceAndAnotherBeatIsSuppressed() async throws {
+        let directory = TemporaryDirectory("gw-alert-claim")
+        let ledger = try Ledger(file: directory.path("ledger.sqlite"))
+        let now = Date()
+        let since = now.addingTimeInterval(-86_400)
+        let first = [request(beat: 1, target: "phone"), request(beat: 1, target: "mail")]
+        #expect(try await ledger.enqueueAlert("inbox|finding", requests: first, at: now, since: since))
+        #expect(try await ledger.enqueueAlert("inbox|finding", requests: first, at: now, since: since), "the same beat again")
+        #expect(try await ledger.outboxEntries().count == 2)
+        #expect(try await !ledger.enqueueAlert("inbox|finding", requests: [request(beat: 2, target: "phone")], at: now, since: since))
+        #expect(try await ledger.outboxEntries().count == 2)
+        #expect(try await ledger.enqueueAlert("inbox|finding", requests: [request(beat: 3, target: "phone")],
+                                              at: now.addingTimeInterval(90_000), since: now.addingTimeInterval(90_000 - 86_400)),
+                "a day later it is sent again")
+        #expect(try await ledger.outboxEntries().count == 3)
+    }
+}
