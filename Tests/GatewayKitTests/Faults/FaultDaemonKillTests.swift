@@ -198,7 +198,11 @@ struct DaemonKillRig {
             let inWindow = min(delivered - 1, interrupted)
             window += inWindow
             if delivered - 1 > inWindow {
-                tally.duplicate("\(text) was delivered \(delivered) times (\(interrupted) interrupted calls)", count: delivered - 1 - inWindow)
+                let rows = entries.filter { $0.text.contains(text) }.map {
+                    "#\($0.id) \($0.source) → \($0.target): \($0.state.rawValue), attempts \($0.attempts), interruptions \($0.interruptions), last error \($0.lastError ?? "none")"
+                }
+                tally.duplicate("\(text) was delivered \(delivered) times (\(interrupted) interrupted calls); outbox rows: \(rows.joined(separator: "; ")). Daemon log:\n\(daemonLog().suffix(3_000))",
+                                count: delivered - 1 - inWindow)
             }
         }
         tally.duplicatedInWindow = ["telegram": window]
