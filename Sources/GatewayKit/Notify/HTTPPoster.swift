@@ -37,9 +37,12 @@ public struct HTTPPoster: Sendable {
         } catch let error as URLError {
             throw Self.failure(error, what: what, timeout: timeout)
         } catch {
-            throw .retry("\(what): the request failed")
+            // Not a URLError, so nothing says how far the request got: it may have been accepted, and a
+            // repeat must be flagged as a possible duplicate.
+            throw .retry("\(what): the request failed (\(type(of: error)))", uncertain: true)
         }
-        guard let http = response as? HTTPURLResponse else { throw .retry("\(what): the answer was not HTTP") }
+        // Something answered, so the request may have been taken.
+        guard let http = response as? HTTPURLResponse else { throw .retry("\(what): the answer was not HTTP", uncertain: true) }
         let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap(TimeInterval.init)
         return Response(status: http.statusCode, body: data, retryAfterHeader: retryAfter)
     }
