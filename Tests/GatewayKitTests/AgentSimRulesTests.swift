@@ -9,7 +9,7 @@ import Testing
         let sim = try AgentSimHarness(rules: """
             [[rule]]
             match = "slow"
-            delay = "3s"
+            delay = "8s"
             reply = "finally"
             """)
         let tmux = try sim.start()
