@@ -35,14 +35,8 @@ struct BeatBench: BenchSuite {
         let model = try BackgroundProcess([Bench.product("gw-model-sim"), "--port", "0", "--rules", rules.path],
                                           outputFile: base.appendingPathComponent("model.out"))
         let url = String(try await model.waitForLine(startingWith: "listening on ", timeout: 20).dropFirst("listening on ".count))
-        let home = base.appendingPathComponent("claude-config")
-        let key = "sk-ant-gateway-bench-00000000000000000"
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        try ClaudeConfigHome(configDirectory: home, home: home).accountFile.apply([.completeOnboarding, .approveAPIKey(key)])
-        let env = ClaudeLocalModel(baseURL: url, apiKey: key, configDirectory: home).environment
-            .sorted { $0.key < $1.key }.map { "\($0.key) = \"\($0.value)\"" }.joined(separator: ", ")
-        try (try String(contentsOf: town.configFile, encoding: .utf8) + "\n[agents.claude]\ncommand = \"\(claude)\"\nenv = { \(env) }\n")
-            .write(to: town.configFile, atomically: true, encoding: .utf8)
+        let profile = try BenchClaude.profile(command: claude, home: base.appendingPathComponent("claude-config"), modelURL: url)
+        try (try String(contentsOf: town.configFile, encoding: .utf8) + profile).write(to: town.configFile, atomically: true, encoding: .utf8)
         try "## Bench task\n- report one finding\n".write(to: town.heartbeatFile, atomically: true, encoding: .utf8)
         let config = try town.loadConfig()
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config))

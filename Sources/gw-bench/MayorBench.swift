@@ -25,21 +25,8 @@ struct MayorBench: BenchSuite {
         try Bench.run(gw, ["install", townURL.path])
         let town = Town(root: townURL)
         defer { try? Bench.run("/usr/bin/env", ["tmux", "-L", town.tmuxSocket, "kill-server"]) }
-        let config = base.appendingPathComponent("claude-config")
-        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
-        let key = "sk-gw-bench-\(UUID().uuidString)"
-        try ClaudeConfigHome(configDirectory: config, home: base).accountFile.apply([.completeOnboarding, .approveAPIKey(key)])
-        let env = ClaudeLocalModel(baseURL: model.baseURL, apiKey: key, configDirectory: config).environment
-            .sorted { $0.key < $1.key }.map { "\($0.key) = \"\($0.value)\"" }.joined(separator: ", ")
-        try """
-            [town]
-            name = "bench"
-            [mayor]
-            agent = "claude"
-            [agents.claude]
-            command = "\(claude)"
-            env = { \(env) }
-            """.write(to: town.configFile, atomically: true, encoding: .utf8)
+        let profile = try BenchClaude.profile(command: claude, home: base.appendingPathComponent("claude-config"), modelURL: model.baseURL)
+        try ("[town]\nname = \"bench\"\n[mayor]\nagent = \"claude\"\n" + profile).write(to: town.configFile, atomically: true, encoding: .utf8)
         try Bench.run(gw, ["mayor", "start", "--town", townURL.path])
         var sendTimes: [Double] = []
         for index in 0..<turns {
