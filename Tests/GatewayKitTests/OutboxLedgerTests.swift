@@ -26,10 +26,25 @@ import Testing
         #expect(first.inserted && !again.inserted && otherTarget.inserted)
         #expect(again.entry.id == first.entry.id)
         #expect(again.entry.text == "hello")
-        #expect(try await ledger.outboxEntries().count == 2)
+        #expect(try await ledger.outboxEntries(limit: 100_000).count == 2)
         // A second process opening the same file sees the same rows.
         let other = try Ledger(file: directory.path("ledger.sqlite"))
-        #expect(try await other.outboxEntries().map(\.key) == ["heartbeat:run-7:news|phone", "heartbeat:run-7:news|mail"])
+        #expect(try await other.outboxEntries(limit: 100_000).map(\.key) == ["heartbeat:run-7:news|phone", "heartbeat:run-7:news|mail"])
+    }
+
+    @Test func stateCountsCoverEveryRowNotJustRecentOnes() async throws {
+        let directory = TemporaryDirectory()
+        let ledger = try Ledger(file: directory.path("ledger.sqlite"))
+        var first: Int64 = 0
+        for index in 0..<700 {
+            let entry = try await ledger.enqueueNotification(request("bulk:\(index)"), now: start).entry
+            if index == 0 { first = entry.id }
+            if index >= 3 { try await ledger.markDelivered(entry.id, now: start) }
+        }
+        // The oldest row failed long ago: it must still be counted, as `gw status` shows these counts.
+        try await ledger.markFailed(first, error: "gone", now: start)
+        #expect(try await ledger.outboxStateCounts() == ["failed": 1, "pending": 2, "delivered": 697])
+        #expect(try await ledger.outboxEntries(limit: 10).count == 10)
     }
 
     @Test func eachTargetIsDeliveredInOrder() async throws {

@@ -72,6 +72,11 @@ extension Ledger {
         }
     }
 
+    /// How many convoys have not closed, however old.
+    public func openConvoyCount() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM convoys WHERE closed_at IS NULL") ?? 0 }
+    }
+
     /// One convoy with its items, or nil when there is none with this id.
     public func convoy(_ id: Int64) throws -> Convoy? {
         try database.read { db in

@@ -215,11 +215,20 @@ extension Ledger {
         }
     }
 
-    /// The most recent rows, newest last.
-    public func outboxEntries(limit: Int = 50) throws -> [OutboxEntry] {
+    /// The most recent `limit` rows, newest last. No default: a caller that means "all" must say so,
+    /// because a silent cut hides exactly the old rows a check or a count is about.
+    public func outboxEntries(limit: Int) throws -> [OutboxEntry] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT ?) ORDER BY id", arguments: [limit])
                 .map(OutboxEntry.init(row:))
+        }
+    }
+
+    /// How many rows are in each state, over the whole outbox.
+    public func outboxStateCounts() throws -> [String: Int] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM outbox GROUP BY state")
+                .reduce(into: [:]) { counts, row in counts[row["state"] as String] = row["count"] as Int }
         }
     }
 

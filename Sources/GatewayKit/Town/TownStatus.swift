@@ -36,7 +36,7 @@ public struct TownStatus: Sendable, Codable, Equatable {
     }
 
     public struct OutboxSection: Sendable, Codable, Equatable {
-        /// Rows by state: pending, sending, uncertain, delivered, failed (recent rows only).
+        /// Rows by state over the whole outbox: pending, sending, uncertain, delivered, failed.
         public var counts: [String: Int]
     }
 
@@ -75,7 +75,7 @@ public struct TownStatusReader: Sendable {
             daemon: daemonSection(),
             heartbeat: .init(every: config.heartbeat.every?.description, activeHours: config.heartbeat.activeHours.map(Self.describe)),
             convoys: try await convoysSection(ledger),
-            outbox: .init(counts: try await ledger.outboxEntries(limit: 500).reduce(into: [:]) { $0[$1.state.rawValue, default: 0] += 1 }),
+            outbox: .init(counts: try await ledger.outboxStateCounts()),
             ledger: .init(path: town.ledgerFile.path, migrations: try await ledger.appliedMigrations()))
     }
 
@@ -84,9 +84,9 @@ public struct TownStatusReader: Sendable {
     }
 
     private func convoysSection(_ ledger: Ledger) async throws -> TownStatus.ConvoysSection {
-        let recent = try await ledger.convoys(limit: 20)
-        return .init(open: recent.filter { $0.closedAt == nil }.count,
-                     recent: recent.prefix(3).map { "\($0.id) \($0.kind): \($0.title) (\($0.counts.done + $0.counts.failed + $0.counts.skipped)/\($0.counts.total) ended)" })
+        let recent = try await ledger.convoys(limit: 3)
+        return .init(open: try await ledger.openConvoyCount(),
+                     recent: recent.map { "\($0.id) \($0.kind): \($0.title) (\($0.counts.done + $0.counts.failed + $0.counts.skipped)/\($0.counts.total) ended)" })
     }
 
     private func daemonSection() -> TownStatus.DaemonSection {

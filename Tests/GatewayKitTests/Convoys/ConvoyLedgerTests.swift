@@ -55,6 +55,18 @@ import Testing
         #expect(try await ledger.convoy(id)?.closedAt == at(80))
     }
 
+    @Test func theOpenCountIncludesConvoysOlderThanAnyRecentList() async throws {
+        let ledger = try ledger()
+        let old = try await ledger.createConvoy(kind: "sling", title: "Long task", items: [ConvoyItemPlan(title: "a")], at: start)
+        for index in 0..<30 {
+            let id = try await ledger.createConvoy(kind: "heartbeat", title: "Beat \(index)", items: [ConvoyItemPlan(title: "t")], at: at(Double(index)))
+            try await ledger.markItem(convoy: id, item: 1, state: .done, at: at(Double(index)))
+        }
+        #expect(try await ledger.openConvoyCount() == 1)
+        try await ledger.markItem(convoy: old, item: 1, state: .done, at: at(100))
+        #expect(try await ledger.openConvoyCount() == 0)
+    }
+
     @Test func itemsOnlyMoveForward() async throws {
         let ledger = try ledger()
         let id = try await ledger.createConvoy(kind: "sling", title: "Fix bug", items: [ConvoyItemPlan(title: "a"), ConvoyItemPlan(title: "b")], at: start)

@@ -40,14 +40,14 @@ import Testing
         let second = try town.spawnDaemon()
         try await town.waitUntil("the beat handled") { try await ledger.heartbeatRun(beatId: run.beatId)?.state == "handled" ? true : nil }
         try await town.waitUntil("the notification delivered") {
-            try await ledger.outboxEntries().first?.state == .delivered ? true : nil
+            try await ledger.outboxEntries(limit: 100_000).first?.state == .delivered ? true : nil
         }
         second.signal(SIGTERM)
         #expect(try await second.wait() == 0)
 
         #expect(try await ledger.heartbeatHistory(limit: 10).count == 1, "one beat, not repeated")
         #expect(try await ledger.recentTurns(agent: "mayor", limit: 10).count == 1, "the prompt was sent once")
-        #expect(try await ledger.outboxEntries().count == 1, "one notification")
+        #expect(try await ledger.outboxEntries(limit: 100_000).count == 1, "one notification")
         let day = MemoryCalendar(config: try town.town.loadConfig()).day(of: Date())
         let log = try String(contentsOf: town.town.mayorDirectory.appendingPathComponent(MemoryLog.relativePath(day: day)), encoding: .utf8)
         #expect(log.components(separatedBy: "The nightly build broke twice.").count == 2, "the finding is in the daily log once")

@@ -22,7 +22,7 @@ import Testing
         let ledger = try town.ledger()
         try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == first.pid ? true : nil }
         #expect(try town.gw(["notify", "send", "--target", "phone", "one"]).status == 0)
-        try await town.waitUntil("one delivered") { try await ledger.outboxEntries().first?.state == .delivered ? true : nil }
+        try await town.waitUntil("one delivered") { try await ledger.outboxEntries(limit: 100_000).first?.state == .delivered ? true : nil }
         #expect(try town.gw(["notify", "send", "--target", "phone", "two"]).status == 0)
         #expect(api.waitForHang())
         first.signal(SIGKILL)
@@ -32,7 +32,7 @@ import Testing
         let second = try town.spawnDaemon()
         #expect(try town.gw(["notify", "send", "--target", "phone", "three"]).status == 0)
         try await town.waitUntil("everything delivered") {
-            let states = try await ledger.outboxEntries().map(\.state)
+            let states = try await ledger.outboxEntries(limit: 100_000).map(\.state)
             return states.count == 3 && states.allSatisfy { $0 == .delivered } ? true : nil
         }
         second.signal(SIGTERM)

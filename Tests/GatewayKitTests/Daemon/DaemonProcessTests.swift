@@ -120,10 +120,10 @@ struct DaemonProcessTests {
         #expect(body.contains("webhook says 你好"))
         // The console target prints into the daemon's log.
         try await town.waitUntil("the console notification in the log") { town.log.contains("[notify log] Gateway: console line") ? true : nil }
-        let entries = try await town.ledger().outboxEntries()
+        let entries = try await town.ledger().outboxEntries(limit: 100_000)
         #expect(entries.count == 2)
         try await town.waitUntil("both delivered") {
-            try await town.ledger().outboxEntries().allSatisfy { $0.state == .delivered } ? true : nil
+            try await town.ledger().outboxEntries(limit: 100_000).allSatisfy { $0.state == .delivered } ? true : nil
         }
         daemon.signal(SIGTERM)
         #expect(try await daemon.wait() == 0)
@@ -185,7 +185,7 @@ struct DaemonProcessTests {
         }
         // Several more health checks pass; the episode is still told once.
         try await Task.sleep(for: .seconds(3))
-        let rows = try await ledger.outboxEntries().filter { $0.source.hasPrefix("crashloop:mayor:") }
+        let rows = try await ledger.outboxEntries(limit: 100_000).filter { $0.source.hasPrefix("crashloop:mayor:") }
         #expect(rows.count == 1)
         #expect(rows.first?.priority == "urgent")
         #expect(rows.first?.state == .delivered)

@@ -147,7 +147,7 @@ struct DaemonKillRig {
     func quiet(_ ledger: Ledger) async throws -> Bool {
         guard try await ledger.unhandledHeartbeatRuns().isEmpty else { return false }
         guard try await ledger.recentTurns(agent: "mayor", limit: 100_000).allSatisfy(\.state.hasEnded) else { return false }
-        return try await ledger.outboxEntries().allSatisfy { $0.state == .delivered || $0.state == .failed }
+        return try await ledger.outboxEntries(limit: 100_000).allSatisfy { $0.state == .delivered || $0.state == .failed }
     }
 
     /// Counts losses and duplicates from what really happened.
@@ -183,7 +183,8 @@ struct DaemonKillRig {
         }
         let served = prompts.compactMap { ($0["rule"] as? String).flatMap { $0.hasPrefix("finding-") ? Int($0.dropFirst(8)) : nil } }
         let log = try committedDailyLogs()
-        let entries = try await ledger.outboxEntries()
+        // Every row: a finding from early in a long run is far behind the most recent ones.
+        let entries = try await ledger.outboxEntries(limit: 100_000)
         var window = 0
         for number in served {
             let text = "\(FaultDaemonKillTests.finding(number)):"
@@ -209,7 +210,8 @@ struct DaemonKillRig {
         let uncommitted = try shell("git status --porcelain -- memory", in: town.town.mayorDirectory)
         if !uncommitted.isEmpty { tally.fail("the daily log has uncommitted changes:\n\(uncommitted)") }
         let resumed = daemonLog().components(separatedBy: "pressing Enter for it").count - 1
-        print("daemon-kill: \(beats.count) beats, \(served.count) findings served, \(api.accepted.count) messages accepted, \(resumed) prompts a killed daemon had pasted submitted by the next")
+        let redelivered = daemonLog().components(separatedBy: "was interrupted mid-delivery").count - 1
+        print("daemon-kill: \(beats.count) beats, \(served.count) findings served, \(api.accepted.count) messages accepted, \(resumed) prompts a killed daemon had pasted submitted by the next, \(redelivered) notifications a killed daemon left mid-call delivered again by the next")
     }
 
     /// Every daily log as committed on hooks/mayor (`memory/YYYY-MM-DD.md`, and any archived into a
