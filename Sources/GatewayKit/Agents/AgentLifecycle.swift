@@ -85,14 +85,30 @@ public struct AgentLifecycle: Sendable {
             try await processes.check(tmux.respawnPane(runtime.session, directory: runtime.directory, environment: runtime.agentEnvironment, argv: argv),
                                       what: "restarting the \(runtime.name) pane")
         } else {
-            try await processes.check(tmux.newSession(runtime.session, directory: runtime.directory, environment: runtime.agentEnvironment, argv: argv),
-                                      what: "starting the \(runtime.name) session in tmux")
+            try await newSessionConfirmed(argv: argv)
         }
         // A dead pane stays on screen (its last words can be read) and tells Gateway it died — no
         // daemon needs to be polling for that.
         try await processes.check(tmux.setWindowOption(runtime.session, "remain-on-exit", "on"))
         let died = ShellQuote.line([environment.executablePath, "agent-died", runtime.name, "--town", runtime.town.root.path])
         try await processes.check(tmux.setPaneDiedHook(runtime.session, shellCommand: died))
+    }
+
+    /// tmux's server exits a moment after its last session ends (`gw mayor restart` of a town whose
+    /// only session is the Mayor). A new-session in that moment reaches a server on its way out and
+    /// is lost — tmux 3.3 then says "server exited unexpectedly" yet may exit 0. So the session is
+    /// confirmed with has-session, and made again, on a fresh server, when it is missing.
+    func newSessionConfirmed(argv: [String]) async throws {
+        var last = ""
+        for attempt in 1...5 {
+            let created = try await processes.run(tmux.newSession(runtime.session, directory: runtime.directory,
+                                                                  environment: runtime.agentEnvironment, argv: argv))
+            if try await processes.run(tmux.hasSession(runtime.session)).succeeded { return }
+            last = created.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            try await Task.sleep(for: .milliseconds(100 * attempt))
+        }
+        let detail = last.isEmpty ? "the session ended at once: its command exited (try it by hand: \(ShellQuote.line(argv)))" : last
+        throw GatewayError("starting the \(runtime.name) session in tmux failed 5 times: \(detail)")
     }
 
     /// Trusts the agent's folder in Claude's account file before the start, so no "Quick safety

@@ -32,34 +32,6 @@ public struct TurnDelivery: Sendable {
         }
     }
 
-    /// A delivery killed between pasting a prompt and its submission (the daemon's SIGKILL, a crash)
-    /// leaves the prompt in the agent's input line and its turn queued or sent. Left alone, that line
-    /// reads as someone typing, and every later turn — every beat — waits behind it for ever. Under the
-    /// delivery lock no other delivery is mid-paste, so a turn's own text there was pasted by one that
-    /// died: press Enter for it, once, instead of pasting it again.
-    func resumeInterrupted(ledger: Ledger) async throws {
-        guard runtime.profile.completion == .hooks else { return }
-        let inFlight = try await ledger.turnInFlight(agent: runtime.name)
-        // A submitted turn is the agent's to finish; the input line is not ours then.
-        if let inFlight, inFlight.state != .sent { return }
-        var candidate = inFlight
-        if candidate == nil { candidate = try await ledger.nextQueuedTurn(agent: runtime.name) }
-        guard let turn = candidate, await lifecycle.isRunning() else { return }
-        let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
-        guard screen.dialog == nil, !screen.busy, Self.inputHolds(screen.inputText, turn.text) else { return }
-        runtime.environment.logger.warning("turn \(turn.id) was pasted by a delivery that stopped before submitting it; pressing Enter for it")
-        if turn.state == .queued {
-            try await ledger.markTurnSent(turn.id, at: clock.now())
-        } else {
-            try await ledger.recordEnterPressed(turn.id)
-        }
-        try await runtime.environment.processes.check(runtime.tmux.sendKeys(runtime.session, ["Enter"]))
-        if try await waitForSubmission(turn.id, ledger: ledger) { return }
-        try await ledger.endTurn(turn.id, state: .failed,
-            error: "pasted by a delivery that stopped, then not submitted: no UserPromptSubmit hook within \(settings.submitTimeout) of pressing Enter for it",
-            at: clock.now())
-    }
-
     /// Waits for the turn to end; returns it. A turn running past `turn_timeout` is marked timed out.
     public func waitForEnd(_ id: Int64, timeout: TimeInterval) async throws -> Turn {
         let ledger = try runtime.openLedger()

@@ -145,16 +145,23 @@ public struct MayorSupervisor: Service {
         }
     }
 
+    /// Whether a turn in flight may have been left half done by a delivery that died; delivery then
+    /// finishes it (`TurnDelivery.resumeInterrupted`). With hooks: still `sent` well after its Enter,
+    /// perhaps pasted but never submitted. Read from the screen: no delivery holds the lock, so nothing
+    /// watches the screen for its end.
+    func leftByADeadDelivery(_ turn: Turn) -> Bool {
+        switch runtime.profile.completion {
+        case .hooks: turn.state == .sent && Date().timeIntervalSince(turn.sentAt ?? .distantPast) > runtime.config.mayor.submitTimeout.seconds
+        case .screen: !FileLock.isHeld(runtime.deliveryLock)
+        }
+    }
+
     func deliveryLoop(ledger: Ledger) async {
         while await DaemonPause.sleep(settings.poll.seconds) {
             do {
-                // A turn still `sent` well after its Enter may be one a killed daemon pasted but never
-                // submitted; delivery presses Enter for it if its text still sits in the input line.
                 let inFlight = try await ledger.turnInFlight(agent: runtime.name)
-                let unsubmitted = inFlight.map {
-                    $0.state == .sent && Date().timeIntervalSince($0.sentAt ?? .distantPast) > runtime.config.mayor.submitTimeout.seconds
-                } ?? false
-                guard try await ledger.nextQueuedTurn(agent: runtime.name) != nil || unsubmitted else { continue }
+                let interrupted = inFlight.map(leftByADeadDelivery) ?? false
+                guard try await ledger.nextQueuedTurn(agent: runtime.name) != nil || interrupted else { continue }
                 if try await ledger.agent(runtime.name)?.state == .crashLoop { continue }
                 // A short deadline: a busy Mayor defers the turn to the next round, and shutdown never
                 // waits long for a delivery.

@@ -91,6 +91,17 @@ public enum FileLock {
 }
 
 extension FileLock {
+    /// Whether another open file (this process's or another's) holds the lock now. A snapshot: it may
+    /// be taken the moment after.
+    public static func isHeld(_ url: URL) -> Bool {
+        let fd = open(url.path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
     /// The same lock around async work. The lock is held by this process's open file, so it is
     /// released if the process dies.
     public static func withLockAsync<T>(_ url: URL, _ body: () async throws -> T) async throws -> T {

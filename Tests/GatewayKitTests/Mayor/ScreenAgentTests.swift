@@ -5,33 +5,39 @@ import Testing
 /// An agent without hooks, read from the screen: a small shell program that prompts `> `, shows a
 /// busy line while it works (erased when done, as spinners are), then its answer.
 @Suite(.serialized) struct ScreenAgentTests {
+    static let repl = """
+        #!/bin/sh
+        while true; do
+          printf '> '
+          IFS= read -r line || exit 0
+          printf 'working on it...'
+          sleep 1
+          printf '\\r\\033[K'
+          echo "answer: $line"
+        done
+        """
+
+    static func profile(command: String) -> String {
+        """
+
+        [agents.repl]
+        command = "\(command)"
+        completion = "screen"
+        idle_pattern = "^>$"
+        busy_pattern = "working on it"
+        """
+    }
+
     @Test func aScreenReadAgentAnswersThroughGatewaysFallbackPath() async throws {
         let directory = TemporaryDirectory()
         let town = try await installTown(in: directory)
         defer { _ = try? shell("tmux -L \(town.tmuxSocket) kill-server", in: directory.url) }
         let agent = directory.path("repl.sh")
-        try """
-            #!/bin/sh
-            while true; do
-              printf '> '
-              IFS= read -r line || exit 0
-              printf 'working on it...'
-              sleep 1
-              printf '\\r\\033[K'
-              echo "answer: $line"
-            done
-            """.write(to: agent, atomically: true, encoding: .utf8)
+        try Self.repl.write(to: agent, atomically: true, encoding: .utf8)
         chmod(agent.path, 0o755)
         var config = try String(contentsOf: town.configFile, encoding: .utf8)
         config = config.replacingOccurrences(of: "\n[mayor]\n", with: "\n[mayor]\nagent = \"repl\"\n")
-        config += """
-
-            [agents.repl]
-            command = "\(agent.path)"
-            completion = "screen"
-            idle_pattern = "^>$"
-            busy_pattern = "working on it"
-            """
+        config += Self.profile(command: agent.path)
         try config.write(to: town.configFile, atomically: true, encoding: .utf8)
 
         let first = await gw(["mayor", "send", "--wait", "--timeout", "60s", "what is two plus two"], in: town.root)
@@ -42,6 +48,18 @@ import Testing
         let turns = try await Ledger(file: town.ledgerFile).recentTurns(agent: "mayor", limit: 5)
         #expect(turns.map(\.state) == [.done, .done])
         #expect(turns.allSatisfy { $0.submittedAt != nil })
+    }
+
+    @Test func aPromptIsUnsubmittedWhileTheScreenEndsWithIt() {
+        let long = String(repeating: "check the nightly builds and the open pull requests ", count: 4)
+        #expect(TurnDelivery.screenEnds("answer: 4\n> hello world\n", with: "hello world"))
+        #expect(TurnDelivery.screenEnds("> " + long.prefix(120) + "\n" + long.dropFirst(120), with: long), "wrapped over lines")
+        #expect(TurnDelivery.screenEnds("> " + long.prefix(90), with: long), "cut short by the screen's edge")
+        #expect(!TurnDelivery.screenEnds("> hello world\nworking on it...", with: "hello world"), "submitted: the agent printed after it")
+        #expect(!TurnDelivery.screenEnds("> hello world\nanswer: hello world\n>", with: "hello world"))
+        #expect(!TurnDelivery.screenEnds("> hello", with: "hello world, and more"), "too little of it to be sure")
+        #expect(!TurnDelivery.screenEnds("> something else", with: "hello world"))
+        #expect(!TurnDelivery.screenEnds(">", with: ""))
     }
 
     @Test func theLastLinesDecideIdleAndBusy() {
