@@ -26,7 +26,7 @@ struct HookPusher: Sendable {
     func push(_ agent: String) async -> String? {
         guard settings.remote != nil else { return nil }
         do {
-            return try await HookLock.withLock(town.hookStateDirectory.appendingPathComponent("\(agent).push.lock")) {
+            return try await FileLock.withLockAsync(town.hookStateDirectory.appendingPathComponent("\(agent).push.lock")) {
                 await pushNow(agent)
             }
         } catch {

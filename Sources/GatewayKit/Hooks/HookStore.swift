@@ -43,7 +43,7 @@ public struct HookStore: Sendable {
         if FileSystem.exists(ready), FileSystem.exists(hook.worktree.appendingPathComponent(".git")) { return hook }
         if agent == Hook.mayor, FileSystem.exists(hook.worktree.appendingPathComponent(".git")) { return hook }
         // Creation touches the town repo's shared worktree list: one creator at a time.
-        try await HookLock.withLock(town.lockFile) {
+        try await FileLock.withLockAsync(town.lockFile) {
             let branches = HookBranches(environment: environment, town: town)
             if agent == Hook.mayor {
                 try await branches.createMayorHook()
@@ -63,7 +63,7 @@ public struct HookStore: Sendable {
     ) async throws -> HookWriteResult {
         let hook = try await ensureHook(agent)
         let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait)
-        var result = try await HookLock.withLock(lockFile(for: agent)) {
+        var result = try await FileLock.withLockAsync(lockFile(for: agent)) {
             let before = try await committer.uncommittedPaths()
             let paths = try edit(hook.worktree)
             let tookAlong = before.filter { !paths.contains($0) }
@@ -95,7 +95,7 @@ public struct HookStore: Sendable {
     public func recoverUncommitted(_ agent: String) async throws -> HookWriteResult? {
         let hook = try existingHook(agent)
         let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait)
-        let result = try await HookLock.withLock(lockFile(for: agent)) { () async throws -> HookWriteResult? in
+        let result = try await FileLock.withLockAsync(lockFile(for: agent)) { () async throws -> HookWriteResult? in
             let left = try await committer.uncommittedPaths()
             guard !left.isEmpty else { return nil }
             let message = "Recover uncommitted changes found at start (left by an interrupted write)\n\n"

@@ -75,7 +75,7 @@ public struct PolecatSupervisor: Sendable {
 
     func reconcile(removeMerged: Bool) async throws {
         let ledger = try openLedger()
-        try await HookLock.withLock(town.polecatsLock) {
+        try await FileLock.withLockAsync(town.polecatsLock) {
             for polecat in try await ledger.polecats(in: [.working]) {
                 try await check(polecat, ledger)
             }
@@ -113,7 +113,7 @@ public struct PolecatSupervisor: Sendable {
     /// Starts queued slings, oldest first, while fewer than `[polecats] max` work. Slots and names are
     /// claimed under the lock; agents start after it is released, so polecats start side by side.
     func startQueued(_ ledger: Ledger) async throws {
-        let claimed: [Polecat] = try await HookLock.withLock(town.polecatsLock) {
+        let claimed: [Polecat] = try await FileLock.withLockAsync(town.polecatsLock) {
             var working = try await ledger.polecats(in: [.working]).count
             var claimed: [Polecat] = []
             for sling in try await ledger.polecats(in: [.queued]) where working < config.polecats.max {
@@ -132,7 +132,7 @@ public struct PolecatSupervisor: Sendable {
                     do {
                         try await launch(polecat, ledger)
                     } catch {
-                        try await HookLock.withLock(town.polecatsLock) { try await failStart(polecat.id, error, ledger) }
+                        try await FileLock.withLockAsync(town.polecatsLock) { try await failStart(polecat.id, error, ledger) }
                     }
                 }
             }
@@ -209,7 +209,7 @@ public struct PolecatSupervisor: Sendable {
                 continue
             }
             if Date() >= deadline {
-                try await HookLock.withLock(town.polecatsLock) {
+                try await FileLock.withLockAsync(town.polecatsLock) {
                     guard let current = try await ledger.polecat(id: id), !current.state.hasEnded else { return }
                     try await PolecatFinisher(supervisor: self, ledger: ledger)
                         .fail(current, reason: "no result within \(ConfigDuration(milliseconds: Int64(timeout * 1000))) (the --timeout of `gw sling --wait`)")
@@ -223,7 +223,7 @@ public struct PolecatSupervisor: Sendable {
     /// Stops a polecat (or drops a queued sling): it is failed, its worktree kept.
     public func kill(_ name: String) async throws -> Polecat {
         let ledger = try openLedger()
-        return try await HookLock.withLock(town.polecatsLock) {
+        return try await FileLock.withLockAsync(town.polecatsLock) {
             guard let polecat = try await ledger.polecat(named: name) else {
                 throw GatewayError("no polecat named \(name): `gw polecat list` shows them")
             }
@@ -239,7 +239,7 @@ public struct PolecatSupervisor: Sendable {
     /// before the pane died finishes the polecat; otherwise it fails with its last screen saved.
     public func handleDeath(agent: String) async throws {
         let ledger = try openLedger()
-        try await HookLock.withLock(town.polecatsLock) {
+        try await FileLock.withLockAsync(town.polecatsLock) {
             guard let polecat = try await ledger.workingPolecat(agent: agent) else { return }
             try await check(polecat, ledger)
         }

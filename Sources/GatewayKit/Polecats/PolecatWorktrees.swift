@@ -14,7 +14,7 @@ struct PolecatWorktrees: Sendable {
         let repository = town.rigRepository(rig)
         let path = town.polecatDirectory(rig, name)
         let stamp = Self.stamp(environment.clock.now())
-        return try await HookLock.withLock(town.lockFile) {
+        return try await FileLock.withLockAsync(town.lockFile) {
             guard await git.succeeds(Git.revParse("\(record.defaultBranch)^{commit}", in: repository)) else {
                 throw GatewayError("rig \(rig) has no commits on \(record.defaultBranch) yet: push a first commit to its source, then sling again")
             }
@@ -77,7 +77,7 @@ struct PolecatWorktrees: Sendable {
     func remove(_ polecat: Polecat) async throws {
         guard let path = polecat.worktree else { return }
         let repository = town.rigRepository(polecat.rig)
-        try await HookLock.withLock(town.lockFile) {
+        try await FileLock.withLockAsync(town.lockFile) {
             if FileSystem.exists(URL(fileURLWithPath: path)) {
                 try await git.run(Git.worktreeRemove(path: URL(fileURLWithPath: path), force: true, in: repository),
                                   what: "removing the worktree of polecat \(polecat.displayName)")

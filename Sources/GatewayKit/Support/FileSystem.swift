@@ -102,15 +102,21 @@ extension FileLock {
         return false
     }
 
-    /// The same lock around async work. The lock is held by this process's open file, so it is
-    /// released if the process dies.
+    /// The same lock around async work; the lock is held by this process's open file, so it is
+    /// released if the process dies. A lock held elsewhere is waited for on a thread of its own
+    /// (`BlockingWait`): a daemon waiting for a hook that an agent's `git commit` holds must still
+    /// deliver notifications and check the Mayor meanwhile.
     public static func withLockAsync<T>(_ url: URL, _ body: () async throws -> T) async throws -> T {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR { throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            try await BlockingWait.run {
+                while flock(fd, LOCK_EX) != 0 {
+                    guard errno == EINTR else { throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))") }
+                }
+            }
         }
         defer { flock(fd, LOCK_UN) }
         return try await body()

@@ -75,12 +75,10 @@ extension ProcessRunning {
 public struct LiveProcessRunner: ProcessRunning {
     public init() {}
 
+    /// The child is awaited on a thread of its own (`BlockingWait`): a slow one (curl waiting out a
+    /// timeout) must not hold a thread the rest of the process runs on.
     public func run(_ command: Command) async throws -> ProcessResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try Self.runBlocking(command) })
-            }
-        }
+        try await BlockingWait.run { try Self.runBlocking(command) }
     }
 
     static func runBlocking(_ command: Command) throws -> ProcessResult {

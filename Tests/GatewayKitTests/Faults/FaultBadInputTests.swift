@@ -38,10 +38,12 @@ struct FaultBadInputTests {
         #expect(clean.status == 0, "\(clean.stderr)")
         #expect(BadInputChecks.leakedSecrets(clean.stdout, clean.stderr).isEmpty)
 
-        for _ in 0..<perKind { try trials.heartbeat() }
+        // Thousands of synchronous trials: yield between them, so the other suites running beside
+        // this one keep their share of Swift's few threads.
+        for _ in 0..<perKind { try trials.heartbeat(); await Task.yield() }
         try FileSystem.writeAtomically(BadInputSamples.heartbeat, to: town.heartbeatFile)
 
-        for _ in 0..<perKind { try trials.transcript() }
+        for _ in 0..<perKind { try trials.transcript(); await Task.yield() }
         for index in 0..<throughBinary { try await trials.transcriptExtraction(index) }
 
         try FileSystem.writeAtomically(BadInputSamples.transcript, to: trials.transcriptFile)
@@ -53,6 +55,7 @@ struct FaultBadInputTests {
         for index in 0..<perKind {
             let bytes = try trials.config()
             if index % binaryEvery == 0 { try trials.configThroughBinary(bytes) }
+            await Task.yield()
         }
         try FileSystem.writeAtomically(BadInputSamples.gatewayToml, to: town.configFile)
 

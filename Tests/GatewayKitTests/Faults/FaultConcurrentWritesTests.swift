@@ -35,7 +35,7 @@ import Testing
             commands.shuffle(using: &random)
             tally.trials += 1
             tally.faults += commands.count
-            let failures = try failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out-\(trial)"))
+            let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out-\(trial)"))
             for failure in failures { tally.fail("trial \(trial): \(failure)") }
             try check(fixture, trial: trial, commitsBefore: commitsBefore, into: &tally)
             commitsBefore = try fixture.commitCount("mayor")

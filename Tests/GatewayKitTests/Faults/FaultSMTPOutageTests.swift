@@ -30,8 +30,13 @@ import Testing
             let tags = (0..<perOutage).map { String(format: "outage-%02d-mail-%02d", index, $0) }
             // The first mail meets the closed port twice (retried with backoff) before the rest are queued.
             let head = try await rig.enqueue("fault:\(tags[0])", target: "mail", title: tags[0], text: tags[0])
-            try await pollUntil("the worker to meet the outage") {
-                try await rig.ledger.outboxEntry(head.id).flatMap { $0.attempts >= 2 ? true : nil }
+            do {
+                try await pollUntil("the worker to meet the outage") {
+                    try await rig.ledger.outboxEntry(head.id).flatMap { $0.attempts >= 2 ? true : nil }
+                }
+            } catch {
+                let row = try await rig.ledger.outboxEntry(head.id)
+                throw GatewayError("\(error.userMessage); the row: \(String(describing: row)); the worker's log:\n\(rig.log.text.suffix(3000))")
             }
             var ids = [head.id]
             for tag in tags.dropFirst() {

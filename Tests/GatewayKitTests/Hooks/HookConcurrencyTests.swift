@@ -12,7 +12,7 @@ import Testing
         let fixture = try await HookTown()
         let gw = try builtProduct("gw").path
         let commands = (1...20).map { Self.put(gw, "mayor", "job-\($0).md") }
-        let failures = try failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
+        let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
         #expect(try fixture.commitCount("mayor") == 21)
         let files = try fixture.git("ls-tree --name-only hooks/mayor work/").split(separator: "\n")
@@ -30,7 +30,7 @@ import Testing
         let agents = ["mayor", "nux", "slit", "toast"]
         // The three polecat hooks do not exist yet: their first writers race to create them.
         let commands = (0..<16).map { Self.put(gw, agents[$0 % 4], "w\($0).md") }
-        let failures = try failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
+        let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
         for agent in agents {
             #expect(try fixture.commitCount(agent) == 5, "hook of \(agent): its start and four puts")
@@ -61,7 +61,7 @@ import Testing
             """
         var commands = [(arguments: ["/bin/sh", "-c", agentLoop], input: String?.none)]
         commands += (1...15).map { Self.put(gw, "mayor", "g\($0).md") }
-        let failures = try failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
+        let failures = try await failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
         let tree = Set(try fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
         for i in 1...25 { #expect(tree.contains("agent-\(i).md")) }
@@ -85,7 +85,7 @@ import Testing
             """
         var commands = [(arguments: ["/bin/sh", "-c", agentLoop], input: String?.none)]
         commands += (1...15).map { Self.put(gw, "mayor", "g\($0).md") }
-        let failures = try failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
+        let failures = try await failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
         let tree = Set(try fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
         for i in 1...25 { #expect(tree.contains("agent-\(i).md")) }

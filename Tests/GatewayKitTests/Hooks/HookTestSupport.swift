@@ -36,7 +36,7 @@ struct HookTown {
 /// starts them all and waits with wait(2): the test process spawns a single child, because Foundation's
 /// Process is fragile when a test process spawns dozens from many threads (swift#57827), and a shell's
 /// `&` plus `wait` never returns when the runner has blocked SIGCHLD.
-func failuresRunningAtOnce(_ commands: [(arguments: [String], input: String?)], in directory: URL, outputs: URL) throws -> [String] {
+func failuresRunningAtOnce(_ commands: [(arguments: [String], input: String?)], in directory: URL, outputs: URL) async throws -> [String] {
     try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
     func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
     var lines: [String] = []
@@ -48,7 +48,9 @@ func failuresRunningAtOnce(_ commands: [(arguments: [String], input: String?)], 
     let list = outputs.appendingPathComponent("commands")
     // NUL-separated: an agent's loop is a script of several lines.
     try Data(lines.joined(separator: "\0").utf8).write(to: list)
-    try shell("xargs -0 -P \(commands.count) -n 1 sh -c < \(quoted(list.path))", in: directory)
+    // Awaited, not run blocking: the run takes seconds, and a blocked thread would stall other suites.
+    let run = try await LiveProcessRunner().run(Command("/bin/sh", ["-c", "xargs -0 -P \(commands.count) -n 1 sh -c < \(quoted(list.path))"], in: directory))
+    guard run.succeeded else { throw GatewayError("running the commands at once failed (\(run.status)): \(run.stderr)") }
     return try commands.indices.compactMap { index in
         let prefix = outputs.appendingPathComponent("\(index)").path
         let status = try String(contentsOfFile: prefix + ".status", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -69,7 +69,7 @@ import Testing
         let commands = (1...50).map { index in
             (arguments: [gw, "memory", "append", "entry number \(index) 第\(index)条", "--date", "2026-03-14"], input: String?.none)
         }
-        let failures = try failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
+        let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
         let text = try String(contentsOf: fixture.town.mayorDirectory.appendingPathComponent("memory/2026-03-14.md"), encoding: .utf8)
         for index in 1...50 { #expect(text.contains("entry number \(index) 第\(index)条\n")) }

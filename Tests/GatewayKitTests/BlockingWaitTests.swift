@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+
+/// Waiting for something slow outside the process — a lock, a child — must leave Swift's threads free:
+/// a daemon waiting on a hook's lock or a slow curl still runs its other loops. Each test makes more
+/// waiters than Swift has threads, all stuck behind a lock the test holds, then checks that the test
+/// itself still runs: it resumes from a short sleep and releases them. Were the waiters holding
+/// Swift's threads, it could not, until a safety timer let go of the lock after 10 s.
+@Suite struct BlockingWaitTests {
+    static var waiters: Int { ProcessInfo.processInfo.activeProcessorCount + 2 }
+
+    @Test func waitingForALockHeldElsewhereStarvesNoOtherTask() async throws {
+        let directory = TemporaryDirectory()
+        let held = try HeldLock(directory.path("busy.lock"))
+        let got = LockedCounter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<Self.waiters {
+                group.addTask { try await FileLock.withLockAsync(held.url) { got.add() } }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(held.secondsHeld < 8, "the test ran again only after \(held.secondsHeld) s")
+            #expect(got.value == 0, "nobody got the lock while it was held")
+            held.release()
+            try await group.waitForAll()
+        }
+        #expect(got.value == Self.waiters, "every waiter got the lock once it was free")
+    }
+
+    @Test func slowChildrenStarveNoOtherTask() async throws {
+        let directory = TemporaryDirectory()
+        let held = try HeldLock(directory.path("children.lock"))
+        let flock = try HookTown.flockProgram()
+        let ended = LockedCounter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<Self.waiters {
+                group.addTask {
+                    let result = try await LiveProcessRunner().run(Command(flock, [held.url.path, "true"]))
+                    #expect(result.succeeded, "\(result.stderr)")
+                    ended.add()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(held.secondsHeld < 8, "the test ran again only after \(held.secondsHeld) s")
+            #expect(ended.value == 0, "no child got past the lock while it was held")
+            held.release()
+            try await group.waitForAll()
+        }
+        #expect(ended.value == Self.waiters)
+    }
+}
+
+/// An flock the test holds on its own open file, let go by `release()` or, at the latest, after 10 s
+/// by a thread of its own — so a test whose tasks cannot run fails instead of hanging.
+final class HeldLock: @unchecked Sendable {
+    let url: URL
+    private let descriptor: Int32
+    private let since = Date()
+    private let lock = NSLock()
+    private var released: Date?
+
+    init(_ url: URL) throws {
+        self.url = url
+        descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX) == 0 else { throw GatewayError("could not lock \(url.path)") }
+        Thread { [self] in
+            Thread.sleep(forTimeInterval: 10)
+            release()
+        }.start()
+    }
+
+    /// How long it has been held (until now, or until it was released).
+    var secondsHeld: Double { lock.withLock { (released ?? Date()).timeIntervalSince(since) } }
+
+    func release() {
+        lock.withLock {
+            guard released == nil else { return }
+            released = Date()
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
+    }
+}
+
+/// A counter several tasks add to.
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
