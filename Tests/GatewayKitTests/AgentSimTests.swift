@@ -183,7 +183,7 @@ import Testing
         #expect(stop["stop_hook_active"] as? Bool == false)
         let user = try sim.transcriptRecords().first { $0["type"] as? String == "user" }
         #expect(user?["promptId"] == nil)
-        let version = try runProduct("gw-agent-sim", ["--version", "--old-version"])
+        let version = try await runProduct("gw-agent-sim", ["--version", "--old-version"])
         #expect(version.stdout == "\(AgentSimHarness.oldVersion) (Claude Code)\n")
     }
 

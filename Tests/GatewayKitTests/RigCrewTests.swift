@@ -10,20 +10,20 @@ import Testing
         let added = await gw(["rig", "add", "app", project.path], in: town.root)
         #expect(added.code == 0, "\(added.stderr)")
         #expect(FileSystem.exists(town.rigRepository("app").appendingPathComponent("HEAD")))
-        #expect(try shell("git -C app/.repo.git rev-parse --is-bare-repository", in: town.root) == "true\n")
+        await #expect(try shell("git -C app/.repo.git rev-parse --is-bare-repository", in: town.root) == "true\n")
         // The rig is recorded and committed in the town repo.
-        #expect(try shell("git log -1 --format=%s", in: town.root) == "Add rig app\n")
+        await #expect(try shell("git log -1 --format=%s", in: town.root) == "Add rig app\n")
 
         let crew = await gw(["crew", "add", "ann", "--rig", "app"], in: town.root)
         #expect(crew.code == 0, "\(crew.stderr)")
         let worktree = town.crewDirectory("app", "ann")
-        #expect(try shell("git rev-parse --abbrev-ref HEAD", in: worktree) == "crew/ann\n")
+        await #expect(try shell("git rev-parse --abbrev-ref HEAD", in: worktree) == "crew/ann\n")
         #expect(FileSystem.exists(worktree.appendingPathComponent("README.md")))
 
         let list = await gw(["crew", "list", "--json"], in: town.root)
         let members = try JSONDecoder().decode([CrewInfo].self, from: Data(list.stdout.utf8))
         #expect(members == [CrewInfo(name: "ann", rig: "app", branch: "crew/ann", path: worktree.path)])
-        #expect(try shell("git status --porcelain", in: town.root) == "", "rig clones and worktrees stay out of main")
+        await #expect(try shell("git status --porcelain", in: town.root) == "", "rig clones and worktrees stay out of main")
     }
 
     @Test func relativeSourcePathsResolveAgainstTheWorkingDirectory() async throws {
@@ -90,7 +90,7 @@ import Testing
         #expect(FileSystem.exists(town.rigDirectory("app")))
 
         // Committed but never pushed is still work that exists only here.
-        try shell("git add draft.txt && git -c user.name=t -c user.email=t@t commit -q -m draft", in: worktree)
+        try await shell("git add draft.txt && git -c user.name=t -c user.email=t@t commit -q -m draft", in: worktree)
         let unpushed = await gw(["crew", "remove", "ann", "--rig", "app"], in: town.root)
         #expect(unpushed.code == 1)
         #expect(unpushed.stderr.contains("1 commit on crew/ann not pushed to origin"))
@@ -98,7 +98,7 @@ import Testing
         let forced = await gw(["crew", "remove", "ann", "--rig", "app", "--force"], in: town.root)
         #expect(forced.code == 0, "\(forced.stderr)")
         #expect(!FileSystem.exists(worktree))
-        #expect(try shell("git -C app/.repo.git branch --list crew/ann", in: town.root).contains("crew/ann"), "the branch is kept")
+        await #expect(try shell("git -C app/.repo.git branch --list crew/ann", in: town.root).contains("crew/ann"), "the branch is kept")
     }
 
     @Test func removingACleanRigWorks() async throws {
@@ -128,6 +128,6 @@ import Testing
         }
         #expect(results.allSatisfy { $0.succeeded }, "\(results.map { $0.stderr })")
         #expect(try RigRegistry(town: town).load().map(\.name) == ["r0", "r1", "r2", "r3", "r4"])
-        #expect(try shell("git log --format=%s | grep -c 'Add rig'", in: town.root) == "5\n")
+        await #expect(try shell("git log --format=%s | grep -c 'Add rig'", in: town.root) == "5\n")
     }
 }

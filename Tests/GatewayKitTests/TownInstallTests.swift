@@ -11,13 +11,13 @@ import Testing
         }
         #expect(FileSystem.exists(town.ledgerFile))
         // The main branch tracks the town's files; the Mayor's hook is an orphan branch checked out at mayor/.
-        let tracked = try shell("git ls-files", in: town.root)
+        let tracked = try await shell("git ls-files", in: town.root)
         #expect(tracked.contains("gateway.toml") && tracked.contains("HEARTBEAT.md") && tracked.contains("rigs.json"))
         #expect(!tracked.contains("MEMORY.md") && !tracked.contains(".gateway"))
-        #expect(try shell("git -C mayor rev-parse --abbrev-ref HEAD", in: town.root) == "hooks/mayor\n")
-        #expect(try shell("git rev-list --max-parents=0 hooks/mayor | wc -l", in: town.root).trimmingCharacters(in: .whitespaces) == "1\n")
-        #expect(try shell("git merge-base main hooks/mayor || echo unrelated", in: town.root) == "unrelated\n")
-        #expect(try shell("git status --porcelain", in: town.root) == "", "the hook and runtime folders must be ignored by main")
+        await #expect(try shell("git -C mayor rev-parse --abbrev-ref HEAD", in: town.root) == "hooks/mayor\n")
+        await #expect(try shell("git rev-list --max-parents=0 hooks/mayor | wc -l", in: town.root).trimmingCharacters(in: .whitespaces) == "1\n")
+        await #expect(try shell("git merge-base main hooks/mayor || echo unrelated", in: town.root) == "unrelated\n")
+        await #expect(try shell("git status --porcelain", in: town.root) == "", "the hook and runtime folders must be ignored by main")
         let heartbeat = try String(contentsOf: town.heartbeatFile, encoding: .utf8)
         #expect(heartbeat.contains("每日资讯"))
     }
@@ -61,8 +61,8 @@ import Testing
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         // No global git config at all: Gateway must still be able to commit.
         let variables = ["HOME": home.path, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]
-        let result = try runProduct("gw", ["install", directory.path("gt").path], environment: variables)
+        let result = try await runProduct("gw", ["install", directory.path("gt").path], environment: variables)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try shell("git log --format=%an main", in: directory.path("gt")) == "Gateway\n")
+        await #expect(try shell("git log --format=%an main", in: directory.path("gt")) == "Gateway\n")
     }
 }

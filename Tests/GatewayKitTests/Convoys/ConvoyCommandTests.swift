@@ -18,7 +18,7 @@ import Testing
         try await ledger.markItem(convoy: id, item: 1, state: .done, at: start.addingTimeInterval(65),
                                   result: ConvoyResult(branch: "polecat/ash-1", commit: "0123abc"), summary: "fixed")
 
-        let show = try runProduct("gw", ["convoy", "show", "\(id)", "--json", "--town", town.root.path])
+        let show = try await runProduct("gw", ["convoy", "show", "\(id)", "--json", "--town", town.root.path])
         #expect(show.status == 0, "\(show.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["id", "kind", "title", "state", "createdAt", "counts", "items"])
@@ -34,13 +34,13 @@ import Testing
         #expect(items[1]["state"] as? String == "pending")
         #expect(items[1]["result"] == nil)
 
-        let list = try runProduct("gw", ["convoy", "list", "--town", town.root.path])
+        let list = try await runProduct("gw", ["convoy", "list", "--town", town.root.path])
         #expect(list.stdout == "\(id)\topen\t1/2 ended\t2027-01-15T08:00:00Z\tsling: Fix the parser\n")
 
-        let text = try runProduct("gw", ["convoy", "show", "\(id)", "--town", town.root.path])
+        let text = try await runProduct("gw", ["convoy", "show", "\(id)", "--town", town.root.path])
         #expect(text.stdout.contains("  1. [done] fix\n     agent polecat-ash, started 2027-01-15T08:00:05Z, ended 2027-01-15T08:01:05Z\n     result polecat/ash-1 @ 0123abc\n     fixed\n"))
 
-        let missing = try runProduct("gw", ["convoy", "show", "99", "--town", town.root.path])
+        let missing = try await runProduct("gw", ["convoy", "show", "99", "--town", town.root.path])
         #expect(missing.status == 1)
         #expect(missing.stderr == "gw: no convoy 99: see `gw convoy list`\n")
     }
@@ -50,9 +50,9 @@ import Testing
         let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url)
         let outcome = try await TownInstaller(environment: environment).install(at: folder.path("town"), name: nil, force: false)
         guard case .created(let town) = outcome else { throw GatewayError("the town already existed") }
-        let list = try runProduct("gw", ["convoy", "list", "--town", town.root.path])
+        let list = try await runProduct("gw", ["convoy", "list", "--town", town.root.path])
         #expect(list.stdout == "No convoys yet: heartbeats and slings create them.\n")
-        let json = try runProduct("gw", ["convoy", "list", "--json", "--town", town.root.path])
+        let json = try await runProduct("gw", ["convoy", "list", "--json", "--town", town.root.path])
         #expect(json.status == 0)
         #expect(try JSONDecoder().decode([ConvoySummary].self, from: Data(json.stdout.utf8)).isEmpty)
     }

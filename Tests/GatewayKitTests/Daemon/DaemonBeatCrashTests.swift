@@ -11,7 +11,7 @@ import Testing
             [[rule]]
             match = "Beat task"
             reply = "## Beat task\\nThe nightly build broke twice."
-            delay = "3s"
+            delay = "10s"
             """.write(to: rulesFile, atomically: true, encoding: .utf8)
         let town = try await DaemonTestTown(
             heartbeat: "notify = [\"log\"]",
@@ -22,9 +22,10 @@ import Testing
 
         let first = try town.spawnDaemon()
         _ = try await town.waitForMayor()
-        let now = try town.gw(["heartbeat", "now"])
+        let now = try await town.gw(["heartbeat", "now"])
         #expect(now.status == 0, "\(now.stderr)")
-        // The daemon delivers the beat's turn; kill it while the Mayor is still working on it.
+        // The daemon delivers the beat's turn; kill it while the Mayor is still working on it. The
+        // reply takes 10 s, so a test slowed by a loaded machine still sees the turn in that state.
         let run = try await town.waitUntil("the beat's turn submitted") { () async throws -> HeartbeatRun? in
             guard let run = try await ledger.unhandledHeartbeatRuns().first,
                   try await ledger.turn(run.turnId)?.state == .submitted else { return nil }

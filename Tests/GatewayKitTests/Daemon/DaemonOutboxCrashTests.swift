@@ -21,16 +21,16 @@ import Testing
         let first = try town.spawnDaemon()
         let ledger = try town.ledger()
         try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == first.pid ? true : nil }
-        #expect(try town.gw(["notify", "send", "--target", "phone", "one"]).status == 0)
+        await #expect(try town.gw(["notify", "send", "--target", "phone", "one"]).status == 0)
         try await town.waitUntil("one delivered") { try await ledger.outboxEntries(limit: 100_000).first?.state == .delivered ? true : nil }
-        #expect(try town.gw(["notify", "send", "--target", "phone", "two"]).status == 0)
+        await #expect(try town.gw(["notify", "send", "--target", "phone", "two"]).status == 0)
         #expect(api.waitForHang())
         first.signal(SIGKILL)
         _ = try await first.wait()
         api.release()
 
         let second = try town.spawnDaemon()
-        #expect(try town.gw(["notify", "send", "--target", "phone", "three"]).status == 0)
+        await #expect(try town.gw(["notify", "send", "--target", "phone", "three"]).status == 0)
         try await town.waitUntil("everything delivered") {
             let states = try await ledger.outboxEntries(limit: 100_000).map(\.state)
             return states.count == 3 && states.allSatisfy { $0 == .delivered } ? true : nil
@@ -42,7 +42,7 @@ import Testing
         #expect(texts.filter { $0.hasSuffix("\none") }.count == 1)
         #expect(texts.filter { $0.hasSuffix("\ntwo") }.count == 2, "the message in flight at the kill, sent again")
         #expect(texts.filter { $0.hasSuffix("\nthree") }.count == 1)
-        let listing = try town.gw(["notify", "outbox"])
+        let listing = try await town.gw(["notify", "outbox"])
         #expect(listing.stdout.contains("possible duplicate (1 interrupted call)"))
     }
 }

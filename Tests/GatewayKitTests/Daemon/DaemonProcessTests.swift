@@ -52,7 +52,7 @@ struct DaemonProcessTests {
         // The pid file is left behind, naming a dead process.
         #expect(DaemonPidFile.recordedPid(town.town) == first.pid)
         #expect(DaemonPidFile.runningPid(town.town) == nil)
-        let status = try town.gw(["daemon", "status"])
+        let status = try await town.gw(["daemon", "status"])
         #expect(status.stdout.contains("The daemon is not running"))
         #expect(status.stdout.contains("Its pid file names pid \(first.pid), which is gone"), "\(status.stdout)")
 
@@ -65,31 +65,31 @@ struct DaemonProcessTests {
     @Test func startStatusStopRoundTrip() async throws {
         let town = try await DaemonTestTown()
         defer { town.cleanUp() }
-        let notRunning = try town.gw(["daemon", "status", "--json"])
+        let notRunning = try await town.gw(["daemon", "status", "--json"])
         #expect(notRunning.succeeded)
         #expect(notRunning.stdout.contains("\"running\" : false"))
 
-        let start = try town.gw(["daemon", "start"])
+        let start = try await town.gw(["daemon", "start"])
         #expect(start.succeeded, "\(start.stderr)")
         let pid = try #require(DaemonPidFile.runningPid(town.town))
         #expect(start.stdout.contains("Started the daemon (pid \(pid))"))
-        #expect(try town.gw(["daemon", "start"]).stdout.contains("already running (pid \(pid))"))
+        await #expect(try town.gw(["daemon", "start"]).stdout.contains("already running (pid \(pid))"))
 
-        let status = try town.gw(["daemon", "status", "--json"])
+        let status = try await town.gw(["daemon", "status", "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect(json["running"] as? Bool == true)
         #expect((json["pid"] as? Int).map(Int32.init) == pid)
         #expect(json["uptimeSeconds"] is Int)
-        let townStatus = try town.gw(["status"])
+        let townStatus = try await town.gw(["status"])
         #expect(townStatus.stdout.contains("Daemon: running, pid \(pid), up "), "\(townStatus.stdout)")
 
-        let stop = try town.gw(["daemon", "stop"])
+        let stop = try await town.gw(["daemon", "stop"])
         #expect(stop.succeeded, "\(stop.stderr)")
         #expect(stop.stdout.contains("Stopped the daemon (pid \(pid))"))
         #expect(DaemonPidFile.runningPid(town.town) == nil)
-        #expect(try town.gw(["daemon", "status"]).stdout.contains("The daemon is not running"))
-        #expect(try town.gw(["daemon", "stop"]).stdout.contains("The daemon is not running."))
-        let logs = try town.gw(["daemon", "logs", "-n", "1"])
+        await #expect(try town.gw(["daemon", "status"]).stdout.contains("The daemon is not running"))
+        await #expect(try town.gw(["daemon", "stop"]).stdout.contains("The daemon is not running."))
+        let logs = try await town.gw(["daemon", "logs", "-n", "1"])
         #expect(logs.stdout.contains("daemon stopped"), "\(logs.stdout)")
     }
 
@@ -112,9 +112,9 @@ struct DaemonProcessTests {
         let daemon = try town.spawnDaemon()
         try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
 
-        let webhook = try town.gw(["notify", "send", "--target", "hook", "webhook says 你好"])
+        let webhook = try await town.gw(["notify", "send", "--target", "hook", "webhook says 你好"])
         #expect(webhook.stdout.contains("the daemon (pid \(daemon.pid)) delivers it"), "\(webhook.stdout)\(webhook.stderr)")
-        let console = try town.gw(["notify", "send", "--target", "log", "console line"])
+        let console = try await town.gw(["notify", "send", "--target", "log", "console line"])
         #expect(console.succeeded)
         let body = try await town.waitUntil("the webhook POST") { received.get().first }
         #expect(body.contains("webhook says 你好"))
@@ -134,7 +134,7 @@ struct DaemonProcessTests {
         defer { town.cleanUp() }
         let daemon = try town.spawnDaemon()
         try await town.waitForMayor()
-        let send = try town.gw(["mayor", "send", "--wait", "--timeout", "90s", "hello from the test"])
+        let send = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "hello from the test"])
         #expect(send.succeeded, "\(send.stderr)\nlog:\n\(town.log)")
         #expect(send.stdout.contains("ECHO: hello from the test"))
         let turn = try #require(try await town.ledger().recentTurns(agent: "mayor", limit: 1).first)
@@ -212,7 +212,7 @@ struct DaemonProcessTests {
         let town = try await DaemonTestTown()
         defer { town.cleanUp() }
         try "[daemon]\npoll = \"often\"\n".write(to: town.town.configFile, atomically: true, encoding: .utf8)
-        let start = try town.gw(["daemon", "start"])
+        let start = try await town.gw(["daemon", "start"])
         #expect(start.status == 1)
         #expect(start.stderr.contains("the daemon exited at once"), "\(start.stderr)")
         // The log's end, with the config problem that stopped it, file, line and key.

@@ -61,8 +61,8 @@ final class DaemonTestTown: @unchecked Sendable {
     func ledger() throws -> Ledger { try Ledger(file: town.ledgerFile) }
 
     /// Runs `gw ARGS --town TOWN` to the end.
-    func gw(_ arguments: [String]) throws -> ProcessResult {
-        try runProduct("gw", arguments + ["--town", town.root.path], environment: variables)
+    func gw(_ arguments: [String]) async throws -> ProcessResult {
+        try await runProduct("gw", arguments + ["--town", town.root.path], environment: variables)
     }
 
     /// Starts `gw daemon run` as a child process.

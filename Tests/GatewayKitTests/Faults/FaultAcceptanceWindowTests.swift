@@ -55,7 +55,7 @@ import Testing
                 + (0..<after).map { "\(channel.rawValue)-\(trial)-after-\($0)" }
             for tag in tags {
                 let text = tag == heldTag && inParts ? Self.threeParts(tag) : tag
-                let send = try town.gw(["notify", "send", "--target", "out", "--title", tag, "--key", tag, text])
+                let send = try await town.gw(["notify", "send", "--target", "out", "--title", tag, "--key", tag, text])
                 if send.status != 0 { tally.fail("\(channel.rawValue): gw notify send \(tag) failed: \(send.stderr)") }
                 sent += tag == heldTag && inParts ? (1...3).map { "\(tag)/p\($0)" } : [tag]
                 messages += 1

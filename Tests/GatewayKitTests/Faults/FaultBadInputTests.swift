@@ -34,7 +34,7 @@ struct FaultBadInputTests {
             mutator: InputMutator(random: random, hugeLength: FaultPlan.isFull ? 100_000 : 20_000), tally: tally)
 
         // The sample config itself is valid and `gw config check` says so, without the secrets.
-        let clean = try runProduct("gw", ["config", "check", "--town", town.root.path], environment: trials.variables)
+        let clean = try await runProduct("gw", ["config", "check", "--town", town.root.path], environment: trials.variables)
         #expect(clean.status == 0, "\(clean.stderr)")
         #expect(BadInputChecks.leakedSecrets(clean.stdout, clean.stderr).isEmpty)
 

@@ -207,7 +207,7 @@ struct DaemonKillRig {
             }
         }
         tally.duplicatedInWindow = ["telegram": window]
-        let uncommitted = try shell("git status --porcelain -- memory", in: town.town.mayorDirectory)
+        let uncommitted = try await shell("git status --porcelain -- memory", in: town.town.mayorDirectory)
         if !uncommitted.isEmpty { tally.fail("the daily log has uncommitted changes:\n\(uncommitted)") }
         let resumed = daemonLog().components(separatedBy: "pressing Enter for it").count - 1
         let redelivered = daemonLog().components(separatedBy: "was interrupted mid-delivery").count - 1

@@ -33,7 +33,7 @@ import Testing
     @Test func renderPrintsTheExactPrompt() async throws {
         let folder = TemporaryDirectory()
         let town = try await Self.town(folder)
-        let result = try runProduct("gw", ["formula", "render", "greet", "--var", "who=Ada", "--town", town.root.path])
+        let result = try await runProduct("gw", ["formula", "render", "greet", "--var", "who=Ada", "--town", town.root.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
             # Formula: greet
@@ -54,16 +54,16 @@ import Testing
     @Test func renderErrorsExitWithUsageOrConfigStatus() async throws {
         let folder = TemporaryDirectory()
         let town = try await Self.town(folder)
-        let missing = try runProduct("gw", ["formula", "render", "greet", "--town", town.root.path])
+        let missing = try await runProduct("gw", ["formula", "render", "greet", "--town", town.root.path])
         #expect(missing.status == 2)
         #expect(missing.stderr == "gw: formulas/greet.toml:4: vars.who: required variable has no value: add --var who=VALUE\n")
-        let badSyntax = try runProduct("gw", ["formula", "render", "greet", "--var", "who", "--town", town.root.path])
+        let badSyntax = try await runProduct("gw", ["formula", "render", "greet", "--var", "who", "--town", town.root.path])
         #expect(badSyntax.status == 2)
         #expect(badSyntax.stderr == "gw: --var who is not NAME=VALUE: write it like --var topic=AI\n")
 
         try "[[steps]]\nid = \"a\"\ntitle = \"A\"\nneeds = [\"b\"]\n"
             .write(to: town.formulasDirectory.appendingPathComponent("bad.toml"), atomically: true, encoding: .utf8)
-        let broken = try runProduct("gw", ["formula", "render", "bad", "--town", town.root.path])
+        let broken = try await runProduct("gw", ["formula", "render", "bad", "--town", town.root.path])
         #expect(broken.status == 78)
         #expect(broken.stderr == "gw: formulas/bad.toml:4: steps.0.needs: step \"a\" needs \"b\", which is no step here (steps: a)\n")
     }
@@ -71,16 +71,16 @@ import Testing
     @Test func listAndShowAsJSON() async throws {
         let folder = TemporaryDirectory()
         let town = try await Self.town(folder)
-        let list = try runProduct("gw", ["formula", "list", "--json", "--town", town.root.path])
+        let list = try await runProduct("gw", ["formula", "list", "--json", "--town", town.root.path])
         #expect(list.status == 0, "\(list.stderr)")
         let listings = try JSONDecoder().decode([FormulaLibrary.Listing].self, from: Data(list.stdout.utf8))
         #expect(listings.first == FormulaLibrary.Listing(name: "greet", source: .town, description: "Greet {{who}}.", problem: nil, overridesBuiltIn: false))
         #expect(listings.contains { $0.name == "daily-news" && $0.source == .builtIn })
 
-        let text = try runProduct("gw", ["formula", "list", "--town", town.root.path])
+        let text = try await runProduct("gw", ["formula", "list", "--town", town.root.path])
         #expect(text.stdout.hasPrefix("greet             town      Greet {{who}}.\nbug-fix           built-in  Fix this bug"))
 
-        let show = try runProduct("gw", ["formula", "show", "greet", "--json", "--town", town.root.path])
+        let show = try await runProduct("gw", ["formula", "show", "greet", "--json", "--town", town.root.path])
         #expect(show.status == 0, "\(show.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
         #expect(object["name"] as? String == "greet")
@@ -91,7 +91,7 @@ import Testing
         #expect(variables.first?["name"] as? String == "who")
         #expect(variables.first?["required"] as? Bool == true)
 
-        let shown = try runProduct("gw", ["formula", "show", "daily-news", "--town", town.root.path])
+        let shown = try await runProduct("gw", ["formula", "show", "daily-news", "--town", town.root.path])
         #expect(shown.stdout.contains("  1. search: Search today's {{topic}} news"))
         #expect(shown.stdout.contains("  topic     (default \"technology\")"))
     }

@@ -33,7 +33,7 @@ import Testing
         let stored = try #require(items[0].result)
         #expect(stored.branch == "hooks/mayor")
         #expect(try rig.dailyLog().contains("三条要闻：量子纠错突破。"))
-        #expect(try shell("git log -1 --format=%H hooks/mayor", in: rig.town.root).hasPrefix(stored.commit))
+        await #expect(try shell("git log -1 --format=%H hooks/mayor", in: rig.town.root).hasPrefix(stored.commit))
         let outbox = try await rig.ledger.outboxEntries(limit: 10)
         #expect(outbox.count == 1, "one notification for the finding, none for HEARTBEAT_OK")
         #expect(outbox.first?.priority == "urgent")

@@ -58,12 +58,12 @@ import Testing
         #expect(try Data(contentsOf: archived) == Data(old.utf8))
         #expect(!FileSystem.exists(memory.appendingPathComponent("2020-01-05.md")))
         #expect(FileSystem.exists(memory.appendingPathComponent("\(day).md")), "recent logs stay")
-        #expect(try shell("git log -1 --format=%s -- memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory)
+        await #expect(try shell("git log -1 --format=%s -- memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory)
                 == "Archive 1 daily log into monthly folders\n")
         // What the archive commit holds is the file as it was, byte for byte.
-        let commit = try shell("git log -1 --format=%H -- memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory)
+        let commit = try await shell("git log -1 --format=%H -- memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try shell("git show \(commit):memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory) == old)
+        await #expect(try shell("git show \(commit):memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory) == old)
         let hits = try MemoryStore(environment: rig.environment, town: rig.town, config: try rig.config).search("归档")
         #expect(hits.contains { $0.file == "memory/2020-01/2020-01-05.md" })
     }

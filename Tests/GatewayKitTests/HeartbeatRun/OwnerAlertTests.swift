@@ -11,7 +11,7 @@ import Testing
         config += "\n[notify.targets.terminal]\nkind = \"console\"\n"
         try config.write(to: town.configFile, atomically: true, encoding: .utf8)
         let payload = #"{"session_id":"s","hook_event_name":"PermissionRequest","tool_name":"Bash","tool_input":{"command":"rm -rf build"},"future_field":1}"#
-        let result = try runProduct("gw", ["agent-event", "PermissionRequest"], environment: ["GW_TOWN": town.root.path, "GW_AGENT": "mayor"], input: payload)
+        let result = try await runProduct("gw", ["agent-event", "PermissionRequest"], environment: ["GW_TOWN": town.root.path, "GW_AGENT": "mayor"], input: payload)
         #expect(result.status == 0, "\(result.stderr)")
         let entries = try await Ledger(file: town.ledgerFile).outboxEntries(limit: 10)
         #expect(entries.count == 1)

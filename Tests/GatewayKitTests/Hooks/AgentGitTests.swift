@@ -119,13 +119,13 @@ import Darwin
     @Test func lockExecPassesTheExitStatusOnAndRunsAnywayAfterItsWait() async throws {
         let directory = TemporaryDirectory("gw-lock-exec")
         let lockFile = directory.path("held.lock")
-        let status = try runProduct("gw", ["hook", "lock-exec", "--lock", lockFile.path, "--", "/bin/sh", "-c", "echo out; exit 7"])
+        let status = try await runProduct("gw", ["hook", "lock-exec", "--lock", lockFile.path, "--", "/bin/sh", "-c", "echo out; exit 7"])
         #expect(status.status == 7)
         #expect(status.stdout == "out\n")
         let lock = try HeldLock(lockFile)
         defer { lock.release() }
         let started = Date()
-        let late = try runProduct("gw", ["hook", "lock-exec", "--lock", lockFile.path, "--wait", "0.5", "--", "/bin/sh", "-c", "exit 0"])
+        let late = try await runProduct("gw", ["hook", "lock-exec", "--lock", lockFile.path, "--wait", "0.5", "--", "/bin/sh", "-c", "exit 0"])
         #expect(late.status == 0)
         #expect(Date().timeIntervalSince(started) >= 0.5)
     }

@@ -54,7 +54,7 @@ struct HookClaudeTests {
         let town = try await MayorTestTown(.claude(claude), rules: Self.rules(signals), agentArgs: ["--allowedTools", "Bash"])
         defer { town.close() }
         // The Mayor's HOME has no git identity; a person's town repo would have one.
-        _ = try shell("git config user.name 'Town Owner' && git config user.email owner@example.com", in: town.town.root)
+        _ = try await shell("git config user.name 'Town Owner' && git config user.email owner@example.com", in: town.town.root)
         await town.gwOK(["mayor", "start"])
         let hooks = HookStore(environment: GatewayEnvironment.test(workingDirectory: town.directory.url).0, town: town.town)
 
@@ -83,7 +83,7 @@ struct HookClaudeTests {
 
         // 2. Gateway holds the hook mid-commit (its flock and git's index.lock) while Claude stages and
         // commits: Claude's git waits instead of failing on index.lock.
-        let indexLock = URL(fileURLWithPath: try shell("git rev-parse --path-format=absolute --git-path index.lock", in: town.town.mayorDirectory)
+        let indexLock = await URL(fileURLWithPath: try shell("git rev-parse --path-format=absolute --git-path index.lock", in: town.town.mayorDirectory)
             .trimmingCharacters(in: .whitespacesAndNewlines))
         let held = try AgentGitTests.HeldLock(hooks.lockFile(for: "mayor"))
         try Data().write(to: indexLock)
@@ -97,14 +97,14 @@ struct HookClaudeTests {
         #expect(signals.text("second-status") == "0", "\(signals.text("second-stderr") ?? "")")
 
         let root = town.town.root
-        let subjects = try shell("git log --format=%s hooks/mayor", in: root)
+        let subjects = try await shell("git log --format=%s hooks/mayor", in: root)
         #expect(subjects.contains("Claude's first note"))
         #expect(subjects.contains("Claude's second note"))
-        #expect(try shell("git show hooks/mayor:claude-note.md", in: root) == "from-claude\n")
-        #expect(try shell("git show hooks/mayor:claude-second.md", in: root) == "again\n")
-        #expect(try shell("git show hooks/mayor:work/gateway.md", in: root) == "from-gateway\n")
+        await #expect(try shell("git show hooks/mayor:claude-note.md", in: root) == "from-claude\n")
+        await #expect(try shell("git show hooks/mayor:claude-second.md", in: root) == "again\n")
+        await #expect(try shell("git show hooks/mayor:work/gateway.md", in: root) == "from-gateway\n")
         try await town.wait("the second turn to end", timeout: 60) { try await town.status().state == "idle" ? true : nil }
-        let left = try shell("git status --porcelain", in: town.town.mayorDirectory)
+        let left = try await shell("git status --porcelain", in: town.town.mayorDirectory)
         #expect(left.isEmpty, "uncommitted in the Mayor's hook: \(left)")
         // fsck takes an object written while it runs for a missing one: stop the Mayor (its hooks write
         // session notes to this repo after each turn), and give a straggling hook a moment.

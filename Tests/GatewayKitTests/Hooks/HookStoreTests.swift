@@ -108,14 +108,14 @@ import Testing
 
     @Test func pushesToTheRemoteAndRecordsAFailedPushWithoutFailingTheWrite() async throws {
         let remoteDirectory = TemporaryDirectory("gw-remote")
-        try shell("git init -q --bare remote.git", in: remoteDirectory.url)
+        try await shell("git init -q --bare remote.git", in: remoteDirectory.url)
         var settings = HooksSettings()
         settings.remote = remoteDirectory.path("remote.git").path
         let fixture = try await HookTown(settings: settings)
         let pushed = try await fixture.store.put("mayor", name: "a.md", data: Data("a".utf8))
         #expect(pushed.pushError == nil)
         let local = try fixture.git("rev-parse hooks/mayor")
-        #expect(try shell("git rev-parse hooks/mayor", in: remoteDirectory.path("remote.git")) == local)
+        await #expect(try shell("git rev-parse hooks/mayor", in: remoteDirectory.path("remote.git")) == local)
 
         var broken = settings
         broken.remote = remoteDirectory.path("missing.git").path

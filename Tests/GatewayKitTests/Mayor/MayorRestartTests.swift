@@ -9,13 +9,13 @@ import Testing
         let town = try await ScreenInterruptedDeliveryTests.replTown()
         defer { town.cleanUp() }
         for round in 1...12 {
-            let restart = try town.gw(["mayor", "restart"])
+            let restart = try await town.gw(["mayor", "restart"])
             #expect(restart.succeeded, "round \(round): \(restart.stdout)\(restart.stderr)")
             let sessions = try town.tmux(["list-sessions", "-F", "#{session_name}"])
             #expect(sessions.succeeded && sessions.stdout == "mayor\n", "round \(round): \(sessions.stdout)\(sessions.stderr)")
             if !restart.succeeded { break }
         }
-        let answer = try town.gw(["mayor", "send", "--wait", "--timeout", "60s", "still there"])
+        let answer = try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "still there"])
         #expect(answer.stdout == "answer: still there\n", "\(answer.stderr)")
     }
 }
@@ -27,7 +27,7 @@ extension MayorRestartTests {
     @Test func aNewSessionLostToAnExitingServerIsMadeAgain() async throws {
         let town = try await ScreenInterruptedDeliveryTests.replTown()
         defer { town.cleanUp() }
-        #expect(try town.gw(["mayor", "stop"]).succeeded)
+        await #expect(try town.gw(["mayor", "stop"]).succeeded)
         let runner = ServerDyingAfterFirstNewSession(socket: town.town.tmuxSocket)
         let (environment, _) = GatewayEnvironment.test(workingDirectory: town.directory.url, processes: runner)
         let lifecycle = AgentLifecycle(runtime: .mayor(environment: environment, town: town.town, config: try town.town.loadConfig()))

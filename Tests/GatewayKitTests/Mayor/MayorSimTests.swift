@@ -179,7 +179,7 @@ import Testing
             ("UserPromptSubmit", #"{"prompt":"extra","prompt_id":"p1","session_id":"s","novel":{"nested":[1]},"hook_event_name":"UserPromptSubmit"}"#),
             ("Stop", #"{"prompt_id":"p1","last_assistant_message":"done","effort":{"level":"high"},"another_new_key":true}"#),
         ] {
-            let result = try runProduct("gw", ["agent-event", event, "--agent", "mayor", "--town", town.town.root.path], input: payload)
+            let result = try await runProduct("gw", ["agent-event", event, "--agent", "mayor", "--town", town.town.root.path], input: payload)
             #expect(result.succeeded, "\(result.stderr)")
         }
         let turn = try #require(try await ledger.turn(id))

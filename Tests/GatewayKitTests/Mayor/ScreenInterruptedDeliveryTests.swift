@@ -17,7 +17,7 @@ import Testing
         config = config.replacingOccurrences(of: "agent = \"sim\"", with: "agent = \"repl\"")
         config += ScreenAgentTests.profile(command: agent.path)
         try config.write(to: town.town.configFile, atomically: true, encoding: .utf8)
-        let start = try town.gw(["mayor", "start"])
+        let start = try await town.gw(["mayor", "start"])
         #expect(start.succeeded, "\(start.stderr)")
         try await town.waitUntil("the REPL's prompt") { town.screen().hasSuffix(">") ? true : nil }
         return town
@@ -40,7 +40,7 @@ import Testing
         let text = "pasted just before the kill"
         let id = try await town.ledger().enqueueTurn(agent: "mayor", text: text, source: "test", at: Date())
         try await Self.paste(text, into: town)
-        let deliver = try town.gw(["mayor", "deliver", "--wait", "30s"])
+        let deliver = try await town.gw(["mayor", "deliver", "--wait", "30s"])
         #expect(deliver.succeeded, "\(deliver.stdout)\(deliver.stderr)")
         let turn = try #require(try await town.ledger().turn(id))
         #expect(turn.state == .done && turn.reply == "answer: \(text)", "\(turn)\n\(town.screen())")
@@ -56,7 +56,7 @@ import Testing
         let id = try await ledger.enqueueTurn(agent: "mayor", text: text, source: "test", at: Date())
         try await Self.paste(text, into: town)
         try await ledger.markTurnSent(id, at: Date())
-        let deliver = try town.gw(["mayor", "deliver", "--wait", "30s"])
+        let deliver = try await town.gw(["mayor", "deliver", "--wait", "30s"])
         #expect(deliver.succeeded, "\(deliver.stdout)\(deliver.stderr)")
         let turn = try #require(try await ledger.turn(id))
         #expect(turn.state == .done && turn.reply == "answer: \(text)", "\(turn)\n\(town.screen())")
@@ -110,10 +110,10 @@ import Testing
         try ScreenAgentTests.repl.replacingOccurrences(of: "sleep 1", with: "sleep 4")
             .write(to: town.directory.path("repl.sh"), atomically: true, encoding: .utf8)
         chmod(town.directory.path("repl.sh").path, 0o755)
-        let restart = try town.gw(["mayor", "restart"])
+        let restart = try await town.gw(["mayor", "restart"])
         #expect(restart.succeeded, "\(restart.stdout)\(restart.stderr)")
         try await town.waitUntil("the slow REPL's prompt") { town.screen().hasSuffix(">") ? true : nil }
-        let send = Task { try town.gw(["mayor", "send", "--wait", "--timeout", "60s", "a slow one"]) }
+        let send = Task { try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "a slow one"]) }
         let ledger = try town.ledger()
         try await town.waitUntil("the slow turn submitted") { try await ledger.turnInFlight(agent: "mayor")?.state == .submitted ? true : nil }
         let daemon = try town.spawnDaemon()

@@ -84,23 +84,23 @@ import Testing
 
     @Test func appendFromStdinThroughTheCLI() async throws {
         let fixture = try await HookTown()
-        let appended = try runProduct("gw", ["memory", "append", "-", "--date", "2026-03-14", "--section", "Notes"],
+        let appended = try await runProduct("gw", ["memory", "append", "-", "--date", "2026-03-14", "--section", "Notes"],
                                       in: fixture.town.root, input: "from stdin\n")
         #expect(appended.status == 0)
         #expect(appended.stdout.contains("Appended to memory/2026-03-14.md"))
-        let shown = try runProduct("gw", ["memory", "show", "2026-03-14"], in: fixture.town.root)
+        let shown = try await runProduct("gw", ["memory", "show", "2026-03-14"], in: fixture.town.root)
         #expect(shown.stdout.contains("from stdin"))
-        let search = try runProduct("gw", ["memory", "search", "stdin", "--json"], in: fixture.town.root)
+        let search = try await runProduct("gw", ["memory", "search", "stdin", "--json"], in: fixture.town.root)
         let hits = try JSONDecoder().decode([MemoryHit].self, from: Data(search.stdout.utf8))
         #expect(hits.map(\.file) == ["memory/2026-03-14.md"])
         #expect(hits.first?.line == 5)
-        let reindex = try runProduct("gw", ["memory", "reindex"], in: fixture.town.root)
+        let reindex = try await runProduct("gw", ["memory", "reindex"], in: fixture.town.root)
         #expect(reindex.stdout.contains("Indexed 2 files"))
-        let noWords = try runProduct("gw", ["memory", "search", "?!"], in: fixture.town.root)
+        let noWords = try await runProduct("gw", ["memory", "search", "?!"], in: fixture.town.root)
         #expect(noWords.status == 2)
-        let empty = try runProduct("gw", ["memory", "append", ""], in: fixture.town.root)
+        let empty = try await runProduct("gw", ["memory", "append", ""], in: fixture.town.root)
         #expect(empty.status == 2)
-        let badDate = try runProduct("gw", ["memory", "append", "x", "--date", "2026-13-01"], in: fixture.town.root)
+        let badDate = try await runProduct("gw", ["memory", "append", "x", "--date", "2026-13-01"], in: fixture.town.root)
         #expect(badDate.status == 2)
         #expect(badDate.stderr.contains("YYYY-MM-DD"))
     }

@@ -80,7 +80,7 @@ import Testing
         #expect(try await flushTurns() == 1)
         try stop()
         #expect(try await flushTurns() == 1, "one flush per cycle")
-        let compact = try runProduct("gw", ["agent-event", "SessionStart"], in: fixture.town.root, environment: variables,
+        let compact = try await runProduct("gw", ["agent-event", "SessionStart"], in: fixture.town.root, environment: variables,
                                      input: #"{"session_id":"s","source":"compact"}"#)
         #expect(compact.status == 0)
         try stop()

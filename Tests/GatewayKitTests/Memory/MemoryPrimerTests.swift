@@ -61,14 +61,14 @@ import Testing
         }
         try FileSystem.writeAtomically(
             "[memory]\nprime_budget = 2000\n", to: fixture.town.configFile)
-        let result = try runProduct("gw", ["memory", "prime", "--dry-run"], in: fixture.town.root)
+        let result = try await runProduct("gw", ["memory", "prime", "--dry-run"], in: fixture.town.root)
         #expect(result.status == 0)
         #expect(result.stdout.contains("would inject"))
         #expect(result.stdout.contains("of 2000 characters"))
         #expect(result.stdout.contains("memory/2026-03-05.md:"))
         #expect(result.stdout.contains("CUT"))
         #expect(result.stdout.contains("`flock \(fixture.town.root.path)/.gateway/hook-state/mayor.lock git …`"))
-        let plain = try runProduct("gw", ["memory", "prime"], in: fixture.town.root)
+        let plain = try await runProduct("gw", ["memory", "prime"], in: fixture.town.root)
         #expect(plain.stdout.utf16.count <= 2000)
         #expect(!plain.stdout.contains("would inject"))
     }

@@ -57,7 +57,7 @@ import Testing
         try write("# 2026-03-05\n\n- 10:00 first note\n- 11:00 saw a zebra\n", "memory/2026-03-05.md", in: fixture)
         #expect(try memory.search("zebra").map(\.file) == ["memory/2026-03-05.md"])
         // Nothing changed since: a refresh rereads no file once it is older than the last indexing.
-        try shell("touch -d '2 minutes ago' memory/2026-03-05.md memory/2026-03-06.md MEMORY.md", in: fixture.town.mayorDirectory)
+        try await shell("touch -d '2 minutes ago' memory/2026-03-05.md memory/2026-03-06.md MEMORY.md", in: fixture.town.mayorDirectory)
         // A touched file is reread and found unchanged (same content hash): nothing is reindexed.
         #expect(try index.refresh(root: fixture.town.mayorDirectory).changed == 0)
         #expect(try index.refresh(root: fixture.town.mayorDirectory).changed == 0)

@@ -112,21 +112,21 @@ import Testing
         let file = try transcript(fixture, TranscriptFixtures.realClaude)
         let variables = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor"]
         let payload = #"{"session_id":"s","transcript_path":"\#(file.path)","last_assistant_message":"Committed."}"#
-        let stop = try runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables, input: payload)
+        let stop = try await runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables, input: payload)
         #expect(stop.status == 0, "\(stop.stderr)")
         #expect(try sessionLog(fixture, "2026-11-26").contains("please commit"))
         #expect(try fixture.git("log -1 --format=%s hooks/mayor").contains("Extract the conversation"))
 
         try FileSystem.writeAtomically(TranscriptFixtures.realClaude + "\n" + TranscriptFixtures.splitReply + "\n", to: file)
-        let compact = try runProduct("gw", ["agent-event", "PreCompact"], in: fixture.town.root, environment: variables,
+        let compact = try await runProduct("gw", ["agent-event", "PreCompact"], in: fixture.town.root, environment: variables,
                                      input: #"{"session_id":"s","transcript_path":"\#(file.path)","trigger":"auto"}"#)
         #expect(compact.status == 0, "\(compact.stderr)")
         #expect(try sessionLog(fixture, "2026-11-26").contains("We send the digest at 08:00."))
 
-        let byHand = try runProduct("gw", ["memory", "extract", file.path, "--json"], in: fixture.town.root)
+        let byHand = try await runProduct("gw", ["memory", "extract", file.path, "--json"], in: fixture.town.root)
         #expect(byHand.status == 0, "\(byHand.stderr)")
         #expect(byHand.stdout.contains("\"files\" : [\n\n  ]") || byHand.stdout.contains("\"files\" : []"))
-        let missing = try runProduct("gw", ["memory", "extract", "/nonexistent.jsonl"], in: fixture.town.root)
+        let missing = try await runProduct("gw", ["memory", "extract", "/nonexistent.jsonl"], in: fixture.town.root)
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("/nonexistent.jsonl does not exist"))
     }
@@ -138,7 +138,7 @@ import Testing
         let folder = TranscriptReader.folder(configDirectory: config, cwd: fixture.town.mayorDirectory.path)
         try FileSystem.writeAtomically(TranscriptFixtures.older + "\n", to: folder.appendingPathComponent("old.jsonl"))
         try FileSystem.writeAtomically(TranscriptFixtures.realClaude + "\n", to: folder.appendingPathComponent("new.jsonl"))
-        let result = try runProduct("gw", ["memory", "extract"], in: fixture.town.root, environment: ["CLAUDE_CONFIG_DIR": config.path])
+        let result = try await runProduct("gw", ["memory", "extract"], in: fixture.town.root, environment: ["CLAUDE_CONFIG_DIR": config.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Read 2 turns from 2 transcripts"), "\(result.stdout)")
         #expect(try sessionLog(fixture, "2025-06-01").contains("Mochi"))
@@ -165,7 +165,7 @@ import Testing
         #expect(try sessionLog(fixture, "2025-06-01").contains("a prompt still being written"))
 
         let variables = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor"]
-        let stop = try runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables,
+        let stop = try await runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables,
                                   input: #"{"session_id":"s","transcript_path":"/nonexistent/s.jsonl"}"#)
         #expect(stop.status == 0, "\(stop.stderr)")
         let events = try await Ledger(file: fixture.town.ledgerFile).events(agent: "mayor")

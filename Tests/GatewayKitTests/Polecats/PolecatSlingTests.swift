@@ -41,7 +41,7 @@ import Testing
         #expect(!(try town.sessionExists("polecat-furiosa")), "the polecat's session ends with its work")
         let worktree = try #require(polecat.worktree)
         #expect(FileSystem.exists(URL(fileURLWithPath: worktree)), "the worktree stays until merged or pruned")
-        #expect(try shell("git rev-parse --abbrev-ref HEAD", in: URL(fileURLWithPath: worktree)) == "\(branch)\n")
+        await #expect(try shell("git rev-parse --abbrev-ref HEAD", in: URL(fileURLWithPath: worktree)) == "\(branch)\n")
     }
 
     @Test func slingsBeyondTheCapQueueAndAllComplete() async throws {
@@ -159,7 +159,7 @@ import Testing
         #expect([first.name, second.name] == ["furiosa", "nux"], "a kept worktree keeps its name taken")
         let firstTree = URL(fileURLWithPath: try #require(first.worktree))
         let secondTree = URL(fileURLWithPath: try #require(second.worktree))
-        _ = try shell("git config user.email t@example.com && git config user.name Test && echo fix > fix.txt && git add fix.txt && git commit -qm 'Fix the thing'", in: firstTree)
+        _ = try await shell("git config user.email t@example.com && git config user.name Test && echo fix > fix.txt && git add fix.txt && git commit -qm 'Fix the thing'", in: firstTree)
 
         let refused = try await supervisor.prune(force: false)
         #expect(refused.removed == ["nux"], "no commits beyond main: nothing to lose")
@@ -169,12 +169,12 @@ import Testing
         #expect(!FileSystem.exists(secondTree))
 
         let branch = try #require(first.branch)
-        _ = try shell("git update-ref refs/heads/main refs/heads/\(branch)", in: town.bareRepository)
+        _ = try await shell("git update-ref refs/heads/main refs/heads/\(branch)", in: town.bareRepository)
         let merged = try await supervisor.prune(force: false)
         #expect(merged.removed == ["furiosa"])
         #expect(merged.refused.isEmpty)
         #expect(!FileSystem.exists(firstTree))
-        #expect(try shell("git log -1 --format=%s main", in: town.bareRepository) == "Fix the thing\n", "the merged work is in main")
+        await #expect(try shell("git log -1 --format=%s main", in: town.bareRepository) == "Fix the thing\n", "the merged work is in main")
     }
 
     @Test func commitsMadeDuringTheTurnAreReportedAndAMergedWorktreeGoesByItself() async throws {
@@ -189,7 +189,7 @@ import Testing
         let started = try await supervisor.sling(SlingRequest(rig: "app", text: "edit slowly", profile: "sim"))
         let worktree = URL(fileURLWithPath: try #require(started.worktree))
         // What the agent would do with its own tools: commit on its branch while the turn runs.
-        _ = try shell("git -c user.email=p@example.com -c user.name=Polecat commit -q --allow-empty -m 'Edit the config'", in: worktree)
+        _ = try await shell("git -c user.email=p@example.com -c user.name=Polecat commit -q --allow-empty -m 'Edit the config'", in: worktree)
         let polecat = try await supervisor.wait(for: started.id, timeout: 120)
         #expect(polecat.state == .done, "\(polecat.error ?? "")")
         #expect(polecat.commits?.contains("Edit the config") == true)
@@ -198,9 +198,9 @@ import Testing
         try await supervisor.reconcile()
         #expect(FileSystem.exists(worktree), "not merged yet: the worktree stays")
         let branch = try #require(polecat.branch)
-        _ = try shell("git update-ref refs/heads/main refs/heads/\(branch)", in: town.bareRepository)
+        _ = try await shell("git update-ref refs/heads/main refs/heads/\(branch)", in: town.bareRepository)
         try await supervisor.reconcile()
         #expect(!FileSystem.exists(worktree), "merged into main: the worktree goes")
-        #expect((try? shell("git rev-parse --verify --quiet refs/heads/\(branch)", in: town.bareRepository)) == nil, "and its merged branch")
+        await #expect((try? shell("git rev-parse --verify --quiet refs/heads/\(branch)", in: town.bareRepository)) == nil, "and its merged branch")
     }
 }

@@ -71,6 +71,23 @@ func builtProduct(_ name: String) throws -> URL {
     throw GatewayError("\(name) was not built next to the tests (looked from \(CommandLine.arguments[0])): run `swift build` first")
 }
 
+/// `shell` for async code: the child is awaited on a thread of its own (`LiveProcessRunner`), so a
+/// test waiting for it holds none of the few threads every other suite's tasks run on. Swift picks
+/// this one wherever `await` is possible.
+@discardableResult
+func shell(_ script: String, in directory: URL) async throws -> String {
+    let result = try await LiveProcessRunner().run(Command("/bin/sh", ["-c", script], in: directory))
+    guard result.succeeded else {
+        throw GatewayError("setup command failed (\(result.status)): \(script)\n\(result.stderr)")
+    }
+    return result.stdout
+}
+
+/// `runProduct` for async code, awaited like `shell`.
+func runProduct(_ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], input: String? = nil) async throws -> ProcessResult {
+    try await LiveProcessRunner().run(Command(try builtProduct(name).path, arguments, in: directory, environment: environment, standardInput: input.map { Data($0.utf8) }))
+}
+
 /// Runs a built product and returns its result.
 func runProduct(_ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], input: String? = nil) throws -> ProcessResult {
     try LiveProcessRunner.runBlocking(Command(try builtProduct(name).path, arguments, in: directory, environment: environment, standardInput: input.map { Data($0.utf8) }))
