@@ -13,7 +13,7 @@ import Testing
 
     @Test func waitingForALockHeldElsewhereStarvesNoOtherTask() async throws {
         let directory = TemporaryDirectory()
-        let held = try HeldLock(directory.path("busy.lock"))
+        let held = try HeldLock(directory.path("busy.lock"), releaseAfter: 60)
         let got = LockedCounter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<Self.waiters {
@@ -30,7 +30,7 @@ import Testing
 
     @Test func slowChildrenStarveNoOtherTask() async throws {
         let directory = TemporaryDirectory()
-        let held = try HeldLock(directory.path("children.lock"))
+        let held = try HeldLock(directory.path("children.lock"), releaseAfter: 60)
         let flock = try HookTown.flockProgram()
         let ended = LockedCounter()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -48,39 +48,6 @@ import Testing
             try await group.waitForAll()
         }
         #expect(ended.value == Self.waiters)
-    }
-}
-
-/// An flock the test holds on its own open file, let go by `release()` or, at the latest, after 60 s
-/// by a thread of its own — so a test whose tasks cannot run fails instead of hanging.
-final class HeldLock: @unchecked Sendable {
-    let url: URL
-    private let descriptor: Int32
-    private let lock = NSLock()
-    private var released = false
-    private var byTimer = false
-
-    init(_ url: URL) throws {
-        self.url = url
-        descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0, flock(descriptor, LOCK_EX) == 0 else { throw GatewayError("could not lock \(url.path)") }
-        Thread { [self] in
-            Thread.sleep(forTimeInterval: 60)
-            release(byTimer: true)
-        }.start()
-    }
-
-    /// True when the timer, not the test, let go of it.
-    var releasedByTimer: Bool { lock.withLock { byTimer } }
-
-    func release(byTimer timer: Bool = false) {
-        lock.withLock {
-            guard !released else { return }
-            released = true
-            byTimer = timer
-            flock(descriptor, LOCK_UN)
-            close(descriptor)
-        }
     }
 }
 

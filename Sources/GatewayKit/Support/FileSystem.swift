@@ -78,19 +78,27 @@ public enum FileSystem {
 /// Used so that two `gw` processes never edit the same machine-written file at once.
 public enum FileLock {
     public static func withLock<T>(_ url: URL, _ body: () throws -> T) throws -> T {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
+        let fd = try openLockFile(url)
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR { throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))") }
-        }
+        try acquireBlocking(fd, url)
         defer { flock(fd, LOCK_UN) }
         return try body()
     }
-}
 
-extension FileLock {
+    /// The same lock around async work; the lock is held by this process's open file, so it is
+    /// released if the process dies. A lock held elsewhere is waited for on a thread of its own
+    /// (`BlockingWait`): a daemon waiting for a hook that an agent's `git commit` holds must still
+    /// deliver notifications and check the Mayor meanwhile.
+    public static func withLockAsync<T>(_ url: URL, _ body: () async throws -> T) async throws -> T {
+        let fd = try openLockFile(url)
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            try await BlockingWait.run { try acquireBlocking(fd, url) }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try await body()
+    }
+
     /// Whether another open file (this process's or another's) holds the lock now. A snapshot: it may
     /// be taken the moment after.
     public static func isHeld(_ url: URL) -> Bool {
@@ -102,23 +110,16 @@ extension FileLock {
         return false
     }
 
-    /// The same lock around async work; the lock is held by this process's open file, so it is
-    /// released if the process dies. A lock held elsewhere is waited for on a thread of its own
-    /// (`BlockingWait`): a daemon waiting for a hook that an agent's `git commit` holds must still
-    /// deliver notifications and check the Mayor meanwhile.
-    public static func withLockAsync<T>(_ url: URL, _ body: () async throws -> T) async throws -> T {
+    private static func openLockFile(_ url: URL) throws -> Int32 {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            try await BlockingWait.run {
-                while flock(fd, LOCK_EX) != 0 {
-                    guard errno == EINTR else { throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))") }
-                }
-            }
+        return fd
+    }
+
+    private static func acquireBlocking(_ fd: Int32, _ url: URL) throws {
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))") }
         }
-        defer { flock(fd, LOCK_UN) }
-        return try await body()
     }
 }

@@ -101,12 +101,7 @@ final class DaemonTestTown: @unchecked Sendable {
     /// Waits until `probe` returns a value, showing the daemon's log on timeout.
     @discardableResult
     func waitUntil<T>(_ what: String, timeout: Double = 60, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            if let value = try await probe() { return value }
-            if Date() >= deadline { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what). Daemon log:\n\(log)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await pollUntil(what, timeout: timeout, context: { ". Daemon log:\n\(log)" }, probe)
     }
 }
 

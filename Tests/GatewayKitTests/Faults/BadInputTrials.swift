@@ -100,11 +100,17 @@ struct BadInputTrials {
 
     // MARK: Hook JSON
 
-    mutating func hook() async throws {
+    /// One sample hook payload, damaged: its event, the bytes and the mutations applied.
+    private mutating func mutatedHookPayload() -> (event: String, bytes: [UInt8], applied: [InputMutation]) {
         let payloads = BadInputSamples.hookPayloads(transcript: transcriptFile.path, cwd: town.mayorDirectory.path)
         let (event, json) = payloads.randomElement(using: &mutator.random)!
         let (bytes, applied) = mutator.mutate(json, dialect: .json)
         count(applied)
+        return (event, bytes, applied)
+    }
+
+    mutating func hook() async throws {
+        let (event, bytes, applied) = mutatedHookPayload()
         let payload = String(decoding: bytes, as: UTF8.self)
         let parsed = HookEvent(name: event, json: payload)
         do {
@@ -128,14 +134,11 @@ struct BadInputTrials {
 
     /// The real `gw agent-event` with a damaged payload on stdin: it must record the event and exit 0.
     mutating func hookThroughBinary() async throws {
-        let payloads = BadInputSamples.hookPayloads(transcript: transcriptFile.path, cwd: town.mayorDirectory.path)
-        let (event, json) = payloads.randomElement(using: &mutator.random)!
-        let (bytes, applied) = mutator.mutate(json, dialect: .json)
-        count(applied)
+        let (event, bytes, applied) = mutatedHookPayload()
         // A permission request from the Mayor alerts its owner; the sample stays off the network.
         let agent = event == "PermissionRequest" ? "crew-bin" : Hook.mayor
         let before = try await ledger.events(agent: agent).count
-        let result = try LiveProcessRunner.runBlocking(Command(
+        let result = try await LiveProcessRunner().run(Command(
             try builtProduct("gw").path, ["agent-event", event, "--agent", agent, "--town", town.root.path],
             environment: variables, standardInput: Data(bytes)))
         let after = try await ledger.events(agent: agent).count

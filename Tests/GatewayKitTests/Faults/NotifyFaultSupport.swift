@@ -59,15 +59,3 @@ enum DeliveryCount {
         }
     }
 }
-
-/// Polls `probe` every 100 ms until it returns a value. The ledger and the servers' logs offer no event
-/// to wait on; the timeout is generous for a loaded machine.
-@discardableResult
-func pollUntil<T>(_ what: String, timeout: TimeInterval = 60, _ probe: () async throws -> T?) async throws -> T {
-    let deadline = Date().addingTimeInterval(timeout)
-    while true {
-        if let value = try await probe() { return value }
-        if Date() >= deadline { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-}

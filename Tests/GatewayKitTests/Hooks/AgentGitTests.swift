@@ -10,17 +10,6 @@ import Darwin
 /// The `git` on agents' PATH: it waits for the hook's lock inside the town's hook worktrees, and only
 /// there; both of its ways to take the lock (flock(1), `gw hook lock-exec`) behave alike.
 @Suite struct AgentGitTests {
-    /// Holds `file`'s flock, as a Gateway writer does, until `release()`.
-    final class HeldLock {
-        let fd: Int32
-        init(_ file: URL) throws {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            fd = open(file.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0, flock(fd, LOCK_EX) == 0 else { throw GatewayError("could not lock \(file.path)") }
-        }
-        func release() { close(fd) }
-    }
-
     struct Fixture {
         let hooks: HookTown
         let agentGit: AgentGit

@@ -85,7 +85,7 @@ struct HookClaudeTests {
         // commits: Claude's git waits instead of failing on index.lock.
         let indexLock = await URL(fileURLWithPath: try shell("git rev-parse --path-format=absolute --git-path index.lock", in: town.town.mayorDirectory)
             .trimmingCharacters(in: .whitespacesAndNewlines))
-        let held = try AgentGitTests.HeldLock(hooks.lockFile(for: "mayor"))
+        let held = try HeldLock(hooks.lockFile(for: "mayor"))
         try Data().write(to: indexLock)
         await town.gwOK(["mayor", "send", "commit the second note"])
         try await town.wait("Claude's second Bash command", timeout: 120) { signals.exists("second-started") ? true : nil }

@@ -139,12 +139,7 @@ final class MayorTestTown: @unchecked Sendable {
     /// Waits (polling: the facts live in other processes) until `probe` returns a value.
     @discardableResult
     func wait<T>(_ what: String, timeout: Double = 60, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            if let value = try await probe() { return value }
-            if Date() >= deadline { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what); screen:\n\(screen())") }
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
+        try await pollUntil(what, timeout: timeout, context: { "; screen:\n\(screen())" }, probe)
     }
 
     /// Waits until `gw mayor status` shows the Mayor idle after its `count`-th restart. Status looks at

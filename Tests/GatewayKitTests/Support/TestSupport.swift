@@ -107,3 +107,17 @@ func installTown(in directory: TemporaryDirectory, name: String = "town") async 
     guard case .created(let town) = outcome else { throw GatewayError("expected a new town") }
     return town
 }
+
+/// Polls `probe` every 100 ms until it returns a value: the facts tests wait for live in other
+/// processes (the ledger, tmux, the servers' logs), with no event to wait on. The timeout is generous
+/// for a loaded machine; `context` adds what helps read a timeout (a daemon's log, a screen).
+@discardableResult
+func pollUntil<T>(_ what: String, timeout: TimeInterval = 60, context: () -> String = { "" },
+                  _ probe: () async throws -> T?) async throws -> T {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        if let value = try await probe() { return value }
+        if Date() >= deadline { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what)\(context())") }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+}
