@@ -27,7 +27,7 @@ public struct AgentScreen: Sendable, Equatable {
     public init(text: String, profile: AgentProfile) {
         self.text = text
         let lines = text.components(separatedBy: "\n")
-        dialog = Self.dialog(in: text)
+        dialog = Self.dialog(in: Self.dialogRegion(lines))
         if profile.completion == .screen {
             // Other agents: only the last lines say what the agent is doing now.
             let state = ScreenTurnWatcher.read(text, profile: profile)
@@ -90,7 +90,25 @@ public struct AgentScreen: Sendable, Equatable {
         return trimmed.count >= 3 && trimmed.allSatisfy { $0 == "─" || $0 == "━" || $0 == "═" }
     }
 
-    /// Start-up and permission dialogs, matched on the phrases Claude Code 2.1 shows.
+    /// Where a live dialog is drawn: below the last horizontal rule on screen. Claude Code draws its
+    /// input box between two rules with only the footer under the second, and a dialog (trust,
+    /// permission) in place of that box, under a rule; the conversation — where a reply may merely
+    /// quote a dialog's words — always sits above. A screen without a rule (a start-up message, an
+    /// agent that draws none) is judged by its last lines.
+    static func dialogRegion(_ lines: [String]) -> String {
+        if let rule = lines.lastIndex(where: isRule) {
+            return lines[(rule + 1)...].joined(separator: "\n")
+        }
+        let drawn = lines.reversed().drop { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return drawn.prefix(dialogLines).reversed().joined(separator: "\n")
+    }
+
+    /// How many of the last lines a screen without rules is searched for a dialog: Claude's largest
+    /// (the folder trust question) takes about a dozen.
+    static let dialogLines = 15
+
+    /// Start-up and permission dialogs, matched on the phrases Claude Code 2.1 shows, in `text` — the
+    /// dialog region of a screen (`dialogRegion`).
     static func dialog(in text: String) -> Dialog? {
         if text.contains("Yes, I trust this folder") || text.contains("Quick safety check") { return .trustFolder }
         if text.contains("Detected a custom API key") || text.contains("Do you want to use this API key") { return .apiKey }

@@ -13,6 +13,8 @@ public struct AgentStatus: Sendable, Codable, Equatable {
     public var deferredBecause: String?
     public var waitingPermission: String?
     public var queuedTurns: Int
+    /// The oldest turn not yet ended and why it waits (`TurnQueue`), or nil when none waits.
+    public var oldestWaiting: TurnQueue.Entry?
     public var lastTurn: Turn?
 }
 
@@ -25,10 +27,10 @@ public struct AgentStatusReader: Sendable {
         let runtime = lifecycle.runtime
         let ledger = try runtime.openLedger()
         let record = try await ledger.agent(runtime.name)
-        let turns = try await ledger.recentTurns(agent: runtime.name, limit: 50)
-        let queued = turns.filter { $0.state == .queued }.count
+        let waiting = try await TurnQueue(runtime: runtime).entries()
+        let queued = waiting.filter { $0.state == .queued }.count
         let pane = await lifecycle.paneState()
-        let inFlight = turns.contains { $0.state == .sent || $0.state == .submitted }
+        let inFlight = waiting.contains { $0.state != .queued }
         let state: String
         switch (record?.state, pane.exists && !pane.dead) {
         case (.crashLoop?, _): state = "crash_loop"
@@ -45,6 +47,7 @@ public struct AgentStatusReader: Sendable {
         return AgentStatus(state: state, agent: runtime.name, profile: runtime.profile.name, sessionId: record?.sessionId,
                            uptimeSeconds: uptime, restarts: record?.restarts ?? 0, note: record?.note,
                            deferredBecause: queued > 0 ? record?.deferred : nil, waitingPermission: record?.permission,
-                           queuedTurns: queued, lastTurn: turns.first { $0.state != .queued })
+                           queuedTurns: queued, oldestWaiting: waiting.first,
+                           lastTurn: try await ledger.lastEndedOrRunningTurn(agent: runtime.name))
     }
 }

@@ -35,7 +35,7 @@ struct ScreenTurnWatcher {
             idleLooks = submitted && state.idle && !state.busy ? idleLooks + 1 : 0
             // Two idle looks, and not in the first moment after Enter, before the agent has reacted.
             if idleLooks >= 2 && Date().timeIntervalSince(started) > 0.5 {
-                try await ledger.endTurn(turn.id, state: .done, reply: Self.reply(before: before, after: now, prompt: turn.text, busyPattern: runtime.profile.busyPattern), at: clock.now())
+                try await ledger.endTurn(turn.id, state: .done, reply: Self.reply(before: before, after: now, prompt: turn.typedText, busyPattern: runtime.profile.busyPattern), at: clock.now())
                 return
             }
         }

@@ -53,47 +53,74 @@ public struct Tmux: Sendable, Equatable {
         command(["set-hook", "-t", Self.target(session), "pane-died", "run-shell -b \(Self.quoteForTmux(shellCommand))"])
     }
 
-    /// Loads `text` into a named paste buffer from stdin: no argv length limit, no shell quoting.
-    public func loadBuffer(_ name: String, text: String) -> Command {
-        command(["load-buffer", "-b", name, "-"], input: Data(text.utf8))
-    }
-
-    /// Pastes `text` with bracketed paste in pieces, all in one tmux call. Claude Code collapses a single
-    /// paste of more than about 800 characters or a few lines into "[Pasted text #1]" and submits it
-    /// wrapped in `<pasted_content>` tags; pasted one line (at most 400 characters) at a time, the
-    /// prompt arrives exactly as written, however long it is.
-    public func pasteInPieces(_ text: String, session: String, buffer: String) -> Command {
-        var arguments: [String] = []
+    /// Pastes `text` with bracketed paste in pieces, in as few tmux calls as fit tmux's limits. Claude
+    /// Code collapses a single paste of more than about 800 characters or a few lines into "[Pasted text
+    /// #1]" and submits it wrapped in `<pasted_content>` tags; pasted one line (at most 400 characters)
+    /// at a time, the prompt arrives exactly as written, however long it is. tmux refuses a command whose
+    /// arguments pass about 16 KB ("command too long"), and the system an argv of a few MB, so the
+    /// pieces are spread over calls of at most `callBudget` bytes each.
+    public func pasteCommands(_ text: String, session: String, buffer: String) -> [Command] {
+        var calls: [[String]] = []
+        var current: [String] = []
+        var size = 0
         for piece in Self.pastePieces(text) {
-            if !arguments.isEmpty { arguments.append(";") }
-            arguments += ["set-buffer", "-b", buffer, "--", piece, ";", "paste-buffer", "-p", "-d", "-b", buffer, "-t", Self.target(session)]
-        }
-        return command(arguments)
-    }
-
-    /// Lines with their newline, long lines cut at 400 characters. A piece that is a lone `;` would read
-    /// as tmux's command separator, so it joins the piece before it.
-    static func pastePieces(_ text: String, limit: Int = 400) -> [String] {
-        var pieces: [String] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            var rest = Substring(line) + (index < lines.count - 1 ? "\n" : "")
-            while !rest.isEmpty {
-                let piece = String(rest.prefix(limit))
-                rest = rest.dropFirst(limit)
-                if piece == ";", let last = pieces.popLast() {
-                    pieces.append(last + piece)
-                } else {
-                    pieces.append(piece)
-                }
+            let words = ["set-buffer", "-b", buffer, "--", Self.escapingSeparator(piece), ";",
+                         "paste-buffer", "-p", "-d", "-b", buffer, "-t", Self.target(session)]
+            let bytes = words.reduce(0) { $0 + $1.utf8.count + 1 }
+            if !current.isEmpty, size + bytes + 2 > Self.callBudget {
+                calls.append(current)
+                (current, size) = ([], 0)
             }
+            if !current.isEmpty { current.append(";") }
+            current += words
+            size += bytes + 2
         }
-        return pieces
+        if !current.isEmpty { calls.append(current) }
+        return calls.map { command($0) }
     }
 
-    /// Pastes a buffer with bracketed paste (`-p`), so newlines stay inside one prompt, and deletes it (`-d`).
-    public func pasteBuffer(_ name: String, session: String) -> Command {
-        command(["paste-buffer", "-p", "-d", "-b", name, "-t", Self.target(session)])
+    /// Bytes of arguments per tmux call: half of tmux's message limit (16 KB), leaving room for its framing.
+    static let callBudget = 8 * 1024
+
+    /// tmux reads an argument that ends in `;` as its command separator and drops the `;` (so `semi;`
+    /// arrived as `semi`); an argument ending in `\;` keeps a plain `;` instead. Replacing the final
+    /// `;` with `\;` makes every piece arrive as written — `\;` itself included.
+    static func escapingSeparator(_ piece: String) -> String {
+        piece.hasSuffix(";") ? String(piece.dropLast()) + "\\;" : piece
+    }
+
+    /// Lines with their newline, long lines cut at `characters` characters or `bytes` UTF-8 bytes,
+    /// whichever comes first. A single character larger than `bytes` (a letter with thousands of
+    /// combining marks) is cut between its scalars: the agent still receives the same bytes in order.
+    static func pastePieces(_ text: String, characters: Int = 400, bytes: Int = 2048) -> [String] {
+        var pieces: [String] = []
+        var piece = ""
+        var count = 0
+        var size = 0
+        func flush() {
+            if !piece.isEmpty { pieces.append(piece) }
+            (piece, count, size) = ("", 0, 0)
+        }
+        for character in text {
+            let length = character.utf8.count
+            if length > bytes {
+                flush()
+                for scalar in character.unicodeScalars {
+                    if size + scalar.utf8.count > bytes { flush() }
+                    piece.unicodeScalars.append(scalar)
+                    size += scalar.utf8.count
+                }
+                flush()
+                continue
+            }
+            if count == characters || size + length > bytes { flush() }
+            piece.append(character)
+            count += 1
+            size += length
+            if character == "\n" { flush() }
+        }
+        flush()
+        return pieces
     }
 
     /// Sends named keys (`Enter`, `Up`, `Down`, `C-u`), never literal text.

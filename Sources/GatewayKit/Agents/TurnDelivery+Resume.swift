@@ -62,8 +62,8 @@ extension TurnDelivery {
     func showsPasted(_ turn: Turn, _ screen: AgentScreen) -> Bool {
         guard screen.dialog == nil, !screen.busy else { return false }
         switch runtime.profile.completion {
-        case .hooks: return Self.inputHolds(screen.inputText, turn.text)
-        case .screen: return Self.screenEnds(screen.text, with: turn.text)
+        case .hooks: return Self.inputHolds(screen.inputText, turn.typedText)
+        case .screen: return Self.screenEnds(screen.text, with: turn.typedText)
         }
     }
 

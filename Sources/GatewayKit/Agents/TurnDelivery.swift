@@ -95,22 +95,36 @@ public struct TurnDelivery: Sendable {
     func send(_ turn: Turn, ledger: Ledger) async throws {
         let tmux = runtime.tmux
         let processes = runtime.environment.processes
-        let buffer = "gw-turn-\(turn.id)"
+        let typed: String
+        do {
+            typed = try await typedText(for: turn, ledger: ledger)
+        } catch {
+            return try await fail(turn, ledger: ledger, "its text (\(turn.text.utf8.count) bytes) is too large to type and could not be saved to the \(runtime.name)'s hook: \(error.userMessage)")
+        }
         let watcher = ScreenTurnWatcher(lifecycle: lifecycle, ledger: ledger)
         let before = runtime.profile.completion == .screen ? try await watcher.capture() : ""
-        try await processes.check(tmux.pasteInPieces(turn.text, session: runtime.session, buffer: buffer), what: "pasting turn \(turn.id)")
+        for call in tmux.pasteCommands(typed, session: runtime.session, buffer: "gw-turn-\(turn.id)") {
+            do {
+                try await processes.check(call, what: "pasting turn \(turn.id)")
+            } catch {
+                // Pieces always fit tmux's limits, so this is tmux itself failing (its server gone): the
+                // turn fails with the reason and the queue moves on, rather than retrying it for ever.
+                return try await fail(turn, ledger: ledger, "tmux could not paste it: \(error.userMessage). Part of it may be in the agent's input line: look with `gw mayor attach`")
+            }
+        }
         try await Task.sleep(nanoseconds: UInt64(settings.pasteDelay.milliseconds) * 1_000_000)
         // Marked sent before Enter, so the UserPromptSubmit hook, which may be very quick, finds it.
         try await ledger.markTurnSent(turn.id, at: clock.now())
         try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
         guard runtime.profile.completion == .hooks else {
             // No hook will say when the turn ends: the delivering process watches the screen.
-            return try await watcher.watch(turn, before: before)
+            guard let sent = try await ledger.turn(turn.id) else { return }
+            return try await watcher.watch(sent, before: before)
         }
         if try await waitForSubmission(turn.id, ledger: ledger) { return }
         // Not confirmed: press Enter again only if our prompt is visibly still in the input line.
         let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
-        if !screen.inputText.isEmpty && Self.inputHolds(screen.inputText, turn.text) {
+        if !screen.inputText.isEmpty && Self.inputHolds(screen.inputText, typed) {
             try await ledger.recordEnterPressed(turn.id)
             try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
         }
@@ -120,6 +134,31 @@ public struct TurnDelivery: Sendable {
         try await ledger.endTurn(turn.id, state: .failed,
             error: "pasted but never submitted: no UserPromptSubmit hook within \(settings.submitTimeout) after \(screen.inputText.isEmpty ? 1 : 2) Enter presses; the agent shows \(shows)",
             at: clock.now())
+    }
+
+    /// What is typed for `turn`: its text, or — when that is larger than `TurnText.typedLimit` — a short
+    /// message pointing at the text saved (and committed) as `inbox/prompt-<turn>.md` in the agent's hook.
+    func typedText(for turn: Turn, ledger: Ledger) async throws -> String {
+        if let wire = turn.wireText { return wire }
+        guard turn.text.utf8.count > TurnText.typedLimit else { return turn.text }
+        let relative = TurnText.inboxPath(turn: turn.id)
+        let hooks = HookStore(environment: runtime.environment, town: runtime.town, settings: runtime.config.hooks)
+        let text = turn.text
+        let written = try await hooks.write(runtime.name, message: "Save turn \(turn.id)'s prompt (\(text.utf8.count) bytes, too large to type) as \(relative)") { worktree in
+            try FileSystem.writeAtomically(text, to: worktree.appendingPathComponent(relative))
+            return [relative]
+        }
+        let file = Hook.worktree(for: runtime.name, in: runtime.town).appendingPathComponent(relative)
+        if let pushError = written.pushError { runtime.environment.logger.warning("pushing the hook of \(runtime.name) failed: \(pushError)") }
+        let pointer = TurnText.pointer(turn: turn.id, file: file, bytes: text.utf8.count)
+        try await ledger.setWireText(turn.id, pointer)
+        return pointer
+    }
+
+    /// Ends a turn that could not be delivered, saying why; the queue goes on with the next one.
+    func fail(_ turn: Turn, ledger: Ledger, _ reason: String) async throws {
+        runtime.environment.logger.error("turn \(turn.id) could not be delivered: \(reason)")
+        try await ledger.endTurn(turn.id, state: .failed, error: "not delivered: \(reason)", at: clock.now())
     }
 
     /// True once the turn left `sent` (submitted, or already ended).

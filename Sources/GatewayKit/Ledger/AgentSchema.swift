@@ -54,4 +54,10 @@ enum AgentSchema {
             try db.create(index: "turns_by_agent_state", on: "turns", columns: ["agent", "state", "id"])
         }
     }
+
+    /// What was typed instead of a turn's text (a pointer to its inbox file). Registered after every
+    /// older migration, so ledgers made before it gain the column in order.
+    static func addWireText(_ db: Database) throws {
+        try db.alter(table: "turns") { table in table.add(column: "wire_text", .text) }
+    }
 }

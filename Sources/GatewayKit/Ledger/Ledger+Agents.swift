@@ -104,7 +104,7 @@ extension Ledger {
             case "UserPromptSubmit":
                 try db.execute(sql: "UPDATE agents SET permission = NULL WHERE name = ?", arguments: [agent])
                 let sent = try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state = 'sent' ORDER BY id", arguments: [agent])
-                if let prompt = event.prompt, let turn = sent.first(where: { HookEvent.samePrompt(prompt, $0.text) }) {
+                if let prompt = event.prompt, let turn = sent.first(where: { HookEvent.samePrompt(prompt, $0.typedText) }) {
                     try db.execute(sql: "UPDATE turns SET state = 'submitted', submitted_at = ?, prompt_id = ?, session_id = ? WHERE id = ?",
                                    arguments: [now, event.promptId, event.sessionId, turn.id])
                     outcome.turnId = turn.id

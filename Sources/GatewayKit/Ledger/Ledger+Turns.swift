@@ -24,22 +24,29 @@ public struct Turn: Codable, Sendable, Equatable, FetchableRecord {
     public var reply: String?
     public var error: String?
     public var enterPresses: Int
+    /// What was typed into the agent when it differs from `text`: the pointer to an inbox file, for
+    /// text too large to type (`TurnText.typedLimit`).
+    public var wireText: String?
 
+    /// The text the agent receives at its input line.
+    public var typedText: String { wireText ?? text }
 
     public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }
 
 extension Ledger {
-    /// Queues a turn; returns its id.
+    /// Queues a turn; returns its id. The text is stored as `TurnText.prepare` makes it (controls
+    /// removed, never a command); empty text is refused.
     public func enqueueTurn(agent: String, text: String, source: String, at date: Date) throws -> Int64 {
         try database.write { db in try Self.insertTurn(db, agent: agent, text: text, source: source, at: date) }
     }
 
     /// `enqueueTurn` inside a caller's transaction.
     static func insertTurn(_ db: Database, agent: String, text: String, source: String, at date: Date) throws -> Int64 {
+        let prepared = try TurnText.prepare(text)
         try db.execute(sql: "INSERT INTO turns(agent, text, state, source, created_at) VALUES (?, ?, 'queued', ?, ?)",
-                       arguments: [agent, text, source, date.timeIntervalSince1970])
+                       arguments: [agent, prepared, source, date.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 
@@ -58,6 +65,25 @@ extension Ledger {
     public func turnInFlight(agent: String) throws -> Turn? {
         try database.read { db in
             try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('sent', 'submitted') ORDER BY id LIMIT 1", arguments: [agent])
+        }
+    }
+
+    /// Every turn not yet ended — in flight first, then the queue — oldest first.
+    public func pendingTurns(agent: String) throws -> [Turn] {
+        try database.read { db in
+            try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('queued', 'sent', 'submitted') ORDER BY id", arguments: [agent])
+        }
+    }
+
+    /// Records what is typed instead of the turn's text (the pointer to its inbox file).
+    public func setWireText(_ id: Int64, _ wireText: String) throws {
+        try update(id, from: ["queued"], "wire_text = ?", [wireText])
+    }
+
+    /// The newest turn that has left the queue (sent, taken or ended).
+    public func lastEndedOrRunningTurn(agent: String) throws -> Turn? {
+        try database.read { db in
+            try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state != 'queued' ORDER BY id DESC LIMIT 1", arguments: [agent])
         }
     }
 

@@ -66,6 +66,7 @@ enum LedgerSchema {
         HeartbeatRunSchema.register(&migrator)
         migrator.registerMigration(PolecatSchema.migrationName, migrate: PolecatSchema.migrate)
         migrator.registerMigration("v5-heartbeat-owed-tasks", migrate: Ledger.addOwedTasks)
+        migrator.registerMigration("v6-turn-wire-text", migrate: AgentSchema.addWireText)
         return migrator
     }
 }

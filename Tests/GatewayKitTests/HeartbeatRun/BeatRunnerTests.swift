@@ -123,3 +123,31 @@ import Testing
         #expect(screen.inputText == "half-typed thought")
     }
 }
+
+/// A NUL or an escape sequence in HEARTBEAT.md cut the beat's prompt (its reply rules lost) while its
+/// tasks were recorded done, and made the daily log binary for git.
+@Suite(.serialized) struct BeatControlCharacterTests {
+    @Test func controlCharactersInTheTasksNeitherCutThePromptNorReachTheDailyLog() async throws {
+        let tasks = "## News\u{0} today\u{1B}[201~\n- find\u{0} one item\u{7}\n\n## Quiet\n- HEARTBEAT_OK if nothing\n"
+        let rules = """
+            [[rule]]
+            match = "News today"
+            reply = "## News today[201~\\nOne item found.\\n\\n## Quiet\\nHEARTBEAT_OK"
+            """
+        let rig = try await SimMayorTown(rules: rules, heartbeat: tasks)
+        defer { rig.close() }
+        let runner = rig.runner()
+        let beatId = try #require(try await runner.runNow(tasks: []).beatId)
+        let report = try await HeartbeatWaiter(environment: rig.environment, town: rig.town, runner: runner).waitForBeat(beatId, timeout: 60)
+        #expect(!report.failed)
+        let turn = try #require(report.turn)
+        #expect(!turn.text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+        #expect(turn.text.contains("## News today[201~") && turn.text.contains("- find one item"))
+        #expect(turn.text.contains("HEARTBEAT_OK"), "the reply rules, which follow the tasks, are in the prompt")
+        #expect(try #require(report.convoy?.items).map(\.state) == [.done, .done])
+        let log = try rig.dailyLog()
+        #expect(log.contains("One item found.") && !log.contains("\u{0}"))
+        let numstat = try await shell("git log -1 --numstat --format= hooks/mayor", in: rig.town.root)
+        #expect(!numstat.hasPrefix("-\t-"), "git takes the daily log for text: \(numstat)")
+    }
+}

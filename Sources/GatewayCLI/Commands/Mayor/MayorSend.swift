@@ -6,11 +6,21 @@ struct MayorSend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
         abstract: "Queue a turn for the Mayor; without a daemon this command delivers it itself.",
-        discussion: "The text arrives as ONE prompt, byte for byte, however many lines it has. `-` reads it from stdin.")
+        discussion: """
+            The text arrives as ONE prompt, exactly as written, however many lines it has; `-` reads it from stdin. \
+            Control characters other than tab and newline are removed (CR LF becomes LF). Text over 64 KiB is saved \
+            as inbox/prompt-<turn>.md in the Mayor's hook and the Mayor is told to read it.
+
+            Text starting with `/`, `!` or `@` would be a Claude Code command, a shell line or a file attachment: \
+            Gateway never types those (a command fires no hook, so it could not be confirmed). It refuses such text \
+            unless you pass --literal, which sends it as text behind a one-line label. Run commands in the Mayor's \
+            own terminal: `gw mayor attach`.
+            """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var format: JSONOption
     @Argument(help: "The prompt, or - to read it from stdin.") var text: String
     @Flag(help: "Wait for the reply and print it; exit non-zero if the turn failed or timed out.") var wait = false
+    @Flag(help: "Send text that starts with /, ! or @ as text (behind a one-line label) instead of refusing it.") var literal = false
     @Option(help: "How long to wait for delivery (and, with --wait, for the reply), like 90s or 10m.") var timeout: String = "10m"
 
     func run() async throws {
@@ -19,8 +29,11 @@ struct MayorSend: AsyncParsableCommand {
             throw GatewayError.usage("--timeout \"\(timeout)\" is not a duration: write it like 90s, 10m or 1h")
         }
         let prompt = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
-        guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !TurnText.clean(prompt).allSatisfy(\.isWhitespace) else {
             throw GatewayError.usage("the prompt is empty: give the text, or pipe it with `-`")
+        }
+        if TurnText.startsCommand(TurnText.clean(prompt)) && !literal {
+            throw GatewayError.usage("the prompt starts with \"\(TurnText.clean(prompt).first { !$0.isWhitespace }!)\", which Claude Code takes for a command, a shell line or a file attachment; Gateway does not type those (a command fires no hook, so it could not be confirmed). Run it in the Mayor's terminal (`gw mayor attach`), or pass --literal to send it as text")
         }
         let deadline = Date().addingTimeInterval(limit.seconds)
         let ledger = try context.lifecycle.runtime.openLedger()

@@ -19,6 +19,9 @@ struct MayorStatus: AsyncParsableCommand {
         if let permission = status.waitingPermission { lines.append("  waiting for permission: \(permission) — attach with `gw mayor attach` to answer") }
         if let deferred = status.deferredBecause { lines.append("  deferred  \(status.queuedTurns) queued turn(s): \(deferred)") }
         else if status.queuedTurns > 0 { lines.append("  queued    \(status.queuedTurns) turn(s)") }
+        if let oldest = status.oldestWaiting {
+            lines.append("  waiting   turn \(oldest.id) (\(oldest.state.rawValue) \(Self.duration(oldest.waitingSeconds))): \(oldest.why) — `gw mayor queue` lists them, `gw mayor cancel \(oldest.id)` drops it")
+        }
         if let turn = status.lastTurn {
             lines.append("  last turn \(turn.id) \(turn.state.rawValue): \(turn.text.prefix(60).replacingOccurrences(of: "\n", with: " "))")
             if let error = turn.error { lines.append("            error: \(error)") }
