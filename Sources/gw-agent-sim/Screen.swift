@@ -59,29 +59,17 @@ enum Screen {
             "  ▘▘ ▝▝    \(state.cwd)",
             "",
         ]
-        var body: [String] = []
-        for item in state.conversation {
-            switch item {
-            case .user(let text): body += ScreenText.wrap(text, columns: columns, firstPrefix: "❯ ", prefix: "  ")
-            case .assistant(let text):
-                body += ScreenText.wrap(text, columns: columns, firstPrefix: "● ", prefix: "  ")
-                body.append("")
-            case .done(let text): body.append(text)
-            case .notice(let text):
-                body += ScreenText.wrap(text, columns: columns, firstPrefix: "  ⎿  ", prefix: "     ")
-                body.append("")
-            }
-        }
         // Prompts entered while busy show as prompts already, marked as queued, above the spinner.
+        var tail: [String] = []
         for prompt in state.queued {
-            body += ScreenText.wrap(prompt, columns: columns, firstPrefix: "❯ ", prefix: "  ")
+            tail += ScreenText.wrap(prompt, columns: columns, firstPrefix: "❯ ", prefix: "  ")
         }
-        if !state.queued.isEmpty { body.append("  ⎿  Queued · ctrl+x ctrl+s to send now") }
+        if !state.queued.isEmpty { tail.append("  ⎿  Queued · ctrl+x ctrl+s to send now") }
         if let since = state.busySince {
             let glyph = spinnerGlyphs[state.spinnerFrame % spinnerGlyphs.count]
-            body.append("\(glyph) Working… (\(Int(state.now - since))s · esc to interrupt)")
+            tail.append("\(glyph) Working… (\(Int(state.now - since))s · esc to interrupt)")
         }
-        if let hint = state.hint { body.append(hint) }
+        if let hint = state.hint { tail.append(hint) }
         let rule = String(repeating: "─", count: max(1, columns))
         var bottom: [String]
         if let ask = state.permission {
@@ -95,11 +83,27 @@ enum Screen {
             bottom += inputRows.count > 8 ? Array(inputRows.prefix(1) + inputRows.suffix(7)) : inputRows
             bottom += [rule, footer(mode: state.permissionMode, busy: state.busySince != nil)]
         }
-        // Older conversation scrolls away first; the input box is never pushed off screen.
+        // Older conversation scrolls away first; the input box is never pushed off screen. Only the
+        // newest items that can show are laid out, so a long conversation costs no more to draw.
         let room = max(0, height - bottom.count)
-        var top = header + body
+        var top = tail
+        var index = state.conversation.endIndex
+        while top.count < room, index > state.conversation.startIndex {
+            index -= 1
+            top = rows(of: state.conversation[index], columns: columns) + top
+        }
+        if index == state.conversation.startIndex { top = header + top }
         if top.count > room { top = Array(top.suffix(room)) }
         return top + bottom
+    }
+
+    static func rows(of item: ConversationItem, columns: Int) -> [String] {
+        switch item {
+        case .user(let text): return ScreenText.wrap(text, columns: columns, firstPrefix: "❯ ", prefix: "  ")
+        case .assistant(let text): return ScreenText.wrap(text, columns: columns, firstPrefix: "● ", prefix: "  ") + [""]
+        case .done(let text): return [text]
+        case .notice(let text): return ScreenText.wrap(text, columns: columns, firstPrefix: "  ⎿  ", prefix: "     ") + [""]
+        }
     }
 
     /// Claude Code 2.1.332's permission dialog: title, the tool's description, its command (or input)

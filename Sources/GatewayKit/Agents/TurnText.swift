@@ -38,8 +38,8 @@ public enum TurnText {
         return startsCommand(cleaned) ? literalLabel + "\n" + cleaned : cleaned
     }
 
-    /// Applies the control-character rule (see the type's comment; `PlainText.removingControls`).
-    public static func clean(_ text: String) -> String { PlainText.removingControls(text) }
+    /// Applies the control-character rule (see the type's comment; `PlainText.clean`).
+    public static func clean(_ text: String) -> String { PlainText.clean(text) }
 
     /// Would Claude Code read this as a command, a shell line or an attachment? It trims leading
     /// whitespace before it looks.

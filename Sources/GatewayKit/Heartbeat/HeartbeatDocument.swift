@@ -44,7 +44,7 @@ public struct HeartbeatDocument: Sendable, Equatable {
     /// Parses the file's text after `PlainText`'s control rule, so a task's name and steps are the same
     /// in the prompt, in the reply's sections and in the daily log.
     public static func parse(_ text: String, file: String = fileName) throws(HeartbeatFileError) -> HeartbeatDocument {
-        var parser = HeartbeatParser(file: file, lines: MarkdownLines.classify(PlainText.removingControls(text)))
+        var parser = HeartbeatParser(file: file, lines: MarkdownLines.classify(PlainText.clean(text)))
         let document = parser.parse()
         guard parser.problems.isEmpty else { throw HeartbeatFileError(parser.problems) }
         return document

@@ -8,7 +8,7 @@ public enum MemoryLog {
     /// The log with `body` appended as an entry, or nil when an entry with the same text is already
     /// there — so an append retried after a failure never makes a second copy.
     public static func appending(_ body: String, time: String, section: String?, to existing: String?, day: String) -> String? {
-        let body = normalize(PlainText.removingControls(body))
+        let body = normalize(PlainText.clean(body))
         let section = section.map(PlainText.singleLine)
         var lines = (existing ?? "# \(day)\n").components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }

@@ -81,7 +81,7 @@ struct TurnTextTests {
     @Test func theControlRuleRemovesEveryControlButTabAndNewline() {
         #expect(TurnText.clean("a\u{0}b\u{1B}[201~c\u{7F}d\u{85}e\u{9F}f\tg\nh") == "ab[201~cdef\tg\nh")
         #expect(TurnText.clean("one\r\ntwo\rthree\n\rfour") == "one\ntwo\nthree\n\nfour")
-        let plain = "中文 😀 e\u{301} שלום \u{200F}"
+        let plain = "中文 😀 e\u{301} שלום"
         #expect(TurnText.clean(plain) == plain)
         for value in UInt32(0)...0x9F {
             let scalar = Unicode.Scalar(value)!
@@ -162,5 +162,17 @@ struct DialogRegionTests {
                      " ❯ 1. No, exit", "   Yes, I trust this folder", "", ""].joined(separator: "\n")
         #expect(AgentScreen(text: trust, profile: profile).dialog == .trustFolder)
         #expect(AgentScreen(text: "Select login method:\n1. Claude account", profile: profile).dialog == .login)
+    }
+}
+
+/// Claude Code 2.1.332 removes invisible characters from a pasted prompt and then holds it for review
+/// instead of submitting it: the rule removes them first, keeping those that hold an emoji together.
+struct InvisibleCharacterTests {
+    @Test func invisibleCharactersGoAndEmojiStayWhole() {
+        #expect(PlainText.clean("a\u{200B}b\u{FEFF}c\u{00AD}d\u{2060}e\u{202E}f\u{2066}g\u{3164}h\u{E0001}i") == "abcdefghi")
+        #expect(PlainText.clean("<\u{200D}>:\u{FE0F}<\u{034F}>") == "<>:<>")
+        #expect(PlainText.clean("one\u{2028}two\u{2029}three") == "one\ntwo\nthree")
+        let emoji = "👨‍👩‍👧‍👦 🏳️‍🌈 ❤️ 1️⃣ 🏴󠁧󠁢󠁳󠁣󠁴󠁿 👍🏽 🧑🏽‍💻 e\u{301} Z\u{351}\u{36B} 中文 שלום مرحبا"
+        #expect(PlainText.clean(emoji) == emoji)
     }
 }
