@@ -15,6 +15,7 @@ public struct TownInstaller: Sendable {
         let git = environment.git
         try await git.requireSupportedVersion()
         if Town.isTown(directory) { return .alreadyInstalled(Town(root: directory)) }
+        try TownPath.check(Town(root: directory).root)
         try refuseForeignFiles(in: directory, force: force)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let town = Town(root: directory)
