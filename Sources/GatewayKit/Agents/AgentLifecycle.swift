@@ -74,6 +74,7 @@ public struct AgentLifecycle: Sendable {
         // A town moved to a path no quoting makes safe is refused here too, not only at install.
         try TownPath.check(runtime.town.root)
         try TownPath.check(runtime.directory, role: "\(runtime.name) agent's folder")
+        try TownPrivacy.secure(runtime.town)
         try FileManager.default.createDirectory(at: runtime.runtimeDirectory, withIntermediateDirectories: true)
         let argv = try runtime.launchArguments(sessionId: sessionId, resume: resume)
         try AgentGit(town: runtime.town).install(environment: environment)

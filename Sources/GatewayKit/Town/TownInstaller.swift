@@ -26,7 +26,7 @@ public struct TownInstaller: Sendable {
         try await git.ensureIdentity(in: town.root)
 
         try FileManager.default.createDirectory(at: town.formulasDirectory, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
+        try FileSystem.makePrivateDirectory(town.runtimeDirectory)
         try writeIfAbsent(TownTemplates.gatewayToml(name: townName), town.configFile)
         try writeIfAbsent(TownTemplates.heartbeat, town.heartbeatFile)
         try writeIfAbsent(TownTemplates.formulasNote, town.formulasDirectory.appendingPathComponent("README.md"))
@@ -39,6 +39,7 @@ public struct TownInstaller: Sendable {
         try await HookBranches(environment: environment, town: town).createMayorHook()
         // Opening the ledger creates it and runs its migrations, so a new town starts complete.
         _ = try Ledger(file: town.ledgerFile)
+        try TownPrivacy.secure(town)
         return .created(town)
     }
 
