@@ -31,10 +31,13 @@ public struct TownInstaller: Sendable {
         try writeIfAbsent(TownTemplates.heartbeat, town.heartbeatFile)
         try writeIfAbsent(TownTemplates.formulasNote, town.formulasDirectory.appendingPathComponent("README.md"))
         try appendIgnoreRules(town.root.appendingPathComponent(".gitignore"))
-        try RigRegistry(town: town).save([])
+        // A town whose `.gateway/` was deleted is installed again over its files: its rigs stay recorded.
+        if !FileSystem.exists(town.rigsFile) { try RigRegistry(town: town).save([]) }
 
-        try await git.run(Git.add([".gitignore", GatewayConfig.fileName, "HEARTBEAT.md", "formulas", "rigs.json"], in: town.root))
-        try await git.run(Git.commit(message: "Install Gateway town \(townName)", allowEmpty: true, in: town.root))
+        // Only Gateway's own files go into its commit: what the user has staged stays staged, uncommitted.
+        let ownFiles = [".gitignore", GatewayConfig.fileName, "HEARTBEAT.md", "formulas", "rigs.json"]
+        try await git.run(Git.add(ownFiles, in: town.root))
+        try await git.run(Git.commit(message: "Install Gateway town \(townName)", paths: ownFiles, allowEmpty: true, in: town.root))
 
         try await HookBranches(environment: environment, town: town).createMayorHook()
         // Opening the ledger creates it and runs its migrations, so a new town starts complete.
