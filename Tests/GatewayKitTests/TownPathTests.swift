@@ -25,6 +25,18 @@ import Testing
         #expect(Town.isTown(target))
     }
 
+    /// A town moved to such a path after install is refused when its Mayor starts, before tmux sees it.
+    @Test func aTownMovedToAnUnsafePathIsRefusedAtStart() async throws {
+        let directory = TemporaryDirectory("gw-town-path")
+        let town = try await installTown(in: directory)
+        let moved = directory.path("moved\ntown")
+        try FileManager.default.moveItem(at: town.root, to: moved)
+        try "[mayor]\nagent = \"sim\"\n".write(to: moved.appendingPathComponent("gateway.toml"), atomically: true, encoding: .utf8)
+        let result = await gw(["mayor", "start", "--town", moved.path], in: directory.url)
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("the town folder \(TownPath.visible(moved.path)) cannot be used: it contains a newline"), "\(result.stderr)")
+    }
+
     @Test func theErrorSaysWhy() {
         #expect(TownPath.problem("/home/me/gt") == nil)
         #expect(TownPath.problem("/home/me/g\nt")?.contains("a newline") == true)
