@@ -18,7 +18,9 @@ public struct AgentEventRecorder: Sendable {
         // The agent names its transcript; only a regular file in its own Claude folder is read.
         if let path = event.transcriptPath {
             switch TranscriptAccess(home: ClaudeConfigHome(variables: environment.variables)).check(path) {
-            case .success(let url): event.transcriptPath = url.path
+            // Kept as the agent spelled it: the memory's read offsets are keyed by that path. Were it
+            // swapped for something else after this check, the reads are still capped.
+            case .success: break
             case .failure(let refusal):
                 environment.logger.warning("\(name) hook of \(agent): \(refusal.message)")
                 event.transcriptPath = nil
