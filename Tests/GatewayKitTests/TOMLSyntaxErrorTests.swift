@@ -75,3 +75,44 @@ struct TOMLPreflightTests {
         #expect(config.town.name == "a")
     }
 }
+
+/// What the parser walks recursively is bounded before it runs: a config that would overflow the
+/// stack (the process killed by SIGSEGV, exit 139, no message) is a syntax problem with its line.
+@Suite struct TOMLDepthTests {
+    func check(_ text: String) async throws -> ProcessResult {
+        let directory = TemporaryDirectory("gw-toml-depth")
+        let town = try await installTown(in: directory)
+        try FileSystem.writeAtomically(text, to: town.configFile)
+        return try await runProduct("gw", ["config", "check", "--town", town.root.path])
+    }
+
+    @Test func aDottedKeyOfTwentyThousandPartsIsRefusedWithItsLine() async throws {
+        let key = (0..<20_000).map { "k\($0)" }.joined(separator: ".")
+        let result = try await check("[town]\nname = \"gt\"\n\n\(key) = 1\n")
+        #expect(result.status == 78, "\(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("gateway.toml:4: not valid TOML: a dotted key or table name has more than 32 parts"), "\(result.stderr)")
+    }
+
+    @Test func aLongTableNameAndDeepValuesAreRefusedWithTheirLines() {
+        let header = "[" + (0..<40).map { "t\($0)" }.joined(separator: ".") + "]\n"
+        #expect(TOMLSyntaxErrorTests.problems("[town]\n" + header) == [
+            "gateway.toml:2: not valid TOML: a dotted key or table name has more than 32 parts: use fewer, like agents.claude.env",
+        ])
+        let deep = "x = " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "\n"
+        #expect(TOMLSyntaxErrorTests.problems("[town]\nname = \"gt\"\n" + deep) == [
+            "gateway.toml:3: not valid TOML: values are nested more than 32 arrays or tables deep: nest fewer inside each other",
+        ])
+        let inline = "y = { " + String(repeating: "a = { ", count: 40) + "b = 1" + String(repeating: " }", count: 41) + "\n"
+        #expect(TOMLSyntaxErrorTests.problems(inline).first?.contains("nested more than 32") == true)
+    }
+
+    @Test func dotsInValuesStringsAndQuotedKeysAreNotKeyParts() {
+        let numbers = "[town]\nname = \"a.b.c\"\n\n[heartbeat]\nevery = \"1h\"\n"
+            + "# a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h\n"
+        #expect(TOMLSyntaxErrorTests.problems(numbers) == [])
+        let quoted = "[agents.claude]\nenv = { \"" + String(repeating: "a.", count: 40) + "\" = \"v\" }\n"
+        #expect(TOMLSyntaxErrorTests.problems(quoted).allSatisfy { !$0.contains("parts") })
+        let floats = "x = [" + (0..<100).map { "\($0).5" }.joined(separator: ", ") + "]\n"
+        #expect(TOMLSyntaxErrorTests.problems(floats).allSatisfy { !$0.contains("parts") })
+    }
+}

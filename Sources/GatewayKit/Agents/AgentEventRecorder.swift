@@ -14,7 +14,18 @@ public struct AgentEventRecorder: Sendable {
 
     /// Records one event; returns what the hook should print on stdout (nil: nothing).
     public func record(event name: String, agent: String, payload: String) async throws -> (outcome: HookOutcome, output: String?) {
-        let event = HookEvent(name: name, json: payload)
+        var event = HookEvent(name: name, json: payload)
+        // The agent names its transcript; only a regular file in its own Claude folder is read.
+        if let path = event.transcriptPath {
+            switch TranscriptAccess(home: ClaudeConfigHome(variables: environment.variables)).check(path) {
+            // Kept as the agent spelled it: the memory's read offsets are keyed by that path. Were it
+            // swapped for something else after this check, the reads are still capped.
+            case .success: break
+            case .failure(let refusal):
+                environment.logger.warning("\(name) hook of \(agent): \(refusal.message)")
+                event.transcriptPath = nil
+            }
+        }
         var fallback: String?
         if name == "Stop", event.lastAssistantMessage == nil, let path = event.transcriptPath {
             fallback = await Self.transcriptReply(at: URL(fileURLWithPath: path))

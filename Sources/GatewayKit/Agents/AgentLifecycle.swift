@@ -71,6 +71,10 @@ public struct AgentLifecycle: Sendable {
 
     /// Prepares the agent's files and starts (or respawns) its pane.
     func launch(sessionId: String, resume: Bool, ledger: Ledger, note: String?) async throws {
+        // A town moved to a path no quoting makes safe is refused here too, not only at install.
+        try TownPath.check(runtime.town.root)
+        try TownPath.check(runtime.directory, role: "\(runtime.name) agent's folder")
+        try TownPrivacy.secure(runtime.town)
         try FileManager.default.createDirectory(at: runtime.runtimeDirectory, withIntermediateDirectories: true)
         let argv = try runtime.launchArguments(sessionId: sessionId, resume: resume)
         try AgentGit(town: runtime.town).install(environment: environment)

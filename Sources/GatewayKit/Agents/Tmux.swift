@@ -14,7 +14,7 @@ public struct Tmux: Sendable, Equatable {
     /// Runs a shell command inside the tmux server, in the background: it outlives whoever asked for it
     /// (an agent's hook, which must return before the agent can take another prompt).
     public func runShellInBackground(_ shellCommand: String) -> Command {
-        command(["run-shell", "-b", shellCommand])
+        command(["run-shell", "-b", Self.formatLiteral(shellCommand)])
     }
 
     /// `=name` matches the session name exactly, never a prefix of another session's name.
@@ -27,16 +27,26 @@ public struct Tmux: Sendable, Equatable {
     /// Starts a detached session running `argv` in `directory`, with `environment` set for the agent
     /// (and so for the hooks it runs). A fixed size keeps screen reading independent of any client.
     public func newSession(_ name: String, directory: URL, environment: [String: String], argv: [String], width: Int = 200, height: Int = 50) -> Command {
-        var arguments = ["new-session", "-d", "-s", name, "-c", directory.path, "-x", "\(width)", "-y", "\(height)"]
+        var arguments = ["new-session", "-d", "-s", name, "-c", Self.formatLiteral(directory.path), "-x", "\(width)", "-y", "\(height)"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
-        return command(arguments + ["--"] + argv)
+        return Self.keepingPath(command(arguments + ["--"] + argv), environment)
     }
 
     /// Restarts the (dead) pane of a session with a new command line.
     public func respawnPane(_ session: String, directory: URL, environment: [String: String], argv: [String]) -> Command {
-        var arguments = ["respawn-pane", "-k", "-t", Self.target(session), "-c", directory.path]
+        var arguments = ["respawn-pane", "-k", "-t", Self.target(session), "-c", Self.formatLiteral(directory.path)]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
-        return command(arguments + ["--"] + argv)
+        return Self.keepingPath(command(arguments + ["--"] + argv), environment)
+    }
+
+    /// tmux gives a new pane the PATH of the client that asked for it, over any `-e PATH=…` (so that
+    /// `tmux new prog` finds `prog`): the agent's PATH must also be the tmux client's own, or the
+    /// agents' git in `.gateway/agent-bin` is not first on it.
+    static func keepingPath(_ command: Command, _ environment: [String: String]) -> Command {
+        guard let path = environment["PATH"] else { return command }
+        var command = command
+        command.environment["PATH"] = path
+        return command
     }
 
     public func setOption(_ session: String, _ option: String, _ value: String) -> Command {
@@ -48,9 +58,11 @@ public struct Tmux: Sendable, Equatable {
         command(["set-option", "-w", "-t", Self.target(session), option, value])
     }
 
-    /// Runs `shellCommand` in the background whenever the session's pane dies.
+    /// Runs `shellCommand` in the background whenever the session's pane dies. The text passes three
+    /// readers: tmux's command parser (when the hook is set), run-shell's format expansion (when it
+    /// fires), then /bin/sh — so it is shell-quoted by the caller, format-escaped, then tmux-quoted.
     public func setPaneDiedHook(_ session: String, shellCommand: String) -> Command {
-        command(["set-hook", "-t", Self.target(session), "pane-died", "run-shell -b \(Self.quoteForTmux(shellCommand))"])
+        command(["set-hook", "-t", Self.target(session), "pane-died", "run-shell -b \(Self.quoteForTmux(Self.formatLiteral(shellCommand)))"])
     }
 
     /// Pastes `text` with bracketed paste in pieces, in as few tmux calls as fit tmux's limits. Claude
@@ -161,6 +173,13 @@ public struct Tmux: Sendable, Equatable {
     public func socketPath(variables: [String: String]) -> URL {
         let base = variables["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         return URL(fileURLWithPath: base).appendingPathComponent("tmux-\(getuid())").appendingPathComponent(socket)
+    }
+
+    /// Text tmux format-expands (`-c` of new-session and respawn-pane, run-shell's command) but must
+    /// take literally: a town at `Notes#Work` would lose `#W`, and `#(cmd)` in a path would run `cmd`.
+    /// `##` is tmux's escape for a literal `#`; no other character starts a format.
+    static func formatLiteral(_ text: String) -> String {
+        text.replacingOccurrences(of: "#", with: "##")
     }
 
     /// Quotes for tmux's own command parser (used inside `run-shell`): single quotes, with embedded

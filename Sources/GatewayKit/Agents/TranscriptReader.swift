@@ -38,7 +38,9 @@ public enum TranscriptReader {
 
     /// The prompts and assistant texts of a transcript, in order, with tool traffic left out.
     public static func entries(_ contents: String) -> [Entry] {
-        contents.split(separator: "\n", omittingEmptySubsequences: true).compactMap { entry(line: Data($0.utf8)) }
+        contents.split(separator: "\n", omittingEmptySubsequences: true)
+            .filter { $0.utf8.count <= TranscriptAccess.maxLineBytes }
+            .compactMap { entry(line: Data($0.utf8)) }
     }
 
     /// The entry one JSONL line holds, or nil for anything that is not a person's prompt or the agent's
@@ -90,9 +92,10 @@ public enum TranscriptReader {
         return replies.filter { $0.messageId == id }.map(\.text).joined(separator: "\n")
     }
 
+    /// The last reply in the end of the file (`TranscriptAccess.maxReadBytes` of it at most).
     public static func lastReply(at url: URL) -> String? {
-        guard let contents = try? String(contentsOf: url, encoding: .utf8) else { return nil }
-        return lastReply(contents)
+        guard let tail = try? TranscriptAccess.read(url, from: nil) else { return nil }
+        return lastReply(String(decoding: tail.data, as: UTF8.self))
     }
 
     /// Text blocks only: `tool_use`, `tool_result` and `thinking` are tool noise for a reader.

@@ -3,7 +3,16 @@
 /// and a table header whose name starts with anything but a bare-key character or a quote (`[通知]`,
 /// `[=x]`, `[\r…]`) fails an assertion inside it — an abort in debug builds, undefined behaviour in
 /// release ones. Both are reported as ordinary syntax problems with their line.
+///
+/// It also bounds what the parser and the conversion after it walk recursively: a dotted key of
+/// 20,000 parts overflows the stack (the process dies with SIGSEGV, no message), and deep nesting
+/// costs the same way. No Gateway setting is deeper than a few levels, so the limits are generous.
 enum TOMLPreflight {
+    /// Parts of one dotted key or table name (`agents.claude.env.X` has 4).
+    static let maxKeyParts = 32
+    /// Arrays and inline tables open inside each other in one value.
+    static let maxNesting = 32
+
     struct Problem: Equatable {
         var line: Int
         var message: String
@@ -21,7 +30,10 @@ enum TOMLPreflight {
         var index = 0
         var line = 1
         /// Open `[` and `{` of values: a line starting with `[` inside them is an array, not a header.
-        var depth = 0
+        var open: [Unicode.Scalar] = []
+        /// Between the start of a key and its `=`, counting the parts of a dotted key.
+        var inKey = false
+        var keyParts = 1
 
         init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
@@ -44,19 +56,47 @@ enum TOMLPreflight {
                     continue
                 }
                 defer { atLineStart = false }
-                if atLineStart, depth == 0, scalar == "[" {
+                if atLineStart, open.isEmpty, scalar == "[" {
                     if let problem = header() { return problem }
                     continue
                 }
+                if atLineStart, open.isEmpty, scalar != "#" { startKey() }
                 switch scalar {
                 case "#": skipLine()
                 case "\"", "'": skipString(quote: scalar)
-                case "[", "{": depth += 1; index += 1
-                case "]", "}": depth = max(0, depth - 1); index += 1
+                case "=": inKey = false; index += 1
+                case ".":
+                    if inKey {
+                        keyParts += 1
+                        if keyParts > TOMLPreflight.maxKeyParts { return Self.longKey(line: line) }
+                    }
+                    index += 1
+                case "[", "{":
+                    open.append(scalar)
+                    if open.count > TOMLPreflight.maxNesting {
+                        return Problem(line: line, message: "values are nested more than \(TOMLPreflight.maxNesting) arrays or tables deep: nest fewer inside each other")
+                    }
+                    inKey = false
+                    if scalar == "{" { startKey() }
+                    index += 1
+                case "]", "}": _ = open.popLast(); index += 1
+                case ",":
+                    if open.last == "{" { startKey() }
+                    index += 1
                 default: index += 1
                 }
             }
             return nil
+        }
+
+        /// A key starts: at a line's start outside values, after `{` or a `,` of an inline table.
+        private mutating func startKey() {
+            inKey = true
+            keyParts = 1
+        }
+
+        static func longKey(line: Int) -> Problem {
+            Problem(line: line, message: "a dotted key or table name has more than \(TOMLPreflight.maxKeyParts) parts: use fewer, like agents.claude.env")
         }
 
         /// `[name]` or `[[name]]`: the name must start with a bare-key character or a quote.
@@ -73,6 +113,19 @@ enum TOMLPreflight {
                 if !bare, first != "\"", first != "'", first != "]" {
                     return Problem(line: line, message: "a table name may use only letters A-Z and a-z, digits, _ and -: "
                         + "write it like [notify], or quote any other name, like [\"通知\"]")
+                }
+            }
+            // The name's parts: dots outside its quoted parts, up to the closing bracket.
+            var parts = 1
+            index = position
+            while index < scalars.count, scalars[index] != "\n", scalars[index] != "]" {
+                switch scalars[index] {
+                case "\"", "'": skipString(quote: scalars[index])
+                case ".":
+                    parts += 1
+                    if parts > TOMLPreflight.maxKeyParts { return Self.longKey(line: line) }
+                    index += 1
+                default: index += 1
                 }
             }
             skipLine()

@@ -55,6 +55,11 @@ public struct DaemonControl: Sendable {
             if DaemonPidFile.runningPid(town) == pid { return .started(pid: pid) }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
+                // Started at the same moment as another `gw daemon start`, ours stood down because the
+                // other holds the town's daemon lock: one daemon runs, which is what was asked for.
+                if let running = DaemonPidFile.runningPid(town), running != pid, FileLock.isHeld(DaemonLock.file(for: town)) {
+                    return .alreadyRunning(pid: running)
+                }
                 throw GatewayError("the daemon exited at once (status \(Spawn.exitStatus(status))). The end of \(log.path):\n\(Self.indented(DaemonLog.tail(log, lines: 15)))")
             }
             try await Task.sleep(for: .milliseconds(50))

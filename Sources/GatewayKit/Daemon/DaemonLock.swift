@@ -27,7 +27,7 @@ public final class DaemonLock: @unchecked Sendable {
     public static func acquire(_ town: Town, pid: Int32 = getpid(), attempts: Int = 10) async throws -> DaemonLock {
         try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
         let path = file(for: town).path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
         guard descriptor >= 0 else { throw GatewayError("could not open \(path): \(String(cString: strerror(errno)))") }
         for attempt in 1...max(1, attempts) {
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {

@@ -69,7 +69,7 @@ public final class DaemonLog: @unchecked Sendable {
     }
 
     private static func openForAppend(_ url: URL) throws -> Int32 {
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, FileSystem.privateFileMode)
         guard descriptor >= 0 else { throw GatewayError("could not open the daemon log \(url.path): \(String(cString: strerror(errno)))") }
         return descriptor
     }

@@ -46,9 +46,9 @@ public struct DaemonUnit: Sendable, Equatable {
         let variables = environment.sorted { $0.key < $1.key }.map { "Environment=\(systemdQuote("\($0.key)=\($0.value)", variables: false))" }
             .joined(separator: "\n")
         return """
-            # Written by `gw daemon install` for the Gateway town at \(town.root.path).
+            # Written by `gw daemon install` for a Gateway town (see WorkingDirectory).
             [Unit]
-            Description=Gateway daemon for town \(townName.replacingOccurrences(of: "%", with: "%%"))
+            Description=Gateway daemon for town \(oneLine(townName).replacingOccurrences(of: "%", with: "%%"))
 
             [Service]
             Type=simple
@@ -74,7 +74,15 @@ public struct DaemonUnit: Sendable, Equatable {
         var escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "%", with: "%%")
         if variables { escaped = escaped.replacingOccurrences(of: "$", with: "$$") }
+        // A line break would end the directive and start another: control characters become the C
+        // escapes systemd reads in quoted words (`\xNN` for ASCII, `\uNNNN` for C1, a byte alone not being UTF-8).
+        escaped = escaped.unicodeScalars.map { $0.properties.generalCategory == .control ? String(format: $0.value < 0x80 ? "\\x%02x" : "\\u%04x", $0.value) : String($0) }.joined()
         return "\"\(escaped)\""
+    }
+
+    /// Text for a directive that takes the rest of its line (Description): control characters become spaces.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 
     static func launchd(town: Town, label: String, executable: String, environment: [String: String]) -> String {

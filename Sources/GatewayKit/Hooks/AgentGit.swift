@@ -69,7 +69,7 @@ public struct AgentGit: Sendable {
         } ?? town.root.path
         return """
             #!/bin/sh
-            # Written by Gateway for the agents of the town \(town.root.path); rewritten when an agent starts.
+            # Written by Gateway for the agents of the town below; rewritten when an agent starts.
             # Inside one of the town's hook worktrees, git first takes that hook's lock — the one Gateway
             # holds while it commits there — so an agent's git waits for Gateway's commit instead of
             # failing on index.lock. Everywhere else this is plain git.

@@ -13,7 +13,7 @@ public enum LockedExec {
     /// 128+N when signal N ended it.
     public static func run(lock: URL, wait: TimeInterval, argv: [String]) throws -> Int32 {
         guard let executable = argv.first else { throw GatewayError.usage("lock-exec needs a command to run after --") }
-        let fd = open(lock.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(lock.path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
         guard fd >= 0 else { throw FileSystem.writeError(lock, errno) }
         defer { close(fd) }
         let deadline = Date().addingTimeInterval(wait)

@@ -32,14 +32,10 @@ struct TranscriptChunk: Sendable {
     /// The context figure of the last assistant record read, if any.
     var contextTokens: Int?
 
-    /// Reads the complete lines of `url` from `offset` (a transcript that shrank is read from its start).
+    /// Reads the complete lines of `url` from `offset` (a transcript that shrank is read from its start),
+    /// at most `TranscriptAccess.maxReadBytes` at a time; lines over `maxLineBytes` are skipped.
     static func read(_ url: URL, from offset: Int) throws -> TranscriptChunk {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        let size = Int(try handle.seekToEnd())
-        let start = offset <= size ? offset : 0
-        try handle.seek(toOffset: UInt64(start))
-        let data = handle.readDataToEndOfFile()
+        let (data, start) = try TranscriptAccess.read(url, from: offset)
         var chunk = TranscriptChunk(nextOffset: start)
         var entries: [TranscriptReader.Entry] = []
         var lastPromptOffset: Int?
@@ -47,6 +43,10 @@ struct TranscriptChunk: Sendable {
         while let newline = data[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
             let line = data[lineStart..<newline]
             let lineOffset = start + (lineStart - data.startIndex)
+            if line.count > TranscriptAccess.maxLineBytes {
+                lineStart = data.index(after: newline)
+                continue
+            }
             if let entry = TranscriptReader.entry(line: line) {
                 if entry.role == .user { lastPromptOffset = lineOffset }
                 entries.append(entry)
@@ -56,6 +56,8 @@ struct TranscriptChunk: Sendable {
         }
         chunk.turns = SessionTurn.turns(entries)
         chunk.nextOffset = lastPromptOffset ?? start + (lineStart - data.startIndex)
+        // A whole read without one line end is a single line longer than any kept: step past it.
+        if lineStart == data.startIndex, data.count >= TranscriptAccess.maxReadBytes { chunk.nextOffset = start + data.count }
         return chunk
     }
 }

@@ -22,7 +22,7 @@ public final class OutboxLease: @unchecked Sendable {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // Close-on-exec: a child (a tmux server started by the daemon) must never inherit the lease and
         // keep holding it after this process is gone.
-        let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
         guard descriptor >= 0 else { throw GatewayError("could not open \(url.path): \(String(cString: strerror(errno)))") }
         while true {
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return OutboxLease(descriptor: descriptor) }

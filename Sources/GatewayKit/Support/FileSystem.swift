@@ -7,13 +7,33 @@ import Darwin
 
 /// Small file helpers with the guarantees Gateway promises: writes are atomic, locks are real.
 public enum FileSystem {
+    /// Files Gateway creates are the owner's alone: the ledger, logs, memory and settings say what the
+    /// owner does, and other accounts on the machine have no business reading them.
+    public static let privateFileMode: mode_t = 0o600
+    /// Folders Gateway creates for its own state (`.gateway/`, the hooks), for the same reason.
+    public static let privateDirectoryMode: mode_t = 0o700
+
+    /// Creates `url` (and missing parents) when absent and makes it the owner's alone.
+    public static func makePrivateDirectory(_ url: URL) throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try makePrivate(url, mode: privateDirectoryMode)
+    }
+
+    /// Sets `mode` on an existing file or folder; a missing one is left alone.
+    public static func makePrivate(_ url: URL, mode: mode_t = privateFileMode) throws {
+        guard exists(url) else { return }
+        if chmod(url.path, mode) != 0 {
+            throw GatewayError("could not make \(url.path) private (chmod \(String(mode, radix: 8))): \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Writes `data` to a temporary file beside `url`, flushes it, then renames it into place,
     /// so a reader sees the old file or the new one and never half of either.
     public static func writeAtomically(_ data: Data, to url: URL, permissions: Int? = nil) throws {
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions ?? 0o644))
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions.map { mode_t($0) } ?? FileSystem.privateFileMode)
         guard fd >= 0 else { throw writeError(url, errno) }
         var failure: Int32 = 0
         data.withUnsafeBytes { buffer in
@@ -47,7 +67,7 @@ public enum FileSystem {
 
     /// Appends `text` with one write(2) on an O_APPEND descriptor, creating the file when missing.
     public static func append(_ text: String, to url: URL) throws {
-        let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
         guard fd >= 0 else { throw writeError(url, errno) }
         defer { close(fd) }
         let bytes = Array(text.utf8)
@@ -112,7 +132,7 @@ public enum FileLock {
 
     private static func openLockFile(_ url: URL) throws -> Int32 {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
         guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
         return fd
     }

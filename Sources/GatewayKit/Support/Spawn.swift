@@ -121,8 +121,8 @@ public enum Spawn {
         switch output {
         case .null: posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
         case .inherit: break
-        case .append(let url): posix_spawn_file_actions_addopen(&actions, target, url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        case .truncate(let url): posix_spawn_file_actions_addopen(&actions, target, url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        case .append(let url): posix_spawn_file_actions_addopen(&actions, target, url.path, O_WRONLY | O_CREAT | O_APPEND, FileSystem.privateFileMode)
+        case .truncate(let url): posix_spawn_file_actions_addopen(&actions, target, url.path, O_WRONLY | O_CREAT | O_TRUNC, FileSystem.privateFileMode)
         case .descriptor(let fd): posix_spawn_file_actions_adddup2(&actions, fd, target)
         case .sameAsStdout: posix_spawn_file_actions_adddup2(&actions, 1, target)
         }

@@ -15,6 +15,7 @@ public struct TownInstaller: Sendable {
         let git = environment.git
         try await git.requireSupportedVersion()
         if Town.isTown(directory) { return .alreadyInstalled(Town(root: directory)) }
+        try TownPath.check(Town(root: directory).root)
         try refuseForeignFiles(in: directory, force: force)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let town = Town(root: directory)
@@ -25,19 +26,23 @@ public struct TownInstaller: Sendable {
         try await git.ensureIdentity(in: town.root)
 
         try FileManager.default.createDirectory(at: town.formulasDirectory, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
+        try FileSystem.makePrivateDirectory(town.runtimeDirectory)
         try writeIfAbsent(TownTemplates.gatewayToml(name: townName), town.configFile)
         try writeIfAbsent(TownTemplates.heartbeat, town.heartbeatFile)
         try writeIfAbsent(TownTemplates.formulasNote, town.formulasDirectory.appendingPathComponent("README.md"))
         try appendIgnoreRules(town.root.appendingPathComponent(".gitignore"))
-        try RigRegistry(town: town).save([])
+        // A town whose `.gateway/` was deleted is installed again over its files: its rigs stay recorded.
+        if !FileSystem.exists(town.rigsFile) { try RigRegistry(town: town).save([]) }
 
-        try await git.run(Git.add([".gitignore", GatewayConfig.fileName, "HEARTBEAT.md", "formulas", "rigs.json"], in: town.root))
-        try await git.run(Git.commit(message: "Install Gateway town \(townName)", allowEmpty: true, in: town.root))
+        // Only Gateway's own files go into its commit: what the user has staged stays staged, uncommitted.
+        let ownFiles = [".gitignore", GatewayConfig.fileName, "HEARTBEAT.md", "formulas", "rigs.json"]
+        try await git.run(Git.add(ownFiles, in: town.root))
+        try await git.run(Git.commit(message: "Install Gateway town \(townName)", paths: ownFiles, allowEmpty: true, in: town.root))
 
         try await HookBranches(environment: environment, town: town).createMayorHook()
         // Opening the ledger creates it and runs its migrations, so a new town starts complete.
         _ = try Ledger(file: town.ledgerFile)
+        try TownPrivacy.secure(town)
         return .created(town)
     }
 

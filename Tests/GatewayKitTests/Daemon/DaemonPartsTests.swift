@@ -181,3 +181,17 @@ struct DaemonPartsTests {
         }
     }
 }
+
+/// No value Gateway writes into a systemd unit can end its line and start a directive of its own.
+@Suite struct DaemonUnitInjectionTests {
+    @Test func aTownNameOrVariableWithALineBreakStaysOnItsLine() {
+        let town = Town(root: URL(fileURLWithPath: "/srv/home"))
+        let unit = DaemonUnit.make(town: town, townName: "home\nExecStartPre=/bin/touch /tmp/pwned", executable: "/usr/bin/gw",
+                                   variables: ["HOME": "/home/ann", "PATH": "/usr/bin\nExecStartPost=/bin/touch /tmp/pwned\u{85}"], kind: .systemd)
+        let lines = unit.text.split(separator: "\n").map(String.init)
+        #expect(!lines.contains { $0.hasPrefix("ExecStartPre") || $0.hasPrefix("ExecStartPost") }, "\(unit.text)")
+        #expect(lines.contains("Description=Gateway daemon for town home ExecStartPre=/bin/touch /tmp/pwned"))
+        #expect(lines.contains(#"Environment="PATH=/usr/bin\x0aExecStartPost=/bin/touch /tmp/pwned\u0085""#))
+        #expect(DaemonUnit.systemdQuote("a\tb") == #""a\x09b""#)
+    }
+}

@@ -119,6 +119,27 @@ import Darwin
         #expect(Date().timeIntervalSince(started) >= 0.5)
     }
 
+    /// The script names its town in shell code: a town path whose second line is a command must stay
+    /// a path (install refuses such towns; the script must be safe all the same), and a path full of
+    /// shell syntax must still be recognised as the town.
+    @Test func aTownPathIsNeverReadAsShellCode() async throws {
+        let directory = TemporaryDirectory("gw-agent-git-path")
+        let marker = directory.path("ran")
+        let hostile = directory.path("town\ntouch \(marker.path)\n$(touch \(marker.path)) `touch \(marker.path)`; it's #x")
+        let town = Town(root: hostile)
+        try FileManager.default.createDirectory(at: town.mayorDirectory, withIntermediateDirectories: true)
+        let agentGit = AgentGit(town: town)
+        try agentGit.install(realGit: try #require(ExecutableLookup.find("git")), flock: try HookTown.flockProgram(),
+                             gatewayExecutable: try builtProduct("gw").path)
+        let version = try await shell("\(ShellQuote.word(agentGit.script.path)) --version", in: directory.url)
+        #expect(version.hasPrefix("git version"))
+        // Inside the town's Mayor folder it takes the Mayor's lock, which only a script that read the
+        // town's path whole can name.
+        _ = try await shell("cd \(ShellQuote.word(town.mayorDirectory.path)) && \(ShellQuote.word(agentGit.script.path)) --version", in: directory.url)
+        #expect(FileSystem.exists(town.runtimeDirectory.appendingPathComponent("hook-state/mayor.lock")))
+        #expect(!FileSystem.exists(marker), "a line of the town's path ran as a command")
+    }
+
     /// Claude Code's Bash tool rebuilds PATH from the login shell; the SessionStart hook's env file puts
     /// the agents' git back in front, once per session however often the session starts.
     @Test func theClaudeSessionFileGetsThePathLineOnce() throws {

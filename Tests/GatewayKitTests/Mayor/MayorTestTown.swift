@@ -23,9 +23,11 @@ final class MayorTestTown: @unchecked Sendable {
 
     /// `mayor` lines are added to `[mayor]` (they override the short defaults below). `approveKey`
     /// false leaves the API key unapproved, so Claude asks about it.
-    /// `agentArgs` are the profile's extra arguments (`--allowedTools Bash`, say).
-    init(_ agent: Agent, rules: String? = nil, mayor: [String] = [], approveKey: Bool = true, agentArgs: [String] = []) async throws {
-        town = try await installTown(in: directory)
+    /// `agentArgs` are the profile's extra arguments (`--allowedTools Bash`, say). `townPath` is the
+    /// town's folder below the temporary one (it may hold `/`).
+    init(_ agent: Agent, rules: String? = nil, mayor: [String] = [], approveKey: Bool = true, agentArgs: [String] = [],
+         townPath: String = "town") async throws {
+        town = try await installTown(in: directory, name: townPath)
         configDirectory = directory.path("claude-config")
         home = directory.path("home")
         for folder in [configDirectory, home] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }

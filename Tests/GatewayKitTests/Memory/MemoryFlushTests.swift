@@ -61,7 +61,8 @@ import Testing
         let fixture = try await HookTown()
         try FileSystem.writeAtomically(Self.settings.replacingOccurrences(of: "10000", with: "300000"), to: fixture.town.configFile)
         let file = fixture.directory.url.appendingPathComponent("claude/s.jsonl")
-        let variables = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor"]
+        // The hook reads transcripts only inside the agent's Claude folder.
+        let variables = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor", "CLAUDE_CONFIG_DIR": file.deletingLastPathComponent().path]
         func stop() throws {
             let payload = #"{"session_id":"s","transcript_path":"\#(file.path)"}"#
             let result = try runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables, input: payload)

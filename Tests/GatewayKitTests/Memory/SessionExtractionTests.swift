@@ -110,7 +110,8 @@ import Testing
         let fixture = try await HookTown()
         try FileSystem.writeAtomically(Self.utc, to: fixture.town.configFile)
         let file = try transcript(fixture, TranscriptFixtures.realClaude)
-        let variables = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor"]
+        // The hook reads transcripts only inside the agent's Claude folder.
+        let variables = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor", "CLAUDE_CONFIG_DIR": file.deletingLastPathComponent().path]
         let payload = #"{"session_id":"s","transcript_path":"\#(file.path)","last_assistant_message":"Committed."}"#
         let stop = try await runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables, input: payload)
         #expect(stop.status == 0, "\(stop.stderr)")

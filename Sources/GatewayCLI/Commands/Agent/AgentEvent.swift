@@ -17,7 +17,7 @@ struct AgentEvent: AsyncParsableCommand {
         guard let name = agent ?? environment.variables["GW_AGENT"], !name.isEmpty else {
             throw GatewayError.usage("no agent named: pass --agent NAME or set GW_AGENT")
         }
-        let payload = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let payload = HookPayload.read(from: FileHandle.standardInput)
         let result = try await AgentEventRecorder(environment: environment, town: town).record(event: event, agent: name, payload: payload)
         if let output = result.output { environment.output.line(output) }
     }

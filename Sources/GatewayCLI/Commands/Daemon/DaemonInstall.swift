@@ -21,6 +21,8 @@ struct DaemonInstall: AsyncParsableCommand {
         let environment = global.environment
         let town = try global.locateTown(environment)
         let config = try town.loadConfig()
+        // The unit names the town's folder on its own line: a folder no quoting makes safe is refused.
+        try TownPath.check(town.root)
         let unit = DaemonUnit.make(town: town, townName: town.name(config), executable: environment.executablePath,
                                    variables: environment.variables, kind: kind.flatMap(DaemonUnit.Kind.init(rawValue:)))
         if printOnly {
