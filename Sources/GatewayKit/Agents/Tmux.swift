@@ -11,6 +11,16 @@ public struct Tmux: Sendable, Equatable {
         Command("tmux", ["-L", socket] + arguments, standardInput: input)
     }
 
+    /// A command that may start the town's server, run with `clientEnvironment` only: the server takes
+    /// its starter's whole environment as the global one every pane inherits, and a new pane gets the
+    /// client's PATH. Gateway's own variables (its secrets) must reach neither.
+    func scrubbed(_ command: Command, clientEnvironment: [String: String]) -> Command {
+        var command = command
+        command.environment = clientEnvironment
+        command.inheritsEnvironment = false
+        return command
+    }
+
     /// Runs a shell command inside the tmux server, in the background: it outlives whoever asked for it
     /// (an agent's hook, which must return before the agent can take another prompt).
     public func runShellInBackground(_ shellCommand: String) -> Command {
@@ -26,17 +36,19 @@ public struct Tmux: Sendable, Equatable {
 
     /// Starts a detached session running `argv` in `directory`, with `environment` set for the agent
     /// (and so for the hooks it runs). A fixed size keeps screen reading independent of any client.
-    public func newSession(_ name: String, directory: URL, environment: [String: String], argv: [String], width: Int = 200, height: Int = 50) -> Command {
+    public func newSession(_ name: String, directory: URL, environment: [String: String], clientEnvironment: [String: String],
+                           argv: [String], width: Int = 200, height: Int = 50) -> Command {
         var arguments = ["new-session", "-d", "-s", name, "-c", directory.path, "-x", "\(width)", "-y", "\(height)"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
-        return command(arguments + ["--"] + argv)
+        return scrubbed(command(arguments + ["--"] + argv), clientEnvironment: clientEnvironment)
     }
 
     /// Restarts the (dead) pane of a session with a new command line.
-    public func respawnPane(_ session: String, directory: URL, environment: [String: String], argv: [String]) -> Command {
+    public func respawnPane(_ session: String, directory: URL, environment: [String: String], clientEnvironment: [String: String],
+                            argv: [String]) -> Command {
         var arguments = ["respawn-pane", "-k", "-t", Self.target(session), "-c", directory.path]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
-        return command(arguments + ["--"] + argv)
+        return scrubbed(command(arguments + ["--"] + argv), clientEnvironment: clientEnvironment)
     }
 
     public func setOption(_ session: String, _ option: String, _ value: String) -> Command {
