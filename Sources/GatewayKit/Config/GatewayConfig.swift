@@ -13,6 +13,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var memory: MemorySettings = .init()
     public var polecats: PolecatSettings = .init()
     public var daemon: DaemonSettings = .init()
+    public var mcp: MCPSettings = .init()
 
     public init() {}
 
@@ -55,6 +56,7 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("memory") { config.memory = MemorySettings(table) }
         if let table = reader.table("polecats") { config.polecats = PolecatSettings(table) }
         if let table = reader.table("daemon") { config.daemon = DaemonSettings(table) }
+        if let table = reader.table("mcp") { config.mcp = MCPSettings(table) }
         config.checkPassEnv(reader: reader)
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }

@@ -108,6 +108,14 @@ public enum TownTemplates {
         # [notify.targets.terminal]
         # kind = "console"                      # prints to the terminal, or the daemon's log
 
+        [mcp]
+        # The Mayor's `notify` tool (gw mcp serve): at most notify_limit notifications per notify_window,
+        # counted across every agent's server, each at most notify_max_bytes of title and text. A refused
+        # call tells the agent the limit and when it may try again.
+        # notify_limit = 5
+        # notify_window = "1m"
+        # notify_max_bytes = 4096
+
         [hooks]
         # Every agent's hook is a git branch hooks/<agent> of this town repo. Set a remote (a URL or a path)
         # to push hook branches there after each commit, as a copy off this machine; a failed push is
