@@ -82,6 +82,7 @@ public struct AgentLifecycle: Sendable {
                                           at: environment.clock.now(), note: note)
         let agentEnvironment = agentVariables()
         let state = await paneState()
+        await scrubServerEnvironment()
         if state.exists {
             try await processes.check(tmux.respawnPane(runtime.session, directory: runtime.directory, environment: agentEnvironment,
                                                        clientEnvironment: runtime.tmuxClientEnvironment, argv: argv),
@@ -104,6 +105,26 @@ public struct AgentLifecycle: Sendable {
             environment.logger.warning("\(withheld.variable) is kept from the \(runtime.name) agent: it holds Gateway's secret \(withheld.secret), and agents never get Gateway's secrets")
         }
         return built.variables
+    }
+
+    /// A server started before agents got an allowlist (by an older gw) still holds its starter's whole
+    /// environment as the global one every new pane inherits: anything the allowlist would not pass is
+    /// removed from it. A failure is logged, never fatal — the agent's own variables are set explicitly.
+    func scrubServerEnvironment() async {
+        guard FileSystem.exists(tmux.socketPath(variables: environment.variables)),
+              let shown = try? await processes.run(tmux.showGlobalEnvironment()), shown.succeeded else { return }
+        let allowed = runtime.tmuxClientEnvironment
+        let stale = shown.stdout.split(separator: "\n").compactMap { line -> String? in
+            guard !line.hasPrefix("-"), let equals = line.firstIndex(of: "=") else { return nil }
+            let name = String(line[..<equals])
+            return allowed[name] == nil && !["TMUX", "TMUX_PANE"].contains(name) ? name : nil
+        }
+        guard !stale.isEmpty else { return }
+        do {
+            try await processes.check(tmux.unsetGlobalEnvironment(stale), what: "clearing the tmux server's environment")
+        } catch {
+            environment.logger.warning("\(error.userMessage)")
+        }
     }
 
     /// tmux's server exits a moment after its last session ends (`gw mayor restart` of a town whose

@@ -43,6 +43,16 @@ public struct Tmux: Sendable, Equatable {
         return scrubbed(command(arguments + ["--"] + argv), clientEnvironment: clientEnvironment)
     }
 
+    /// The server's global environment, `NAME=value` lines (`-NAME` for one removed).
+    public func showGlobalEnvironment() -> Command {
+        command(["show-environment", "-g"])
+    }
+
+    /// Removes `names` from the server's global environment, in one call.
+    public func unsetGlobalEnvironment(_ names: [String]) -> Command {
+        command(names.map { ["set-environment", "-g", "-u", $0] }.joined(separator: [";"]).map { $0 })
+    }
+
     /// Restarts the (dead) pane of a session with a new command line.
     public func respawnPane(_ session: String, directory: URL, environment: [String: String], clientEnvironment: [String: String],
                             argv: [String]) -> Command {

@@ -149,6 +149,19 @@ struct AgentEnvironmentTests {
         try Self.expectClean(agentPID: String(try town.panePID()), town: town.town)
     }
 
+    /// A server an older gw started holds that gw's whole environment: the next start clears it.
+    @Test func aServerStartedWithSecretsIsCleared() async throws {
+        let town = try await MayorTestTown(.sim(oldVersion: false))
+        defer { town.close() }
+        try Self.configure(town.town, profile: "sim")
+        let old = try await LiveProcessRunner().run(Command("tmux", ["-L", town.town.tmuxSocket, "new-session", "-d", "-s", "old", "sleep", "600"],
+                                                            environment: Self.exported))
+        #expect(old.succeeded, "\(old.stderr)")
+        let started = try await Self.gwProcess(["mayor", "start"], town: town.town)
+        #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
+        try Self.expectClean(agentPID: String(try town.panePID()), town: town.town)
+    }
+
     @Test func aPolecatGetsNoSecret() async throws {
         let rules = """
             [[rule]]
