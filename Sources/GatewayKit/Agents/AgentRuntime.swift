@@ -61,11 +61,13 @@ public struct AgentRuntime: Sendable {
 
     /// What the tmux client that may start the town's server runs with. The server copies its starter's
     /// whole environment into its global environment, which every pane inherits — so the starter gets
-    /// the allowlist only (no profile's own variables: the server is shared by every agent of the town).
-    /// tmux also gives a new pane the client's PATH, so that is the agents' PATH.
+    /// the allowlist and every profile's `pass_env`, never a secret. The `pass_env` variables must be
+    /// there: tmux's pane-died hook runs `gw agent-died` in that environment, and the agent it restarts
+    /// would otherwise lose them. tmux also gives a new pane the client's PATH: the agents' PATH.
     public var tmuxClientEnvironment: [String: String] {
-        AgentEnvironment.build(inherited: environment.variables, passEnv: [], profileEnv: [:], fixed: ["PATH": agentPath],
-                               secrets: config.secrets(variables: environment.variables, root: town.root)).variables
+        let passEnv = Set(config.agents.values.flatMap(\.passEnv)).sorted()
+        return AgentEnvironment.build(inherited: environment.variables, passEnv: passEnv, profileEnv: [:], fixed: ["PATH": agentPath],
+                                      secrets: config.secrets(variables: environment.variables, root: town.root)).variables
     }
 
     /// Our PATH behind the git that waits for Gateway's hook commits (`AgentGit`). A tmux server started

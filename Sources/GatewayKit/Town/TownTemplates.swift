@@ -45,6 +45,7 @@ public enum TownTemplates {
         # CLOUD_ML_REGION, VERTEX_REGION_*, GOOGLE_APPLICATION_CREDENTIALS, NODE_EXTRA_CA_CERTS, …),
         # GW_TOWN, GW_AGENT and the profile's env. Name anything else it needs here; a variable that is
         # one of Gateway's own secrets (any *_env below, or holding a *_file secret's value) never passes.
+        # (pass_env variables also sit in the town's tmux server, so a restarted agent keeps them.)
         # pass_env = ["GITHUB_TOKEN"]
 
         [heartbeat]

@@ -146,6 +146,12 @@ struct AgentEnvironmentTests {
         try Self.configure(town.town, profile: "sim")
         let started = try await Self.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
+        let first = try town.panePID()
+        try Self.expectClean(agentPID: String(first), town: town.town)
+        // A crash is revived by tmux's pane-died hook, whose `gw agent-died` runs in the server's
+        // environment: the new agent still has what pass_env names, and still no secret.
+        kill(first, SIGKILL)
+        try await town.waitForRestart(1)
         try Self.expectClean(agentPID: String(try town.panePID()), town: town.town)
     }
 

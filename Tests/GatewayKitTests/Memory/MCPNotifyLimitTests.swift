@@ -30,16 +30,21 @@ import Testing
             response.respond(status: 200)
         }
         defer { server.stop() }
-        let config = try String(contentsOf: fixture.town.configFile, encoding: .utf8) + """
-
-            [notify.targets.hook]
-            kind = "webhook"
-            url = "\(server.baseURL)/notify"
+        // The town's template has an [mcp] table (its settings commented out): the limits go in it.
+        let template = try String(contentsOf: fixture.town.configFile, encoding: .utf8)
+        #expect(template.contains("\n[mcp]\n"))
+        let config = template.replacingOccurrences(of: "\n[mcp]\n", with: """
 
             [mcp]
             notify_limit = 3
             notify_window = "10m"
             notify_max_bytes = 2000
+
+            """) + """
+
+            [notify.targets.hook]
+            kind = "webhook"
+            url = "\(server.baseURL)/notify"
             """
         try config.write(to: fixture.town.configFile, atomically: true, encoding: .utf8)
         // Three servers, as three agents' Claude Code would start them, taking turns.
