@@ -97,36 +97,6 @@ public struct AgentLifecycle: Sendable {
         try await processes.check(tmux.setPaneDiedHook(runtime.session, shellCommand: died))
     }
 
-    /// The agent's variables; each one withheld because it is or holds a secret is named in a warning
-    /// (its name and the secret's, never the value), so a user who asked for it learns why it is missing.
-    func agentVariables() -> [String: String] {
-        let built = runtime.builtEnvironment
-        for withheld in built.withheld {
-            environment.logger.warning("\(withheld.variable) is kept from the \(runtime.name) agent: it holds Gateway's secret \(withheld.secret), and agents never get Gateway's secrets")
-        }
-        return built.variables
-    }
-
-    /// A server started before agents got an allowlist (by an older gw) still holds its starter's whole
-    /// environment as the global one every new pane inherits: anything the allowlist would not pass is
-    /// removed from it. A failure is logged, never fatal — the agent's own variables are set explicitly.
-    func scrubServerEnvironment() async {
-        guard FileSystem.exists(tmux.socketPath(variables: environment.variables)),
-              let shown = try? await processes.run(tmux.showGlobalEnvironment()), shown.succeeded else { return }
-        let allowed = runtime.tmuxClientEnvironment
-        let stale = shown.stdout.split(separator: "\n").compactMap { line -> String? in
-            guard !line.hasPrefix("-"), let equals = line.firstIndex(of: "=") else { return nil }
-            let name = String(line[..<equals])
-            return allowed[name] == nil && !["TMUX", "TMUX_PANE"].contains(name) ? name : nil
-        }
-        guard !stale.isEmpty else { return }
-        do {
-            try await processes.check(tmux.unsetGlobalEnvironment(stale), what: "clearing the tmux server's environment")
-        } catch {
-            environment.logger.warning("\(error.userMessage)")
-        }
-    }
-
     /// tmux's server exits a moment after its last session ends (`gw mayor restart` of a town whose
     /// only session is the Mayor). A new-session in that moment reaches a server on its way out and
     /// is lost — tmux 3.3 then says "server exited unexpectedly" yet may exit 0. So the session is

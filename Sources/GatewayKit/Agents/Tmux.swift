@@ -11,16 +11,6 @@ public struct Tmux: Sendable, Equatable {
         Command("tmux", ["-L", socket] + arguments, standardInput: input)
     }
 
-    /// A command that may start the town's server, run with `clientEnvironment` only: the server takes
-    /// its starter's whole environment as the global one every pane inherits, and a new pane gets the
-    /// client's PATH. Gateway's own variables (its secrets) must reach neither.
-    func scrubbed(_ command: Command, clientEnvironment: [String: String]) -> Command {
-        var command = command
-        command.environment = clientEnvironment
-        command.inheritsEnvironment = false
-        return command
-    }
-
     /// Runs a shell command inside the tmux server, in the background: it outlives whoever asked for it
     /// (an agent's hook, which must return before the agent can take another prompt).
     public func runShellInBackground(_ shellCommand: String) -> Command {
@@ -41,16 +31,6 @@ public struct Tmux: Sendable, Equatable {
         var arguments = ["new-session", "-d", "-s", name, "-c", directory.path, "-x", "\(width)", "-y", "\(height)"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         return scrubbed(command(arguments + ["--"] + argv), clientEnvironment: clientEnvironment)
-    }
-
-    /// The server's global environment, `NAME=value` lines (`-NAME` for one removed).
-    public func showGlobalEnvironment() -> Command {
-        command(["show-environment", "-g"])
-    }
-
-    /// Removes `names` from the server's global environment, in one call.
-    public func unsetGlobalEnvironment(_ names: [String]) -> Command {
-        command(names.map { ["set-environment", "-g", "-u", $0] }.joined(separator: [";"]).map { $0 })
     }
 
     /// Restarts the (dead) pane of a session with a new command line.
