@@ -22,7 +22,7 @@ public struct GatewayTools: Sendable {
         tool("memory_append", "Append an entry to a daily log (today's by default), committed to the Mayor's hook. Appending the same text again adds nothing.",
              ["text": ("string", "The entry."), "date": ("string", "YYYY-MM-DD, today or yesterday."), "section": ("string", "A heading to file it under.")],
              required: ["text"]),
-        tool("notify", "Send a notification to the owner through a target of gateway.toml (Telegram, email, desktop, webhook).",
+        tool("notify", "Send a notification to the owner through a target of gateway.toml (Telegram, email, desktop, webhook). Limited to a few short messages a minute ([mcp] in gateway.toml): keep it to what the owner must know now.",
              ["text": ("string", "The message."), "target": ("string", "A [notify.targets.NAME]; may be left out when there is only one."),
               "title": ("string", "The title (email subject)."), "priority": ("string", "normal or urgent.")], required: ["text"]),
         tool("heartbeat_status", "When the next heartbeat is due and how the last one went.", [:], required: []),
@@ -60,14 +60,12 @@ public struct GatewayTools: Sendable {
             return try Self.json(result)
         case "notify":
             let target = try arguments["target"]?.stringValue ?? Self.onlyTarget(config)
-            let request = NotificationRequest(source: "mcp:\(UUID().uuidString.lowercased())", target: target,
-                                              title: arguments["title"]?.stringValue ?? "Gateway", text: try Self.required("text", arguments),
-                                              priority: arguments["priority"]?.stringValue ?? "normal")
-            guard ["normal", "urgent"].contains(request.priority) else {
-                throw GatewayError.usage("priority must be normal or urgent, not \"\(request.priority)\"")
+            let priority = arguments["priority"]?.stringValue ?? "normal"
+            guard ["normal", "urgent"].contains(priority) else {
+                throw GatewayError.usage("priority must be normal or urgent, not \"\(priority)\"")
             }
-            let outcome = try await NotifyService(environment: environment, town: town, settings: config.notify).send(request, timeout: 30)
-            return "\(outcome.status): notification \(outcome.entry.id) to \(target)"
+            return try await AgentNotify(environment: environment, town: town, config: config)
+                .send(target: target, title: arguments["title"]?.stringValue ?? "Gateway", text: try Self.required("text", arguments), priority: priority)
         case "heartbeat_status":
             return try Self.json(try await HeartbeatStatusReader(environment: environment, town: town).read())
         case "convoy_status":

@@ -84,12 +84,15 @@ public struct AgentLifecycle: Sendable {
         }
         try await ledger.recordAgentStart(runtime.name, profile: runtime.profile.name, sessionId: sessionId,
                                           at: environment.clock.now(), note: note)
+        let agentEnvironment = agentVariables()
         let state = await paneState()
+        await scrubServerEnvironment()
         if state.exists {
-            try await processes.check(tmux.respawnPane(runtime.session, directory: runtime.directory, environment: runtime.agentEnvironment, argv: argv),
+            try await processes.check(tmux.respawnPane(runtime.session, directory: runtime.directory, environment: agentEnvironment,
+                                                       clientEnvironment: runtime.tmuxClientEnvironment, argv: argv),
                                       what: "restarting the \(runtime.name) pane")
         } else {
-            try await newSessionConfirmed(argv: argv)
+            try await newSessionConfirmed(argv: argv, agentEnvironment: agentEnvironment)
         }
         // A dead pane stays on screen (its last words can be read) and tells Gateway it died — no
         // daemon needs to be polling for that.
@@ -102,11 +105,11 @@ public struct AgentLifecycle: Sendable {
     /// only session is the Mayor). A new-session in that moment reaches a server on its way out and
     /// is lost — tmux 3.3 then says "server exited unexpectedly" yet may exit 0. So the session is
     /// confirmed with has-session, and made again, on a fresh server, when it is missing.
-    func newSessionConfirmed(argv: [String]) async throws {
+    func newSessionConfirmed(argv: [String], agentEnvironment: [String: String]) async throws {
         var last = ""
         for attempt in 1...5 {
-            let created = try await processes.run(tmux.newSession(runtime.session, directory: runtime.directory,
-                                                                  environment: runtime.agentEnvironment, argv: argv))
+            let created = try await processes.run(tmux.newSession(runtime.session, directory: runtime.directory, environment: agentEnvironment,
+                                                                  clientEnvironment: runtime.tmuxClientEnvironment, argv: argv))
             if try await processes.run(tmux.hasSession(runtime.session)).succeeded { return }
             last = created.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             try await Task.sleep(for: .milliseconds(100 * attempt))

@@ -14,6 +14,9 @@ public struct AgentProfile: Sendable, Equatable {
     public var command: String
     public var args: [String]
     public var env: [String: String]
+    /// Variables of Gateway's own environment passed on beyond the allowlist (`AgentEnvironment`), so no
+    /// one has to copy a value into gateway.toml to get it through. Gateway's secrets never pass.
+    public var passEnv: [String] = []
     public var completion: Completion
     /// Passed as `--permission-mode` to agents that take it.
     public var permissionMode: String?
@@ -34,6 +37,11 @@ public struct AgentProfile: Sendable, Equatable {
         self.idlePattern = idlePattern
         self.busyPattern = busyPattern
         self.untested = untested
+    }
+
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && CharacterSet.letters.contains(first)) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && CharacterSet.alphanumerics.contains($0)) }
     }
 
     /// Claude Code's input line: `❯` and a non-breaking space.
@@ -65,6 +73,10 @@ public struct AgentProfile: Sendable, Equatable {
             }
             env.finish()
             profile.env = values
+        }
+        profile.passEnv = table.stringArray("pass_env", default: base.passEnv)
+        for name in profile.passEnv where !Self.isVariableName(name) {
+            table.problem("pass_env", "\"\(name)\" is not an environment variable name: use letters, digits and _, like pass_env = [\"GITHUB_TOKEN\"]")
         }
         profile.completion = Completion(rawValue: table.choice("completion", ["hooks", "screen"], default: base.completion.rawValue)) ?? base.completion
         profile.permissionMode = table.string("permission_mode") ?? base.permissionMode

@@ -48,16 +48,31 @@ public struct AgentRuntime: Sendable {
 
     public func openLedger() throws -> Ledger { try Ledger(file: town.ledgerFile) }
 
-    /// The variables the agent (and every hook it runs) starts with.
-    public var agentEnvironment: [String: String] {
-        var variables = profile.env
-        variables["GW_TOWN"] = town.root.path
-        variables["GW_AGENT"] = name
-        // A tmux server started earlier keeps the PATH it started with; the agent gets ours, behind the
-        // git that waits for Gateway's hook commits (`AgentGit`).
-        variables["PATH"] = AgentGit(town: town).path(prepending: environment.variables["PATH"])
-        return variables
+    /// The variables the agent (and every hook it runs) starts with: an allowlist of Gateway's own
+    /// (`AgentEnvironment`), the profile's `pass_env` and `env`, never one of Gateway's secrets.
+    public var agentEnvironment: [String: String] { builtEnvironment.variables }
+
+    /// The agent's variables and those withheld from it because they are, or hold, a secret.
+    public var builtEnvironment: (variables: [String: String], withheld: [AgentEnvironment.Withheld]) {
+        AgentEnvironment.build(inherited: environment.variables, passEnv: profile.passEnv, profileEnv: profile.env,
+                               fixed: ["GW_TOWN": town.root.path, "GW_AGENT": name, "PATH": agentPath],
+                               secrets: config.secrets(variables: environment.variables, root: town.root))
     }
+
+    /// What the tmux client that may start the town's server runs with. The server copies its starter's
+    /// whole environment into its global environment, which every pane inherits — so the starter gets
+    /// the allowlist and every profile's `pass_env`, never a secret. The `pass_env` variables must be
+    /// there: tmux's pane-died hook runs `gw agent-died` in that environment, and the agent it restarts
+    /// would otherwise lose them. tmux also gives a new pane the client's PATH: the agents' PATH.
+    public var tmuxClientEnvironment: [String: String] {
+        let passEnv = Set(config.agents.values.flatMap(\.passEnv)).sorted()
+        return AgentEnvironment.build(inherited: environment.variables, passEnv: passEnv, profileEnv: [:], fixed: ["PATH": agentPath],
+                                      secrets: config.secrets(variables: environment.variables, root: town.root)).variables
+    }
+
+    /// Our PATH behind the git that waits for Gateway's hook commits (`AgentGit`). A tmux server started
+    /// earlier keeps the PATH it started with, so the agent is always given it explicitly.
+    var agentPath: String { AgentGit(town: town).path(prepending: environment.variables["PATH"]) }
 
     /// Claude Code's account and transcripts for this agent: the profile's CLAUDE_CONFIG_DIR, else ours.
     public var claudeHome: ClaudeConfigHome {
@@ -75,7 +90,7 @@ public struct AgentRuntime: Sendable {
         if command.contains("/") { return command }
         let besideGateway = URL(fileURLWithPath: environment.executablePath).deletingLastPathComponent().appendingPathComponent(command).path
         if command.hasPrefix("gw-"), FileManager.default.isExecutableFile(atPath: besideGateway) { return besideGateway }
-        if let found = ExecutableLookup.find(command, path: agentEnvironment["PATH"]) { return found }
+        if let found = ExecutableLookup.find(command, path: agentPath) { return found }
         let hint = profile.name == "claude"
             ? "install Claude Code (it must be on PATH as `claude`), or run the Mayor on the test double with [mayor] agent = \"sim\""
             : "install it, or set [agents.\(profile.name)] command to its full path"

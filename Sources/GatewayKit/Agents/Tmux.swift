@@ -26,27 +26,19 @@ public struct Tmux: Sendable, Equatable {
 
     /// Starts a detached session running `argv` in `directory`, with `environment` set for the agent
     /// (and so for the hooks it runs). A fixed size keeps screen reading independent of any client.
-    public func newSession(_ name: String, directory: URL, environment: [String: String], argv: [String], width: Int = 200, height: Int = 50) -> Command {
+    public func newSession(_ name: String, directory: URL, environment: [String: String], clientEnvironment: [String: String],
+                           argv: [String], width: Int = 200, height: Int = 50) -> Command {
         var arguments = ["new-session", "-d", "-s", name, "-c", Self.formatLiteral(directory.path), "-x", "\(width)", "-y", "\(height)"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
-        return Self.keepingPath(command(arguments + ["--"] + argv), environment)
+        return scrubbed(command(arguments + ["--"] + argv), clientEnvironment: clientEnvironment)
     }
 
     /// Restarts the (dead) pane of a session with a new command line.
-    public func respawnPane(_ session: String, directory: URL, environment: [String: String], argv: [String]) -> Command {
+    public func respawnPane(_ session: String, directory: URL, environment: [String: String], clientEnvironment: [String: String],
+                            argv: [String]) -> Command {
         var arguments = ["respawn-pane", "-k", "-t", Self.target(session), "-c", Self.formatLiteral(directory.path)]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
-        return Self.keepingPath(command(arguments + ["--"] + argv), environment)
-    }
-
-    /// tmux gives a new pane the PATH of the client that asked for it, over any `-e PATH=…` (so that
-    /// `tmux new prog` finds `prog`): the agent's PATH must also be the tmux client's own, or the
-    /// agents' git in `.gateway/agent-bin` is not first on it.
-    static func keepingPath(_ command: Command, _ environment: [String: String]) -> Command {
-        guard let path = environment["PATH"] else { return command }
-        var command = command
-        command.environment["PATH"] = path
-        return command
+        return scrubbed(command(arguments + ["--"] + argv), clientEnvironment: clientEnvironment)
     }
 
     public func setOption(_ session: String, _ option: String, _ value: String) -> Command {

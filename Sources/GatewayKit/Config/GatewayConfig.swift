@@ -13,6 +13,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var memory: MemorySettings = .init()
     public var polecats: PolecatSettings = .init()
     public var daemon: DaemonSettings = .init()
+    public var mcp: MCPSettings = .init()
 
     public init() {}
 
@@ -55,9 +56,29 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("memory") { config.memory = MemorySettings(table) }
         if let table = reader.table("polecats") { config.polecats = PolecatSettings(table) }
         if let table = reader.table("daemon") { config.daemon = DaemonSettings(table) }
+        if let table = reader.table("mcp") { config.mcp = MCPSettings(table) }
+        config.checkPassEnv(reader: reader)
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
         return config
+    }
+}
+
+extension GatewayConfig {
+    /// A `pass_env` naming one of Gateway's own secrets is refused: agents never get those.
+    func checkPassEnv(reader: TableReader) {
+        let secretVariables = Dictionary(secretReferences.compactMap { reference -> (String, String)? in
+            guard case .environment(let name) = reference.source else { return nil }
+            return (name, reference.key)
+        }, uniquingKeysWith: { first, _ in first })
+        guard !secretVariables.isEmpty, let agents = reader.table("agents") else { return }
+        for name in agents.keys {
+            guard let profile = self.agents[name], let table = agents.table(name) else { continue }
+            for variable in profile.passEnv {
+                guard let key = secretVariables[variable] else { continue }
+                table.problem("pass_env", "\(variable) holds a secret of Gateway's own (\(key)), and agents never get Gateway's secrets: remove it from pass_env; if an agent needs such a value, give it a variable of its own")
+            }
+        }
     }
 }
 

@@ -12,6 +12,8 @@ struct HookCommitter: Sendable {
     let worktree: URL
     /// How long to keep retrying while another git holds the worktree's index or HEAD lock.
     let lockWait: ConfigDuration
+    /// Gateway's secrets: a file holding one is left out of the commit (`unstageSecrets`).
+    var secrets = GatewaySecrets()
 
     /// Stages every change (the agent's uncommitted ones too) and commits; returns the short hash,
     /// or nil when nothing changed.
@@ -29,6 +31,7 @@ struct HookCommitter: Sendable {
         var delay = 0.01
         while true {
             try await retryingWhileLocked(Git.addAll(in: worktree))
+            _ = try await unstageSecrets()
             guard try await hasStagedChanges() else { return nil }
             let tree = try await output(Git.writeTree(in: worktree))
             let parent = try await output(Git.revParse("HEAD", in: worktree))
@@ -78,7 +81,7 @@ struct HookCommitter: Sendable {
 
     /// Runs `command`, retrying with exponential backoff (10 ms doubling to 400 ms, jittered) for as
     /// long as it fails only because another git process holds a lock in this worktree.
-    private func runRetryingWhileLocked(_ command: Command) async throws -> ProcessResult {
+    func runRetryingWhileLocked(_ command: Command) async throws -> ProcessResult {
         let deadline = Date().addingTimeInterval(lockWait.seconds)
         var delay = 0.01
         while true {

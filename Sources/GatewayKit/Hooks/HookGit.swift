@@ -57,3 +57,28 @@ extension Git {
         command(["rev-parse", "--short", revision], in: repository)
     }
 }
+
+/// The calls that keep Gateway's secrets out of hook commits (`HookCommitter.unstageSecrets`).
+extension Git {
+    /// Paths staged as added or changed (not deleted), NUL-separated.
+    public static func stagedPaths(in worktree: URL) -> Command {
+        command(["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=d"], in: worktree)
+    }
+
+    /// Which of `paths` hold `text` in the index (as staged, binary files too), NUL-separated.
+    public static func stagedFilesContaining(_ text: String, paths: [String], in worktree: URL) -> Command {
+        literal(command(["grep", "--cached", "-l", "-z", "-a", "-F", "-e", text, "--"] + paths, in: worktree))
+    }
+
+    /// Takes `paths` back out of the index, as HEAD has them (a new file: not at all); the files stay.
+    public static func unstage(_ paths: [String], in worktree: URL) -> Command {
+        literal(command(["reset", "-q", "HEAD", "--"] + paths, in: worktree))
+    }
+
+    /// File names are names, never patterns (`*`, `:(glob)`), whatever an agent called its file.
+    static func literal(_ command: Command) -> Command {
+        var command = command
+        command.environment["GIT_LITERAL_PATHSPECS"] = "1"
+        return command
+    }
+}

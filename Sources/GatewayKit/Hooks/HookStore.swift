@@ -6,11 +6,21 @@ public struct HookStore: Sendable {
     let environment: GatewayEnvironment
     let town: Town
     let settings: HooksSettings
+    /// What no commit may hold (`HookCommitter.unstageSecrets`).
+    let secrets: GatewaySecrets
 
-    public init(environment: GatewayEnvironment, town: Town, settings: HooksSettings = .init()) {
+    public init(environment: GatewayEnvironment, town: Town, settings: HooksSettings = .init(), secrets: GatewaySecrets = .init()) {
         self.environment = environment
         self.town = town
         self.settings = settings
+        self.secrets = secrets
+    }
+
+    /// The store as Gateway's commands use it: the config's hook settings, and its secrets as this
+    /// process sees them, kept out of every commit.
+    public init(environment: GatewayEnvironment, town: Town, config: GatewayConfig) {
+        self.init(environment: environment, town: town, settings: config.hooks,
+                  secrets: config.secrets(variables: environment.variables, root: town.root))
     }
 
     /// The flock every Gateway writer of `agent`'s hook holds; the agents' git (`AgentGit`) takes it
@@ -62,7 +72,7 @@ public struct HookStore: Sendable {
         _ agent: String, message: String, _ edit: @Sendable (URL) throws -> [String]
     ) async throws -> HookWriteResult {
         let hook = try await ensureHook(agent)
-        let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait)
+        let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait, secrets: secrets)
         var result = try await FileLock.withLockAsync(lockFile(for: agent)) {
             let before = try await committer.uncommittedPaths()
             let paths = try edit(hook.worktree)
@@ -94,7 +104,7 @@ public struct HookStore: Sendable {
     /// Called when Gateway starts; nil when the hook was clean.
     public func recoverUncommitted(_ agent: String) async throws -> HookWriteResult? {
         let hook = try existingHook(agent)
-        let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait)
+        let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait, secrets: secrets)
         let result = try await FileLock.withLockAsync(lockFile(for: agent)) { () async throws -> HookWriteResult? in
             let left = try await committer.uncommittedPaths()
             guard !left.isEmpty else { return nil }

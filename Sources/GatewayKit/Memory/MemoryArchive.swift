@@ -16,7 +16,7 @@ struct MemoryArchive {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
         let due = names.filter { Self.isDailyLog($0) && String($0.prefix(7)) < keepFrom }
         guard !due.isEmpty else { return [] }
-        let store = HookStore(environment: environment, town: town, settings: config.hooks)
+        let store = HookStore(environment: environment, town: town, config: config)
         _ = try await store.write(Hook.mayor, message: "Archive \(due.count) daily log\(due.count == 1 ? "" : "s") into monthly folders") { worktree in
             var paths: [String] = []
             for name in due {

@@ -26,7 +26,7 @@ public struct MemoryStore: Sendable {
     public var calendar: MemoryCalendar { MemoryCalendar(config: config) }
     public static let curatedFile = "MEMORY.md"
 
-    var hooks: HookStore { HookStore(environment: environment, town: town, settings: config.hooks) }
+    var hooks: HookStore { HookStore(environment: environment, town: town, config: config) }
 
     /// MEMORY.md when `day` is nil, else that day's log, as `(relative path, text)`.
     public func show(day: String?) throws -> (file: String, text: String) {

@@ -29,6 +29,11 @@ public struct NotifyService: Sendable {
         try settings.requireTarget(request.target)
         let ledger = try Ledger(file: town.ledgerFile)
         let (entry, inserted) = try await ledger.enqueueNotification(request, now: environment.clock.now())
+        return try await deliver(entry, inserted: inserted, ledger: ledger, timeout: timeout)
+    }
+
+    /// Delivers `entry`, just enqueued, unless a daemon runs to do that; gives up waiting after `timeout`.
+    public func deliver(_ entry: OutboxEntry, inserted: Bool, ledger: Ledger, timeout: TimeInterval) async throws -> Outcome {
         if let pid = town.runningDaemonPID() {
             return Outcome(status: "queued", enqueued: inserted, entry: entry, daemonPID: pid)
         }

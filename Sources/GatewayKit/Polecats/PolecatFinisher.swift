@@ -16,7 +16,7 @@ struct PolecatFinisher: Sendable {
                         profile: polecat.profile, worktree: URL(fileURLWithPath: worktree))
     }
 
-    var hooks: HookStore { HookStore(environment: environment, town: town, settings: supervisor.config.hooks) }
+    var hooks: HookStore { HookStore(environment: environment, town: town, config: supervisor.config) }
 
     /// The turn ended with a reply: the result goes to the hook, the item is done.
     func finish(_ polecat: Polecat, turn: Turn) async throws {

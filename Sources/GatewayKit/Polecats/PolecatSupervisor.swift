@@ -167,7 +167,7 @@ public struct PolecatSupervisor: Sendable {
     func launch(_ polecat: Polecat, _ ledger: Ledger) async throws {
         guard let name = polecat.name, let agent = polecat.agent, let branch = polecat.branch, let path = polecat.worktree else { return }
         let prompt = "[Polecat \(name) of rig \(polecat.rig): you work in \(path) on branch \(branch); commit your work there.]\n\n\(polecat.task)"
-        let hooks = HookStore(environment: environment, town: town, settings: config.hooks)
+        let hooks = HookStore(environment: environment, town: town, config: config)
         _ = try await hooks.write(agent, message: "Hang sling \(polecat.id) (convoy \(polecat.convoyId)) on \(agent)") { worktree in
             try FileSystem.writeAtomically(prompt, to: worktree.appendingPathComponent("work/task.md"))
             for stale in ["work/result.md", "work/last-screen.txt"] {

@@ -12,18 +12,22 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     public var executable: String
     public var arguments: [String]
     public var workingDirectory: URL?
-    /// Added to (and overriding) the inherited environment.
+    /// Added to (and overriding) the inherited environment — or, with `inheritsEnvironment` false,
+    /// the child's whole environment.
     public var environment: [String: String]
+    /// False for children that must not see this process's variables (Gateway's secrets among them).
+    public var inheritsEnvironment: Bool
     public var standardInput: Data?
 
     public init(
         _ executable: String, _ arguments: [String] = [], in workingDirectory: URL? = nil,
-        environment: [String: String] = [:], standardInput: Data? = nil
+        environment: [String: String] = [:], inheritsEnvironment: Bool = true, standardInput: Data? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
         self.workingDirectory = workingDirectory
         self.environment = environment
+        self.inheritsEnvironment = inheritsEnvironment
         self.standardInput = standardInput
     }
 
@@ -94,7 +98,8 @@ public struct LiveProcessRunner: ProcessRunning {
 
         let options = SpawnOptions(input: command.standardInput != nil ? .descriptor(input[0]) : .null,
                                    output: .descriptor(stdout.descriptor), errors: .descriptor(stderr.descriptor),
-                                   directory: command.workingDirectory, environment: command.environment)
+                                   directory: command.workingDirectory, environment: command.environment,
+                                   inheritEnvironment: command.inheritsEnvironment)
         let pid = try Spawn.start(executable, command.arguments, options)
         if let data = command.standardInput {
             close(input[0])

@@ -49,19 +49,14 @@ public struct RigManager: Sendable {
             }
             let repository = town.rigRepository(name)
             do {
-                try await git.run(Git.cloneBare(resolvedSource, into: repository), what: "cloning \(source)")
-                // A bare clone maps branches 1:1 and keeps no remote-tracking refs; add them, so that
-                // "unpushed work" can be told apart from what origin already has.
-                try await git.run(Git.config("remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*", in: repository))
-                try await git.run(Git.fetch(in: repository), what: "fetching \(source)")
-                try await git.ensureIdentity(in: repository)
+                try await clone(resolvedSource, into: repository)
             } catch {
                 try? FileManager.default.removeItem(at: directory)
-                throw error
+                throw GatewayError(RigURL.redacting(error.userMessage, credentialsOf: resolvedSource))
             }
             let head = (try? await git.run(Git.symbolicHead(in: repository))) ?? ""
             let branch = head.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "refs/heads/", with: "")
-            let record = RigRecord(name: name, source: resolvedSource, defaultBranch: branch.isEmpty ? "main" : branch, added: environment.clock.now())
+            let record = RigRecord(name: name, source: RigURL.redacted(resolvedSource), defaultBranch: branch.isEmpty ? "main" : branch, added: environment.clock.now())
             try registry.save(rigs + [record])
             try await commitRegistry("Add rig \(name)")
             return record
@@ -70,9 +65,25 @@ public struct RigManager: Sendable {
                        path: town.rigDirectory(name).path, crew: [])
     }
 
+    /// Clones `source` as a bare repository with remote-tracking refs. The URL is used as given (its
+    /// credentials included: git's credential helper, when one is configured, keeps them), then
+    /// `remote.origin.url` is set to the URL without them, so the clone's config holds no secret.
+    func clone(_ source: String, into repository: URL) async throws {
+        let git = environment.git
+        let shown = RigURL.redacted(source)
+        try await git.run(Git.cloneBare(source, into: repository), what: "cloning \(shown)")
+        // A bare clone maps branches 1:1 and keeps no remote-tracking refs; add them, so that
+        // "unpushed work" can be told apart from what origin already has.
+        try await git.run(Git.config("remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*", in: repository))
+        try await git.run(Git.fetch(in: repository), what: "fetching \(shown)")
+        try await git.run(Git.config("remote.origin.url", RigURL.withoutCredentials(source), in: repository))
+        try await git.ensureIdentity(in: repository)
+    }
+
     public func list() throws -> [RigInfo] {
         try registry.load().map { record in
-            RigInfo(name: record.name, source: record.source, defaultBranch: record.defaultBranch,
+            // Redacted again: a rigs.json written before credentials were stripped may still hold them.
+            RigInfo(name: record.name, source: RigURL.redacted(record.source), defaultBranch: record.defaultBranch,
                     path: town.rigDirectory(record.name).path,
                     crew: CrewManager(environment: environment, town: town).members(of: record.name))
         }

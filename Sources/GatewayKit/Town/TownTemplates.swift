@@ -38,6 +38,15 @@ public enum TownTemplates {
         # idle_pattern = "^> $"          # regular expressions matched against the screen
         # busy_pattern = "working"
         # permission_mode = "acceptEdits" # Claude Code only; "bypassPermissions" is an explicit opt-in
+        # An agent does not inherit gw's whole environment, only an allowlist: PATH (.gateway/agent-bin
+        # first), HOME, USER, LOGNAME, SHELL, LANG, LC_*, TERM, TZ, TMPDIR, TMUX_TMPDIR, SSH_AUTH_SOCK,
+        # the proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, ALL_PROXY, upper and lower case), what
+        # Claude Code reads (CLAUDE_CONFIG_DIR, ANTHROPIC_*, CLAUDE_CODE_*, DISABLE_*, AWS_*,
+        # CLOUD_ML_REGION, VERTEX_REGION_*, GOOGLE_APPLICATION_CREDENTIALS, NODE_EXTRA_CA_CERTS, …),
+        # GW_TOWN, GW_AGENT and the profile's env. Name anything else it needs here; a variable that is
+        # one of Gateway's own secrets (any *_env below, or holding a *_file secret's value) never passes.
+        # (pass_env variables also sit in the town's tmux server, so a restarted agent keeps them.)
+        # pass_env = ["GITHUB_TOKEN"]
 
         [heartbeat]
         # How often the Mayor is woken with the due tasks of HEARTBEAT.md; "off" disables the heartbeat.
@@ -100,10 +109,19 @@ public enum TownTemplates {
         # [notify.targets.terminal]
         # kind = "console"                      # prints to the terminal, or the daemon's log
 
+        [mcp]
+        # The Mayor's `notify` tool (gw mcp serve): at most notify_limit notifications per notify_window,
+        # counted across every agent's server, each at most notify_max_bytes of title and text. A refused
+        # call tells the agent the limit and when it may try again.
+        # notify_limit = 5
+        # notify_window = "1m"
+        # notify_max_bytes = 4096
+
         [hooks]
         # Every agent's hook is a git branch hooks/<agent> of this town repo. Set a remote (a URL or a path)
         # to push hook branches there after each commit, as a copy off this machine; a failed push is
-        # retried, recorded and shown by `gw hook show`, and never blocks local work.
+        # retried, recorded and shown by `gw hook show`, and never blocks local work. A file holding one
+        # of Gateway's secrets is left out of every commit, with a warning naming it.
         # remote = ""
         # How long a write waits while another git (the agent's own) holds the hook worktree's lock.
         # lock_wait = "30s"

@@ -58,10 +58,11 @@ import Testing
     /// tmux's parser on top, and the agent's PATH also the tmux client's own.
     @Test func tmuxCommandsCarryPathsLiterally() {
         let tmux = Tmux(socket: "gw-abc")
-        let start = tmux.newSession("mayor", directory: URL(fileURLWithPath: "/t/a#{b}"), environment: ["PATH": "/bin-first:/usr/bin"], argv: ["x"])
+        let start = tmux.newSession("mayor", directory: URL(fileURLWithPath: "/t/a#{b}"), environment: ["PATH": "/bin-first:/usr/bin"],
+                                    clientEnvironment: ["PATH": "/bin-first:/usr/bin"], argv: ["x"])
         #expect(start.arguments.contains("/t/a##{b}"))
         #expect(start.environment["PATH"] == "/bin-first:/usr/bin")
-        let respawn = tmux.respawnPane("mayor", directory: URL(fileURLWithPath: "/t/#(x)"), environment: [:], argv: ["x"])
+        let respawn = tmux.respawnPane("mayor", directory: URL(fileURLWithPath: "/t/#(x)"), environment: [:], clientEnvironment: [:], argv: ["x"])
         #expect(respawn.arguments.contains("/t/##(x)") && respawn.environment["PATH"] == nil)
         let hook = tmux.setPaneDiedHook("mayor", shellCommand: "gw agent-died mayor --town '/t/a #W'")
         #expect(hook.arguments.last == #"run-shell -b 'gw agent-died mayor --town '\''/t/a ##W'\'''"#)

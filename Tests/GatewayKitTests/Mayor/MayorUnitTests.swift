@@ -54,7 +54,9 @@ import Testing
 
     @Test func tmuxCommandsStayOnTheTownSocketAndTargetExactly() {
         let tmux = Tmux(socket: "gw-abc")
-        let start = tmux.newSession("mayor", directory: URL(fileURLWithPath: "/t/mayor"), environment: ["B": "2", "A": "1"], argv: ["claude", "--x"])
+        let start = tmux.newSession("mayor", directory: URL(fileURLWithPath: "/t/mayor"), environment: ["B": "2", "A": "1"],
+                                   clientEnvironment: ["PATH": "/bin"], argv: ["claude", "--x"])
+        #expect(start.environment == ["PATH": "/bin"] && !start.inheritsEnvironment)
         #expect(start.argv.suffix(from: 1) == ["-L", "gw-abc", "new-session", "-d", "-s", "mayor", "-c", "/t/mayor", "-x", "200", "-y", "50",
                                               "-e", "A=1", "-e", "B=2", "--", "claude", "--x"])
         #expect(tmux.sendKeys("mayor", ["Enter"]).argv.suffix(3) == ["-t", "=mayor:", "Enter"])

@@ -22,7 +22,9 @@ final class PolecatTown: @unchecked Sendable {
             env = { GW_SIM_RULES = "\(rulesFile.path)", CLAUDE_CONFIG_DIR = "\(directory.path("claude-config").path)" }
             """
         try config.write(to: town.configFile, atomically: true, encoding: .utf8)
-        environment = GatewayEnvironment.test(workingDirectory: town.root).0
+        // Agents get HOME from this environment only (never from the test process): git in a polecat
+        // needs it for the identity its commits carry.
+        environment = GatewayEnvironment.test(workingDirectory: town.root, variables: ["HOME": NSHomeDirectory()]).0
         let project = try makeProject(in: directory.url)
         _ = try await RigManager(environment: environment, town: town).add(name: "app", source: project.path)
     }

@@ -12,6 +12,6 @@ extension GlobalOptions {
     /// The town, its config and a hook store built from them.
     func hookStore(_ environment: GatewayEnvironment) throws -> HookStore {
         let town = try locateTown(environment)
-        return HookStore(environment: environment, town: town, settings: try town.loadConfig().hooks)
+        return HookStore(environment: environment, town: town, config: try town.loadConfig())
     }
 }
