@@ -8,8 +8,20 @@ public actor Ledger {
     nonisolated let database: DatabasePool
     public nonisolated let file: URL
 
+    /// Opens the ledger, creating it only when none existed (see `LedgerFiles`): a missing, empty or
+    /// damaged ledger where one existed is refused with the command that restores it, never replaced.
     public init(file: URL) throws {
+        try self.init(file: file, startingOver: false)
+    }
+
+    /// `startingOver` lets `gw doctor --repair` create a new ledger where one was lost, when no backup is left.
+    init(file: URL, startingOver: Bool) throws {
         self.file = file
+        let files = LedgerFiles(ledger: file)
+        let existed = !startingOver && files.ledgerExisted
+        if existed, (files.ledgerSize ?? 0) == 0 {
+            throw LedgerLoss.emptied(files, missing: files.ledgerSize == nil)
+        }
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -17,9 +29,18 @@ public actor Ledger {
             configuration.busyMode = .timeout(10)
             configuration.label = "gateway.ledger"
             database = try DatabasePool(path: file.path, configuration: configuration)
+            // A file SQLite can read but that holds no ledger (replaced by an empty database) is a loss too:
+            // migrating it would start over in silence.
+            if existed, try database.read({ db in try !db.tableExists("ledger_info") }) {
+                throw LedgerLoss.emptied(files, missing: false)
+            }
             try LedgerSchema.migrator.migrate(database)
+            let created = try database.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM ledger_info WHERE key = 'created'")
+            }
+            if !FileSystem.exists(files.marker) { try files.writeMarker(created: created ?? "unknown") }
         } catch let error as DatabaseError {
-            throw GatewayError("the ledger \(file.path) could not be opened: \(error.message ?? error.description)")
+            throw LedgerLoss.unreadable(files, error)
         }
     }
 
@@ -67,5 +88,24 @@ enum LedgerSchema {
         migrator.registerMigration(PolecatSchema.migrationName, migrate: PolecatSchema.migrate)
         migrator.registerMigration("v5-heartbeat-owed-tasks", migrate: Ledger.addOwedTasks)
         return migrator
+    }
+}
+
+extension Ledger {
+    /// A consistent copy of the whole ledger into `destination` (an empty file), made with SQLite's online
+    /// backup while other connections keep reading and writing.
+    func copy(to destination: URL) throws {
+        let target = try DatabaseQueue(path: destination.path)
+        try database.backup(to: target)
+        try target.close()
+    }
+}
+
+extension Ledger {
+    /// Writes the WAL back into the file and closes every connection, for a caller that moves or
+    /// replaces the file next: the file alone then holds the whole ledger. The ledger cannot be used afterwards.
+    public func close() throws {
+        try database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try database.close()
     }
 }
