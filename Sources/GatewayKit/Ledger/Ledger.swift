@@ -24,6 +24,7 @@ public actor Ledger {
         }
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if files.ledgerSize == nil { try Self.createOwnerOnly(files) }
             var configuration = Configuration()
             // Several processes share this file: wait for a lock instead of failing at once.
             configuration.busyMode = .timeout(10)
@@ -42,6 +43,15 @@ public actor Ledger {
         } catch let error as DatabaseError {
             throw LedgerLoss.unreadable(files, error)
         }
+    }
+
+    /// A new ledger starts as an empty file only its owner can read (SQLite gives its WAL the same mode),
+    /// in a folder only its owner can list: it holds every prompt, reply and notification.
+    static func createOwnerOnly(_ files: LedgerFiles) throws {
+        guard FileManager.default.createFile(atPath: files.ledger.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw GatewayError("could not create the ledger \(files.ledger.path): check that \(files.directory.path) is writable")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: files.directory.path)
     }
 
     /// The names of the migrations applied, oldest first.
@@ -105,7 +115,14 @@ extension Ledger {
     /// Writes the WAL back into the file and closes every connection, for a caller that moves or
     /// replaces the file next: the file alone then holds the whole ledger. The ledger cannot be used afterwards.
     public func close() throws {
-        try database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try database.close()
+    }
+}
+
+extension Ledger {
+    /// SQLite's full integrity check: `["ok"]` when the file is sound, else the first problems found.
+    public func integrityCheck() throws -> [String] {
+        try database.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(20)") }
     }
 }
