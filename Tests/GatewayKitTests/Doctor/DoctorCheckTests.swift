@@ -4,19 +4,13 @@ import Testing
 
 /// `gw doctor`'s checks: all ok on a healthy town, and each fault reported with its fix.
 @Suite struct DoctorCheckTests {
-    /// The town's Mayor runs gw-agent-sim (the terminal double), found on PATH beside the tests.
     func healthyTown() async throws -> LedgerTestTown {
         let fixture = try await LedgerTestTown.make()
-        let config = try String(contentsOf: fixture.town.configFile, encoding: .utf8)
-        try config.replacingOccurrences(of: "# agent = \"claude\"", with: "agent = \"sim\"")
-            .write(to: fixture.town.configFile, atomically: true, encoding: .utf8)
+        try fixture.useSimAgent()
         return fixture
     }
 
-    func variables(_ extra: [String: String] = [:]) throws -> [String: String] {
-        let products = try builtProduct("gw-agent-sim").deletingLastPathComponent().path
-        return ["PATH": "\(products):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"].merging(extra) { $1 }
-    }
+    func variables(_ extra: [String: String] = [:]) throws -> [String: String] { try LedgerTestTown.variables(extra) }
 
     func report(_ result: (code: Int32, stdout: String, stderr: String)) throws -> DoctorReport {
         try JSONDecoder().decode(DoctorReport.self, from: Data(result.stdout.utf8))

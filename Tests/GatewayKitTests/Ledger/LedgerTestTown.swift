@@ -38,6 +38,19 @@ struct LedgerTestTown {
 
     var files: LedgerFiles { LedgerFiles(ledger: town.ledgerFile) }
 
+    /// Runs the Mayor on gw-agent-sim (the terminal double), so `gw doctor` finds its agent CLI.
+    func useSimAgent() throws {
+        let config = try String(contentsOf: town.configFile, encoding: .utf8)
+        try config.replacingOccurrences(of: "# agent = \"claude\"", with: "agent = \"sim\"")
+            .write(to: town.configFile, atomically: true, encoding: .utf8)
+    }
+
+    /// PATH with the package's products first (gw-agent-sim answers `--version`), and `extra`.
+    static func variables(_ extra: [String: String] = [:]) throws -> [String: String] {
+        let products = try builtProduct("gw-agent-sim").deletingLastPathComponent().path
+        return ["PATH": "\(products):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"].merging(extra) { $1 }
+    }
+
     func truncateLedger() throws {
         try FileHandle(forWritingTo: town.ledgerFile).truncate(atOffset: 0)
     }

@@ -10,10 +10,15 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var format: JSONOption
 
+    @Flag(name: .long, help: "Restore a lost or damaged ledger from its latest backup (possible duplicates held, the gap reported) and make Gateway's files owner-only, then check again.")
+    var repair = false
+
     func run() async throws {
         let environment = global.environment
         let town = try global.locateTown(environment)
-        let report = await Doctor(environment: environment, town: town).check()
+        let repairs = repair ? try await DoctorRepair(environment: environment, town: town).repair() : []
+        var report = await Doctor(environment: environment, town: town).check()
+        report.repairs = repairs
         environment.output.line(format.json ? try JSONOutput.render(report) : report.text)
         if report.worst == .problem { throw ExitCode(1) }
     }
