@@ -15,8 +15,34 @@ public struct DoctorRepair: Sendable {
     /// Repairs what can be repaired; returns what it did, in order, each as a sentence.
     public func repair() async throws -> [String] {
         var done: [String] = []
-        if await ledgerNeedsRestore() { done += try await restoreLedger() }
+        if await ledgerNeedsRestore() {
+            // A running daemon keeps the old file open and would go on writing into the copy moved aside.
+            if let pid = town.runningDaemonPID() {
+                throw GatewayError("the daemon (pid \(pid)) is running: stop it with `gw daemon stop`, then run `gw doctor --repair` again")
+            }
+            done += try await restoreLedger()
+        }
         done += fixModes()
+        done += await removeStaleLocks()
+        return done
+    }
+
+    /// Removes what `gw doctor` reports as stale: git lock files untouched far longer than any git
+    /// holds one, and a daemon pid file naming a process that is gone.
+    func removeStaleLocks() async -> [String] {
+        var done: [String] = []
+        for lock in await Doctor(environment: environment, town: town).staleGitLocks() {
+            do {
+                try FileManager.default.removeItem(at: lock.file)
+                done.append("removed \(lock.file.path), left by a git process that is gone")
+            } catch {
+                done.append("could not remove \(lock.file.path): \(error.localizedDescription)")
+            }
+        }
+        if let pid = DaemonPidFile.recordedPid(town), !DaemonPidFile.processExists(pid),
+           (try? FileManager.default.removeItem(at: DaemonPidFile.url(town))) != nil {
+            done.append("removed \(DaemonPidFile.url(town).path), which named pid \(pid), no longer running")
+        }
         return done
     }
 

@@ -65,6 +65,15 @@ import Testing
         #expect(secret.detail.contains("systemd or launchd service does not inherit"))
         #expect(secret.fix?.contains("token_file = \"PATH\"") == true)
 
+        // --repair removes the stale lock and makes the ledger owner-only again.
+        let repaired = await gw(["doctor", "--repair", "--json"], in: town.root, variables: try variables())
+        let after = try report(repaired)
+        #expect(after.repairs.contains("removed \(lock.path), left by a git process that is gone"))
+        #expect(after.repairs.contains("\(town.ledgerFile.path): mode 644 → 600"))
+        #expect(after.findings.first { $0.check == "locks" }?.status == .ok)
+        #expect(!after.findings.contains { $0.check == "file modes" && $0.status != .ok })
+        #expect(!FileSystem.exists(lock))
+
         // A fresh lock belongs to a git at work: not reported.
         try await shell("touch \(ShellQuote.word(lock.path))", in: town.root)
         let fresh = try report(await gw(["doctor", "--json"], in: town.root, variables: try variables()))

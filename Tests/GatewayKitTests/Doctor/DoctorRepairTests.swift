@@ -99,3 +99,17 @@ import Testing
         #expect(restored.error?.contains("restored from the backup") == true)
     }
 }
+
+extension DoctorRepairTests {
+    @Test func repairWaitsForARunningDaemonToStop() async throws {
+        let fixture = try await LedgerTestTown.make()
+        _ = try await fixture.backUp()
+        try fixture.truncateLedger()
+        // This test process stands in for a daemon: its pid is alive.
+        try FileSystem.writeAtomically("\(getpid())\n", to: DaemonPidFile.url(fixture.town))
+        let result = await gw(["doctor", "--repair"], in: fixture.town.root)
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("stop it with `gw daemon stop`, then run `gw doctor --repair` again"), "\(result.stderr)")
+        #expect(fixture.files.ledgerSize == 0)
+    }
+}

@@ -23,6 +23,9 @@ import Testing
             #expect(result.stderr.contains("is empty, but this town had one"), "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("`gw doctor --repair`"), "\(arguments): \(result.stderr)")
         }
+        let doctor = try await runProduct("gw", ["doctor", "--town", fixture.town.root.path])
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("problem  ledger: the ledger \(fixture.town.ledgerFile.path) is empty"), "\(doctor.stdout)")
         #expect(fixture.files.ledgerSize == 0, "the empty ledger was recreated")
         // Library callers are refused the same way.
         #expect(throws: GatewayError.self) { try Ledger(file: fixture.town.ledgerFile) }
