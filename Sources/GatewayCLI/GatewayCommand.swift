@@ -8,6 +8,7 @@ struct GatewayCommand: AsyncParsableCommand {
         subcommands: [
             Install.self,
             Status.self,
+            DoctorCommand.self,
             ConfigCommand.self,
             RigCommand.self,
             CrewCommand.self,

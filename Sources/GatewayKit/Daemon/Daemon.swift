@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// `gw daemon run`: one process per town that supervises the Mayor, runs the heartbeat and delivers
-/// notifications. A `ServiceGroup` of small services started in dependency order — the outbox first
+/// notifications. A `ServiceGroup` of small services started in dependency order — the ledger's
+/// backups first, then the outbox
 /// (everything else may queue notifications), then the Mayor, then the heartbeat that talks to it —
 /// and stopped gracefully in reverse on SIGTERM or SIGINT.
 public struct Daemon: Sendable {
@@ -32,6 +33,8 @@ public struct Daemon: Sendable {
     public func services(startedAt: Date) -> [any Service] {
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config))
         return [
+            // First, so the backup taken at start holds the ledger as the last run left it.
+            LedgerBackupService(town: town, environment: environment),
             OutboxService(town: town, notify: config.notify, environment: environment, settings: config.daemon),
             MayorSupervisor(lifecycle: mayor, settings: config.daemon, urgentTargets: config.heartbeat.urgentTargets, logger: logger),
             SchedulerService(runner: BeatRunner(environment: environment, town: town, startedAt: startedAt), settings: config.daemon, logger: logger),

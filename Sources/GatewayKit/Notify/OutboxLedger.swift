@@ -3,8 +3,10 @@ import GRDB
 
 /// Where a notification stands. `sending` is written before the network call; a `sending` row found by
 /// the next worker means the last one died mid-call, and it becomes `uncertain` (then is re-delivered).
+/// `held` is a possible duplicate no worker sends until `gw notify retry`: a row that was not final in a
+/// backup the ledger was restored from may have gone out after that backup.
 public enum OutboxState: String, Sendable, Codable, CaseIterable {
-    case pending, sending, uncertain, delivered, failed
+    case pending, sending, uncertain, delivered, failed, held
 }
 
 /// What a caller asks to send. The idempotency key is `source` + `target`: the same pair enqueued twice
@@ -204,7 +206,8 @@ extension Ledger {
             throw GatewayError("notification \(id) was delivered at \(entry.deliveredAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"): to send it again, use `gw notify send`")
         }
         let time = now.timeIntervalSince1970
-        let state = entry.state == .failed ? "pending" : entry.state.rawValue
+        // A held row is a possible duplicate: it goes out as one (`uncertain`), so it is reported as such.
+        let state = entry.state == .failed ? "pending" : entry.state == .held ? "uncertain" : entry.state.rawValue
         try update(id, "state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?", [state, time, time])
         return try outboxEntry(id) ?? entry
     }

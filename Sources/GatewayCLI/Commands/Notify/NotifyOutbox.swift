@@ -43,7 +43,7 @@ struct OutboxRow: Encodable {
 
 struct NotifyOutbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "outbox", abstract: "List recent notifications and their state (pending, sending, uncertain, delivered, failed).")
+        commandName: "outbox", abstract: "List recent notifications and their state (pending, sending, uncertain, delivered, failed, held).")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var json: JSONOption
@@ -72,14 +72,14 @@ struct NotifyOutbox: AsyncParsableCommand {
             let preview = entry.text.replacingOccurrences(of: "\n", with: " ").prefix(70)
             environment.output.line("    \(entry.title): \(preview)\(entry.text.count > 70 ? "…" : "")")
             if entry.state != .delivered, let error = entry.lastError { environment.output.line("    last error: \(error)") }
-            if entry.state == .failed { environment.output.line("    retry with `gw notify retry \(entry.id)`") }
+            if entry.state == .failed || entry.state == .held { environment.output.line("    retry with `gw notify retry \(entry.id)`") }
         }
     }
 }
 
 struct NotifyRetry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "retry", abstract: "Put a failed notification back in line and deliver it (when no daemon runs).")
+        commandName: "retry", abstract: "Put a failed or held notification back in line and deliver it (when no daemon runs).")
 
     @OptionGroup var global: GlobalOptions
 
