@@ -104,6 +104,10 @@ public struct AgentRuntime: Sendable {
         argv += ["--settings", settingsFile.path]
         if servesGatewayTools { argv += ["--mcp-config", mcpConfigFile.path] }
         if let mode = profile.permissionMode { argv += ["--permission-mode", mode] }
+        // A polecat works in a rig's worktree, its hook elsewhere; Claude reads outside its folder only
+        // with leave, and a prompt too large to type waits in the hook's inbox for it to read.
+        let hook = Hook.worktree(for: name, in: town)
+        if hook.standardizedFileURL != directory.standardizedFileURL { argv += ["--add-dir", hook.path] }
         argv += resume ? ["--resume", sessionId] : ["--session-id", sessionId]
         return argv
     }
