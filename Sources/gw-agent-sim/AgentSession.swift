@@ -130,8 +130,9 @@ final class AgentSession {
         }
     }
 
+    /// Like Claude Code 2.1.332, what is submitted loses its trailing white space (leading space stays).
     private func enter() {
-        let text = screen.input.text
+        let text = String(screen.input.text.reversed().drop { $0.isWhitespace }.reversed())
         guard !text.isEmpty else { return }
         if case .busy(let turn) = phase {
             screen.input.clear()

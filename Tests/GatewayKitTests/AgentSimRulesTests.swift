@@ -25,9 +25,9 @@ import Testing
         try tmux.type("second queued")
         try tmux.sendKeys("Enter")
         let submits = try await sim.waitForHook("UserPromptSubmit", count: 3)
-        let queued = try tmux.capture()
-        #expect(queued.contains("❯ first queued") && queued.contains("Queued ·"))
-        #expect(queued.contains("❯\u{00A0}Press up to edit queued messages"))
+        // The hook fires before the screen is drawn again: wait for the drawing, not just the hook.
+        let queued = try await tmux.waitForScreen("both prompts queued") { $0.contains("❯\u{00A0}Press up to edit queued messages") }
+        #expect(queued.contains("❯ first queued") && queued.contains("❯ second queued") && queued.contains("Queued ·"))
         #expect(submits.map { $0["prompt"] as? String } == ["a slow one", "first queued", "second queued"])
         #expect(Set(submits.compactMap { $0["prompt_id"] as? String }).count == 1)
         #expect(try sim.hookEvents("Stop").isEmpty)

@@ -59,10 +59,12 @@ import Testing
         let stop = try await sim.waitForHook("Stop")[0]
         let submits = try sim.hookEvents("UserPromptSubmit")
         #expect(submits.count == 1)
-        #expect(Data((submits[0]["prompt"] as? String ?? "").utf8) == Data(prompt.utf8))
-        #expect(stop["last_assistant_message"] as? String == "ECHO: \(prompt)")
+        // Byte for byte as Claude Code takes a paste: each tab becomes four spaces.
+        let taken = prompt.replacingOccurrences(of: "\t", with: "    ")
+        #expect(Data((submits[0]["prompt"] as? String ?? "").utf8) == Data(taken.utf8))
+        #expect(stop["last_assistant_message"] as? String == "ECHO: \(taken)")
         let users = try sim.transcriptRecords().filter { $0["type"] as? String == "user" }
-        #expect((users.last?["message"] as? [String: Any])?["content"] as? String == prompt)
+        #expect((users.last?["message"] as? [String: Any])?["content"] as? String == taken)
     }
 
     @Test func transcriptRecordsHaveClaudesShapeAndHookContext() async throws {

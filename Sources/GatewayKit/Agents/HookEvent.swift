@@ -64,9 +64,16 @@ public struct HookEvent: Sendable, Equatable {
         normalize(submitted) == normalize(sent)
     }
 
+    /// Claude Code trims the end of what it submits and turns each pasted tab into four spaces.
     static func normalize(_ text: String) -> String {
         unwrapPastes(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
+            .replacingOccurrences(of: "\t", with: "    ")
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// What Claude Code 2.1.332 submits for a pasted `text`: tabs as four spaces, trailing white space gone.
+    public static func asSubmitted(_ text: String) -> String {
+        String(text.replacingOccurrences(of: "\t", with: "    ").reversed().drop { $0.isWhitespace }.reversed())
     }
 
     /// Claude Code 2.1 submits a long paste (shown as `[Pasted text #1 +29 lines]`) wrapped as

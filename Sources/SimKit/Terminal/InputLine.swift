@@ -20,7 +20,9 @@ public struct InputLine: Sendable {
         pieces += text.map { .character($0) }
     }
 
-    public mutating func paste(_ text: String) {
+    /// Claude Code 2.1.332 turns each pasted tab into four spaces.
+    public mutating func paste(_ pasted: String) {
+        let text = pasted.replacingOccurrences(of: "\t", with: "    ")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
         if text.count > Self.collapseCharacters || lines > 2 {
             pasteCount += 1

@@ -3,7 +3,9 @@ import Testing
 @testable import GatewayKit
 
 /// The `content` scenario's sample on the real Claude Code: hostile prompts through real tmux, each
-/// compared with the user text of the request gw-model-sim received — what the model itself read.
+/// compared with the user text of the request gw-model-sim received — what the model itself read,
+/// which is the text as Claude Code takes a paste (`HookEvent.asSubmitted`: tabs as four spaces, the
+/// end trimmed).
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun())) struct ContentClaudeTests {
     static let fixed = [
         "tab\there; semi;\n;\nend;",
@@ -36,7 +38,7 @@ import Testing
             let turn = try await town.wait("turn \(id) to end", timeout: 120) { try await ledger.turn(id).flatMap { $0.state.hasEnded ? $0 : nil } }
             // Side requests (the session's title) carry the prompt too; only the conversation's count.
             let seen = try (town.model?.requests() ?? []).dropFirst(before).filter { ($0["structured"] as? Bool) != true }
-                .compactMap { $0["last_user_text"] as? String }.filter { $0 == turn.typedText }
+                .compactMap { $0["last_user_text"] as? String }.filter { $0 == HookEvent.asSubmitted(turn.typedText) }
             if turn.text != expected { tally.fail("turn \(id): stored text differs from the rule's") }
             if seen.isEmpty { tally.lose("turn \(id) (\(expected.utf8.count) bytes): the model never read it as sent; \(turn.state.rawValue) \(turn.error ?? "")") }
             if seen.count > 1 { tally.duplicate("turn \(id): read \(seen.count) times", count: seen.count - 1) }

@@ -4,7 +4,7 @@ import Testing
 
 /// Scenario `content`: thousands of generated prompts (`ContentSamples`) queued for the Mayor on
 /// gw-agent-sim through real tmux. Each must arrive by the rule — `TurnText.prepare`'s text typed
-/// exactly, or, over the typed limit, committed whole as the hook's inbox file with the pointer typed —
+/// exactly (as Claude Code takes a paste: tabs as four spaces, the end trimmed, `HookEvent.asSubmitted`), or, over the typed limit, committed whole as the hook's inbox file with the pointer typed —
 /// exactly once (one UserPromptSubmit carrying it, one turn, done, its echo the reply), or be refused
 /// when queued if nothing is left of it; and the queue must never stall.
 @Suite(.serialized) struct FaultContentTests {
@@ -66,13 +66,13 @@ import Testing
                 let stored = try? await shell("git show HEAD:\(TurnText.inboxPath(turn: id))", in: town.town.mayorDirectory)
                 if stored != expected { tally.lose("\(label): the inbox file does not hold the text") }
             }
-            let seen = submitted.filter { $0 == typed }.count - (queued[expected, default: 1] - 1)
+            let received = HookEvent.asSubmitted(typed)
+            let seen = submitted.filter { $0 == received }.count - (queued[expected, default: 1] - 1)
             if seen <= 0 {
-                let near = submitted.contains { HookEvent.samePrompt($0, typed) }
-                tally.lose("\(label): no UserPromptSubmit carrying it\(near ? " exactly (one differs only in surrounding space)" : "") — \(turn.state.rawValue) \(turn.error ?? "")")
+                tally.lose("\(label): no UserPromptSubmit carrying it — \(turn.state.rawValue) \(turn.error ?? "")")
             }
             if seen > 1 { tally.duplicate("\(label): submitted \(seen) times", count: seen - 1) }
-            if turn.state != .done || turn.reply != "ECHO: \(typed)" {
+            if turn.state != .done || turn.reply != "ECHO: \(received)" {
                 tally.fail("\(label): \(turn.state.rawValue), enter presses \(turn.enterPresses), error \(turn.error ?? "none")")
             }
         }

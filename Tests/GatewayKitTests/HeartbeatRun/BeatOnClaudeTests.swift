@@ -10,7 +10,8 @@ import Testing
         [[rule]]
         match = "think slowly"
         reply = "Thought slowly."
-        delay = "5s"
+        # Long enough that a loaded machine still takes the next steps while the turn runs.
+        delay = "12s"
 
         [[rule]]
         match = "Beat task"
