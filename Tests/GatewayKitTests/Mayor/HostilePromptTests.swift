@@ -152,4 +152,19 @@ import Testing
         #expect(turns[2].error?.contains("cancelled") == true)
         #expect(try await submitted(town) == ["think slowly", "second", "fourth"])
     }
+
+    @Test func aTurnThatCannotBeDeliveredFailsWithItsReasonAndTheNextGoes() async throws {
+        let town = try await town()
+        defer { town.close() }
+        await town.gwOK(["mayor", "start"])
+        // A file where the hook's inbox folder should be: the large prompt cannot be saved there.
+        try "not a folder\n".write(to: town.town.mayorDirectory.appendingPathComponent("inbox"), atomically: true, encoding: .utf8)
+        let ledger = try town.ledger()
+        let large = try await ledger.enqueueTurn(agent: "mayor", text: String(repeating: "big prompt line\n", count: 5000), source: "test", at: Date())
+        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "after it"]) == "ECHO: after it\n")
+        let failed = try #require(try await ledger.turn(large))
+        #expect(failed.state == .failed)
+        #expect(failed.error?.hasPrefix("not delivered: its text (80000 bytes) is too large to type and could not be saved to the mayor's hook") == true, "\(failed.error ?? "")")
+        #expect(try await submitted(town) == ["after it"])
+    }
 }
