@@ -73,6 +73,9 @@ public struct MayorSupervisor: Service {
         }
         if record.state == .crashLoop {
             try await notifyCrashLoop(record, ledger: ledger)
+            // Every check that sees the loop says so, so a reader of the log (or a test) can tell that
+            // checks went on after the episode was reported, and that it was reported once.
+            logger.debug("health check: the Mayor is in a crash loop")
             return nil
         }
         if await lifecycle.isRunning() { return nil }

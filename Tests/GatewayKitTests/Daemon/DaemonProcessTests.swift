@@ -173,7 +173,8 @@ struct DaemonProcessTests {
             heartbeat: "urgent = [\"log\"]",
             extra: "[notify.targets.log]\nkind = \"console\"")
         defer { town.cleanUp() }
-        let daemon = try town.spawnDaemon()
+        // Verbose: each health check that sees the crash loop logs it at debug.
+        let daemon = try town.spawnDaemon(["--verbose"])
         let first = try await town.waitForMayor()
         kill(first, SIGKILL)
         let second = try await town.waitForMayor(timeout: 90, not: first)
@@ -183,8 +184,12 @@ struct DaemonProcessTests {
         try await town.waitUntil("the crash-loop notification delivered to the log") {
             town.log.contains("[notify log] [urgent] Gateway: the Mayor is in a crash loop") ? true : nil
         }
-        // Several more health checks pass; the episode is still told once.
-        try await Task.sleep(for: .seconds(3))
+        // Several more health checks pass (each logs that it saw the loop, after queuing its notice);
+        // the episode is still told once.
+        let checks = town.log.components(separatedBy: "health check: the Mayor is in a crash loop").count - 1
+        try await town.waitUntil("three more health checks that saw the crash loop") {
+            town.log.components(separatedBy: "health check: the Mayor is in a crash loop").count - 1 >= checks + 3 ? true : nil
+        }
         let rows = try await ledger.outboxEntries(limit: 100_000).filter { $0.source.hasPrefix("crashloop:mayor:") }
         #expect(rows.count == 1)
         #expect(rows.first?.priority == "urgent")

@@ -115,11 +115,15 @@ import Testing
         let mayor = try rig.mayor()
         _ = try await mayor.start()
         _ = try rig.tmux(["send-keys", "-t", "=mayor:", "-l", "half-typed thought"])
-        try await Task.sleep(nanoseconds: 300_000_000)
+        // The double echoes the keys in its own time: wait until its input line shows them all.
+        let profile = try rig.config.profile("sim")
+        try await pollUntil("the typed text in the input line") {
+            AgentScreen(text: try await mayor.capture(), profile: profile).inputText == "half-typed thought" ? true : nil
+        }
         let runner = rig.runner()
         let reason = try await runner.mayorBusy(try runner.load())
         #expect(reason == "someone is typing in its input line")
-        let screen = AgentScreen(text: try await mayor.capture(), profile: try rig.config.profile("sim"))
+        let screen = AgentScreen(text: try await mayor.capture(), profile: profile)
         #expect(screen.inputText == "half-typed thought")
     }
 }

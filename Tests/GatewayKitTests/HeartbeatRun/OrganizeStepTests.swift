@@ -23,7 +23,11 @@ import Testing
         let day = try yesterday(rig)
         let log = rig.town.mayorDirectory.appendingPathComponent("memory/\(day).md")
         try "# \(day)\n\n- 09:00 The release moved to Friday.\n".write(to: log, atomically: true, encoding: .utf8)
-        let runner = BeatRunner(environment: rig.environment, town: rig.town, startedAt: Date().addingTimeInterval(-60))
+        // The scheduler reads the environment's clock: stepping it brings the next beats due at once.
+        let clock = ManualWallClock(Date())
+        var environment = rig.environment
+        environment.clock = clock
+        let runner = BeatRunner(environment: environment, town: rig.town, startedAt: clock.now().addingTimeInterval(-60))
         _ = try await runner.step()
         let ledger = try rig.ledger
         let turns = try await ledger.recentTurns(agent: "mayor", limit: 10)
@@ -32,7 +36,7 @@ import Testing
         #expect(turns.first?.state != .queued, "delivered to the Mayor")
         // The day is marked organised: later beats do not ask again.
         _ = try await runner.step()
-        try await Task.sleep(nanoseconds: 1_100_000_000)
+        clock.advance(by: 1.1)
         _ = try await runner.step()
         #expect(try await ledger.recentTurns(agent: "mayor", limit: 10).count == 1)
     }

@@ -68,14 +68,19 @@ struct HookClaudeTests {
         let put = try BackgroundProcess(["/bin/sh", "-c", "echo from-gateway | '\(gw)' hook put mayor - --name gateway.md --town '\(town.town.root.path)'; echo $? > '\(signals.url("put-status").path)'"],
                                         outputFile: signals.url("put-output"))
         defer { put.stop() }
-        try await Task.sleep(nanoseconds: 1_000_000_000)
+        // The kernel shows the put blocked on the hook's lock, which Claude's git holds until `release`:
+        // it has provably not written. (Its status file appearing first is the failure, seen at once.)
+        let lockFile = hooks.lockFile(for: "mayor")
+        try await town.wait("the put to block on the hook's lock, or to finish") { () -> Bool? in
+            try KernelFacts.flockWaiters(on: lockFile).contains { $0.contains("hook put mayor") } || signals.exists("put-status") ? true : nil
+        }
         #expect(!signals.exists("put-status"), "the put should wait while Claude's git holds the hook")
         try Data().write(to: signals.url("release"))
         try await town.wait("Claude's commit and Gateway's put", timeout: 60) {
             signals.text("first-status") != nil && signals.text("put-status") != nil ? true : nil
         }
         #expect(signals.text("which-git") == AgentGit(town: town.town).script.path, "Claude's Bash tool runs the agents' git")
-        #expect(signals.text("first-status") == "0")
+        #expect(signals.text("first-status") == "0", "\(signals.text("first-stderr") ?? "")")
         #expect(signals.text("put-status") == "0", "\(signals.text("put-output") ?? "")")
 
         // The turn's Stop hook writes to the hook too (the session's memory): let it finish first.
@@ -89,7 +94,11 @@ struct HookClaudeTests {
         try Data().write(to: indexLock)
         await town.gwOK(["mayor", "send", "commit the second note"])
         try await town.wait("Claude's second Bash command", timeout: 120) { signals.exists("second-started") ? true : nil }
-        try await Task.sleep(nanoseconds: 1_000_000_000)
+        // The agents' git (flock(1) running `git add`) blocked on the hook's lock the test holds: it
+        // has provably not staged, let alone committed. (Its status appearing first is the failure.)
+        try await town.wait("Claude's git to block on the hook's lock, or to finish") { () -> Bool? in
+            try KernelFacts.flockWaiters(on: lockFile).contains { $0.contains("add claude-second.md") } || signals.text("second-status") != nil ? true : nil
+        }
         #expect(signals.text("second-status") == nil, "Claude's git should wait while Gateway holds the hook")
         try FileManager.default.removeItem(at: indexLock)
         held.release()

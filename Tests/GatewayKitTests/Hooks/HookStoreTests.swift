@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import GatewayKit
 
@@ -82,9 +83,18 @@ import Testing
             .trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: fixture.town.mayorDirectory).standardizedFileURL
         // The agent's git holds the worktree's index lock.
         try Data().write(to: lock)
-        let store = fixture.store
+        // The committer logs each retry it makes because of the lock: three retries prove it met the
+        // lock again and again, and waited instead of committing or removing the lock.
+        let log = CapturedLog()
+        var environment = fixture.environment
+        environment.logger = Logger(label: "gw-test") { _ in CapturingLogHandler(log: log) }
+        let store = HookStore(environment: environment, town: fixture.town, settings: fixture.settings)
         let write = Task { try await store.put("mayor", name: "waited.md", data: Data("w".utf8)) }
-        try await Task.sleep(nanoseconds: 600_000_000)
+        let retry = "hook worktree locked by another git; retrying"
+        try await pollUntil("three retries on the held lock, or the lock gone, or a commit", context: { "; log:\n\(log.text)" }) { () -> Bool? in
+            let commits = try fixture.commitCount("mayor")
+            return log.text.components(separatedBy: retry).count > 3 || !FileSystem.exists(lock) || commits != 1 ? true : nil
+        }
         #expect(FileSystem.exists(lock), "Gateway must never remove a lock another git holds")
         #expect(try fixture.commitCount("mayor") == 1, "no commit while the lock is held")
         try FileManager.default.removeItem(at: lock)

@@ -153,6 +153,15 @@ final class MayorTestTown: @unchecked Sendable {
         }
     }
 
+    /// Waits until no `gw agent-died` handler of this town's Mayor runs. tmux's pane-died hook starts
+    /// one per death, and without a daemon only such a handler restarts the Mayor (after its backoff):
+    /// once the handler that declared a crash loop has exited, no restart can come.
+    func waitForDeathHandlersToExit() async throws {
+        try await wait("the Mayor's death handlers to exit") { () -> Bool? in
+            try KernelFacts.anyProcess(commandLineContaining: "agent-died mayor --town \(town.root.path)") ? nil : true
+        }
+    }
+
     /// Kills the town's tmux server (the Mayor with it) and the model double.
     func close() {
         guard !closed else { return }
