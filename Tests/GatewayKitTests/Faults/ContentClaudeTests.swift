@@ -19,7 +19,7 @@ import Testing
         "/compact is text here",
     ]
 
-    @Test func hostilePromptsReachTheModelByTheRule() async throws {
+    @Test(.timeLimit(.minutes(10))) func hostilePromptsReachTheModelByTheRule() async throws {
         let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()))
         defer { town.close() }
         var samples = ContentSamples(generator: FaultPlan.generator())
@@ -34,8 +34,9 @@ import Testing
             tally.trials += 1
             let before = try town.model?.requests().count ?? 0
             let id = try await ledger.enqueueTurn(agent: "mayor", text: prompt, source: "content", at: Date())
-            _ = await town.gw(["mayor", "deliver", "--wait", "120s"])
-            let turn = try await town.wait("turn \(id) to end", timeout: 120) { try await ledger.turn(id).flatMap { $0.state.hasEnded ? $0 : nil } }
+            let delivered = await town.gw(["mayor", "deliver", "--wait", "60s"])
+            if delivered.code != 0 { tally.fail("turn \(id): delivery exited \(delivered.code): \(delivered.stderr)") }
+            let turn = try await town.wait("turn \(id) to end", timeout: 60) { try await ledger.turn(id).flatMap { $0.state.hasEnded ? $0 : nil } }
             // Side requests (the session's title) carry the prompt too; only the conversation's count.
             let seen = try (town.model?.requests() ?? []).dropFirst(before).filter { ($0["structured"] as? Bool) != true }
                 .compactMap { $0["last_user_text"] as? String }.filter { $0 == HookEvent.asSubmitted(turn.typedText) }
