@@ -36,10 +36,6 @@ extension Ledger {
         try database.read { db in try AgentRecord.fetchOne(db, sql: "SELECT * FROM agents WHERE name = ?", arguments: [name]) }
     }
 
-    public func allAgents() throws -> [AgentRecord] {
-        try database.read { db in try AgentRecord.fetchAll(db, sql: "SELECT * FROM agents ORDER BY name") }
-    }
-
     /// Records a (re)start: a new process for `name`, talking in `sessionId`.
     public func recordAgentStart(_ name: String, profile: String, sessionId: String, at date: Date, note: String?) throws {
         try database.write { db in
