@@ -1,10 +1,12 @@
 import ArgumentParser
+import GatewayKit
 
 /// `gw`: the root of the command tree (CLI.md).
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gw",
         abstract: "Gateway: a persistent Mayor agent in tmux, woken on a heartbeat, with git-backed memory and notifications.",
+        version: "gw \(GatewayVersion.current)",
         subcommands: [
             Install.self,
             Status.self,

@@ -60,10 +60,7 @@ public struct GatewayTools: Sendable {
             return try Self.json(result)
         case "notify":
             let target = try arguments["target"]?.stringValue ?? Self.onlyTarget(config)
-            let priority = arguments["priority"]?.stringValue ?? "normal"
-            guard ["normal", "urgent"].contains(priority) else {
-                throw GatewayError.usage("priority must be normal or urgent, not \"\(priority)\"")
-            }
+            let priority = try arguments["priority"]?.stringValue.map { try NotificationPriority.parse($0, given: "priority") } ?? .normal
             return try await AgentNotify(environment: environment, town: town, config: config)
                 .send(target: target, title: arguments["title"]?.stringValue ?? "Gateway", text: try Self.required("text", arguments), priority: priority)
         case "heartbeat_status":

@@ -51,9 +51,3 @@ protocol TurnScript {
     func peek(_ prompt: String) -> TurnPlan
     mutating func take(_ prompt: String) -> TurnPlan
 }
-
-/// No rules: every prompt is echoed.
-struct EchoScript: TurnScript {
-    func peek(_ prompt: String) -> TurnPlan { .echo(prompt) }
-    mutating func take(_ prompt: String) -> TurnPlan { .echo(prompt) }
-}

@@ -88,7 +88,7 @@ import Testing
         let smtp = try SMTPDouble(in: base.url, arguments: ["--password", "s3cret-pw", "--require-auth"])
         defer { smtp.stop() }
         let mail = try NotifyTestRig(toml(port: smtp.port, auth: mechanism), variables: ["SMTP_PASSWORD": "s3cret-pw"])
-        let entry = try await mail.enqueue("heartbeat:run-1:news", target: "mail", title: "每日资讯", text: "三条重要资讯 & more", priority: "urgent")
+        let entry = try await mail.enqueue("heartbeat:run-1:news", target: "mail", title: "每日资讯", text: "三条重要资讯 & more", priority: .urgent)
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .delivered)
         let received = try smtp.received()

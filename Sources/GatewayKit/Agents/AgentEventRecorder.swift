@@ -13,7 +13,7 @@ public struct AgentEventRecorder: Sendable {
     }
 
     /// Records one event; returns what the hook should print on stdout (nil: nothing).
-    public func record(event name: String, agent: String, payload: String) async throws -> (outcome: HookOutcome, output: String?) {
+    public func record(event name: HookEventName, agent: String, payload: String) async throws -> (outcome: HookOutcome, output: String?) {
         var event = HookEvent(name: name, json: payload)
         // The agent names its transcript; only a regular file in its own Claude folder is read.
         if let path = event.transcriptPath {
@@ -27,21 +27,21 @@ public struct AgentEventRecorder: Sendable {
             }
         }
         var fallback: String?
-        if name == "Stop", event.lastAssistantMessage == nil, let path = event.transcriptPath {
+        if name == .stop, event.lastAssistantMessage == nil, let path = event.transcriptPath {
             fallback = await Self.transcriptReply(at: URL(fileURLWithPath: path))
         }
         let memory = agent == Hook.mayor ? MayorMemoryHooks(environment: environment, town: town) : nil
         let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
         let ledger = try Ledger(file: town.ledgerFile)
         let outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
-        if name == "PermissionRequest", agent == "mayor", let config = try? town.loadConfig() {
+        if name == .permissionRequest, agent == "mayor", let config = try? town.loadConfig() {
             let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
             try await OwnerAlert(runtime: runtime, ledger: ledger).send(
                 source: "permission:\(agent):\(outcome.eventId)", title: "The Mayor waits for your permission",
                 text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
         }
         await memory?.afterRecording(event, outcome: outcome, contextTokens: contextTokens)
-        guard name == "SessionStart" else { return (outcome, nil) }
+        guard name == .sessionStart else { return (outcome, nil) }
         do {
             try AgentGit(town: town).exportToClaudeSession(envFile: environment.variables["CLAUDE_ENV_FILE"])
         } catch {
@@ -61,9 +61,9 @@ public struct AgentEventRecorder: Sendable {
     }
 
     /// Hook output that adds text to the agent's context, within Claude's 10,000-character limit.
-    static func additionalContext(_ text: String, event: String) -> String {
+    static func additionalContext(_ text: String, event: HookEventName) -> String {
         let limited = String(text.prefix(SessionPriming.characterLimit))
-        let object: [String: Any] = ["hookSpecificOutput": ["hookEventName": event, "additionalContext": limited]]
+        let object: [String: Any] = ["hookSpecificOutput": ["hookEventName": event.rawValue, "additionalContext": limited]]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }

@@ -96,10 +96,10 @@ public struct AgentReviver: Sendable {
     /// a decision, not a crash.
     func exitedOnPurpose(ledger: Ledger, since: Date?) async throws -> Bool {
         let events = try await ledger.events(agent: runtime.name)
-        guard let last = events.last(where: { $0.event == "SessionEnd" }) else { return false }
+        guard let last = events.last(where: { $0.event == .sessionEnd }) else { return false }
         let event = HookEvent(name: last.event, json: last.payload)
         guard let reason = event.reason, ["prompt_input_exit", "logout"].contains(reason) else { return false }
         // Only a SessionEnd of the current run counts.
-        return events.last?.id == last.id || events.last(where: { $0.event == "SessionStart" }).map { $0.id < last.id } ?? true
+        return events.last?.id == last.id || events.last(where: { $0.event == .sessionStart }).map { $0.id < last.id } ?? true
     }
 }

@@ -4,14 +4,12 @@ import Foundation
 /// user's own settings files are never touched. Every event runs `gw agent-event EVENT`, which records
 /// the payload in the ledger and returns at once.
 public enum ClaudeHookSettings {
-    public static let events = ["SessionStart", "UserPromptSubmit", "Stop", "StopFailure", "PreCompact", "SessionEnd", "PermissionRequest"]
-
     /// The name the Mayor's MCP server is registered under; its tools are `mcp__gateway__<tool>`.
     public static let mcpServerName = "gateway"
 
     public static func json(gwExecutable: String, skipBypassWarning: Bool, allowGatewayTools: Bool = false) -> String {
         var hooks: [String: Any] = [:]
-        for event in events {
+        for event in HookEventName.installed.map(\.rawValue) {
             let command = ShellQuote.line([gwExecutable, "agent-event", event])
             hooks[event] = [["hooks": [["type": "command", "command": command, "timeout": 30]]]]
         }

@@ -4,7 +4,7 @@ import Foundation
 /// lenient — unknown fields are kept in `raw`, and the newer fields (`prompt_id`,
 /// `last_assistant_message`) may be absent in older Claude Code versions.
 public struct HookEvent: Sendable, Equatable {
-    public var name: String
+    public var name: HookEventName
     /// The payload as received, except that a NUL byte — never valid in JSON, and where SQLite would
     /// cut the recorded text short — is written as the escape `\u0000`.
     public var raw: String
@@ -21,12 +21,8 @@ public struct HookEvent: Sendable, Equatable {
     public var toolName: String?
     public var toolInput: String?
 
-    public static let known: Set<String> = [
-        "SessionStart", "UserPromptSubmit", "Stop", "StopFailure", "PreCompact", "SessionEnd", "PermissionRequest",
-    ]
-
     /// Parses stdin JSON; a payload that is not a JSON object is kept raw with no fields.
-    public init(name: String, json: String) {
+    public init(name: HookEventName, json: String) {
         self.name = name
         raw = json.contains("\0") ? json.replacingOccurrences(of: "\0", with: "\\u0000") : json
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else { return }

@@ -11,7 +11,7 @@ struct OwnerAlert {
         let targets = runtime.config.heartbeat.urgentTargets
         for target in targets {
             _ = try await ledger.enqueueNotification(
-                NotificationRequest(source: source, target: target, title: title, text: text, priority: "urgent"),
+                NotificationRequest(source: source, target: target, title: title, text: text, priority: .urgent),
                 now: runtime.environment.clock.now())
         }
         if targets.isEmpty {

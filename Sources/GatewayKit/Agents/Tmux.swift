@@ -41,10 +41,6 @@ public struct Tmux: Sendable, Equatable {
         return scrubbed(command(arguments + ["--"] + argv), clientEnvironment: clientEnvironment)
     }
 
-    public func setOption(_ session: String, _ option: String, _ value: String) -> Command {
-        command(["set-option", "-t", Self.target(session), option, value])
-    }
-
     /// Keeps a dead pane on screen, so its last words can be read and the death noticed by a hook.
     public func setWindowOption(_ session: String, _ option: String, _ value: String) -> Command {
         command(["set-option", "-w", "-t", Self.target(session), option, value])

@@ -31,9 +31,6 @@ public struct GatewaySecrets: Sendable, Equatable {
         }
     }
 
-    /// The names of the variables that hold secrets.
-    public var variableNames: Set<String> { Set(secrets.compactMap(\.variable)) }
-
     /// A value shorter than this is not searched for: a 4-character "secret" would match ordinary text
     /// and flag half the memory files. Real tokens and passwords are far longer.
     static let minimumSearchedLength = 8

@@ -26,17 +26,6 @@ public struct ConvoySummary: Sendable, Equatable, Codable {
     public var counts: ConvoyCounts
 }
 
-extension ConvoySummary {
-    /// One short line telling the Mayor a convoy closed, for a turn when it is idle.
-    public var announcement: String {
-        var parts: [String] = []
-        if counts.done > 0 { parts.append("\(counts.done) done") }
-        if counts.failed > 0 { parts.append("\(counts.failed) failed") }
-        if counts.skipped > 0 { parts.append("\(counts.skipped) skipped") }
-        return "Convoy \(id) (\(kind): \(title)) has closed: \(parts.joined(separator: ", ")). Details: `gw convoy show \(id)`."
-    }
-}
-
 public enum ConvoyState: String, Sendable, Codable, Equatable {
     case open
     case closed

@@ -12,7 +12,7 @@ enum ConvoySchema {
             table.column("created_at", .datetime).notNull()
             // Set once every item has ended.
             table.column("closed_at", .datetime)
-            // Set once the Mayor has been told the convoy closed, so it is told once.
+            // Never written: closed convoys are reported by their polecats' turns. Applied migrations never change.
             table.column("announced_at", .datetime)
         }
         try db.create(table: "convoy_items") { table in

@@ -89,21 +89,6 @@ extension Ledger {
         }
     }
 
-    /// Closed convoys the Mayor has not been told about yet, oldest first.
-    public func unannouncedClosedConvoys() throws -> [ConvoySummary] {
-        try database.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM convoys WHERE closed_at IS NOT NULL AND announced_at IS NULL ORDER BY closed_at, id")
-            return try rows.map { try Self.summary($0, db) }
-        }
-    }
-
-    /// Records that the Mayor was told the convoy closed.
-    public func markConvoyAnnounced(_ id: Int64, at now: Date) throws {
-        try database.write { db in
-            try db.execute(sql: "UPDATE convoys SET announced_at = ? WHERE id = ? AND announced_at IS NULL", arguments: [now, id])
-        }
-    }
-
     private static func closeIfFinished(_ db: Database, convoy: Int64, at now: Date) throws -> Bool {
         try db.execute(sql: """
             UPDATE convoys SET closed_at = ?

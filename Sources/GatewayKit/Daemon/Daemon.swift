@@ -49,6 +49,8 @@ public struct Daemon: Sendable {
             lock.release()
             logger.info("daemon stopped")
         }
+        // Before any service writes to a hook, so a crash's leftovers are committed as what they are.
+        await recoverHooks()
         var configuration = ServiceGroupConfiguration(
             services: services(startedAt: startedAt).map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)

@@ -130,7 +130,7 @@ public struct MayorSupervisor: Service {
                 source: "crashloop:\(runtime.name):\(episode)", target: target,
                 title: "Gateway: the Mayor is in a crash loop",
                 text: "\(record.note ?? "it crashed too often") Read `gw mayor status`, then `gw mayor restart`.",
-                priority: "urgent")
+                priority: .urgent)
             let (entry, inserted) = try await ledger.enqueueNotification(request, now: Date())
             if inserted { logger.warning("the Mayor is in a crash loop; queued notification \(entry.id) to \(target)") }
         }

@@ -71,7 +71,7 @@ struct BeatReplyHandler {
         let text = finding.isUrgent ? finding.urgentLines.joined(separator: "\n") + "\n\n" + finding.text : finding.text
         let requests = targets.map { target in
             NotificationRequest(source: "heartbeat:\(run.beatId):\(HeartbeatTask.key(name))", target: target,
-                                title: "\(finding.isUrgent ? "URGENT — " : "")\(name)", text: text, priority: finding.isUrgent ? "urgent" : "normal")
+                                title: "\(finding.isUrgent ? "URGENT — " : "")\(name)", text: text, priority: finding.isUrgent ? .urgent : .normal)
         }
         // The claim is per alert, not per target: one identical finding within 24 h is sent once.
         guard try await ledger.enqueueAlert(finding.alertKey, requests: requests, at: now, since: now.addingTimeInterval(-Self.alertWindow)) else {
@@ -85,7 +85,7 @@ struct BeatReplyHandler {
         for target in settings.urgentTargets {
             _ = try await ledger.enqueueNotification(NotificationRequest(
                 source: "heartbeat:\(run.beatId):failed", target: target, title: "Heartbeat failed",
-                text: "The heartbeat's turn did not complete: \(error)", priority: "urgent"), now: now)
+                text: "The heartbeat's turn did not complete: \(error)", priority: .urgent), now: now)
         }
     }
 

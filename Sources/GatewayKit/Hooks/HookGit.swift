@@ -12,11 +12,6 @@ extension Git {
         command(["diff", "--cached", "--quiet"], in: worktree)
     }
 
-    /// A path inside the worktree's private git dir (`index`, `index.lock`): each worktree has its own.
-    public static func gitPath(_ name: String, in worktree: URL) -> Command {
-        command(["rev-parse", "--git-path", name], in: worktree)
-    }
-
     /// Every branch under `refs/heads/hooks/` with its tip: `name<US>hash<US>date<US>subject` lines.
     public static func hookBranches(in repository: URL) -> Command {
         command(["for-each-ref", "--format=%(refname:strip=3)%1f%(objectname:short)%1f%(committerdate:iso-strict)%1f%(subject)",

@@ -101,7 +101,7 @@ public struct HookStore: Sendable {
     }
 
     /// Commits what an interrupted write (or a crashed agent) left uncommitted, saying so in the message.
-    /// Called when Gateway starts; nil when the hook was clean.
+    /// The daemon calls it for every hook when it starts (`Daemon.recoverHooks`); nil when the hook was clean.
     public func recoverUncommitted(_ agent: String) async throws -> HookWriteResult? {
         let hook = try existingHook(agent)
         let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait, secrets: secrets)

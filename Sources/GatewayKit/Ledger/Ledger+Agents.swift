@@ -36,10 +36,6 @@ extension Ledger {
         try database.read { db in try AgentRecord.fetchOne(db, sql: "SELECT * FROM agents WHERE name = ?", arguments: [name]) }
     }
 
-    public func allAgents() throws -> [AgentRecord] {
-        try database.read { db in try AgentRecord.fetchAll(db, sql: "SELECT * FROM agents ORDER BY name") }
-    }
-
     /// Records a (re)start: a new process for `name`, talking in `sessionId`.
     public func recordAgentStart(_ name: String, profile: String, sessionId: String, at date: Date, note: String?) throws {
         try database.write { db in
@@ -81,10 +77,10 @@ extension Ledger {
     }
 
     /// Events of an agent after `afterId`, oldest first, as (id, name, payload).
-    public func events(agent: String, after afterId: Int64 = 0) throws -> [(id: Int64, event: String, payload: String)] {
+    public func events(agent: String, after afterId: Int64 = 0) throws -> [(id: Int64, event: HookEventName, payload: String)] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, event, payload FROM agent_events WHERE agent = ? AND id > ? ORDER BY id", arguments: [agent, afterId])
-                .map { ($0["id"], $0["event"], $0["payload"]) }
+                .map { ($0["id"], HookEventName(rawValue: $0["event"]), $0["payload"]) }
         }
     }
 
@@ -94,14 +90,14 @@ extension Ledger {
     public func applyHookEvent(_ event: HookEvent, agent: String, at date: Date, replyFallback: String? = nil) throws -> HookOutcome {
         try database.write { db in
             try db.execute(sql: "INSERT INTO agent_events(agent, event, session_id, prompt_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [agent, event.name, event.sessionId, event.promptId, event.raw, date.timeIntervalSince1970])
+                           arguments: [agent, event.name.rawValue, event.sessionId, event.promptId, event.raw, date.timeIntervalSince1970])
             var outcome = HookOutcome(eventId: db.lastInsertedRowID)
             let now = date.timeIntervalSince1970
             switch event.name {
-            case "SessionStart":
+            case .sessionStart:
                 try db.execute(sql: "UPDATE agents SET state = 'running', session_id = COALESCE(?, session_id) WHERE name = ? AND state IN ('starting', 'running')",
                                arguments: [event.sessionId, agent])
-            case "UserPromptSubmit":
+            case .userPromptSubmit:
                 try db.execute(sql: "UPDATE agents SET permission = NULL WHERE name = ?", arguments: [agent])
                 let sent = try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state = 'sent' ORDER BY id", arguments: [agent])
                 if let prompt = event.prompt, let turn = sent.first(where: { HookEvent.samePrompt(prompt, $0.typedText) }) {
@@ -110,7 +106,7 @@ extension Ledger {
                     outcome.turnId = turn.id
                     outcome.turnState = .submitted
                 }
-            case "Stop", "StopFailure":
+            case .stop, .stopFailure:
                 try db.execute(sql: "UPDATE agents SET permission = NULL WHERE name = ?", arguments: [agent])
                 let submitted = try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state = 'submitted' ORDER BY id", arguments: [agent])
                 // Match by prompt id where the agent sends one; older agents lack it, and then the oldest
@@ -118,7 +114,7 @@ extension Ledger {
                 let turn = event.promptId.flatMap { id in submitted.first { $0.promptId == id } }
                     ?? (event.promptId == nil || submitted.allSatisfy { $0.promptId == nil } ? submitted.first : nil)
                 if let turn {
-                    if event.name == "Stop" {
+                    if event.name == .stop {
                         let reply = event.lastAssistantMessage ?? replyFallback ?? ""
                         try db.execute(sql: "UPDATE turns SET state = 'done', reply = ?, ended_at = ? WHERE id = ?", arguments: [reply, now, turn.id])
                         outcome.turnState = .done
@@ -130,10 +126,10 @@ extension Ledger {
                     }
                     outcome.turnId = turn.id
                 }
-            case "PermissionRequest":
+            case .permissionRequest:
                 let waiting = "\(event.toolName ?? "a tool") \(event.toolInput ?? "")".trimmingCharacters(in: .whitespaces)
                 try db.execute(sql: "UPDATE agents SET permission = ? WHERE name = ?", arguments: [waiting, agent])
-            default:
+            case .preCompact, .sessionEnd, .other:
                 break
             }
             return outcome

@@ -72,10 +72,6 @@ public actor Ledger {
                            arguments: [key, value])
         }
     }
-
-    public func journalMode() throws -> String {
-        try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
-    }
 }
 
 /// Versioned migrations. Each feature adds its tables in a migration of its own; applied ones never change.

@@ -20,10 +20,10 @@ public struct MayorMemoryHooks: Sendable {
     /// whoever waits for the turn (a beat storing its finding) commits after it, never racing it.
     /// Returns the context figure the transcript reported, if any.
     public func beforeRecording(_ event: HookEvent, reply: String?) async -> Int? {
-        guard ["Stop", "StopFailure", "PreCompact"].contains(event.name), let path = event.transcriptPath else { return nil }
+        guard [.stop, .stopFailure, .preCompact].contains(event.name), let path = event.transcriptPath else { return nil }
         do {
             let extractor = SessionExtractor(environment: environment, town: town, config: try town.loadConfig())
-            return try await extractor.extract([URL(fileURLWithPath: path)], pendingReply: event.name == "Stop" ? reply : nil).contextTokens
+            return try await extractor.extract([URL(fileURLWithPath: path)], pendingReply: event.name == .stop ? reply : nil).contextTokens
         } catch {
             environment.logger.warning("session extraction failed in the \(event.name) hook", metadata: ["error": "\(error)"])
             return nil
@@ -35,7 +35,7 @@ public struct MayorMemoryHooks: Sendable {
     public func afterRecording(_ event: HookEvent, outcome: HookOutcome, contextTokens: Int?) async {
         do {
             switch event.name {
-            case "Stop", "StopFailure":
+            case .stop, .stopFailure:
                 let flush = MemoryFlush(environment: environment, town: town, config: try town.loadConfig())
                 if let ended = outcome.turnId, outcome.turnState?.hasEnded == true {
                     try await flush.checkAfterTurn(ended)
@@ -43,7 +43,7 @@ public struct MayorMemoryHooks: Sendable {
                 if let contextTokens {
                     try await flush.queueIfNeeded(contextTokens: contextTokens)
                 }
-            case "SessionStart" where ["compact", "clear", "startup"].contains(event.source ?? "startup"):
+            case .sessionStart where ["compact", "clear", "startup"].contains(event.source ?? "startup"):
                 try MemoryFlush(environment: environment, town: town, config: try town.loadConfig()).resetCycle()
             default:
                 break

@@ -18,7 +18,7 @@ public struct AgentNotify: Sendable {
 
     /// Queues the notification (and delivers it when no daemon does and this process can); the text
     /// says what happened. Refusals throw with the limit, its setting and when to try again.
-    public func send(target: String, title: String, text: String, priority: String, timeout: TimeInterval = 30) async throws -> String {
+    public func send(target: String, title: String, text: String, priority: NotificationPriority, timeout: TimeInterval = 30) async throws -> String {
         let limits = config.mcp
         let target = try config.notify.requireTarget(target)
         let size = title.utf8.count + text.utf8.count

@@ -34,7 +34,7 @@ public struct EmailNotifier: Notifier {
         let domain = settings.from.split(separator: "@").last.map(String.init) ?? "gateway.local"
         let message = EmailMessage(from: settings.from, to: settings.to, subject: entry.title, body: entry.text,
                                    date: clock.now(), messageID: entry.messageID(domain: domain.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))),
-                                   urgent: entry.priority == "urgent")
+                                   urgent: entry.priority == .urgent)
         let messageFile = FileManager.default.temporaryDirectory.appendingPathComponent("gw-mail-\(UUID().uuidString).eml")
         defer { try? FileManager.default.removeItem(at: messageFile) }
         do {

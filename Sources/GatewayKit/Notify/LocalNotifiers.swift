@@ -27,7 +27,7 @@ public struct DesktopNotifier: Notifier {
     }
 
     public func deliver(_ entry: OutboxEntry, partDone: @Sendable (Int) async throws -> Void) async throws(DeliveryFailure) {
-        guard let command = command(title: entry.title, text: entry.text, urgent: entry.priority == "urgent") else {
+        guard let command = command(title: entry.title, text: entry.text, urgent: entry.priority == .urgent) else {
             throw .permanent("no desktop notifier found on PATH: on Linux install notify-send (apt-get install libnotify-bin), on macOS osascript is built in (or brew install terminal-notifier); or use a telegram, email, webhook or console target")
         }
         do {
@@ -58,7 +58,7 @@ public struct WebhookNotifier: Notifier {
     }
 
     public func deliver(_ entry: OutboxEntry, partDone: @Sendable (Int) async throws -> Void) async throws(DeliveryFailure) {
-        let body: [String: Any] = ["title": entry.title, "text": entry.text, "priority": entry.priority, "source": entry.source]
+        let body: [String: Any] = ["title": entry.title, "text": entry.text, "priority": entry.priority.rawValue, "source": entry.source]
         let response = try await http.postJSON(url, body: body, headers: headers, timeout: timeout, what: "the webhook")
         switch response.status {
         case 200..<300: return
@@ -80,7 +80,7 @@ public struct ConsoleNotifier: Notifier {
     }
 
     public func deliver(_ entry: OutboxEntry, partDone: @Sendable (Int) async throws -> Void) async throws(DeliveryFailure) {
-        let marker = entry.priority == "urgent" ? " [urgent]" : ""
+        let marker = entry.priority == .urgent ? " [urgent]" : ""
         output.line("[notify \(targetName)]\(marker) \(entry.title): \(entry.text)")
     }
 }

@@ -17,10 +17,9 @@ public struct NotificationRequest: Sendable, Equatable {
     public var target: String
     public var title: String
     public var text: String
-    /// `normal` or `urgent`.
-    public var priority: String
+    public var priority: NotificationPriority
 
-    public init(source: String, target: String, title: String, text: String, priority: String = "normal") {
+    public init(source: String, target: String, title: String, text: String, priority: NotificationPriority = .normal) {
         self.source = source
         self.target = target
         self.title = title
@@ -39,7 +38,7 @@ public struct OutboxEntry: Sendable, Codable, Equatable {
     public var target: String
     public var title: String
     public var text: String
-    public var priority: String
+    public var priority: NotificationPriority
     public var state: OutboxState
     /// Delivery attempts that failed and counted towards `max_attempts`.
     public var attempts: Int
@@ -60,7 +59,8 @@ public struct OutboxEntry: Sendable, Codable, Equatable {
         target = row["target"]
         title = row["title"]
         text = row["text"]
-        priority = row["priority"]
+        // Only the two raw values are ever written; a row edited by hand reads as normal.
+        priority = NotificationPriority(rawValue: row["priority"]) ?? .normal
         state = OutboxState(rawValue: row["state"]) ?? .pending
         attempts = row["attempts"]
         partsDone = row["parts_done"]
@@ -121,7 +121,7 @@ extension Ledger {
         try db.execute(sql: """
             INSERT OR IGNORE INTO outbox(key, source, target, title, text, priority, state, created_at, updated_at, next_attempt_at)
             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-            """, arguments: [request.key, request.source, request.target, request.title, request.text, request.priority, time, time, time])
+            """, arguments: [request.key, request.source, request.target, request.title, request.text, request.priority.rawValue, time, time, time])
         let inserted = db.changesCount > 0
         let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE key = ?", arguments: [request.key])!
         return (OutboxEntry(row: row), inserted)

@@ -21,10 +21,10 @@ public struct TelegramNotifier: Notifier {
     }
 
     public func deliver(_ entry: OutboxEntry, partDone: @Sendable (Int) async throws -> Void) async throws(DeliveryFailure) {
-        let title = entry.priority == "urgent" ? "‼️ \(entry.title)" : entry.title
+        let title = entry.priority == .urgent ? "‼️ \(entry.title)" : entry.title
         let parts = TelegramFormat.parts(title: title, text: entry.text)
         for index in entry.partsDone..<parts.count {
-            try await send(parts[index], urgent: entry.priority == "urgent")
+            try await send(parts[index], urgent: entry.priority == .urgent)
             do {
                 try await partDone(index + 1)
             } catch {

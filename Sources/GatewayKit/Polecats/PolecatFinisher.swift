@@ -97,8 +97,6 @@ struct PolecatFinisher: Sendable {
         let pointer = commit.map { " Result: \(HookBranches.branch(for: polecat.agent ?? "")) @ \(String($0.prefix(12)))." } ?? ""
         let text = "Polecat \(polecat.displayName) (rig \(polecat.rig), convoy \(polecat.convoyId)) finished \"\(polecat.title)\": \(outcome).\(pointer) Details: `gw polecat show \(polecat.name ?? "#\(polecat.id)")`."
         _ = try await ledger.enqueueTurn(agent: Hook.mayor, text: text, source: "sling:\(polecat.convoyId)", at: now)
-        // This report is the convoy's announcement; the Mayor is not told twice.
-        try await ledger.markConvoyAnnounced(polecat.convoyId, at: now)
         guard DaemonPidFile.runningPid(town) == nil else { return }
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: supervisor.config))
         guard await mayor.isRunning() else { return }

@@ -113,3 +113,21 @@ import Testing
         }
     }
 }
+
+/// Readers of the account file that only the tests need: Gateway writes these keys and never reads them back.
+extension ClaudeAccountFile {
+    func hasCompletedOnboarding() throws -> Bool {
+        try read()["hasCompletedOnboarding"] as? Bool == true
+    }
+
+    func isTrusted(_ folder: URL) throws -> Bool {
+        let projects = try read()["projects"] as? [String: Any]
+        let entry = projects?[folder.standardizedFileURL.path] as? [String: Any]
+        return entry?["hasTrustDialogAccepted"] as? Bool == true
+    }
+
+    func isApproved(apiKey: String) throws -> Bool {
+        let responses = try read()["customApiKeyResponses"] as? [String: Any]
+        return (responses?["approved"] as? [String])?.contains(Self.keySuffix(apiKey)) == true
+    }
+}

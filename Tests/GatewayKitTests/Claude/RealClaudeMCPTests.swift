@@ -71,8 +71,8 @@ struct RealClaudeMemoryHookTests {
         _ = try sandbox.runHeadless("/compact", ["--settings", settings.path, "--resume", session])
         let events = try await Ledger(file: fixture.town.ledgerFile).events(agent: "mayor")
         let names = events.map(\.event)
-        #expect(names.contains("PreCompact"), "\(names)")
-        let compactStart = events.first { $0.event == "SessionStart" && $0.payload.contains("\"compact\"") }
+        #expect(names.contains(.preCompact), "\(names)")
+        let compactStart = events.first { $0.event == .sessionStart && $0.payload.contains("\"compact\"") }
         #expect(compactStart != nil, "\(names)")
         // Extraction after compaction never duplicates what was already there.
         #expect(SessionLog.keys(in: try FileSystem.readText(log)).count == 1)

@@ -112,7 +112,7 @@ struct BadInputTrials {
     mutating func hook() async throws {
         let (event, bytes, applied) = mutatedHookPayload()
         let payload = String(decoding: bytes, as: UTF8.self)
-        let parsed = HookEvent(name: event, json: payload)
+        let parsed = HookEvent(name: HookEventName(rawValue: event), json: payload)
         do {
             try await ledger.applyHookEvent(parsed, agent: Self.hookAgent, at: moment)
             // Recorded as sent, a NUL byte (never valid JSON) written as its escape.

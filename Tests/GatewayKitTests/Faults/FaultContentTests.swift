@@ -53,7 +53,7 @@ import Testing
     /// Reads back each turn of a batch and the UserPromptSubmit events since it was queued. A text that
     /// the batch holds twice (short prompts repeat) must be submitted as many times as it was queued.
     func check(_ batch: [(turn: Int64, expected: String)], after event: Int64, town: MayorTestTown, ledger: Ledger, tally: inout FaultTally) async throws {
-        let submitted = try await ledger.events(agent: "mayor", after: event).filter { $0.event == "UserPromptSubmit" }
+        let submitted = try await ledger.events(agent: "mayor", after: event).filter { $0.event == .userPromptSubmit }
             .compactMap { HookEvent(name: $0.event, json: $0.payload).prompt }
         let queued = Dictionary(batch.map { ($0.expected, 1) }, uniquingKeysWith: +)
         for (id, expected) in batch {

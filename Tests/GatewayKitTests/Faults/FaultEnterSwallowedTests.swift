@@ -48,7 +48,7 @@ import Testing
     func check(_ prompts: [String], town: MayorTestTown, tally: inout FaultTally) async throws {
         let ledger = try town.ledger()
         let turns = try await ledger.recentTurns(agent: "mayor", limit: 100_000)
-        let submitted = try await ledger.events(agent: "mayor").filter { $0.event == "UserPromptSubmit" }
+        let submitted = try await ledger.events(agent: "mayor").filter { $0.event == .userPromptSubmit }
             .compactMap { HookEvent(name: $0.event, json: $0.payload).prompt }
         let session = try #require(try await town.agent()?.sessionId)
         let transcript = try String(contentsOf: try town.runtime().transcriptPath(sessionId: session), encoding: .utf8)

@@ -140,7 +140,7 @@ import Testing
         let model = try #require(town.model)
         let requests = try model.requests().filter { ($0["tools"] as? Int ?? 0) > 0 && $0["structured"] as? Bool != true }
         let turns = try await ledger.recentTurns(agent: "mayor", limit: 100_000)
-        let submits = try await ledger.events(agent: "mayor").filter { $0.event == "UserPromptSubmit" }
+        let submits = try await ledger.events(agent: "mayor").filter { $0.event == .userPromptSubmit }
             .compactMap { HookEvent(name: $0.event, json: $0.payload).prompt?.trimmingCharacters(in: .whitespacesAndNewlines) }
         let outbox = try await ledger.outboxEntries(limit: 100_000)
         let log = try dailyLogs(town)

@@ -63,7 +63,7 @@ import Testing
 /// another beat within the window is suppressed.
 @Suite struct AlertClaimTests {
     func request(beat: Int, target: String) -> NotificationRequest {
-        NotificationRequest(source: "heartbeat:\(beat):inbox", target: target, title: "Inbox", text: "Finding", priority: "normal")
+        NotificationRequest(source: "heartbeat:\(beat):inbox", target: target, title: "Inbox", text: "Finding", priority: .normal)
     }
 
     @Test func handlingABeatAgainQueuesNothingTwiceAndAnotherBeatIsSuppressed() async throws {

@@ -36,7 +36,7 @@ import Testing
         await #expect(try shell("git log -1 --format=%H hooks/mayor", in: rig.town.root).hasPrefix(stored.commit))
         let outbox = try await rig.ledger.outboxEntries(limit: 10)
         #expect(outbox.count == 1, "one notification for the finding, none for HEARTBEAT_OK")
-        #expect(outbox.first?.priority == "urgent")
+        #expect(outbox.first?.priority == .urgent)
         // Handling the same beat again (as after a crash) changes nothing.
         try await BeatReplyHandler(environment: rig.environment, town: rig.town, context: try runner.load())
             .handle(try #require(try await rig.ledger.heartbeatRun(beatId: beatId)), turn: try #require(report.turn))

@@ -15,7 +15,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let entries = try await Ledger(file: town.ledgerFile).outboxEntries(limit: 10)
         #expect(entries.count == 1)
-        #expect(entries.first?.priority == "urgent")
+        #expect(entries.first?.priority == .urgent)
         #expect(entries.first?.text.contains(#"Bash: {"command":"rm -rf build"}"#) == true)
     }
 }

@@ -91,7 +91,7 @@ import Testing
         #expect(turn.state == .done && turn.reply == "the whole reply", "\(turn.reply?.prefix(80) ?? "no reply")")
         let stored = try await Ledger(file: fixture.hooks.town.ledgerFile).events(agent: "worker")
         #expect(stored.count == 1 && stored.allSatisfy { $0.payload.utf8.count <= HookPayload.maxBytes })
-        #expect(HookEvent(name: "Stop", json: stored[0].payload).sessionId == "s")
+        #expect(HookEvent(name: .stop, json: stored[0].payload).sessionId == "s")
     }
 
     @Test func aCutPayloadKeepsOnlyTopLevelFieldsReadWhole() {
@@ -100,7 +100,7 @@ import Testing
         #expect(fields["session_id"] == "s1" && fields["cwd"] == "/w" && fields["transcript_path"] == "/t/s.jsonl")
         #expect(fields["prompt"] == nil)
         let standIn = HookPayload.standIn(forPrefix: Data(text.utf8), limit: 100)
-        let event = HookEvent(name: "Stop", json: standIn)
+        let event = HookEvent(name: .stop, json: standIn)
         #expect(event.transcriptPath == "/t/s.jsonl" && event.prompt == nil && event.lastAssistantMessage == nil)
     }
 

@@ -23,7 +23,7 @@ import Testing
 
     /// The prompts the agent took, in order, from its UserPromptSubmit hooks.
     func submitted(_ town: MayorTestTown) async throws -> [String] {
-        try await town.events().filter { $0.event == "UserPromptSubmit" }.compactMap { HookEvent(name: "UserPromptSubmit", json: $0.payload).prompt }
+        try await town.events().filter { $0.event == "UserPromptSubmit" }.compactMap { HookEvent(name: .userPromptSubmit, json: $0.payload).prompt }
     }
 
     @Test func aPromptTooLongForOneTmuxCommandArrivesWholeAndTheQueueMovesOn() async throws {

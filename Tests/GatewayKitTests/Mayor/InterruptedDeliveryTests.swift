@@ -22,7 +22,7 @@ import Testing
         #expect(turn.state == .done && turn.reply == "ECHO: \(text)", "\(turn)")
         let submits = try await town.events().filter { $0.event == "UserPromptSubmit" }
         #expect(submits.count == 1)
-        #expect(submits.first.map { HookEvent(name: "UserPromptSubmit", json: $0.payload).prompt } == text, "submitted whole, not pasted twice")
+        #expect(submits.first.map { HookEvent(name: .userPromptSubmit, json: $0.payload).prompt } == text, "submitted whole, not pasted twice")
     }
 
     @Test func aQueuedTurnAlreadyPastedIsSubmittedNotPastedAgain() async throws {

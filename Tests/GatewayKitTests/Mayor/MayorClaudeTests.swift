@@ -61,7 +61,7 @@ import Testing
         let turn = try #require(try await town.turns().last)
         #expect(turn.state == .done && turn.enterPresses == 1)
         let submit = try #require(try await town.events().first { $0.event == "UserPromptSubmit" })
-        let submitted = try #require(HookEvent(name: "UserPromptSubmit", json: submit.payload).prompt)
+        let submitted = try #require(HookEvent(name: .userPromptSubmit, json: submit.payload).prompt)
         #expect(submitted == prompt)
         let model = try #require(town.model)
         let asked = try model.requests().compactMap { $0["last_user_text"] as? String }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import GatewayKit
 
@@ -9,8 +10,8 @@ import Testing
 
     func ledger() throws -> Ledger { try Ledger(file: directory.path("ledger.sqlite")) }
 
-    func event(_ name: String, _ fields: [String: Any]) -> HookEvent {
-        let data = try! JSONSerialization.data(withJSONObject: fields.merging(["hook_event_name": name]) { old, _ in old })
+    func event(_ name: HookEventName, _ fields: [String: Any]) -> HookEvent {
+        let data = try! JSONSerialization.data(withJSONObject: fields.merging(["hook_event_name": name.rawValue]) { old, _ in old })
         return HookEvent(name: name, json: String(decoding: data, as: UTF8.self))
     }
 
@@ -26,7 +27,7 @@ import Testing
         let first = try await sentTurn(ledger, "first prompt")
         let second = try await sentTurn(ledger, "second\nprompt")
         // A terminal may turn LF into CR on paste; the comparison unifies line endings.
-        let outcome = try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "second\rprompt\n", "prompt_id": "p2", "session_id": "s"]),
+        let outcome = try await ledger.applyHookEvent(event(.userPromptSubmit, ["prompt": "second\rprompt\n", "prompt_id": "p2", "session_id": "s"]),
                                                       agent: "mayor", at: start)
         #expect(outcome.turnId == second && outcome.turnState == .submitted)
         #expect(try await ledger.turn(first)?.state == .sent)
@@ -38,7 +39,7 @@ import Testing
         let ledger = try ledger()
         // SQLite reads text as a C string: a raw NUL used to cut the recorded payload short there.
         let payload = "{\"session_id\":\"s\",\"prompt\":\"a\0b\",\"cwd\":\"/town\"}"
-        try await ledger.applyHookEvent(HookEvent(name: "UserPromptSubmit", json: payload), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(HookEvent(name: .userPromptSubmit, json: payload), agent: "mayor", at: start)
         let recorded = try await ledger.events(agent: "mayor").map(\.payload)
         #expect(recorded == ["{\"session_id\":\"s\",\"prompt\":\"a\\u0000b\",\"cwd\":\"/town\"}"])
     }
@@ -46,24 +47,24 @@ import Testing
     @Test func aPromptNobodySentAdvancesNoTurn() async throws {
         let ledger = try ledger()
         let id = try await sentTurn(ledger, "ours")
-        let outcome = try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "typed by a person", "prompt_id": "px"]), agent: "mayor", at: start)
+        let outcome = try await ledger.applyHookEvent(event(.userPromptSubmit, ["prompt": "typed by a person", "prompt_id": "px"]), agent: "mayor", at: start)
         #expect(outcome.turnId == nil)
         #expect(try await ledger.turn(id)?.state == .sent)
-        #expect(try await ledger.events(agent: "mayor").map(\.event) == ["UserPromptSubmit"])
+        #expect(try await ledger.events(agent: "mayor").map(\.event) == [.userPromptSubmit])
     }
 
     @Test func stopEndsTheTurnWithItsPromptIdOnly() async throws {
         let ledger = try ledger()
         let a = try await sentTurn(ledger, "a")
         let b = try await sentTurn(ledger, "b")
-        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "a", "prompt_id": "pa"]), agent: "mayor", at: start)
-        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "b", "prompt_id": "pb"]), agent: "mayor", at: start)
-        let outcome = try await ledger.applyHookEvent(event("Stop", ["prompt_id": "pb", "last_assistant_message": "reply b"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event(.userPromptSubmit, ["prompt": "a", "prompt_id": "pa"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event(.userPromptSubmit, ["prompt": "b", "prompt_id": "pb"]), agent: "mayor", at: start)
+        let outcome = try await ledger.applyHookEvent(event(.stop, ["prompt_id": "pb", "last_assistant_message": "reply b"]), agent: "mayor", at: start)
         #expect(outcome.turnId == b && outcome.turnState == .done)
         #expect(try await ledger.turn(b)?.reply == "reply b")
         #expect(try await ledger.turn(a)?.state == .submitted)
         // A prompt id no turn carries (a person's queued prompts sent together) ends nothing.
-        let stray = try await ledger.applyHookEvent(event("Stop", ["prompt_id": "p-unknown", "last_assistant_message": "x"]), agent: "mayor", at: start)
+        let stray = try await ledger.applyHookEvent(event(.stop, ["prompt_id": "p-unknown", "last_assistant_message": "x"]), agent: "mayor", at: start)
         #expect(stray.turnId == nil)
         #expect(try await ledger.turn(a)?.state == .submitted)
     }
@@ -71,8 +72,8 @@ import Testing
     @Test func stopWithoutPromptIdEndsTheOldestSubmittedTurnWithTheTranscriptReply() async throws {
         let ledger = try ledger()
         let id = try await sentTurn(ledger, "old agent")
-        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "old agent"]), agent: "mayor", at: start)
-        let outcome = try await ledger.applyHookEvent(event("Stop", ["session_id": "s"]), agent: "mayor", at: start, replyFallback: "from the transcript")
+        try await ledger.applyHookEvent(event(.userPromptSubmit, ["prompt": "old agent"]), agent: "mayor", at: start)
+        let outcome = try await ledger.applyHookEvent(event(.stop, ["session_id": "s"]), agent: "mayor", at: start, replyFallback: "from the transcript")
         #expect(outcome.turnId == id)
         #expect(try await ledger.turn(id)?.reply == "from the transcript")
     }
@@ -80,8 +81,8 @@ import Testing
     @Test func stopFailureFailsTheTurnWithTheError() async throws {
         let ledger = try ledger()
         let id = try await sentTurn(ledger, "fail me")
-        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "fail me", "prompt_id": "p"]), agent: "mayor", at: start)
-        try await ledger.applyHookEvent(event("StopFailure", ["prompt_id": "p", "error": "server_error", "last_assistant_message": "API Error: 529 overloaded"]),
+        try await ledger.applyHookEvent(event(.userPromptSubmit, ["prompt": "fail me", "prompt_id": "p"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event(.stopFailure, ["prompt_id": "p", "error": "server_error", "last_assistant_message": "API Error: 529 overloaded"]),
                                         agent: "mayor", at: start.addingTimeInterval(1))
         let turn = try #require(try await ledger.turn(id))
         #expect(turn.state == .failed)
@@ -92,9 +93,9 @@ import Testing
     @Test func anEndedTurnNeverChanges() async throws {
         let ledger = try ledger()
         let id = try await sentTurn(ledger, "once")
-        try await ledger.applyHookEvent(event("UserPromptSubmit", ["prompt": "once", "prompt_id": "p"]), agent: "mayor", at: start)
-        try await ledger.applyHookEvent(event("Stop", ["prompt_id": "p", "last_assistant_message": "first"]), agent: "mayor", at: start)
-        try await ledger.applyHookEvent(event("StopFailure", ["prompt_id": "p", "error": "late"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event(.userPromptSubmit, ["prompt": "once", "prompt_id": "p"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event(.stop, ["prompt_id": "p", "last_assistant_message": "first"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event(.stopFailure, ["prompt_id": "p", "error": "late"]), agent: "mayor", at: start)
         try await ledger.endTurn(id, state: .timedOut, error: "too late", at: start)
         try await ledger.markTurnSent(id, at: start)
         #expect(try await ledger.failTurnsInFlight(agent: "mayor", error: "died", at: start).isEmpty)
@@ -115,11 +116,22 @@ import Testing
     @Test func sessionStartMarksAStartingAgentRunningButNotAStoppedOne() async throws {
         let ledger = try ledger()
         try await ledger.recordAgentStart("mayor", profile: "claude", sessionId: "s1", at: start, note: nil)
-        try await ledger.applyHookEvent(event("SessionStart", ["session_id": "s1", "source": "startup"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event(.sessionStart, ["session_id": "s1", "source": "startup"]), agent: "mayor", at: start)
         #expect(try await ledger.agent("mayor")?.state == .running)
         try await ledger.setAgentState("mayor", .stopped)
-        try await ledger.applyHookEvent(event("SessionStart", ["session_id": "s2", "source": "clear"]), agent: "mayor", at: start)
+        try await ledger.applyHookEvent(event(.sessionStart, ["session_id": "s2", "source": "clear"]), agent: "mayor", at: start)
         let record = try #require(try await ledger.agent("mayor"))
         #expect(record.state == .stopped && record.sessionId == "s1")
+    }
+
+    /// The ledger keeps Claude's spelling of every name, one Gateway has no case for included.
+    @Test func eventNamesAreStoredAsClaudeSpellsThemAndUnknownOnesAreKept() async throws {
+        let ledger = try ledger()
+        let names: [HookEventName] = HookEventName.installed + [HookEventName(rawValue: "Notification")]
+        #expect(names.last == .other("Notification"))
+        for name in names { try await ledger.applyHookEvent(event(name, [:]), agent: "mayor", at: start) }
+        #expect(try await ledger.events(agent: "mayor").map(\.event) == names)
+        let stored = try await ledger.database.read { db in try String.fetchAll(db, sql: "SELECT event FROM agent_events ORDER BY id") }
+        #expect(stored == ["SessionStart", "UserPromptSubmit", "Stop", "StopFailure", "PreCompact", "SessionEnd", "PermissionRequest", "Notification"])
     }
 }

@@ -114,7 +114,10 @@ final class MayorTestTown: @unchecked Sendable {
 
     func turns() async throws -> [Turn] { try await ledger().recentTurns(agent: "mayor", limit: 100).reversed() }
 
-    func events() async throws -> [(id: Int64, event: String, payload: String)] { try await ledger().events(agent: "mayor") }
+    /// The events with their names as Claude spells them, as the ledger stores them.
+    func events() async throws -> [(id: Int64, event: String, payload: String)] {
+        try await ledger().events(agent: "mayor").map { ($0.id, $0.event.rawValue, $0.payload) }
+    }
 
     func agent() async throws -> AgentRecord? { try await ledger().agent("mayor") }
 

@@ -6,28 +6,28 @@ import Testing
 @Suite struct MayorUnitTests {
     @Test func hookEventReadsKnownFieldsAndKeepsUnknownOnes() {
         let json = #"{"session_id":"s","prompt_id":"p","transcript_path":"/t.jsonl","cwd":"/c","prompt":"hi\nthere","hook_event_name":"UserPromptSubmit","future_field":{"x":[1,2]},"effort":{"level":"medium"}}"#
-        let event = HookEvent(name: "UserPromptSubmit", json: json)
+        let event = HookEvent(name: .userPromptSubmit, json: json)
         #expect(event.sessionId == "s" && event.promptId == "p" && event.transcriptPath == "/t.jsonl" && event.cwd == "/c")
         #expect(event.prompt == "hi\nthere")
         #expect(event.raw == json)
     }
 
     @Test func hookEventWithoutNewerFieldsHasNils() {
-        let event = HookEvent(name: "Stop", json: #"{"session_id":"s","transcript_path":"/t","stop_hook_active":false}"#)
+        let event = HookEvent(name: .stop, json: #"{"session_id":"s","transcript_path":"/t","stop_hook_active":false}"#)
         #expect(event.promptId == nil && event.lastAssistantMessage == nil && event.sessionId == "s")
     }
 
     @Test func hookEventJoinsErrorAndDetails() {
-        let event = HookEvent(name: "StopFailure", json: #"{"error":"rate_limit","error_details":{"status":429}}"#)
+        let event = HookEvent(name: .stopFailure, json: #"{"error":"rate_limit","error_details":{"status":429}}"#)
         #expect(event.error == #"rate_limit: {"status":429}"#)
-        let plain = HookEvent(name: "StopFailure", json: #"{"error":"unknown","last_assistant_message":"API Error: 400 bad"}"#)
+        let plain = HookEvent(name: .stopFailure, json: #"{"error":"unknown","last_assistant_message":"API Error: 400 bad"}"#)
         #expect(plain.error == "unknown" && plain.lastAssistantMessage == "API Error: 400 bad")
     }
 
     @Test func hookEventThatIsNotJSONKeepsTheRawText() {
-        let event = HookEvent(name: "Stop", json: "not json")
+        let event = HookEvent(name: .stop, json: "not json")
         #expect(event.raw == "not json" && event.sessionId == nil)
-        #expect(HookEvent(name: "Stop", json: "[1]").sessionId == nil)
+        #expect(HookEvent(name: .stop, json: "[1]").sessionId == nil)
     }
 
     @Test func promptsCompareAcrossLineEndingsAndSurroundingSpace() {

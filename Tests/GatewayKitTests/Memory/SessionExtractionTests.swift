@@ -170,6 +170,6 @@ import Testing
                                   input: #"{"session_id":"s","transcript_path":"/nonexistent/s.jsonl"}"#)
         #expect(stop.status == 0, "\(stop.stderr)")
         let events = try await Ledger(file: fixture.town.ledgerFile).events(agent: "mayor")
-        #expect(events.map(\.event) == ["Stop"], "the event is recorded all the same")
+        #expect(events.map(\.event) == [.stop], "the event is recorded all the same")
     }
 }

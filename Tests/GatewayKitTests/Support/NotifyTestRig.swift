@@ -46,7 +46,7 @@ struct NotifyTestRig {
         worker = OutboxWorker(town: town, settings: settings, ledger: ledger, environment: environment, limiter: limiter)
     }
 
-    func enqueue(_ source: String, target: String, title: String = "Gateway", text: String, priority: String = "normal") async throws -> OutboxEntry {
+    func enqueue(_ source: String, target: String, title: String = "Gateway", text: String, priority: NotificationPriority = .normal) async throws -> OutboxEntry {
         try await ledger.enqueueNotification(
             NotificationRequest(source: source, target: target, title: title, text: text, priority: priority), now: Date()).entry
     }

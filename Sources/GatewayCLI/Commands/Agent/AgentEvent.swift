@@ -8,7 +8,7 @@ struct AgentEvent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent-event", abstract: "Record an agent hook event (JSON on stdin); called by the agent's hooks.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The hook event: SessionStart, UserPromptSubmit, Stop, StopFailure, PreCompact, SessionEnd, PermissionRequest.") var event: String
+    @Argument(help: ArgumentHelp("The hook event: \(HookEventName.installed.map(\.rawValue).joined(separator: ", ")).")) var event: String
     @Option(help: "The agent (default: GW_AGENT).") var agent: String?
 
     func run() async throws {
@@ -18,7 +18,7 @@ struct AgentEvent: AsyncParsableCommand {
             throw GatewayError.usage("no agent named: pass --agent NAME or set GW_AGENT")
         }
         let payload = HookPayload.read(from: FileHandle.standardInput)
-        let result = try await AgentEventRecorder(environment: environment, town: town).record(event: event, agent: name, payload: payload)
+        let result = try await AgentEventRecorder(environment: environment, town: town).record(event: HookEventName(rawValue: event), agent: name, payload: payload)
         if let output = result.output { environment.output.line(output) }
     }
 }

@@ -27,7 +27,7 @@ struct OutboxRow: Encodable {
         target = entry.target
         source = entry.source
         state = entry.state.rawValue
-        priority = entry.priority
+        priority = entry.priority.rawValue
         title = entry.title
         text = entry.text
         attempts = entry.attempts

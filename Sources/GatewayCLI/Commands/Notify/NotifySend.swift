@@ -30,9 +30,7 @@ struct NotifySend: AsyncParsableCommand {
 
     func run() async throws {
         let environment = global.environment
-        guard ["normal", "urgent"].contains(priority) else {
-            throw GatewayError.usage("--priority must be normal or urgent, not \"\(priority)\"")
-        }
+        let priority = try NotificationPriority.parse(self.priority, given: "--priority")
         let body = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw GatewayError.usage("the text is empty: pass it as an argument, or - with text on stdin")

@@ -60,21 +60,6 @@ public struct ClaudeAccountFile: Sendable, Equatable {
         return try parse(data)
     }
 
-    public func hasCompletedOnboarding() throws -> Bool {
-        try read()["hasCompletedOnboarding"] as? Bool == true
-    }
-
-    public func isTrusted(_ folder: URL) throws -> Bool {
-        let projects = try read()["projects"] as? [String: Any]
-        let entry = projects?[folder.standardizedFileURL.path] as? [String: Any]
-        return entry?["hasTrustDialogAccepted"] as? Bool == true
-    }
-
-    public func isApproved(apiKey: String) throws -> Bool {
-        let responses = try read()["customApiKeyResponses"] as? [String: Any]
-        return (responses?["approved"] as? [String])?.contains(Self.keySuffix(apiKey)) == true
-    }
-
     private func apply(_ edit: ClaudeAccountEdit, to root: inout [String: Any]) -> Bool {
         switch edit {
         case .completeOnboarding:

@@ -1,0 +1,10 @@
+@testable import GatewayKit
+
+// Some tests name events and priorities as the ledger stores them ("Stop", "urgent"); these read that
+// text into the types the code uses.
+
+extension HookEvent {
+    init(name: String, json: String) { self.init(name: HookEventName(rawValue: name), json: json) }
+}
+
+func == (priority: NotificationPriority?, stored: String) -> Bool { priority?.rawValue == stored }
