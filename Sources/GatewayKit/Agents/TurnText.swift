@@ -3,14 +3,14 @@ import Foundation
 /// The rules every prompt obeys before it is stored and typed into an agent, whatever its source (a
 /// person's `gw mayor send`, a heartbeat, a sling, a chat message):
 ///
-/// - **Control characters**: CR LF and a lone CR become LF; every other C0 control (U+0000–U+001F),
-///   DEL (U+007F) and every C1 control (U+0080–U+009F) is removed. Tab and newline stay. So a prompt
-///   can never end a bracketed paste early (`ESC[201~` loses its ESC), press a key, or cut text at a NUL;
-///   the ledger, the hooks and the daily logs store the same cleaned text.
+/// - **Characters**: `PlainText`'s one rule — line breaks become LF; controls other than tab and
+///   newline, and invisible characters outside emoji, are removed. So a prompt can never end a
+///   bracketed paste early (`ESC[201~` loses its ESC), press a key, or cut text at a NUL, and the
+///   ledger, the hooks and the daily logs store the same text.
 /// - **Never a command**: Claude Code reads input whose first visible character is `/` (a command),
 ///   `!` (a shell line) or `@` (a file attachment) as something other than a message. Such text goes in
 ///   behind a one-line label, so it arrives as the literal text it is.
-/// - **Empty** text (nothing but whitespace once cleaned) is refused.
+/// - **Empty** text (nothing but whitespace once cleaned) is refused, and so is text over `maximumBytes`.
 public enum TurnText {
     /// The label put before text that Claude Code would otherwise take for a command, a shell line or an
     /// attachment. Visible on purpose: Claude Code strips invisible characters before it looks.

@@ -29,11 +29,12 @@ struct MayorSend: AsyncParsableCommand {
             throw GatewayError.usage("--timeout \"\(timeout)\" is not a duration: write it like 90s, 10m or 1h")
         }
         let prompt = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
-        guard !TurnText.clean(prompt).allSatisfy(\.isWhitespace) else {
+        let cleaned = TurnText.clean(prompt)
+        guard let first = cleaned.first(where: { !$0.isWhitespace }) else {
             throw GatewayError.usage("the prompt is empty: give the text, or pipe it with `-`")
         }
-        if TurnText.startsCommand(TurnText.clean(prompt)) && !literal {
-            throw GatewayError.usage("the prompt starts with \"\(TurnText.clean(prompt).first { !$0.isWhitespace }!)\", which Claude Code takes for a command, a shell line or a file attachment; Gateway does not type those (a command fires no hook, so it could not be confirmed). Run it in the Mayor's terminal (`gw mayor attach`), or pass --literal to send it as text")
+        if TurnText.startsCommand(cleaned) && !literal {
+            throw GatewayError.usage("the prompt starts with \"\(first)\", which Claude Code takes for a command, a shell line or a file attachment; Gateway does not type those (a command fires no hook, so it could not be confirmed). Run it in the Mayor's terminal (`gw mayor attach`), or pass --literal to send it as text")
         }
         let deadline = Date().addingTimeInterval(limit.seconds)
         let ledger = try context.lifecycle.runtime.openLedger()
