@@ -87,6 +87,11 @@ import Testing
         } catch {
             tally.fail("\(error)\ndaemon log:\n\(rig.daemonLog().suffix(3000))")
         }
+        // As `gw daemon stop` does: signal the daemon once its pid file names it. Its handlers are armed
+        // before that file is written; a SIGTERM a few milliseconds after the spawn, before then, meets
+        // the default action (exit 143) — a race of the test, not a stop a person can send.
+        let last = daemon.pid
+        try await town.wait("the last daemon's pid file") { DaemonPidFile.runningPid(town.town) == last ? true : nil }
         daemon.signal(SIGTERM)
         let exit = try await daemon.wait()
         if exit != 0 { tally.fail("the last daemon exited \(String(describing: exit)) after SIGTERM") }
