@@ -24,7 +24,7 @@ struct RealClaudeMCPTests {
         let settings = sandbox.directory.path("gateway-settings.json")
         try FileSystem.writeAtomically(ClaudeHookSettings.json(gwExecutable: "/bin/true", skipBypassWarning: false, allowGatewayTools: true), to: settings)
 
-        let result = try sandbox.runHeadless("please remember the cat", ["--settings", settings.path, "--mcp-config", mcpConfig.path])
+        let result = try await sandbox.runHeadless("please remember the cat", ["--settings", settings.path, "--mcp-config", mcpConfig.path])
         #expect(result["result"] as? String == "Stored.", "\(result)")
         let log = try FileSystem.readText(fixture.town.mayorDirectory.appendingPathComponent("memory/2026-03-14.md"))
         #expect(log.contains("The owner's cat is called Mochi"))
@@ -58,7 +58,7 @@ struct RealClaudeMemoryHookTests {
         let settings = sandbox.directory.path("gateway-settings.json")
         try FileSystem.writeAtomically(ClaudeHookSettings.json(gwExecutable: try builtProduct("gw").path, skipBypassWarning: false), to: settings)
 
-        let first = try sandbox.runHeadless("the parcel arrives on Tuesday", ["--settings", settings.path])
+        let first = try await sandbox.runHeadless("the parcel arrives on Tuesday", ["--settings", settings.path])
         #expect(first["result"] as? String == "ECHO: the parcel arrives on Tuesday")
         let session = try #require(first["session_id"] as? String)
         let calendar = MemoryCalendar(config: try fixture.town.loadConfig())
@@ -68,7 +68,7 @@ struct RealClaudeMemoryHookTests {
         #expect(extracted.contains("ECHO: the parcel arrives on Tuesday"))
         #expect(SessionLog.keys(in: extracted).count == 1)
 
-        _ = try sandbox.runHeadless("/compact", ["--settings", settings.path, "--resume", session])
+        _ = try await sandbox.runHeadless("/compact", ["--settings", settings.path, "--resume", session])
         let events = try await Ledger(file: fixture.town.ledgerFile).events(agent: "mayor")
         let names = events.map(\.event)
         #expect(names.contains(.preCompact), "\(names)")

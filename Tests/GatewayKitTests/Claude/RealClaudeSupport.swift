@@ -96,8 +96,8 @@ final class ClaudeSandbox: @unchecked Sendable {
     }
 
     /// `claude -p PROMPT --output-format json ...` in the project; returns the parsed result object.
-    func runHeadless(_ prompt: String, _ extra: [String] = []) throws -> [String: Any] {
-        let result = try LiveProcessRunner.runBlocking(Command(
+    func runHeadless(_ prompt: String, _ extra: [String] = []) async throws -> [String: Any] {
+        let result = try await LiveProcessRunner().run(Command(
             claude.path, ["-p", prompt, "--output-format", "json"] + extra, in: project, environment: environment))
         guard result.succeeded, let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
             throw GatewayError("claude -p failed (exit \(result.status)): \(result.stderr)\(result.stdout)")
@@ -138,17 +138,22 @@ final class ClaudeTmuxSession: @unchecked Sendable {
     func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
 
     /// Pastes `text` as one bracketed paste, waits 300 ms, then presses Enter on its own.
-    func submit(_ text: String, via directory: URL) throws {
+    func submit(_ text: String, via directory: URL) async throws {
         let file = directory.appendingPathComponent("prompt-\(UUID().uuidString.prefix(8)).txt")
         try Data(text.utf8).write(to: file)
         let buffer = "gw-\(UUID().uuidString.prefix(8))"
         try tmux(["load-buffer", "-b", buffer, file.path])
         try tmux(["paste-buffer", "-p", "-d", "-b", buffer, "-t", name])
-        Thread.sleep(forTimeInterval: 0.3)
+        try await Task.sleep(for: .milliseconds(300))
         try tmux(["send-keys", "-t", name, "Enter"])
     }
 
+    private var killed = false
+
+    /// Stops the server once (tests call it in a `defer`, and `deinit` calls it again).
     func kill() {
+        guard !killed else { return }
+        killed = true
         do { try tmux(["kill-server"]) } catch { print("could not stop the test tmux server \(socket): \(error)") }
     }
 

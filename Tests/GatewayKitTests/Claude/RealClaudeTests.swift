@@ -8,9 +8,9 @@ import Testing
 struct RealClaudeTests {
     static let timeout: TimeInterval = 90
 
-    @Test func headlessPromptIsEchoedExactly() throws {
+    @Test func headlessPromptIsEchoedExactly() async throws {
         let sandbox = try ClaudeSandbox()
-        let result = try sandbox.runHeadless("hello 世界")
+        let result = try await sandbox.runHeadless("hello 世界")
         #expect(result["result"] as? String == "ECHO: hello 世界")
         #expect(result["is_error"] as? Bool == false)
         #expect(result["session_id"] is String)
@@ -18,7 +18,7 @@ struct RealClaudeTests {
         #expect(requests.contains { $0["last_user_text"] as? String == "hello 世界" && $0["rule"] is NSNull })
     }
 
-    @Test func toolCallsReallyRunAndTheResultsContinueTheRule() throws {
+    @Test func toolCallsReallyRunAndTheResultsContinueTheRule() async throws {
         let sandbox = try ClaudeSandbox(rules: """
             [[rule]]
             name = "write-and-commit"
@@ -31,11 +31,11 @@ struct RealClaudeTests {
             [[rule.step]]
             reply = "Committed."
             """)
-        let result = try sandbox.runHeadless("please write the notes", ["--permission-mode", "acceptEdits", "--allowedTools", "Bash"])
+        let result = try await sandbox.runHeadless("please write the notes", ["--permission-mode", "acceptEdits", "--allowedTools", "Bash"])
         #expect(result["result"] as? String == "Committed.")
         let written = sandbox.project.appendingPathComponent("notes/hello.txt")
         #expect(try FileSystem.readText(written) == "line 1\n世界\n")
-        #expect(try shell("git log -1 --format=%s", in: sandbox.project) == "notes from the model\n")
+        #expect(try await shell("git log -1 --format=%s", in: sandbox.project) == "notes from the model\n")
         let requests = try sandbox.sim.requests().filter { $0["rule"] as? String == "write-and-commit" }
         #expect(requests.map { $0["step"] as? Int } == [0, 1, 2])
         #expect(requests.map { $0["tool_result"] as? Bool } == [false, true, true])
@@ -43,20 +43,20 @@ struct RealClaudeTests {
         #expect(requests.allSatisfy { $0["last_user_text"] as? String == "please write the notes" })
     }
 
-    @Test func interactivePastedPromptFiresHooksByteForByte() throws {
+    @Test func interactivePastedPromptFiresHooksByteForByte() async throws {
         let sandbox = try ClaudeSandbox()
         let sessionID = UUID()
         let tmux = try ClaudeTmuxSession(sandbox, sessionID: sessionID)
         defer { tmux.kill() }
-        try waitForReady(sandbox, tmux)
+        try await waitForReady(sandbox, tmux)
         let start = try #require(try sandbox.events(named: "SessionStart").first)
         #expect(start["session_id"] as? String == sessionID.uuidString.lowercased())
         #expect(start["source"] as? String == "startup")
         #expect((start["transcript_path"] as? String)?.hasSuffix("\(sessionID.uuidString.lowercased()).jsonl") == true)
 
         let prompt = "第一行：你好，世界\n第二行 “引号” and ASCII\n第三行 — 结束 ✓"
-        try tmux.submit(prompt, via: sandbox.directory.url)
-        try waitUntil(timeout: Self.timeout, "the Stop hook") { try !sandbox.events(named: "Stop").isEmpty }
+        try await tmux.submit(prompt, via: sandbox.directory.url)
+        try await waitUntil(timeout: Self.timeout, "the Stop hook") { try !sandbox.events(named: "Stop").isEmpty }
         let events = try sandbox.hookEvents()
         #expect(events.map { $0["hook_event_name"] as? String } == ["SessionStart", "UserPromptSubmit", "Stop"])
         let submit = events[1]
@@ -70,7 +70,7 @@ struct RealClaudeTests {
         #expect(requests.map { $0["last_user_text"] as? String } == [prompt], "one prompt, one request, no side requests")
     }
 
-    @Test func aModelErrorFiresStopFailureAndNoStop() throws {
+    @Test func aModelErrorFiresStopFailureAndNoStop() async throws {
         let sandbox = try ClaudeSandbox(rules: """
             [[rule]]
             name = "refuse"
@@ -80,14 +80,14 @@ struct RealClaudeTests {
             """)
         let tmux = try ClaudeTmuxSession(sandbox, sessionID: UUID())
         defer { tmux.kill() }
-        try waitForReady(sandbox, tmux)
-        try tmux.submit("please fail", via: sandbox.directory.url)
-        try waitUntil(timeout: Self.timeout, "the StopFailure hook") { try !sandbox.events(named: "StopFailure").isEmpty }
+        try await waitForReady(sandbox, tmux)
+        try await tmux.submit("please fail", via: sandbox.directory.url)
+        try await waitUntil(timeout: Self.timeout, "the StopFailure hook") { try !sandbox.events(named: "StopFailure").isEmpty }
         // A second prompt that succeeds: its Stop proves that hooks still fire in order, so the
         // absence of a Stop for the failed prompt is a fact and not a matter of waiting longer.
-        try waitForIdle(tmux)
-        try tmux.submit("and now succeed", via: sandbox.directory.url)
-        try waitUntil(timeout: Self.timeout, "the Stop hook of the second prompt") { try !sandbox.events(named: "Stop").isEmpty }
+        try await waitForIdle(tmux)
+        try await tmux.submit("and now succeed", via: sandbox.directory.url)
+        try await waitUntil(timeout: Self.timeout, "the Stop hook of the second prompt") { try !sandbox.events(named: "Stop").isEmpty }
         let events = try sandbox.hookEvents()
         #expect(events.map { $0["hook_event_name"] as? String } == ["SessionStart", "UserPromptSubmit", "StopFailure", "UserPromptSubmit", "Stop"])
         let failure = events[2]
@@ -99,7 +99,7 @@ struct RealClaudeTests {
         #expect(try sandbox.sim.requests().contains { $0["rule"] as? String == "refuse" && $0["status"] as? Int == 400 })
     }
 
-    @Test func aSlowAnswerKeepsClaudeBusyAndAnOverloadWithoutRetryFailsAtOnce() throws {
+    @Test func aSlowAnswerKeepsClaudeBusyAndAnOverloadWithoutRetryFailsAtOnce() async throws {
         let sandbox = try ClaudeSandbox(rules: """
             [[rule]]
             name = "slow"
@@ -115,17 +115,17 @@ struct RealClaudeTests {
             """)
         let tmux = try ClaudeTmuxSession(sandbox, sessionID: UUID())
         defer { tmux.kill() }
-        try waitForReady(sandbox, tmux)
-        try tmux.submit("take your time", via: sandbox.directory.url)
-        try waitUntil(timeout: Self.timeout, "the busy line while the answer streams") {
+        try await waitForReady(sandbox, tmux)
+        try await tmux.submit("take your time", via: sandbox.directory.url)
+        try await waitUntil(timeout: Self.timeout, "the busy line while the answer streams") {
             try tmux.screen().contains("esc to interrupt")
         }
         #expect(try sandbox.events(named: "Stop").isEmpty, "busy means the turn has not ended")
-        try waitUntil(timeout: Self.timeout, "the Stop hook") { try !sandbox.events(named: "Stop").isEmpty }
+        try await waitUntil(timeout: Self.timeout, "the Stop hook") { try !sandbox.events(named: "Stop").isEmpty }
         #expect(try sandbox.events(named: "Stop").first?["last_assistant_message"] as? String == "Took my time.")
-        try waitForIdle(tmux)
-        try tmux.submit("overload now", via: sandbox.directory.url)
-        try waitUntil(timeout: Self.timeout, "the StopFailure hook") { try !sandbox.events(named: "StopFailure").isEmpty }
+        try await waitForIdle(tmux)
+        try await tmux.submit("overload now", via: sandbox.directory.url)
+        try await waitUntil(timeout: Self.timeout, "the StopFailure hook") { try !sandbox.events(named: "StopFailure").isEmpty }
         let failure = try #require(try sandbox.events(named: "StopFailure").first)
         #expect(failure["error"] as? String == "server_error")
         #expect((failure["last_assistant_message"] as? String)?.hasPrefix("API Error: 529") == true)
@@ -133,14 +133,14 @@ struct RealClaudeTests {
     }
 
     /// SessionStart has fired and the input line is on screen, so a paste lands in it.
-    func waitForReady(_ sandbox: ClaudeSandbox, _ tmux: ClaudeTmuxSession) throws {
-        try waitUntil(timeout: Self.timeout, "the SessionStart hook") { try !sandbox.events(named: "SessionStart").isEmpty }
-        try waitForIdle(tmux)
+    func waitForReady(_ sandbox: ClaudeSandbox, _ tmux: ClaudeTmuxSession) async throws {
+        try await waitUntil(timeout: Self.timeout, "the SessionStart hook") { try !sandbox.events(named: "SessionStart").isEmpty }
+        try await waitForIdle(tmux)
     }
 
     /// The input line is shown and no turn is running.
-    func waitForIdle(_ tmux: ClaudeTmuxSession) throws {
-        try waitUntil(timeout: Self.timeout, "Claude's idle input line") {
+    func waitForIdle(_ tmux: ClaudeTmuxSession) async throws {
+        try await waitUntil(timeout: Self.timeout, "Claude's idle input line") {
             let screen = try tmux.screen()
             return screen.contains("\u{276F}") && !screen.contains("esc to interrupt")
         }

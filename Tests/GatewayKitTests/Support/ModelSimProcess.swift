@@ -62,11 +62,13 @@ final class ModelSimProcess: @unchecked Sendable {
 }
 
 /// Waits until `condition` holds, checking every 50 ms, for at most `timeout` seconds (generous:
-/// the machine is shared). Used where the event is a file another process writes.
-func waitUntil(timeout: TimeInterval, _ what: String, _ condition: () throws -> Bool) throws {
+/// the machine is shared). Used where the event is a file another process writes. It suspends rather
+/// than blocks between checks: Swift's pool has one thread per core, and a blocked one starves every
+/// other test in the process.
+func waitUntil(timeout: TimeInterval, _ what: String, _ condition: () throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(timeout)
     while try !condition() {
         guard Date() < deadline else { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what)") }
-        Thread.sleep(forTimeInterval: 0.05)
+        try await Task.sleep(for: .milliseconds(50))
     }
 }
