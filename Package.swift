@@ -25,22 +25,48 @@ let package = Package(
     targets: [
         // One C function Swift's Glibc module does not expose (spawning a child in a given folder).
         .target(name: "CGatewayShims"),
-        // The domain. Never imports ArgumentParser.
+        // The domain, in modules whose dependencies run one way (docs/architecture.md draws the graph).
+        // None imports ArgumentParser. The core: environment, processes, files, git, the ledger database,
+        // config primitives, the town's layout.
         .target(
-            name: "GatewayKit",
+            name: "GatewayCore",
             dependencies: [
                 "CGatewayShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // Notifications: targets, the durable outbox and its worker.
+        .target(name: "GatewayNotify", dependencies: ["GatewayCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Hooks: agents' git-backed storage.
+        .target(name: "GatewayHooks", dependencies: ["GatewayCore"]),
+        // Agents: tmux, runtime, lifecycle, turn delivery, screens, hook events, turns.
+        .target(name: "GatewayAgents", dependencies: ["GatewayCore", "GatewayHooks", "GatewayNotify", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Memory: daily logs, MEMORY.md, the search index, priming, session extraction.
+        .target(name: "GatewayMemory", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Work: convoys, formulas, polecats.
+        .target(name: "GatewayWork", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The heartbeat: HEARTBEAT.md, the schedule, a beat's run and its reply.
+        .target(name: "GatewayHeartbeat", dependencies: ["GatewayCore", "GatewayAgents", "GatewayMemory", "GatewayNotify", "GatewayWork", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The app: assembles the town, the config and the daemon from the features.
+        .target(
+            name: "GatewayKit",
+            dependencies: [
+                "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // `gw demo`: a scripted tour on the built-in agent, outside the domain.
+        .target(name: "GatewayDemo", dependencies: ["GatewayKit"]),
         // The command tree: parses, calls GatewayKit, renders.
         .target(
             name: "GatewayCLI",
             dependencies: [
                 "GatewayKit",
+                "GatewayDemo",
                 "GatewayMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -60,7 +86,10 @@ let package = Package(
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
         // Benchmarks: `scripts/bench` builds this in release mode and prints `name value unit` lines.
         .executableTarget(name: "gw-bench", dependencies: ["GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "GatewayCLI", "LoopbackHTTP"]),
+        .testTarget(name: "GatewayKitTests", dependencies: [
+            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+            "GatewayKit", "GatewayDemo", "GatewayCLI", "LoopbackHTTP",
+        ]),
         .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
         .testTarget(name: "SimKitTests", dependencies: ["SimKit", "LoopbackHTTP"]),
     ],

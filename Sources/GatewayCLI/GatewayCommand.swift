@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatewayKit
+import GatewayCore
 
 /// `gw`: the root of the command tree (CLI.md).
 struct GatewayCommand: AsyncParsableCommand {

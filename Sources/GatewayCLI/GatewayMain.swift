@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayKit
 import Logging
+import GatewayCore
 
 /// The entry point: parse, run, and map errors to the exit codes scripts rely on.
 public enum GatewayMain {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
 
 /// Flags every command takes.
 struct GlobalOptions: ParsableArguments {

@@ -1,6 +1,10 @@
 import Foundation
 import GatewayKit
 import MCP
+import GatewayCore
+import GatewayNotify
+import GatewayMemory
+import GatewayHeartbeat
 
 /// The tools `gw mcp serve` offers the Mayor: its memory, notifications, and the town's status. Each
 /// call runs the same GatewayKit code as the matching `gw` command; a failure comes back as a tool

@@ -1,6 +1,9 @@
 import Foundation
 import GatewayKit
 import Logging
+import GatewayCore
+import GatewayAgents
+import GatewayHeartbeat
 
 /// A heartbeat with the real Claude Code and an instant gw-model-sim: time from the beat's start to its
 /// finding committed in the Mayor's hook, next to a plain turn (send → reply recorded) on the same Mayor,
@@ -21,7 +24,7 @@ struct BeatBench: BenchSuite {
         logger.logLevel = .critical
         let environment = GatewayEnvironment(processes: LiveProcessRunner(), clock: SystemWallClock(), output: CapturedOutput(), logger: logger,
                                              variables: ProcessInfo.processInfo.environment, workingDirectory: base,
-                                             executablePath: Bench.product("gw"))
+                                             executablePath: Bench.product("gw"), ledgers: .gateway())
         guard case .created(let town) = try await TownInstaller(environment: environment).install(at: base.appendingPathComponent("town"), name: "bench", force: false) else { return }
         let rules = base.appendingPathComponent("rules.toml")
         try """

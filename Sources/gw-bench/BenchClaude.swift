@@ -1,5 +1,6 @@
 import Foundation
 import GatewayKit
+import GatewayAgents
 
 /// The real Claude Code for benchmarks: a temporary config home (onboarding done, the local key
 /// approved) pointed at a gw-model-sim, so no account is touched and every answer is instant.

@@ -1,5 +1,7 @@
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayHeartbeat
 
 /// One area's benchmarks.
 protocol BenchSuite: Sendable {

@@ -1,5 +1,7 @@
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayWork
 
 /// Marking a convoy item (one write transaction that may close the convoy), next to the ledger's
 /// simplest write, `setInfo`, on the same file.

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayKit
+import GatewayCore
 
 /// An idle daemon (the Mayor on gw-agent-sim, the heartbeat off, nothing queued) over 60 s — 10 s with
 /// GW_BENCH_QUICK=1 — : its CPU time and RSS, next to a `sleep` process measured over the same window

@@ -1,5 +1,7 @@
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayWork
 
 /// Loading and rendering a built-in formula (parse, checks, topological order, substitution), next to
 /// parsing the town's gateway.toml template with the same TOML reader.

@@ -1,5 +1,7 @@
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayHeartbeat
 
 /// The work the daemon does on each wake: parse HEARTBEAT.md (100 tasks, mixed schedules, Chinese
 /// names) and decide with the scheduler — next to reading the same file from disk, its floor.

@@ -1,5 +1,7 @@
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayHooks
 
 /// Hooks: `gw hook put` next to the plain git it runs (`git add` + `git commit` in a worktree of the
 /// same kind), and the agents' git (`.gateway/agent-bin/git`, which takes the hook's lock) next to

@@ -1,5 +1,7 @@
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayAgents
 
 /// The Mayor's own cost per turn, on the real Claude Code (GW_CLAUDE_BIN) and an instant gw-model-sim:
 /// `gw mayor send --wait` wall time and the ledger's created→ended time over 50 turns, and how long the

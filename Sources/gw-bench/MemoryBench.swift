@@ -1,5 +1,7 @@
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayMemory
 
 /// A ten-year memory (3,650 daily logs of mixed English and Chinese): index build time next to reading
 /// the files alone; search p50/p99 as `gw memory search` runs it (freshness check of every file, match,

@@ -2,6 +2,8 @@ import Foundation
 import GatewayKit
 import LoopbackHTTP
 import Logging
+import GatewayCore
+import GatewayNotify
 
 /// 1,000 Telegram messages to 50 chats through the outbox worker, against a fake Bot API that enforces
 /// Telegram's limits (30 a second overall, 1 a second per chat) by answering 429 with retry_after.
@@ -31,7 +33,7 @@ struct NotifyBench: BenchSuite {
         var logger = Logger(label: "gw-bench") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let environment = GatewayEnvironment(processes: LiveProcessRunner(), clock: SystemWallClock(), output: StandardOutput(),
-                                             logger: logger, variables: ["BENCH_TOKEN": "1:bench"], workingDirectory: base)
+                                             logger: logger, variables: ["BENCH_TOKEN": "1:bench"], workingDirectory: base, ledgers: .gateway())
         var ids: [Int64] = []
         for index in 0..<messages {
             let request = NotificationRequest(source: "bench:\(index)", target: "chat\(index % chats + 1)", title: "Bench", text: "message \(index)")

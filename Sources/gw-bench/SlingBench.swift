@@ -1,6 +1,9 @@
 import Foundation
 import GatewayKit
 import Logging
+import GatewayCore
+import GatewayAgents
+import GatewayWork
 
 /// N slings (default 20; `GW_BENCH_QUICK=1`: 5) with instant answers, under the default cap of 4
 /// polecats: total wall time, next to the same N turns sent to one agent in sequence (no worktrees, no
@@ -64,7 +67,7 @@ struct SlingBench: BenchSuite {
 
     /// The floor: one agent, already started, answering the same prompts one after another.
     static func sequentialTurns(_ count: Int, profile: String, environment: GatewayEnvironment, town: Town, config: GatewayConfig) async throws -> Double {
-        let runtime = AgentRuntime(environment: environment, town: town, config: config, name: "bench-sequence",
+        let runtime = AgentRuntime(environment: environment, town: town, settings: config.agentSettings, name: "bench-sequence",
                                    profile: config.profile(profile), directory: town.root)
         let lifecycle = AgentLifecycle(runtime: runtime)
         let delivery = TurnDelivery(lifecycle: lifecycle)
@@ -99,7 +102,7 @@ struct SlingBench: BenchSuite {
         logger.logLevel = .critical
         let environment = GatewayEnvironment(processes: LiveProcessRunner(), clock: SystemWallClock(), output: StandardOutput(),
                                              logger: logger, variables: ProcessInfo.processInfo.environment,
-                                             workingDirectory: base, executablePath: Bench.product("gw"))
+                                             workingDirectory: base, executablePath: Bench.product("gw"), ledgers: .gateway())
         guard case .created(let town) = try await TownInstaller(environment: environment)
             .install(at: base.appendingPathComponent("town"), name: "bench", force: false) else {
             throw GatewayError("bench: the town already existed")

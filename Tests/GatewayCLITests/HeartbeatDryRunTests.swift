@@ -3,6 +3,8 @@ import Logging
 import Testing
 @testable import GatewayCLI
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHeartbeat
 
 /// `gw heartbeat dry-run` end to end through the command tree, on a town in a temporary folder.
 @Suite struct HeartbeatDryRunTests {
@@ -33,7 +35,8 @@ import Testing
         let environment = GatewayEnvironment(
             processes: LiveProcessRunner(), clock: ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000)), output: output,
             logger: Logger(label: "gw-test") { _ in SwiftLogNoOpLogHandler() },
-            variables: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], workingDirectory: directory)
+            variables: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], workingDirectory: directory,
+            ledgers: .gateway())
         let code = await GatewayMain.execute(arguments: arguments, environment: environment)
         return (code, output)
     }

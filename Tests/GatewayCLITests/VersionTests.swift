@@ -3,6 +3,7 @@ import Logging
 import Testing
 @testable import GatewayCLI
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// `gw --version`: one line naming the release, exit 0, whatever the current folder holds.
 @Suite struct VersionTests {

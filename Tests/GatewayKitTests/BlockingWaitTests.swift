@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// Waiting for something slow outside the process — a lock, a child — must leave Swift's threads free:
 /// a daemon waiting on a hook's lock or a slow curl still runs its other loops. Each test makes more

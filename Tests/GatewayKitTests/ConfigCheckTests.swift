@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHeartbeat
 
 @Suite struct ConfigCheckTests {
     func problems(_ text: String) -> [String] {

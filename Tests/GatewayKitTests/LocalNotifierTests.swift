@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayNotify
 
 @Suite struct LocalNotifierTests {
     /// A folder holding stand-in programs with the given names.

@@ -2,6 +2,7 @@ import Foundation
 import LoopbackHTTP
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// `gw notify …` as users run it: the built binary, a real town, real processes and loopback servers.
 @Suite struct NotifyCommandTests {

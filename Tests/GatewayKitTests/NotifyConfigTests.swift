@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayNotify
 
 @Suite struct NotifyConfigTests {
     func problems(_ toml: String) -> [String] {

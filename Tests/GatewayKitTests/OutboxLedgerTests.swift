@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayNotify
 
 @Suite struct OutboxLedgerTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayWork
 
 @Suite struct RigCrewTests {
     @Test func rigFromALocalPathWithCrew() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import LoopbackHTTP
 import Testing
 @testable import GatewayKit
+@testable import GatewayWork
 
 /// Credentials in a rig URL are never stored (rigs.json, the bare clone's config) or printed (`gw rig
 /// add`, `gw rig list --json`, `gw status`, clone errors).

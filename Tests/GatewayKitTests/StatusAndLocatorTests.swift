@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 @Suite struct StatusAndLocatorTests {
     @Test func statusJSONHasEverySection() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// A gateway.toml that is not valid TOML names the line and says what to do about it.
 @Suite("TOML syntax errors")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayNotify
 
 /// The Telegram notifier and the outbox worker against a fake Bot API on loopback.
 @Suite struct TelegramDeliveryTests {

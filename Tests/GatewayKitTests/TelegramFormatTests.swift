@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayNotify
 
 @Suite struct TelegramFormatTests {
     /// What Telegram would show: the HTML with its three entities decoded and the bold tag removed.

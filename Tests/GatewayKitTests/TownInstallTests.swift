@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 @Suite struct TownInstallTests {
     @Test func installMakesACompleteTown() async throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayDemo
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,11 @@
 import Foundation
+import GatewayCore
+import GatewayNotify
+import GatewayHooks
+import GatewayAgents
+import GatewayMemory
+import GatewayWork
+import GatewayHeartbeat
 
 /// Everything `gateway.toml` says, decoded once at the edge into plain values with defaults.
 /// Each section reads itself from a `TableReader`; later features add sections here.
@@ -22,7 +29,7 @@ public struct GatewayConfig: Sendable, Equatable {
         agents[name] ?? AgentProfile.builtIns["claude"]!
     }
 
-    public static let fileName = "gateway.toml"
+    public static let fileName = Town.configFileName
 
     /// Reads and validates a config file; throws every problem found, each with file, line and key.
     public static func load(from url: URL) throws(ConfigFailure) -> GatewayConfig {
@@ -91,5 +98,35 @@ public struct TownSettings: Sendable, Equatable {
     init(_ table: TableReader) {
         name = table.string("name", default: "")
         table.finish()
+    }
+}
+
+
+extension GatewayConfig {
+    /// Every secret the config names. Notify targets today; a new section with secrets adds them here,
+    /// which is what keeps them from agents and hook commits.
+    public var secretReferences: [SecretReference] {
+        notify.targets.keys.sorted().flatMap { notify.targets[$0]!.secrets }
+    }
+
+    /// The config's secrets with their values as this process sees them.
+    public func secrets(variables: [String: String], root: URL) -> GatewaySecrets {
+        GatewaySecrets(references: secretReferences, variables: variables, root: root)
+    }
+}
+
+extension Town {
+    /// Reads the town's `gateway.toml`: every problem with its file, line and key.
+    public func loadConfig() throws -> GatewayConfig {
+        do {
+            return try GatewayConfig.load(from: configFile)
+        } catch {
+            throw error.gatewayError
+        }
+    }
+
+    /// The display name: `[town] name`, else the folder's name.
+    public func name(_ config: GatewayConfig) -> String {
+        config.town.name.isEmpty ? root.lastPathComponent : config.town.name
     }
 }

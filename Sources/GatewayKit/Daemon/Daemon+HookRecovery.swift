@@ -1,4 +1,6 @@
 import Foundation
+import GatewayCore
+import GatewayHooks
 
 extension Daemon {
     /// Commits what a crash left uncommitted in any hook (a writer killed between its edit and its

@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import GatewayCore
+import GatewayAgents
+import GatewayHeartbeat
 
 /// `gw daemon run`: one process per town that supervises the Mayor, runs the heartbeat and delivers
 /// notifications. A `ServiceGroup` of small services started in dependency order — the ledger's
@@ -36,7 +39,7 @@ public struct Daemon: Sendable {
             // First, so the backup taken at start holds the ledger as the last run left it.
             LedgerBackupService(town: town, environment: environment),
             OutboxService(town: town, notify: config.notify, environment: environment, settings: config.daemon),
-            MayorSupervisor(lifecycle: mayor, settings: config.daemon, urgentTargets: config.heartbeat.urgentTargets, logger: logger),
+            MayorSupervisor(lifecycle: mayor, settings: config.daemon, urgentTargets: config.heartbeat.urgentTargets, polecats: config.polecats, logger: logger),
             SchedulerService(runner: BeatRunner(environment: environment, town: town, startedAt: startedAt), settings: config.daemon, logger: logger),
         ]
     }

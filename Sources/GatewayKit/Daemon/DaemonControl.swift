@@ -1,5 +1,7 @@
 import CGatewayShims
 import Foundation
+import GatewayCore
+import GatewayAgents
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

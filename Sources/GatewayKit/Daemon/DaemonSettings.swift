@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// `[daemon]` in gateway.toml: how often the daemon looks at things. Every look is one cheap read (a
 /// ledger row, a file's existence), so the defaults keep an idle daemon near zero CPU.

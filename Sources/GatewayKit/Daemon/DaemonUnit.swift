@@ -1,4 +1,8 @@
 import Foundation
+import GatewayCore
+import GatewayNotify
+import GatewayAgents
+import GatewayHeartbeat
 
 /// What `gw daemon install` writes so the system keeps the daemon running: a systemd user unit on
 /// Linux, a launchd agent on macOS. Both carry the PATH of the shell that installed them, because a

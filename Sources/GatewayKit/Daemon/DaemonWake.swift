@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// How a `gw` command wakes the running daemon early (`gw heartbeat now`): it writes a request file
 /// under `.gateway/wake/`, and the daemon, which looks for it every `[daemon] poll`, takes it by

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// SIGTERM or SIGINT arriving while the daemon starts — after its pid file exists but before the
 /// ServiceGroup has installed its own handlers — would otherwise kill it with the default action, and

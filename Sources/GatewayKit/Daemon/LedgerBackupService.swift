@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import GatewayCore
 
 /// The daemon's ledger backups: one when it starts, then one every hour, the newest 48 kept in
 /// `.gateway/backups/` (owner-only). What `gw doctor --repair` restores from; what happened after the

@@ -1,6 +1,10 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import GatewayCore
+import GatewayNotify
+import GatewayAgents
+import GatewayWork
 
 /// The daemon's Mayor service: starts the Mayor if absent, checks its health every `[daemon]
 /// health_check`, delivers queued turns, and tells the owner when the Mayor is in a crash loop.
@@ -13,12 +17,14 @@ public struct MayorSupervisor: Service {
     let lifecycle: AgentLifecycle
     let settings: DaemonSettings
     let urgentTargets: [String]
+    let polecats: PolecatSettings
     let logger: Logger
 
-    public init(lifecycle: AgentLifecycle, settings: DaemonSettings, urgentTargets: [String], logger: Logger) {
+    public init(lifecycle: AgentLifecycle, settings: DaemonSettings, urgentTargets: [String], polecats: PolecatSettings, logger: Logger) {
         self.lifecycle = lifecycle
         self.settings = settings
         self.urgentTargets = urgentTargets
+        self.polecats = polecats
         self.logger = logger
     }
 
@@ -94,7 +100,7 @@ public struct MayorSupervisor: Service {
             // did that handler die, and the restart is ours to do.
             let now = Date()
             let since = downSince ?? now
-            let patience = runtime.config.mayor.restartBackoffMax.seconds + 2 * settings.healthCheck.seconds
+            let patience = runtime.settings.mayor.restartBackoffMax.seconds + 2 * settings.healthCheck.seconds
             if now.timeIntervalSince(since) > patience {
                 logger.warning("the Mayor has stayed dead for \(Int(now.timeIntervalSince(since))) s with no restart; restarting it")
                 try await AgentReviver(lifecycle: lifecycle).restartIfStillDead()
@@ -141,7 +147,7 @@ public struct MayorSupervisor: Service {
         let every = max(settings.poll.seconds, 2)
         while await DaemonPause.sleep(every) {
             do {
-                try await PolecatSupervisor(environment: runtime.environment, town: runtime.town, config: runtime.config).reconcile()
+                try await PolecatSupervisor(environment: runtime.environment, town: runtime.town, settings: polecats, agents: runtime.settings).reconcile()
             } catch {
                 logger.error("reconciling polecats failed: \(error.userMessage)")
             }
@@ -154,7 +160,7 @@ public struct MayorSupervisor: Service {
     /// watches the screen for its end.
     func leftByADeadDelivery(_ turn: Turn) -> Bool {
         switch runtime.profile.completion {
-        case .hooks: turn.state == .sent && Date().timeIntervalSince(turn.sentAt ?? .distantPast) > runtime.config.mayor.submitTimeout.seconds
+        case .hooks: turn.state == .sent && Date().timeIntervalSince(turn.sentAt ?? .distantPast) > runtime.settings.mayor.submitTimeout.seconds
         case .screen: !FileLock.isHeld(runtime.deliveryLock)
         }
     }

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import GatewayCore
+import GatewayNotify
 
 /// The daemon's notification service: holds the outbox lease for its life, recovers what a killed
 /// worker left mid-delivery, then delivers whenever a row is due — looking every `[daemon] poll`.

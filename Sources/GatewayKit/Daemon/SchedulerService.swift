@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import GatewayHeartbeat
 
 /// The daemon's heartbeat service: runs `BeatRunner.step()` and sleeps until the date it returns —
 /// never longer than `[daemon] schedule_recheck`, so edits of gateway.toml and HEARTBEAT.md count, and

@@ -1,4 +1,7 @@
 import Foundation
+import GatewayCore
+import GatewayHooks
+import GatewayAgents
 
 /// The town's tmux server, the agents' settings files and the agent CLI.
 extension Doctor {

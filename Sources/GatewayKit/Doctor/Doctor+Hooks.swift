@@ -1,4 +1,6 @@
 import Foundation
+import GatewayCore
+import GatewayHooks
 
 /// The hooks' git repositories and the locks left in them or in `.gateway/`.
 extension Doctor {

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// The ledger and its backups.
 extension Doctor {

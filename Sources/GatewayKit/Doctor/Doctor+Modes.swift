@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// File modes and secrets: what Gateway keeps must be its owner's alone, and every secret the config
 /// names must reach the process that sends with it.

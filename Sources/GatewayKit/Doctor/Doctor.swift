@@ -1,4 +1,6 @@
 import Foundation
+import GatewayCore
+import GatewayAgents
 
 /// `gw doctor`: checks a town's ledger, backups, hooks, locks, tmux socket, agents and their CLI, file
 /// modes and secrets, each with the command that fixes what it finds. It reads; only `--repair`

@@ -1,4 +1,7 @@
 import Foundation
+import GatewayCore
+import GatewayHooks
+import GatewayMemory
 
 /// `gw doctor --repair`: restores a lost or damaged ledger from its newest good backup, makes the
 /// restore safe (no blind repeats), rebuilds what the files can rebuild, reports what was lost in the

@@ -1,4 +1,6 @@
 import Foundation
+import GatewayCore
+import GatewayHooks
 
 /// What the hooks' git history says happened after a given time: the ledger's witness when the ledger
 /// itself was lost. Every hook write is a commit; a heartbeat finding is an entry appended under

@@ -1,4 +1,8 @@
 import Foundation
+import GatewayCore
+import GatewayNotify
+import GatewayHooks
+import GatewayWork
 
 /// Makes a town: a git repo with the default files, the ledger and the Mayor's hook worktree.
 public struct TownInstaller: Sendable {

@@ -1,4 +1,8 @@
 import Foundation
+import GatewayCore
+import GatewayAgents
+import GatewayHeartbeat
+import GatewayWork
 
 /// What `gw status` reports. Later features fill their own sections.
 public struct TownStatus: Sendable, Codable, Equatable {

@@ -1,3 +1,4 @@
+import GatewayHooks
 /// The files `gw install` writes. Every setting is present and commented at its default, so a user
 /// can read what exists without opening the docs.
 public enum TownTemplates {
@@ -195,30 +196,6 @@ public enum TownTemplates {
         -->
 
         """
-
-    public static let memory = """
-        # MEMORY.md
-
-        Long-term memory of this town's Mayor: durable facts, decisions and preferences worth keeping
-        across sessions. Daily notes go to memory/YYYY-MM-DD.md.
-
-        """
-
-    public static let memoryFolderNote = """
-        Daily logs live here, one file a day: YYYY-MM-DD.md.
-
-        """
-
-    /// The first file on a new agent's hook branch.
-    public static func hookNote(agent: String) -> String {
-        """
-        # Hook of \(agent)
-
-        Durable storage of the agent \(agent): work hung for it (work/) and the results it leaves.
-        Every change is a commit on branch hooks/\(agent).
-
-        """
-    }
 
     public static let formulasNote = """
         # Formulas

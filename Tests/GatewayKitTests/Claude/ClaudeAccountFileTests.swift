@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
 
 @Suite struct ClaudeAccountFileTests {
     let directory = TemporaryDirectory("claude-account")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// scripts/fetch-claude without the network: the override and the cache's fast path.
 @Suite struct FetchClaudeScriptTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
+@testable import GatewayMemory
 
 /// The real Claude Code calling Gateway's MCP tools: the MCP config and permission Gateway generates
 /// for the Mayor, `gw mcp serve` started by Claude Code itself, gw-model-sim asking for the calls.

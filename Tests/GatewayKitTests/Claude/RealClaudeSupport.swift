@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
 
 /// Finding the real Claude Code for the real-Claude suite: `GW_CLAUDE_BIN`, set by scripts/test
 /// (scripts/fetch-claude). Outside CI a missing binary skips the suite with the reason; under CI

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayWork
 
 /// `gw convoy …` run as the built binary against a real town ledger.
 @Suite struct ConvoyCommandTests {

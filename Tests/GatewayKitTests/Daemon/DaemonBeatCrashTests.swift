@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayMemory
+@testable import GatewayHeartbeat
 
 /// The daemon killed with SIGKILL in the middle of a beat: after a restart the beat completes once.
 @Suite(.serialized) struct DaemonBeatCrashTests {

@@ -2,6 +2,9 @@ import Foundation
 import Logging
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayNotify
+@testable import GatewayHeartbeat
 
 /// The daemon's parts that need no running daemon: its unit files, wake requests, lock, log and config.
 struct DaemonPartsTests {

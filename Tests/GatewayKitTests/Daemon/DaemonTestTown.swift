@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// A town in a temporary folder whose Mayor is gw-agent-sim (the terminal double of Claude Code), with
 /// the heartbeat off and short daemon intervals, for running the real `gw daemon` as a child process.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
+@testable import GatewayWork
 
 /// tmux's pane-died hook and the daemon's health check may both see one death; the reviver makes sure
 /// it is counted and restarted once.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// `gw doctor`'s checks: all ok on a healthy town, and each fault reported with its fix.
 @Suite struct DoctorCheckTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayNotify
+@testable import GatewayMemory
 
 /// `gw doctor --repair` after a loss: the ledger back from its backup, nothing repeated blindly, the gap reported.
 @Suite struct DoctorRepairTests {

@@ -1,5 +1,11 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayNotify
+@testable import GatewayHooks
+@testable import GatewayAgents
+@testable import GatewayMemory
+@testable import GatewayHeartbeat
 
 /// One run of the bad-input scenario against one real town: each trial writes a damaged input where
 /// Gateway reads it, runs the real reader, and records in the tally what went wrong.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
 
 /// Scenario `content`: thousands of generated prompts (`ContentSamples`) queued for the Mayor on
 /// gw-agent-sim through real tmux. Each must arrive by the rule — `TurnText.prepare`'s text typed

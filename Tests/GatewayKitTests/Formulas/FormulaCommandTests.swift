@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayWork
 
 /// `gw formula …` run as the built binary against a real installed town.
 @Suite struct FormulaCommandTests {

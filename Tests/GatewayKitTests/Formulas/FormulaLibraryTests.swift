@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayWork
 
 @Suite struct FormulaLibraryTests {
     @Test func everyBuiltInParsesAndRendersWithEachStepChecked() throws {

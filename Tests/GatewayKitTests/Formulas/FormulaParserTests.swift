@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayWork
+@testable import GatewayHeartbeat
 
 @Suite struct FormulaParserTests {
     @Test func readsEveryField() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayWork
 
 @Suite struct FormulaRenderTests {
     static let greeting = """

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayWork
 
 /// Parses formula text as the town file `formulas/NAME.toml`.
 func parseFormula(_ text: String, name: String = "t") throws(ConfigFailure) -> Formula {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHeartbeat
 
 @Suite struct LocalTimeTests {
     @Test func civilDaysRoundTrip() {

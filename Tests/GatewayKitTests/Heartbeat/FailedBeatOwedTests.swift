@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHeartbeat
 
 /// A beat whose turn failed owes its tasks to the next beat, whatever their schedules say; the beat
 /// that carries them clears the debt.

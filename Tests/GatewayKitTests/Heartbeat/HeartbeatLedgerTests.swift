@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHeartbeat
 
 /// The marks in a real SQLite file: what one process records, the next one (a restarted daemon) reads.
 @Suite struct HeartbeatLedgerTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayHeartbeat
 
 @Suite struct HeartbeatPromptTests {
     private let file = """

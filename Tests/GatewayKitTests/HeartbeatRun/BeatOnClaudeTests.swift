@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayMemory
+@testable import GatewayHeartbeat
 
 /// The heartbeat against the real Claude Code and gw-model-sim: a beat that falls due while the Mayor
 /// works on a slow model turn, or while a person types in its input line, waits — nothing is recorded,

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayNotify
+@testable import GatewayHeartbeat
 
 /// A beat that calls the Mayor is written whole — beat, marks, convoy, queued prompt, run row — or not
 /// at all, so a daemon killed between those writes can never leave a beat recorded as run (its tasks'

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayAgents
+@testable import GatewayHeartbeat
 
 /// The heartbeat end to end with real tmux and the terminal double as the Mayor.
 @Suite(.serialized) struct BeatRunnerTests {

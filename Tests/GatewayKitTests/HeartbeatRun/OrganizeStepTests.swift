@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayMemory
+@testable import GatewayHeartbeat
 
 /// The daily memory-organising step, on the terminal double as the Mayor.
 @Suite(.serialized) struct OrganizeStepTests {

@@ -1,5 +1,9 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
+@testable import GatewayMemory
+@testable import GatewayHeartbeat
 
 /// A town whose Mayor is gw-agent-sim (the terminal double of Claude Code) on the town's own tmux
 /// socket, answering from `rules`, with a console target named `terminal` for notifications. The tmux

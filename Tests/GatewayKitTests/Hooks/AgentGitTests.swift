@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import GatewayCore
+@testable import GatewayHooks
 @testable import GatewayKit
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHooks
 
 @Suite struct HookCLITests {
     @Test func putShowListAndLogThroughGw() async throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHooks
 
 /// Many real `gw` processes writing at once, and an agent committing in the same worktree.
 @Suite struct HookConcurrencyTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
+@testable import GatewayMemory
 
 /// What an agent hands `gw agent-event` is bounded: a transcript is read only when it is a regular
 /// file in the agent's Claude folder, and only so much of it; a payload is stored up to its cap, and a

@@ -2,6 +2,9 @@ import Foundation
 import Logging
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHooks
+@testable import GatewayWork
 
 @Suite struct HookStoreTests {
     @Test func putCommitsWorkThatShowAndLogRead() async throws {

@@ -1,5 +1,7 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHooks
 
 /// A fresh town made by the real installer, with a hook store over it.
 struct HookTown {

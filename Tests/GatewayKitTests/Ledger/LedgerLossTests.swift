@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// A ledger that existed and is now empty, missing or damaged stops every command with the fix; it is
 /// never recreated in silence.

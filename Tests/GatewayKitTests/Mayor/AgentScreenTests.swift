@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayNotify
+@testable import GatewayAgents
 
 /// AgentScreen on screens captured from the real Claude Code (ClaudeScreens), and TranscriptReader on
 /// that session's transcript.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayHooks
+@testable import GatewayAgents
 
 /// Gateway's secrets (notify tokens, SMTP passwords, webhook headers) never reach an agent: each agent
 /// starts with an environment built from an allowlist, and the town's tmux server — which copies its

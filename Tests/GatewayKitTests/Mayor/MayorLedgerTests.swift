@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
 
 /// The turn state machine as hook events drive it, on a real SQLite ledger.
 @Suite struct MayorLedgerTests {

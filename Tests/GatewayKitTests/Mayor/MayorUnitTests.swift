@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
 
 /// Hook payload parsing, restart backoff and the tmux command lines the Mayor runs.
 @Suite struct MayorUnitTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
 
 /// An agent without hooks, read from the screen: a small shell program that prompts `> `, shows a
 /// busy line while it works (erased when done, as spinners are), then its answer.

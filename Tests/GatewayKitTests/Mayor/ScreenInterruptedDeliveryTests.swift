@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
 
 /// A screen-read agent's turn is watched by the process that delivered it, until the screen is idle
 /// again. When that process dies (the daemon's SIGKILL) part way, the next delivery finishes what it

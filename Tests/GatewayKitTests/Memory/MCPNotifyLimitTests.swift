@@ -2,6 +2,7 @@ import Foundation
 import LoopbackHTTP
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// The Mayor's `notify` tool is size-capped and rate-limited across every `gw mcp serve` process, and
 /// a refusal tells the agent the limit, the setting and when to try again.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
 
 /// A stdio MCP client of `gw mcp serve`: newline-delimited JSON-RPC on the child's stdin and stdout.
 final class StdioClient: @unchecked Sendable {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayMemory
 
 @Suite struct MemoryAppendTests {
     /// 2026-03-14 20:30 UTC: already 2026-03-15 04:30 in Shanghai.

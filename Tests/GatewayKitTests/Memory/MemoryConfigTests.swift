@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayHooks
+@testable import GatewayMemory
 
 @Suite struct MemoryConfigTests {
     @Test func theTemplateParsesAndItsDefaultsAreTheDefaults() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayMemory
 
 @Suite struct MemoryPrimerTests {
     func makeMemory(days: Int, linesPerDay: Int) throws -> TemporaryDirectory {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayMemory
 
 @Suite struct MemorySearchTests {
     func write(_ text: String, _ relative: String, in fixture: HookTown) throws {

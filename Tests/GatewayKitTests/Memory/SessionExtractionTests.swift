@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
+@testable import GatewayMemory
 
 @Suite struct SessionExtractionTests {
     static let utc = "[heartbeat]\nactive_hours = { start = \"00:00\", end = \"23:59\", timezone = \"UTC\" }\n"

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
+@testable import GatewayMemory
 
 /// The Mayor's memory hooks with gw-agent-sim as the Mayor: its Stop hooks extract the conversation
 /// from the transcript it writes, and its growing `usage` figures bring one flush turn, delivered at once.

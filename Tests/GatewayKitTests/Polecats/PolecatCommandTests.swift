@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayWork
 
 /// `gw sling` and `gw polecat` as separate processes, the way a person (or the Mayor) runs them.
 @Suite(.serialized) struct PolecatCommandTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayWork
 
 /// Slings on the terminal double with real git worktrees and real tmux on the town's socket.
 @Suite(.serialized) struct PolecatSlingTests {

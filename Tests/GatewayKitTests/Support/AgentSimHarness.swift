@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// gw-agent-sim (the Claude Code test double) running in a private tmux server, with command hooks for
 /// every event that append the hook's stdin JSON to `events.jsonl` and its environment to `env.txt`.

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// Runs a command that leaves a daemon behind (`tmux new-session` starts the tmux server) and waits
 /// for the command itself, not for the daemon.

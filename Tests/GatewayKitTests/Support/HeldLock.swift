@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// Holds `url`'s flock on an open file of the test's own, as a Gateway writer or an agent's git does,
 /// until `release()` — or, given `releaseAfter`, at the latest then, by a thread of its own, so a test

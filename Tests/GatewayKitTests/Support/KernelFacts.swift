@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// What the kernel knows about other processes, for tests that must prove something did *not* happen
 /// without sleeping: a process blocked on a lock has provably not yet run what the lock guards, and a

@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// gw-model-sim running as its own process, as the real-Claude tests and the demo use it.
 final class ModelSimProcess: @unchecked Sendable {

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import Testing
 @testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayNotify
 
 /// Collects log lines, so tests can search them for secrets.
 final class CapturedLog: @unchecked Sendable {

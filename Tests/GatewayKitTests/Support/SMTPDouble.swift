@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// Tests/smtp-double/smtp_double.py (aiosmtpd) on a free loopback port, recording what it accepts.
 /// It exits when its stdin closes, so it never outlives the test process.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 @testable import GatewayKit
 import GatewayCLI
+@testable import GatewayCore
 
 /// A temporary folder removed when the test ends.
 final class TemporaryDirectory: @unchecked Sendable {
@@ -33,7 +34,7 @@ extension GatewayEnvironment {
         let environment = GatewayEnvironment(
             processes: processes, clock: clock, output: output, logger: logger,
             variables: base, workingDirectory: workingDirectory,
-            executablePath: (try? builtProduct("gw").path) ?? "gw")
+            executablePath: (try? builtProduct("gw").path) ?? "gw", ledgers: .gateway())
         return (environment, output)
     }
 }

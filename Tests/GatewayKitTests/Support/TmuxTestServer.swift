@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatewayKit
+@testable import GatewayCore
 
 /// A private tmux server for one test (`tmux -L gw-test-<uuid>`), with one session running a command.
 /// It never touches the user's own tmux server or config (`-f` points at a config of its own), keeps dead

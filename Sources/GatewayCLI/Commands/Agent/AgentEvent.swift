@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayAgents
+import GatewayWork
 
 /// Called by an agent's hooks, with the hook's JSON on stdin; GW_TOWN and GW_AGENT come from the
 /// environment Gateway started the agent with.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayWork
 
 struct ConvoyList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List recent convoys, newest first.")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import GatewayKit
+import GatewayCore
+import GatewayWork
 
 struct ConvoyShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a convoy's items: state, agent, start and end, and where the result is.")

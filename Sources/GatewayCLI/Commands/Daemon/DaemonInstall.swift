@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayNotify
+import GatewayHeartbeat
 
 struct DaemonInstall: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

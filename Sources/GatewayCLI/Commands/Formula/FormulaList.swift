@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatewayKit
+import GatewayWork
 
 struct FormulaList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the town's formulas and the built-ins.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatewayKit
+import GatewayWork
 
 struct FormulaRender: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "render", abstract: "Print the exact prompt an agent gets for a formula.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatewayKit
+import GatewayWork
 
 struct FormulaShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a formula's variables and steps, in the order an agent works them.")

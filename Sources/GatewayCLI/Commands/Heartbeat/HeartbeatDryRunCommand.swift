@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayHeartbeat
 
 /// `gw heartbeat dry-run [--at ISO8601] [--json]`: due tasks, skip reason and the exact prompt; no agent call.
 struct HeartbeatDryRunCommand: AsyncParsableCommand {
@@ -27,7 +29,7 @@ struct HeartbeatDryRunCommand: AsyncParsableCommand {
             }
             moment = parsed
         }
-        let preview = try await HeartbeatPreview.make(town: town, at: moment)
+        let preview = try await HeartbeatPreview.make(environment: environment, town: town, at: moment)
         if format.json {
             environment.output.line(try JSONOutput.render(preview))
         } else {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayHeartbeat
 
 struct HeartbeatNowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

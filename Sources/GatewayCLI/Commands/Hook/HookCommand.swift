@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayHooks
 
 struct HookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

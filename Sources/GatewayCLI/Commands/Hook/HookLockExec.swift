@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayHooks
 
 /// What the agents' `git` runs on machines without flock(1) (`AgentGit`): the command under a hook's lock.
 struct HookLockExec: ParsableCommand {

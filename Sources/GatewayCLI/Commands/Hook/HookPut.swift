@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
 
 struct HookPut: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

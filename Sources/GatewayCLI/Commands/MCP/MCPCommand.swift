@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GatewayKit
 import GatewayMCP
+import GatewayCore
+import GatewayHeartbeat
 
 struct MCPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

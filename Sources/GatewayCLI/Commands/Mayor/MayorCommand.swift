@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayAgents
 
 struct MayorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

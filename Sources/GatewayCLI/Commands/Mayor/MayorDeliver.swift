@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayAgents
 
 /// Started in the background by Gateway (the memory flush) to deliver queued turns once the Mayor is
 /// idle; what cannot be delivered in time stays queued for the next delivery.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayAgents
 
 struct MayorQueue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "queue", abstract: "The Mayor's turns that have not ended, oldest first, and why each waits.")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayAgents
 
 struct MayorStatus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "The Mayor's state, session, uptime, restarts and last turn.")

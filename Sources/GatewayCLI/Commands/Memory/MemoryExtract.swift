@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayMemory
 
 struct MemoryExtract: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayNotify
 
 /// One outbox row as `gw notify outbox --json` prints it. The text is included; secrets never are,
 /// since no secret is ever stored in the outbox.

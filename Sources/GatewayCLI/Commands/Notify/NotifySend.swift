@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayNotify
 
 struct NotifySend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

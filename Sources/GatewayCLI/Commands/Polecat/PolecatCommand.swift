@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayHooks
+import GatewayAgents
+import GatewayWork
 
 struct PolecatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

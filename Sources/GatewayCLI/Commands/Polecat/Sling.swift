@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
+import GatewayWork
 
 struct Sling: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

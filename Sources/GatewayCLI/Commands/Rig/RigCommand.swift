@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayWork
 
 struct RigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import GatewayCore
+
+/// One prompt sent to an agent and its reply.
+public struct Turn: Codable, Sendable, Equatable, FetchableRecord {
+    public enum State: String, Codable, Sendable {
+        case queued, sent, submitted, done, failed
+        case timedOut = "timed_out"
+
+        public var hasEnded: Bool { self == .done || self == .failed || self == .timedOut }
+    }
+
+    public var id: Int64
+    public var agent: String
+    public var text: String
+    public var state: State
+    public var source: String
+    public var createdAt: Date
+    public var sentAt: Date?
+    public var submittedAt: Date?
+    public var endedAt: Date?
+    public var promptId: String?
+    public var sessionId: String?
+    public var reply: String?
+    public var error: String?
+    public var enterPresses: Int
+    /// What was typed into the agent when it differs from `text`: the pointer to an inbox file, for
+    /// text too large to type (`TurnText.typedLimit`).
+    public var wireText: String?
+
+    /// The text the agent receives at its input line.
+    public var typedText: String { wireText ?? text }
+
+    public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+}
+
+extension Ledger {
+    /// Queues a turn; returns its id. The text is stored as `TurnText.prepare` makes it (controls
+    /// removed, never a command); empty text is refused.
+    public func enqueueTurn(agent: String, text: String, source: String, at date: Date) throws -> Int64 {
+        try database.write { db in try Self.insertTurn(db, agent: agent, text: text, source: source, at: date) }
+    }
+
+    /// `enqueueTurn` inside a caller's transaction.
+    package static func insertTurn(_ db: Database, agent: String, text: String, source: String, at date: Date) throws -> Int64 {
+        let prepared = try TurnText.prepare(text)
+        try db.execute(sql: "INSERT INTO turns(agent, text, state, source, created_at) VALUES (?, ?, 'queued', ?, ?)",
+                       arguments: [agent, prepared, source, date.timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    public func turn(_ id: Int64) throws -> Turn? {
+        try database.read { db in try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE id = ?", arguments: [id]) }
+    }
+
+    /// The oldest turn still waiting to be sent.
+    public func nextQueuedTurn(agent: String) throws -> Turn? {
+        try database.read { db in
+            try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state = 'queued' ORDER BY id LIMIT 1", arguments: [agent])
+        }
+    }
+
+    /// The turn the agent is working on (sent or submitted), if any.
+    public func turnInFlight(agent: String) throws -> Turn? {
+        try database.read { db in
+            try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('sent', 'submitted') ORDER BY id LIMIT 1", arguments: [agent])
+        }
+    }
+
+    /// Every turn not yet ended — in flight first, then the queue — oldest first.
+    public func pendingTurns(agent: String) throws -> [Turn] {
+        try database.read { db in
+            try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('queued', 'sent', 'submitted') ORDER BY id", arguments: [agent])
+        }
+    }
+
+    /// Records what is typed instead of the turn's text (the pointer to its inbox file).
+    public func setWireText(_ id: Int64, _ wireText: String) throws {
+        try update(id, from: ["queued"], "wire_text = ?", [wireText])
+    }
+
+    /// The newest turn that has left the queue (sent, taken or ended).
+    public func lastEndedOrRunningTurn(agent: String) throws -> Turn? {
+        try database.read { db in
+            try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state != 'queued' ORDER BY id DESC LIMIT 1", arguments: [agent])
+        }
+    }
+
+    public func recentTurns(agent: String, limit: Int) throws -> [Turn] {
+        try database.read { db in
+            try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? ORDER BY id DESC LIMIT ?", arguments: [agent, limit])
+        }
+    }
+
+    public func markTurnSent(_ id: Int64, at date: Date) throws {
+        try update(id, from: ["queued"], "state = 'sent', sent_at = ?, enter_presses = 1", [date.timeIntervalSince1970])
+    }
+
+    /// For screen-read agents, which send no UserPromptSubmit: the screen showed the prompt taken.
+    public func markTurnSubmitted(_ id: Int64, at date: Date) throws {
+        try update(id, from: ["sent"], "state = 'submitted', submitted_at = ?", [date.timeIntervalSince1970])
+    }
+
+    public func recordEnterPressed(_ id: Int64) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE turns SET enter_presses = enter_presses + 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Ends a turn that has not ended yet; an ended turn never changes again.
+    public func endTurn(_ id: Int64, state: Turn.State, reply: String? = nil, error: String? = nil, at date: Date) throws {
+        precondition(state.hasEnded)
+        try update(id, from: ["queued", "sent", "submitted"], "state = ?, reply = COALESCE(?, reply), error = ?, ended_at = ?",
+                   [state.rawValue, reply, error, date.timeIntervalSince1970])
+    }
+
+    /// Fails every turn the agent had in flight: it died, or was restarted, under them.
+    public func failTurnsInFlight(agent: String, error: String, at date: Date) throws -> [Int64] {
+        try database.write { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM turns WHERE agent = ? AND state IN ('sent', 'submitted')", arguments: [agent])
+            try db.execute(sql: "UPDATE turns SET state = 'failed', error = ?, ended_at = ? WHERE agent = ? AND state IN ('sent', 'submitted')",
+                           arguments: [error, date.timeIntervalSince1970, agent])
+            return ids
+        }
+    }
+
+    private func update(_ id: Int64, from states: [String], _ assignments: String, _ values: [(any DatabaseValueConvertible)?]) throws {
+        try database.write { db in
+            let placeholders = states.map { _ in "?" }.joined(separator: ", ")
+            let arguments = StatementArguments(values + [id] + states)
+            try db.execute(sql: "UPDATE turns SET \(assignments) WHERE id = ? AND state IN (\(placeholders))", arguments: arguments)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import GatewayCore
+import GatewayHooks
+import GatewayNotify
+
+/// Delivers queued turns to an agent, one at a time, the only way that never garbles a prompt: wait
+/// until the agent is idle and its input line is empty, paste with bracketed paste, press Enter as its
+/// own key, and confirm by the UserPromptSubmit hook — pressing Enter once more if the prompt is still
+/// sitting in the input line, and failing the turn loudly if it is still not submitted.
+public struct TurnDelivery: Sendable {
+    public let lifecycle: AgentLifecycle
+
+    public init(lifecycle: AgentLifecycle) { self.lifecycle = lifecycle }
+
+    var runtime: AgentRuntime { lifecycle.runtime }
+    var settings: MayorSettings { runtime.settings.mayor }
+    var clock: any WallClock { runtime.environment.clock }
+
+    /// How often the ledger is read while waiting for a hook. Reads of one row in WAL mode cost
+    /// microseconds; hooks arrive from other processes, so there is no in-process event to wait on.
+    public static let ledgerPoll: UInt64 = 20_000_000
+
+    /// Sends every queued turn, oldest first. Returns when the queue is empty (each turn submitted or
+    /// failed), or throws `DeliveryDeferred` when `deadline` passes while the agent is busy or someone
+    /// is typing — the turns stay queued, nothing is lost.
+    public func deliverQueued(deadline: Date) async throws {
+        try await FileLock.withLockAsync(runtime.deliveryLock) {
+            let ledger = try runtime.openLedger()
+            try await resumeInterrupted(ledger: ledger)
+            while let turn = try await ledger.nextQueuedTurn(agent: runtime.name) {
+                try await waitUntilReady(ledger: ledger, deadline: deadline)
+                try await send(turn, ledger: ledger)
+            }
+            try await ledger.setDeferred(runtime.name, reason: nil)
+        }
+    }
+
+    /// Waits for the turn to end; returns it. A turn running past `turn_timeout` is marked timed out.
+    public func waitForEnd(_ id: Int64, timeout: TimeInterval) async throws -> Turn {
+        let ledger = try runtime.openLedger()
+        let deadline = Date().addingTimeInterval(timeout)
+        var nextPaneCheck = Date().addingTimeInterval(1)
+        while true {
+            guard let turn = try await ledger.turn(id) else { throw GatewayError("turn \(id) is not in the ledger") }
+            if turn.state.hasEnded { return turn }
+            if Date() >= deadline { return turn }
+            if try await expireIfOverdue(turn, ledger: ledger) { continue }
+            // A death fails the turn through tmux's pane-died hook; looking at the pane now and then
+            // lets that hook run even when tmux was slow to notice (see AgentLifecycle.paneState).
+            if Date() >= nextPaneCheck {
+                await lifecycle.paneState()
+                nextPaneCheck = Date().addingTimeInterval(1)
+            }
+            try await Task.sleep(nanoseconds: Self.ledgerPoll)
+        }
+    }
+
+    /// Marks a sent or submitted turn timed out once it has run longer than `turn_timeout`.
+    @discardableResult
+    package func expireIfOverdue(_ turn: Turn, ledger: Ledger) async throws -> Bool {
+        guard let sent = turn.sentAt, !turn.state.hasEnded, turn.state != .queued else { return false }
+        guard clock.now().timeIntervalSince(sent) > settings.turnTimeout.seconds else { return false }
+        try await ledger.endTurn(turn.id, state: .timedOut, error: "no answer within \(settings.turnTimeout)", at: clock.now())
+        return true
+    }
+
+    /// Waits until no turn is in flight and the screen shows an empty input line with nothing busy.
+    func waitUntilReady(ledger: Ledger, deadline: Date) async throws {
+        var pause: UInt64 = 100_000_000
+        while true {
+            if try await ledger.agent(runtime.name)?.state == .crashLoop {
+                throw GatewayError("the \(runtime.name) agent is in a crash loop: see `gw mayor status`, then `gw mayor restart`")
+            }
+            if !(await lifecycle.isRunning()) { try await lifecycle.start() }
+            let reason = try await waitingReason(ledger: ledger)
+            guard let reason else { return }
+            try await ledger.setDeferred(runtime.name, reason: reason)
+            if Date() >= deadline { throw DeliveryDeferred(reason: reason) }
+            try await Task.sleep(nanoseconds: pause)
+            pause = min(pause * 2, 1_000_000_000)
+        }
+    }
+
+    /// Why a prompt cannot be pasted now, or nil when it can.
+    package func waitingReason(ledger: Ledger) async throws -> String? {
+        if let inFlight = try await ledger.turnInFlight(agent: runtime.name) {
+            if try await expireIfOverdue(inFlight, ledger: ledger) { return "a turn just timed out" }
+            return "busy with turn \(inFlight.id)"
+        }
+        let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        if let dialog = screen.dialog { return "a \(dialog.rawValue) is on screen" }
+        if screen.busy { return "busy (its screen shows work in progress)" }
+        if !screen.inputText.isEmpty { return "someone is typing in its input line" }
+        if !screen.inputVisible { return "its input line is not visible" }
+        return nil
+    }
+
+    func send(_ turn: Turn, ledger: Ledger) async throws {
+        let tmux = runtime.tmux
+        let processes = runtime.environment.processes
+        let typed: String
+        do {
+            typed = try await typedText(for: turn, ledger: ledger)
+        } catch {
+            return try await fail(turn, ledger: ledger, "its text (\(turn.text.utf8.count) bytes) is too large to type and could not be saved to the \(runtime.name)'s hook: \(error.userMessage)")
+        }
+        let watcher = ScreenTurnWatcher(lifecycle: lifecycle, ledger: ledger)
+        let before = runtime.profile.completion == .screen ? try await watcher.capture() : ""
+        for call in tmux.pasteCommands(typed, session: runtime.session, buffer: "gw-turn-\(turn.id)") {
+            do {
+                try await processes.check(call, what: "pasting turn \(turn.id)")
+            } catch {
+                // Pieces always fit tmux's limits, so this is tmux itself failing (its server gone): the
+                // turn fails with the reason and the queue moves on, rather than retrying it for ever.
+                return try await fail(turn, ledger: ledger, "tmux could not paste it: \(error.userMessage). Part of it may be in the agent's input line: look with `gw mayor attach`")
+            }
+        }
+        try await Task.sleep(nanoseconds: UInt64(settings.pasteDelay.milliseconds) * 1_000_000)
+        // Marked sent before Enter, so the UserPromptSubmit hook, which may be very quick, finds it.
+        try await ledger.markTurnSent(turn.id, at: clock.now())
+        try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
+        guard runtime.profile.completion == .hooks else {
+            // No hook will say when the turn ends: the delivering process watches the screen.
+            guard let sent = try await ledger.turn(turn.id) else { return }
+            return try await watcher.watch(sent, before: before)
+        }
+        if try await waitForSubmission(turn.id, ledger: ledger) { return }
+        // Not confirmed: press Enter again only if our prompt is visibly still in the input line.
+        let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        if !screen.inputText.isEmpty && Self.inputHolds(screen.inputText, typed) {
+            try await ledger.recordEnterPressed(turn.id)
+            try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
+        }
+        if try await waitForSubmission(turn.id, ledger: ledger) { return }
+        let after = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        let shows = after.inputText.isEmpty ? "an empty input line" : "\"\(after.inputText.prefix(80))\" in its input line"
+        try await ledger.endTurn(turn.id, state: .failed,
+            error: "pasted but never submitted: no UserPromptSubmit hook within \(settings.submitTimeout) after \(screen.inputText.isEmpty ? 1 : 2) Enter presses; the agent shows \(shows)",
+            at: clock.now())
+    }
+
+    /// What is typed for `turn`: its text, or — when that is larger than `TurnText.typedLimit` — a short
+    /// message pointing at the text saved (and committed) as `inbox/prompt-<turn>.md` in the agent's hook.
+    func typedText(for turn: Turn, ledger: Ledger) async throws -> String {
+        if let wire = turn.wireText { return wire }
+        guard turn.text.utf8.count > TurnText.typedLimit else { return turn.text }
+        let relative = TurnText.inboxPath(turn: turn.id)
+        let hooks = HookStore(environment: runtime.environment, town: runtime.town, settings: runtime.settings.hooks)
+        let text = turn.text
+        let written = try await hooks.write(runtime.name, message: "Save turn \(turn.id)'s prompt (\(text.utf8.count) bytes, too large to type) as \(relative)") { worktree in
+            try FileSystem.writeAtomically(text, to: worktree.appendingPathComponent(relative))
+            return [relative]
+        }
+        let file = Hook.worktree(for: runtime.name, in: runtime.town).appendingPathComponent(relative)
+        if let pushError = written.pushError { runtime.environment.logger.warning("pushing the hook of \(runtime.name) failed: \(pushError)") }
+        let pointer = TurnText.pointer(turn: turn.id, file: file, bytes: text.utf8.count)
+        try await ledger.setWireText(turn.id, pointer)
+        return pointer
+    }
+
+    /// Ends a turn that could not be delivered, saying why; the queue goes on with the next one.
+    func fail(_ turn: Turn, ledger: Ledger, _ reason: String) async throws {
+        runtime.environment.logger.error("turn \(turn.id) could not be delivered: \(reason)")
+        try await ledger.endTurn(turn.id, state: .failed, error: "not delivered: \(reason)", at: clock.now())
+    }
+
+    /// True once the turn left `sent` (submitted, or already ended).
+    func waitForSubmission(_ id: Int64, ledger: Ledger) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(settings.submitTimeout.seconds)
+        while Date() < deadline {
+            if let state = try await ledger.turn(id)?.state, state != .sent { return true }
+            try await Task.sleep(nanoseconds: Self.ledgerPoll)
+        }
+        return try await ledger.turn(id)?.state != .sent
+    }
+
+    /// The screen wraps and trims a pasted prompt; compare the start of what is visible.
+    static func inputHolds(_ input: String, _ text: String) -> Bool {
+        let visible = input.filter { !$0.isWhitespace }
+        let sent = text.filter { !$0.isWhitespace }
+        return !visible.isEmpty && (sent.hasPrefix(visible.prefix(40)) || visible.contains("Pasted text"))
+    }
+}
+
+/// Delivery waited as long as it was allowed to; the turns stay queued.
+public struct DeliveryDeferred: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { "deferred: \(reason)" }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// The ledger: operational state (turns, runs, convoys, outbox, schedule marks) in one SQLite file in
+/// WAL mode, so the daemon and short-lived `gw` commands read and write it at the same time.
+/// One actor owns it; callers use verbs named for their purpose, never SQL.
+public actor Ledger {
+    package nonisolated let database: DatabasePool
+    public nonisolated let file: URL
+    /// Every feature's migrations, in the order they were released (the app lists them: `LedgerSchema`).
+    nonisolated let migrations: [LedgerMigration]
+
+    /// Opens the ledger, creating it only when none existed (see `LedgerFiles`): a missing, empty or
+    /// damaged ledger where one existed is refused with the command that restores it, never replaced.
+    /// `startingOver` lets `gw doctor --repair` create a new ledger where one was lost, when no backup is left.
+    public init(file: URL, migrations: [LedgerMigration], startingOver: Bool = false) throws {
+        self.file = file
+        self.migrations = migrations
+        let files = LedgerFiles(ledger: file)
+        let existed = !startingOver && files.ledgerExisted
+        if existed, (files.ledgerSize ?? 0) == 0 {
+            throw LedgerLoss.emptied(files, missing: files.ledgerSize == nil)
+        }
+        do {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if files.ledgerSize == nil { try Self.createOwnerOnly(files) }
+            var configuration = Configuration()
+            // Several processes share this file: wait for a lock instead of failing at once.
+            configuration.busyMode = .timeout(10)
+            configuration.label = "gateway.ledger"
+            database = try DatabasePool(path: file.path, configuration: configuration)
+            // A file SQLite can read but that holds no ledger (replaced by an empty database) is a loss too:
+            // migrating it would start over in silence.
+            if existed, try database.read({ db in try !db.tableExists("ledger_info") }) {
+                throw LedgerLoss.emptied(files, missing: false)
+            }
+            try Self.migrator(migrations).migrate(database)
+            let created = try database.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM ledger_info WHERE key = 'created'")
+            }
+            if !FileSystem.exists(files.marker) { try files.writeMarker(created: created ?? "unknown") }
+        } catch let error as DatabaseError {
+            throw LedgerLoss.unreadable(files, error)
+        }
+    }
+
+    /// A new ledger starts as an empty file only its owner can read (SQLite gives its WAL the same mode),
+    /// in a folder only its owner can list: it holds every prompt, reply and notification.
+    static func createOwnerOnly(_ files: LedgerFiles) throws {
+        guard FileManager.default.createFile(atPath: files.ledger.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw GatewayError("could not create the ledger \(files.ledger.path): check that \(files.directory.path) is writable")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: files.directory.path)
+    }
+
+    /// The names of the migrations applied, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try database.read { db in try Self.migrator(migrations).appliedMigrations(db) }
+    }
+
+    /// Reads a key of the ledger's own bookkeeping.
+    public func info(_ key: String) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM ledger_info WHERE key = ?", arguments: [key])
+        }
+    }
+
+    public func setInfo(_ key: String, _ value: String) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO ledger_info(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, value])
+        }
+    }
+}
+
+/// One named change to the ledger's tables. Each feature declares its own; the app lists them all in
+/// release order. An applied migration never changes: a later change is a new migration.
+public struct LedgerMigration: Sendable {
+    public let name: String
+    let migrate: @Sendable (Database) throws -> Void
+
+    public init(_ name: String, _ migrate: @escaping @Sendable (Database) throws -> Void) {
+        self.name = name
+        self.migrate = migrate
+    }
+}
+
+extension Ledger {
+    /// The ledger's own bookkeeping table, then every feature's migrations in order.
+    static func migrator(_ migrations: [LedgerMigration]) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-foundation") { db in
+            try db.create(table: "ledger_info") { table in
+                table.primaryKey("key", .text)
+                table.column("value", .text).notNull()
+            }
+            try db.execute(sql: "INSERT INTO ledger_info(key, value) VALUES ('created', ?)",
+                           arguments: [ISO8601DateFormatter().string(from: Date())])
+        }
+        for migration in migrations { migrator.registerMigration(migration.name, migrate: migration.migrate) }
+        return migrator
+    }
+}
+
+extension Ledger {
+    /// A consistent copy of the whole ledger into `destination` (an empty file), made with SQLite's online
+    /// backup while other connections keep reading and writing.
+    func copy(to destination: URL) throws {
+        let target = try DatabaseQueue(path: destination.path)
+        try database.backup(to: target)
+        try target.close()
+    }
+}
+
+extension Ledger {
+    /// Writes the WAL back into the file and closes every connection, for a caller that moves or
+    /// replaces the file next: the file alone then holds the whole ledger. The ledger cannot be used afterwards.
+    public func close() throws {
+        _ = try database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try database.close()
+    }
+}
+
+extension Ledger {
+    /// SQLite's full integrity check: `["ok"]` when the file is sound, else the first problems found.
+    public func integrityCheck() throws -> [String] {
+        try database.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(20)") }
+    }
+}

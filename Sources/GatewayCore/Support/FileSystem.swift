@@ -1,0 +1,145 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small file helpers with the guarantees Gateway promises: writes are atomic, locks are real.
+public enum FileSystem {
+    /// Files Gateway creates are the owner's alone: the ledger, logs, memory and settings say what the
+    /// owner does, and other accounts on the machine have no business reading them.
+    public static let privateFileMode: mode_t = 0o600
+    /// Folders Gateway creates for its own state (`.gateway/`, the hooks), for the same reason.
+    public static let privateDirectoryMode: mode_t = 0o700
+
+    /// Creates `url` (and missing parents) when absent and makes it the owner's alone.
+    public static func makePrivateDirectory(_ url: URL) throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try makePrivate(url, mode: privateDirectoryMode)
+    }
+
+    /// Sets `mode` on an existing file or folder; a missing one is left alone.
+    public static func makePrivate(_ url: URL, mode: mode_t = privateFileMode) throws {
+        guard exists(url) else { return }
+        if chmod(url.path, mode) != 0 {
+            throw GatewayError("could not make \(url.path) private (chmod \(String(mode, radix: 8))): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Writes `data` to a temporary file beside `url`, flushes it, then renames it into place,
+    /// so a reader sees the old file or the new one and never half of either.
+    public static func writeAtomically(_ data: Data, to url: URL, permissions: Int? = nil) throws {
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions.map { mode_t($0) } ?? FileSystem.privateFileMode)
+        guard fd >= 0 else { throw writeError(url, errno) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(fd, buffer.baseAddress!.advanced(by: offset), buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        close(fd)
+        if failure != 0 {
+            unlink(temporary.path)
+            throw writeError(url, failure)
+        }
+        if rename(temporary.path, url.path) != 0 {
+            let code = errno
+            unlink(temporary.path)
+            throw writeError(url, code)
+        }
+    }
+
+    public static func writeAtomically(_ text: String, to url: URL, permissions: Int? = nil) throws {
+        try writeAtomically(Data(text.utf8), to: url, permissions: permissions)
+    }
+
+    /// Appends `text` with one write(2) on an O_APPEND descriptor, creating the file when missing.
+    public static func append(_ text: String, to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
+        guard fd >= 0 else { throw writeError(url, errno) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw writeError(url, written < 0 ? errno : EIO) }
+    }
+
+    package static func writeError(_ url: URL, _ code: Int32) -> GatewayError {
+        GatewayError("could not write \(url.path): \(String(cString: strerror(code)))")
+    }
+
+    public static func exists(_ url: URL) -> Bool {
+        FileManager.default.fileExists(atPath: url.path)
+    }
+
+    public static func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Reads a UTF-8 text file; a byte that is not UTF-8 is reported with its line and the fix.
+    public static func readText(_ url: URL) throws -> String {
+        try UTF8Text.read(url)
+    }
+}
+
+/// An exclusive advisory lock on a file (flock), held for the duration of `body`.
+/// Used so that two `gw` processes never edit the same machine-written file at once.
+public enum FileLock {
+    public static func withLock<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+        let fd = try openLockFile(url)
+        defer { close(fd) }
+        try acquireBlocking(fd, url)
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
+    /// The same lock around async work; the lock is held by this process's open file, so it is
+    /// released if the process dies. A lock held elsewhere is waited for on a thread of its own
+    /// (`BlockingWait`): a daemon waiting for a hook that an agent's `git commit` holds must still
+    /// deliver notifications and check the Mayor meanwhile.
+    public static func withLockAsync<T>(_ url: URL, _ body: () async throws -> T) async throws -> T {
+        let fd = try openLockFile(url)
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            try await BlockingWait.run { try acquireBlocking(fd, url) }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try await body()
+    }
+
+    /// Whether another open file (this process's or another's) holds the lock now. A snapshot: it may
+    /// be taken the moment after.
+    public static func isHeld(_ url: URL) -> Bool {
+        let fd = open(url.path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
+    private static func openLockFile(_ url: URL) throws -> Int32 {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
+        guard fd >= 0 else { throw FileSystem.writeError(url, errno) }
+        return fd
+    }
+
+    private static func acquireBlocking(_ fd: Int32, _ url: URL) throws {
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))") }
+        }
+    }
+}

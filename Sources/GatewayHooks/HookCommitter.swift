@@ -1,0 +1,114 @@
+import Foundation
+import GatewayCore
+
+/// Commits everything in a hook worktree, sharing it politely with the agent who works there.
+///
+/// Each worktree has its own index (`.git/worktrees/<name>/index`), so hooks never contend with each
+/// other; within one hook the caller holds the hook's flock. The agents' git takes that flock too
+/// (`AgentGit`), but a git called by full path does not: when one holds the worktree's `index.lock`,
+/// Gateway waits and retries with backoff — it never fails for it and never deletes the lock, which may
+/// be live.
+struct HookCommitter: Sendable {
+    let environment: GatewayEnvironment
+    let worktree: URL
+    /// How long to keep retrying while another git holds the worktree's index or HEAD lock.
+    let lockWait: ConfigDuration
+    /// Gateway's secrets: a file holding one is left out of the commit (`unstageSecrets`).
+    var secrets = GatewaySecrets()
+
+    /// Stages every change (the agent's uncommitted ones too) and commits; returns the short hash,
+    /// or nil when nothing changed.
+    ///
+    /// Not `git commit`: it writes the message to the worktree's shared `COMMIT_EDITMSG` and reads it
+    /// back, so an agent's commit running at the same moment could hand Gateway its message, or an
+    /// empty one. Instead the staged tree becomes a commit object, and HEAD's branch moves to it only if
+    /// it still points where it did (a compare-and-swap); if the agent committed in between, Gateway
+    /// stages again on top of the agent's commit.
+    func commitAll(message: String) async throws -> String? {
+        // Writers run with whatever HOME their caller has (an agent's MCP server may have one with no
+        // git identity): without one the commit would fail, so the town repo gets Gateway's own.
+        try await environment.git.ensureIdentity(in: worktree)
+        let deadline = Date().addingTimeInterval(lockWait.seconds)
+        var delay = 0.01
+        while true {
+            try await retryingWhileLocked(Git.addAll(in: worktree))
+            _ = try await unstageSecrets()
+            guard try await hasStagedChanges() else { return nil }
+            let tree = try await output(Git.writeTree(in: worktree))
+            let parent = try await output(Git.revParse("HEAD", in: worktree))
+            let commit = try await output(Git.commitTree(tree, message: message, parents: [parent], in: worktree))
+            let subject = message.split(separator: "\n").first.map(String.init) ?? message
+            let moved = try await environment.processes.run(Git.moveHead(to: commit, expected: parent, reason: "gw: \(subject)", in: worktree))
+            if moved.succeeded { return try await output(Git.shortHash(commit, in: worktree)) }
+            // HEAD moved (an agent committed) or its lock was held: stage again on the new HEAD.
+            guard Self.isLockContention(moved.stderr) || moved.stderr.contains("but expected") else {
+                throw failure(Git.moveHead(to: commit, expected: parent, reason: subject, in: worktree), moved)
+            }
+            if Date() >= deadline {
+                throw GatewayError("the hook \(worktree.path) kept changing under Gateway's commit for over \(lockWait): \(moved.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            try await Task.sleep(nanoseconds: UInt64(delay * Double.random(in: 0.5...1.5) * 1_000_000_000))
+            delay = min(delay * 2, 0.4)
+        }
+    }
+
+    /// Runs `command` (waiting out other gits' locks) and returns its trimmed stdout.
+    private func output(_ command: Command) async throws -> String {
+        let result = try await runRetryingWhileLocked(command)
+        guard result.succeeded else { throw failure(command, result) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Lines of `git status --porcelain`, as paths: what is uncommitted right now.
+    func uncommittedPaths() async throws -> [String] {
+        let result = try await runRetryingWhileLocked(Git.statusPorcelain(in: worktree))
+        guard result.succeeded else { throw failure(Git.statusPorcelain(in: worktree), result) }
+        return result.stdout.split(separator: "\n").map { String($0.dropFirst(3)) }
+    }
+
+    private func hasStagedChanges() async throws -> Bool {
+        let result = try await environment.processes.run(Git.stagedChangesQuiet(in: worktree))
+        switch result.status {
+        case 0: return false
+        case 1: return true
+        default: throw failure(Git.stagedChangesQuiet(in: worktree), result)
+        }
+    }
+
+    private func retryingWhileLocked(_ command: Command) async throws {
+        let result = try await runRetryingWhileLocked(command)
+        guard result.succeeded else { throw failure(command, result) }
+    }
+
+    /// Runs `command`, retrying with exponential backoff (10 ms doubling to 400 ms, jittered) for as
+    /// long as it fails only because another git process holds a lock in this worktree.
+    func runRetryingWhileLocked(_ command: Command) async throws -> ProcessResult {
+        let deadline = Date().addingTimeInterval(lockWait.seconds)
+        var delay = 0.01
+        while true {
+            let result = try await environment.processes.run(command)
+            guard !result.succeeded, Self.isLockContention(result.stderr) else { return result }
+            if Date() >= deadline {
+                throw GatewayError("""
+                    another git process has held a lock in \(worktree.path) for over \(lockWait): \
+                    \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) — if no git is running there, \
+                    the lock was left by a crash: remove that .lock file, then run the command again
+                    """)
+            }
+            environment.logger.debug("hook worktree locked by another git; retrying", metadata: ["worktree": "\(worktree.path)"])
+            try await Task.sleep(nanoseconds: UInt64(delay * Double.random(in: 0.5...1.5) * 1_000_000_000))
+            delay = min(delay * 2, 0.4)
+        }
+    }
+
+    /// git's words for "someone else holds the lock": `index.lock': File exists`, `cannot lock ref`.
+    static func isLockContention(_ stderr: String) -> Bool {
+        (stderr.contains(".lock") && (stderr.contains("File exists") || stderr.contains("Unable to create")))
+            || stderr.contains("cannot lock ref")
+    }
+
+    private func failure(_ command: Command, _ result: ProcessResult) -> GatewayError {
+        let detail = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        return GatewayError("\(command) failed (exit \(result.status)): \(detail.isEmpty ? result.stdout : detail)")
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GatewayCore
+import GatewayHooks
+import GatewayAgents
+import GatewayMemory
+
+/// `gw agent-event EVENT`: what an agent's hook runs. It records the payload in the ledger, advances the
+/// turn it concerns, and returns at once; for SessionStart it prints the priming text the agent adds
+/// to its context.
+public struct AgentEventRecorder: Sendable {
+    let environment: GatewayEnvironment
+    let town: Town
+
+    public init(environment: GatewayEnvironment, town: Town) {
+        self.environment = environment
+        self.town = town
+    }
+
+    /// Records one event; returns what the hook should print on stdout (nil: nothing).
+    public func record(event name: HookEventName, agent: String, payload: String) async throws -> (outcome: HookOutcome, output: String?) {
+        var event = HookEvent(name: name, json: payload)
+        // The agent names its transcript; only a regular file in its own Claude folder is read.
+        if let path = event.transcriptPath {
+            switch TranscriptAccess(home: ClaudeConfigHome(variables: environment.variables)).check(path) {
+            // Kept as the agent spelled it: the memory's read offsets are keyed by that path. Were it
+            // swapped for something else after this check, the reads are still capped.
+            case .success: break
+            case .failure(let refusal):
+                environment.logger.warning("\(name) hook of \(agent): \(refusal.message)")
+                event.transcriptPath = nil
+            }
+        }
+        var fallback: String?
+        if name == .stop, event.lastAssistantMessage == nil, let path = event.transcriptPath {
+            fallback = await Self.transcriptReply(at: URL(fileURLWithPath: path))
+        }
+        let config = ConfigOnce(town)
+        let memory = agent == Hook.mayor ? MayorMemoryHooks(environment: environment, town: town) { try config.value().memoryConfig } : nil
+        let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
+        let ledger = try environment.ledger(town)
+        let outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
+        if name == .permissionRequest, agent == "mayor", let config = try? config.value() {
+            let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
+            try await OwnerAlert(runtime: runtime, ledger: ledger).send(
+                source: "permission:\(agent):\(outcome.eventId)", title: "The Mayor waits for your permission",
+                text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
+        }
+        await memory?.afterRecording(event, outcome: outcome, contextTokens: contextTokens)
+        guard name == .sessionStart else { return (outcome, nil) }
+        do {
+            try AgentGit(town: town).exportToClaudeSession(envFile: environment.variables["CLAUDE_ENV_FILE"])
+        } catch {
+            environment.logger.warning("could not put the agents' git on \(agent)'s PATH: \(error)")
+        }
+        let context = SessionPriming(environment: environment, town: town).text(agent: agent, source: event.source)
+        return (outcome, Self.additionalContext(context, event: name))
+    }
+
+    /// The transcript is written asynchronously and may lag the Stop hook by a moment: try a few times.
+    static func transcriptReply(at url: URL) async -> String? {
+        for attempt in 0..<5 {
+            if let reply = TranscriptReader.lastReply(at: url) { return reply }
+            try? await Task.sleep(nanoseconds: UInt64(50_000_000 * (attempt + 1)))
+        }
+        return nil
+    }
+
+    /// Hook output that adds text to the agent's context, within Claude's 10,000-character limit.
+    static func additionalContext(_ text: String, event: HookEventName) -> String {
+        let limited = String(text.prefix(SessionPriming.characterLimit))
+        let object: [String: Any] = ["hookSpecificOutput": ["hookEventName": event.rawValue, "additionalContext": limited]]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// What an agent is told when its session starts (startup, resume, clear, compact): who it is and
+/// where its durable storage lives, and for the Mayor its memory (MEMORY.md, recent daily logs, hung
+/// work) — written as facts, not commands, within Claude's 10,000-character hook limit.
+public struct SessionPriming: Sendable {
+    /// Claude cuts hook context at 10,000 characters.
+    public static let characterLimit = MemorySettings.hookLimit
+
+    let environment: GatewayEnvironment
+    let town: Town
+
+    public init(environment: GatewayEnvironment, town: Town) {
+        self.environment = environment
+        self.town = town
+    }
+
+    public func text(agent: String, source: String?) -> String {
+        let identity = identityText(agent: agent, source: source)
+        guard agent == Hook.mayor else { return identity }
+        // The memory gets what the identity leaves; a failure to read it is stated, never fatal to the hook.
+        let room = Self.characterLimit - identity.utf16.count - 2
+        do {
+            let config = try town.loadConfig()
+            let memory = try MemoryStore(environment: environment, town: town, config: config).prime(budget: room).text
+            return identity + "\n\n" + memory
+        } catch {
+            environment.logger.warning("memory priming failed", metadata: ["error": "\(error)"])
+            let note = "- Gateway could not read the Mayor's memory for this session: \(error)"
+            return identity + "\n" + String(note.prefix(max(0, room)))
+        }
+    }
+
+    func identityText(agent: String, source: String?) -> String {
+        var lines = [
+            "Gateway context (\(source ?? "startup")):",
+            "- You are the \(agent == Hook.mayor ? "Mayor" : "agent \(agent)") of the Gateway town at \(town.root.path).",
+            "- Gateway sends you messages and heartbeat tasks through this session and reads your replies from it.",
+        ]
+        if agent == Hook.mayor {
+            lines.append("- Your working folder \(town.mayorDirectory.path) is your hook: a git worktree on branch hooks/mayor. MEMORY.md holds long-term memory; memory/YYYY-MM-DD.md holds each day's log, appended; memory/sessions/YYYY-MM-DD.md holds what Gateway extracted from each day's conversation.")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

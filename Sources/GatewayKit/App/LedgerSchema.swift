@@ -1,0 +1,39 @@
+import Foundation
+import Logging
+import GatewayAgents
+import GatewayCore
+import GatewayHeartbeat
+import GatewayNotify
+import GatewayWork
+
+/// Every feature's ledger tables, in the order they were released. A ledger applies the ones it has not
+/// yet applied, in this order; a new migration goes at the end.
+public enum LedgerSchema {
+    public static let migrations: [LedgerMigration] = [
+        AgentSchema.agents,
+        ConvoySchema.convoys,
+        Ledger.heartbeatMarksMigration,
+        OutboxSchema.outbox,
+        HeartbeatRunSchema.runs,
+        PolecatSchema.polecats,
+        Ledger.owedTasksMigration,
+        AgentSchema.wireText,
+    ]
+}
+
+extension Ledger {
+    /// Opens the town's ledger with every feature's tables (see `Ledger.init(file:migrations:startingOver:)`).
+    public init(file: URL, startingOver: Bool = false) throws {
+        try self.init(file: file, migrations: LedgerSchema.migrations, startingOver: startingOver)
+    }
+}
+
+extension LedgerAccess {
+    /// Ledger access with every feature's tables.
+    public static func gateway() -> LedgerAccess { LedgerAccess(migrations: LedgerSchema.migrations) }
+}
+
+extension GatewayEnvironment {
+    /// The live world, with the town's ledger opened once and shared.
+    public static func live(logger: Logger) -> GatewayEnvironment { live(logger: logger, ledgers: .gateway()) }
+}
