@@ -70,12 +70,7 @@ public struct SessionExtractor: Sendable {
             }
             var changed: [String] = []
             for (day, turns) in byDay.sorted(by: { $0.key < $1.key }) {
-                let relative = SessionLog.relativePath(day: day)
-                let url = worktree.appendingPathComponent(relative)
-                let existing = FileSystem.exists(url) ? try FileSystem.readText(url) : nil
-                guard let updated = SessionLog.upserting(turns, into: existing, day: day) else { continue }
-                try FileSystem.writeAtomically(updated, to: url)
-                changed.append(relative)
+                changed += try Self.write(turns, day: day, in: worktree)
             }
             try cursor.save(offsets)
             summary.set(SessionExtractResult(transcripts: transcripts.count, turnsRead: read, files: changed, contextTokens: context))
@@ -91,5 +86,25 @@ public struct SessionExtractor: Sendable {
             }
         }
         return outcome
+    }
+
+    /// Writes a day's turns into its parts; returns the parts that changed. Only the last two parts are
+    /// read: older ones are full and hold finished turns.
+    static func write(_ turns: [(turn: SessionTurn, time: String)], day: String, in worktree: URL) throws -> [String] {
+        func url(_ part: Int) -> URL { worktree.appendingPathComponent(SessionLog.relativePath(day: day, part: part)) }
+        var count = 0
+        while FileSystem.exists(url(count + 1)) { count += 1 }
+        var recent: [Int: String] = [:]
+        for part in max(count - 1, 1)...max(count, 1) where part <= count { recent[part] = try FileSystem.readText(url(part)) }
+        let places = SessionLog.placing(turns.map(\.turn.key), parts: count, recent: recent)
+        var changed: [String] = []
+        for part in Set(places).sorted() {
+            let relative = SessionLog.relativePath(day: day, part: part)
+            let mine = zip(turns, places).filter { $0.1 == part }.map(\.0)
+            guard let updated = SessionLog.upserting(mine, into: recent[part], day: day) else { continue }
+            try FileSystem.writeAtomically(updated, to: url(part))
+            changed.append(relative)
+        }
+        return changed
     }
 }

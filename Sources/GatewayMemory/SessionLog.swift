@@ -57,10 +57,45 @@ public struct SessionTurn: Sendable, Equatable {
 /// extracting the same transcript again never makes a second copy, and a reply that arrived later
 /// completes the block it belongs to.
 public enum SessionLog {
-    public static func relativePath(day: String) -> String { "memory/sessions/\(day).md" }
+    public static func relativePath(day: String) -> String { relativePath(day: day, part: 1) }
+
+    /// A day's log is written in parts of about `partLimit` bytes: `DAY.md`, then `DAY.2.md`, `DAY.3.md`…
+    /// so that each Stop rewrites, commits and re-indexes one bounded file however long the day's
+    /// conversation grows (a single file made every Stop of a busy day slower than the last).
+    public static func relativePath(day: String, part: Int) -> String {
+        part <= 1 ? "memory/sessions/\(day).md" : "memory/sessions/\(day).\(part).md"
+    }
+
+    /// A part that reached this size takes no new turns; a turn already in it is still completed there.
+    public static let partLimit = 256 * 1024
 
     static let markerPrefix = "<!-- turn "
     static let markerSuffix = " -->"
+
+    /// Whether `text` holds the block of the turn `key`.
+    static func holds(_ key: String, in text: String) -> Bool {
+        text.contains("\(markerPrefix)\(key)\(markerSuffix)\n")
+    }
+
+    /// Which part each turn goes to, given how many parts the day has and the text of its last two
+    /// (`recent`, by part number): a turn already logged in one of those stays there (its reply may come
+    /// after the next part began); a new turn goes to the newest part, or starts a new one when that part
+    /// is full. Older parts are full and hold finished turns only.
+    static func placing(_ keys: [String], parts count: Int, recent: [Int: String]) -> [Int] {
+        var newest = max(count, 1)
+        var newestSize = recent[count]?.utf8.count ?? 0
+        let newestFirst = recent.keys.sorted(by: >)
+        return keys.map { key in
+            if let part = newestFirst.first(where: { holds(key, in: recent[$0] ?? "") }) { return part }
+            if newestSize >= partLimit {
+                newest += 1
+                newestSize = 0
+            }
+            // An estimate of the block's size is enough to decide when the part is full.
+            newestSize += 512
+            return newest
+        }
+    }
 
     /// The log with `turns` written in (nil when nothing changed).
     public static func upserting(_ turns: [(turn: SessionTurn, time: String)], into existing: String?, day: String) -> String? {
