@@ -37,10 +37,13 @@ import Testing
         #expect(turns.map(\.source) == ["memory-organize:\(day)"])
         #expect(turns.first?.text.contains("Distil the daily log of \(day) into MEMORY.md") == true)
         #expect(turns.first?.state != .queued, "delivered to the Mayor")
-        // The day is marked organised: later beats do not ask again.
-        _ = try await runner.step()
+        // The day is marked organised: a later beat, once the Mayor has answered, does not ask again.
+        let organizing = try #require(turns.first)
+        try await pollUntil("the organising turn answered") { try await ledger.turn(organizing.id)?.state.hasEnded == true ? true : nil }
+        let decided = try await ledger.heartbeatHistory(limit: 100).count
         clock.advance(by: 1.1)
         _ = try await runner.step()
+        #expect(try await ledger.heartbeatHistory(limit: 100).count == decided + 1, "a later beat was decided")
         #expect(try await ledger.recentTurns(agent: "mayor", limit: 10).count == 1)
     }
 
