@@ -43,7 +43,7 @@ extension Doctor {
         let secrets = config.notify.targets.keys.sorted().flatMap { config.notify.targets[$0]!.secrets }
         guard !secrets.isEmpty else { return [.ok("secrets", "the config names none")] }
         let daemon = town.runningDaemonPID()
-        let daemonVariables = daemon.flatMap(Self.environmentNames(of:))
+        let daemonVariables = daemon.flatMap(ProcessEnvironmentNames.of)
         return secrets.map { secret in
             let check = "secret \(secret.key)"
             switch secret.source {
@@ -70,13 +70,5 @@ extension Doctor {
                 return .ok(check, "\(url.path) is private")
             }
         }
-    }
-
-    /// The names (never the values) of another process's environment variables, where /proc shows them.
-    static func environmentNames(of pid: Int32) -> Set<String>? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
-        return Set(data.split(separator: 0).compactMap { entry in
-            entry.firstIndex(of: UInt8(ascii: "=")).map { String(decoding: entry[entry.startIndex..<$0], as: UTF8.self) }
-        })
     }
 }
