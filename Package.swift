@@ -60,6 +60,7 @@ let package = Package(
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
         // Benchmarks: `scripts/bench` builds this in release mode and prints `name value unit` lines.
         .executableTarget(name: "gw-bench", dependencies: ["GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "gw-bench-hello"), // the floor gw-bench compares `gw agent-event` with: a Foundation hello-world
         .testTarget(name: "GatewayKitTests", dependencies: ["GatewayKit", "GatewayCLI", "LoopbackHTTP"]),
         .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
         .testTarget(name: "SimKitTests", dependencies: ["SimKit", "LoopbackHTTP"]),

@@ -11,6 +11,7 @@ protocol BenchSuite: Sendable {
 enum BenchRegistry {
     static let all: [any BenchSuite] = [
         StatusBench(),
+        AgentEventBench(),
         BeatBench(),
         FormulaBench(),
         ConvoyBench(),
