@@ -21,6 +21,7 @@ enum BenchRegistry {
         HookBench(),
         SlingBench(),
         DaemonBench(),
+        HandoffBench(),
         MayorBench(),
     ]
 }
