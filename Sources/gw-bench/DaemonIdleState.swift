@@ -40,11 +40,11 @@ struct DaemonIdleState {
         var found: [String] = []
         if daemon != pid { found.append("the daemon (pid \(pid)) is no longer the one running (now \(daemon.map(String.init) ?? "none"))") }
         if mayor.state != "idle" { found.append("the Mayor is \(mayor.state)\(mayor.note.map { " (\($0))" } ?? "")") }
-        if mayor.restarts != start.mayor.restarts { found.append("the Mayor restarted \(mayor.restarts - start.mayor.restarts) times") }
-        if turnsNotEnded > 0 { found.append("\(turnsNotEnded) turns queued or in flight") }
+        if mayor.restarts != start.mayor.restarts { found.append("the Mayor restarted (restarts: \(start.mayor.restarts) → \(mayor.restarts))") }
+        if turnsNotEnded > 0 { found.append("turns queued or in flight: \(turnsNotEnded)") }
         if lastTurn != start.lastTurn { found.append("a turn was created (now up to turn \(lastTurn ?? 0))") }
         if lastHookEvent != start.lastHookEvent { found.append("the Mayor's hooks fired (events up to \(lastHookEvent ?? 0))") }
-        if outboxWaiting > 0 { found.append("\(outboxWaiting) notifications waiting in the outbox") }
+        if outboxWaiting > 0 { found.append("notifications waiting in the outbox: \(outboxWaiting)") }
         if lastBeat != start.lastBeat { found.append("a beat ran or was skipped (beat \(lastBeat ?? 0))") }
         if every == nil { found.append("the heartbeat is off, and the figure is defined with it on") }
         if let nextBeat, nextBeat <= windowEnd { found.append("the next beat is due at \(Self.time(nextBeat)), within the window") }
