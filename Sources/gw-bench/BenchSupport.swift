@@ -215,6 +215,17 @@ enum Bench {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Ends a tmux server and waits (up to 5 s) until its panes' processes have exited: an agent writes
+    /// its transcript and settings as it exits, which would bring a removed temporary folder back.
+    static func killTmuxServer(_ socket: String) {
+        guard let tmux = try? tool("tmux") else { return }
+        let panes = ((try? output(tmux, ["-L", socket, "list-panes", "-a", "-F", "#{pane_pid}"])) ?? "")
+            .split(separator: "\n").compactMap { Int32($0) }
+        try? run(tmux, ["-L", socket, "kill-server"])
+        let deadline = Date().addingTimeInterval(5)
+        while panes.contains(where: DaemonPidFile.processExists), Date() < deadline { usleep(50_000) }
+    }
+
     /// Milliseconds from starting `executable` to its exit: posix_spawn and waitpid, as gw starts its own
     /// children, so a command and the floor it is compared with are started the same cheap way. stdin is
     /// `input` (else /dev/null), stdout is discarded; throws when it fails, with its stderr.
@@ -228,7 +239,10 @@ enum Bench {
             guard inputDescriptor >= 0 else { throw GatewayError("cannot read \(input.path)") }
             options.input = .descriptor(inputDescriptor)
         }
-        defer { if inputDescriptor >= 0 { close(inputDescriptor) } }
+        defer {
+            if inputDescriptor >= 0 { close(inputDescriptor) }
+            try? FileManager.default.removeItem(at: errors)
+        }
         var status: Int32 = 0
         let elapsed = try milliseconds {
             status = try Spawn.wait(try Spawn.start(executable, arguments, options))

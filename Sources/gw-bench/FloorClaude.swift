@@ -37,9 +37,7 @@ final class FloorClaude: @unchecked Sendable {
         guard status == 0 else { throw GatewayError("tmux new-session for the floor Claude failed (exit \(status))") }
     }
 
-    func stop() {
-        try? Bench.run(tmux, ["-L", socket, "kill-server"])
-    }
+    func stop() { Bench.killTmuxServer(socket) }
 
     func screen() throws -> AgentScreen {
         AgentScreen(text: try Bench.output(tmux, ["-L", socket, "capture-pane", "-p", "-t", session]), profile: screenProfile)

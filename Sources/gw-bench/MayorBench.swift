@@ -23,7 +23,7 @@ struct MayorBench: BenchSuite {
         let townURL = base.appendingPathComponent("town")
         try Bench.run(gw, ["install", townURL.path])
         let town = Town(root: townURL)
-        defer { try? Bench.run("/usr/bin/env", ["tmux", "-L", town.tmuxSocket, "kill-server"]) }
+        defer { Bench.killTmuxServer(town.tmuxSocket) }
         let profile = try BenchClaude.profile(command: claude, home: base.appendingPathComponent("claude-config"), modelURL: model.baseURL)
         try ("[town]\nname = \"bench\"\n[mayor]\nagent = \"claude\"\n" + profile).write(to: town.configFile, atomically: true, encoding: .utf8)
         _ = try Bench.timedRun(gw, ["mayor", "start", "--town", townURL.path])

@@ -35,7 +35,7 @@ struct SimDaemonTown {
 
     func stop() {
         try? Bench.run(gw, ["daemon", "stop", "--town", town.root.path], environment: variables)
-        try? Bench.run("/usr/bin/env", ["tmux", "-L", town.tmuxSocket, "kill-server"])
+        Bench.killTmuxServer(town.tmuxSocket)
         try? FileManager.default.removeItem(at: base)
     }
 
