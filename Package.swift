@@ -85,7 +85,11 @@ let package = Package(
         .executableTarget(name: "gw-model-sim", dependencies: ["SimKit"]),
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
         // Benchmarks: `scripts/bench` builds this in release mode and prints `name value unit` lines.
-        .executableTarget(name: "gw-bench", dependencies: ["GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "gw-bench", dependencies: [
+            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+            "GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "gw-bench-hello"), // the floor gw-bench compares `gw agent-event` with: a Foundation hello-world
         .testTarget(name: "GatewayKitTests", dependencies: [
             "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
             "GatewayKit", "GatewayDemo", "GatewayCLI", "LoopbackHTTP",

@@ -45,7 +45,7 @@ struct BeatBench: BenchSuite {
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config))
         defer {
             model.stop()
-            try? Bench.run("/usr/bin/env", ["tmux", "-L", town.tmuxSocket, "kill-server"])
+            Bench.killTmuxServer(town.tmuxSocket)
             try? FileManager.default.removeItem(at: base)
         }
         _ = try await mayor.start()

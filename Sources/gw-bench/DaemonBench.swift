@@ -2,82 +2,71 @@ import Foundation
 import GatewayKit
 import GatewayCore
 
-/// An idle daemon (the Mayor on gw-agent-sim, the heartbeat off, nothing queued) over 60 s — 10 s with
-/// GW_BENCH_QUICK=1 — : its CPU time and RSS, next to a `sleep` process measured over the same window
-/// as the floor. Linux only (it reads /proc).
+/// An idle daemon: the Mayor on gw-agent-sim sitting idle, the heartbeat on with no beat due, nothing
+/// queued. Its CPU share over 60 s (15 s with GW_BENCH_QUICK=1) and its RSS, beside a `sleep` process
+/// sampled over the same window. Limits: 0.05 % CPU, 30 MiB. The state is checked before, every 5 s
+/// during and after the window (`DaemonIdleState`); when it was not idle no figure is printed, only why.
+/// Linux only (it reads /proc).
 struct DaemonBench: BenchSuite {
     let name = "daemon"
 
     func run(_ reporter: BenchReporter) async throws {
-        guard FileManager.default.fileExists(atPath: "/proc/self/stat") else {
-            FileHandle.standardError.write(Data("bench daemon: skipped (needs /proc)\n".utf8))
-            return
+        guard ProcSample.available else {
+            return reporter.note("daemon: skipped (needs Linux's /proc)")
         }
-        let window: Double = ProcessInfo.processInfo.environment["GW_BENCH_QUICK"] == "1" ? 10 : 60
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gw-bench-daemon-\(getpid())")
-        try? FileManager.default.removeItem(at: base)
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        let gw = Bench.product("gw")
-        let root = base.appendingPathComponent("town")
-        try Bench.run(gw, ["install", root.path])
-        let town = Town(root: root)
-        try """
-            [mayor]
-            agent = "sim"
-
-            [heartbeat]
-            every = "off"
-            """.write(to: town.configFile, atomically: true, encoding: .utf8)
-        let environment = ["CLAUDE_CONFIG_DIR": base.appendingPathComponent("claude").path, "HOME": base.path]
-        defer {
-            try? Bench.run(gw, ["daemon", "stop", "--town", root.path], environment: environment)
-            try? Bench.run("/usr/bin/env", ["tmux", "-L", town.tmuxSocket, "kill-server"])
-            try? FileManager.default.removeItem(at: base)
-        }
-        try Bench.run(gw, ["daemon", "start", "--town", root.path], environment: environment)
-        guard let daemon = DaemonPidFile.runningPid(town) else { throw GatewayError("the daemon did not start") }
-        // Let the Mayor start and the first rounds settle before measuring.
-        try await Task.sleep(for: .seconds(3))
-
+        let window: Double = Bench.quick ? 15 : 60
+        let sim = try await SimDaemonTown.start(name)
+        defer { sim.stop() }
+        let ledger = try Ledger(file: sim.town.ledgerFile)
         let sleeper = Process()
         sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
         sleeper.arguments = [String(Int(window) + 30)]
         try sleeper.run()
         defer { sleeper.terminate() }
 
-        let daemonStart = try Self.sample(daemon)
-        let sleepStart = try Self.sample(sleeper.processIdentifier)
-        try await Task.sleep(for: .seconds(window))
-        let daemonEnd = try Self.sample(daemon)
-        let sleepEnd = try Self.sample(sleeper.processIdentifier)
-
-        let daemonCPU = daemonEnd.cpuMilliseconds - daemonStart.cpuMilliseconds
-        reporter.report("daemon.idle_window", window, "s")
-        reporter.report("daemon.sleep_cpu", sleepEnd.cpuMilliseconds - sleepStart.cpuMilliseconds, "ms")
-        reporter.report("daemon.idle_cpu", daemonCPU, "ms", baseline: "daemon.sleep_cpu")
-        reporter.report("daemon.idle_cpu_share", daemonCPU / (window * 1000) * 100, "%")
-        reporter.report("daemon.sleep_rss", sleepEnd.rssKilobytes, "KiB")
-        reporter.report("daemon.idle_rss", daemonEnd.rssKilobytes, "KiB", baseline: "daemon.sleep_rss")
-    }
-
-    struct Sample {
-        var cpuMilliseconds: Double
-        var rssKilobytes: Double
-    }
-
-    /// utime + stime from /proc/PID/stat, and VmRSS from /proc/PID/status.
-    static func sample(_ pid: Int32) throws -> Sample {
-        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-        guard let close = stat.lastIndex(of: ")") else { throw GatewayError("unreadable /proc/\(pid)/stat") }
-        // Fields after "(comm)": state is field 3, utime 14 and stime 15 (1-based, as in proc(5)).
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
-            throw GatewayError("unreadable /proc/\(pid)/stat")
+        let start = try await DaemonIdleState.read(sim, ledger: ledger)
+        let windowEnd = Date().addingTimeInterval(window)
+        reporter.note("daemon idle check at the start: \(start.summary)")
+        var problems = start.problems(since: start, daemon: sim.daemon, windowEnd: windowEnd)
+        let logOffset = sim.logSize()
+        let daemonStart = try ProcSample.read(sim.daemon)
+        let sleepStart = try ProcSample.read(sleeper.processIdentifier)
+        let began = DispatchTime.now().uptimeNanoseconds
+        // Looked at from this process, so the looking costs the daemon nothing.
+        while Date() < windowEnd {
+            try await Task.sleep(for: .seconds(min(5, max(0, windowEnd.timeIntervalSinceNow))))
+            let now = try await DaemonIdleState.read(sim, ledger: ledger)
+            problems += now.problems(since: start, daemon: sim.daemon, windowEnd: windowEnd).filter { !problems.contains($0) }
         }
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
-            .flatMap { line in line.split(separator: " ").dropFirst().first.flatMap { Double($0) } } ?? 0
-        return Sample(cpuMilliseconds: (user + system) / ticks * 1000, rssKilobytes: rss)
+        let daemonEnd = try ProcSample.read(sim.daemon)
+        let sleepEnd = try ProcSample.read(sleeper.processIdentifier)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        let end = try await DaemonIdleState.read(sim, ledger: ledger)
+        problems += end.problems(since: start, daemon: sim.daemon, windowEnd: windowEnd).filter { !problems.contains($0) }
+        reporter.note("daemon idle check at the end: \(end.summary)")
+        let logged = sim.log(from: logOffset).split(separator: "\n")
+        reporter.note("daemon log lines during the window: \(logged.count)" + (logged.isEmpty ? "" : " — " + logged.suffix(5).joined(separator: " | ")))
+
+        let limitCPU = BenchLimit.atMost(0.05)
+        let limitRSS = BenchLimit.atMost(30)
+        guard problems.isEmpty else {
+            let why = "the daemon was not idle during the window: " + problems.joined(separator: "; ")
+            reporter.refuse("daemon.idle_cpu", "%", because: why, limit: limitCPU)
+            reporter.refuse("daemon.idle_rss", "MiB", because: why, limit: limitRSS)
+            return
+        }
+        func share(_ nanoseconds: Double) -> Double { nanoseconds / (elapsed * 1e9) * 100 }
+        let cpu = daemonEnd.cpuNanoseconds - daemonStart.cpuNanoseconds
+        reporter.report("daemon.idle_window", elapsed.rounded(), "s")
+        reporter.report("daemon.sleep_cpu", share(sleepEnd.cpuNanoseconds - sleepStart.cpuNanoseconds), "%")
+        reporter.report("daemon.idle_cpu", share(cpu), "%", baseline: "daemon.sleep_cpu", limit: limitCPU)
+        reporter.note(String(format: "daemon idle CPU: %.1f ms over %.0f s (clock ticks say %.0f ms); %.1f wake-ups/s over %d threads; its children used %.0f ms",
+                             cpu / 1e6, elapsed, daemonEnd.tickMilliseconds - daemonStart.tickMilliseconds,
+                             (daemonEnd.contextSwitches - daemonStart.contextSwitches) / elapsed, daemonEnd.threads,
+                             daemonEnd.childrenTickMilliseconds - daemonStart.childrenTickMilliseconds))
+        reporter.report("daemon.sleep_rss", sleepEnd.rssKilobytes / 1024, "MiB")
+        reporter.report("daemon.idle_rss", daemonEnd.rssKilobytes / 1024, "MiB", baseline: "daemon.sleep_rss", limit: limitRSS)
+        reporter.note(String(format: "daemon RSS: %.1f MiB anonymous (heap, stacks), %.1f MiB file-backed (mapped libraries)",
+                             daemonEnd.rssAnonKilobytes / 1024, daemonEnd.rssFileKilobytes / 1024))
     }
 }

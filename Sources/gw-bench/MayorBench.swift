@@ -2,23 +2,23 @@ import Foundation
 import GatewayKit
 import GatewayCore
 import GatewayAgents
+import GatewayHooks
 
-/// The Mayor's own cost per turn, on the real Claude Code (GW_CLAUDE_BIN) and an instant gw-model-sim:
-/// `gw mayor send --wait` wall time and the ledger's created→ended time over 50 turns, and how long the
-/// Stop hook (`gw agent-event Stop`) takes to land in the ledger — printed beside the fixed delays the
-/// delivery uses (paste_delay, the ledger poll), so what is above that floor shows.
+/// A Mayor turn on the real Claude Code (GW_CLAUDE_BIN) with an instant model (gw-model-sim): from
+/// starting `gw mayor send --wait` to the reply recorded in the ledger (the turn's `ended_at`, written by
+/// the Stop hook), beside the floor measured in the same run on the same binary and model: Claude
+/// Code's own Enter → Stop hook, in a TUI this benchmark drives itself (`FloorClaude`). The two
+/// alternate turn by turn. Limit: the floor + 100 ms. How the Mayor's time splits — send → Enter
+/// (start-up, readiness check, paste, paste delay) and Enter → recorded — is printed beside it.
 struct MayorBench: BenchSuite {
     let name = "mayor"
-    let turns = 50
+    var turns: Int { Bench.quick ? 8 : 30 }
 
     func run(_ reporter: BenchReporter) async throws {
         guard let claude = ProcessInfo.processInfo.environment["GW_CLAUDE_BIN"], FileManager.default.isExecutableFile(atPath: claude) else {
-            FileHandle.standardError.write(Data("mayor: skipped — set GW_CLAUDE_BIN (scripts/bench fetches it)\n".utf8))
-            return
+            return reporter.note("mayor: skipped — set GW_CLAUDE_BIN (scripts/bench fetches it)")
         }
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gw-bench-mayor-\(getpid())")
-        try? FileManager.default.removeItem(at: base)
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let base = try Bench.scratch(name)
         defer { try? FileManager.default.removeItem(at: base) }
         let model = try ModelSimRunner(logDirectory: base)
         defer { model.stop() }
@@ -26,36 +26,70 @@ struct MayorBench: BenchSuite {
         let townURL = base.appendingPathComponent("town")
         try Bench.run(gw, ["install", townURL.path])
         let town = Town(root: townURL)
-        defer { try? Bench.run("/usr/bin/env", ["tmux", "-L", town.tmuxSocket, "kill-server"]) }
+        defer { Bench.killTmuxServer(town.tmuxSocket) }
         let profile = try BenchClaude.profile(command: claude, home: base.appendingPathComponent("claude-config"), modelURL: model.baseURL)
         try ("[town]\nname = \"bench\"\n[mayor]\nagent = \"claude\"\n" + profile).write(to: town.configFile, atomically: true, encoding: .utf8)
-        try Bench.run(gw, ["mayor", "start", "--town", townURL.path])
-        var sendTimes: [Double] = []
-        for index in 0..<turns {
-            sendTimes.append(try Bench.milliseconds { try Bench.run(gw, ["mayor", "send", "--wait", "--timeout", "60s", "--town", townURL.path, "bench turn \(index)"]) })
-        }
+        _ = try Bench.timedRun(gw, ["mayor", "start", "--town", townURL.path])
+        let floor = try FloorClaude(claude: claude, modelURL: model.baseURL, folder: base.appendingPathComponent("floor"))
+        defer { floor.stop() }
         let ledger = try Ledger(file: town.ledgerFile)
-        let recorded = try await ledger.recentTurns(agent: "mayor", limit: turns).compactMap { turn in
-            turn.endedAt.map { $0.timeIntervalSince(turn.createdAt) * 1000 }
+
+        var floorTimes: [Double] = []
+        var sendTimes: [Double] = []
+        var toEnter: [Double] = []
+        var enterToRecorded: [Double] = []
+        var enterToSubmitted: [Double] = []
+        var submittedToStop: [Double] = []
+        var stopToRecorded: [Double] = []
+        // Round 0 warms both up (first request, caches) and is not counted.
+        for round in 0...turns {
+            // Alternating who goes first, so neither always follows the other's load.
+            var floorTime = 0.0
+            if round % 2 == 0 { floorTime = try await floor.turn("floor turn \(round)") }
+            let start = Date()
+            _ = try Bench.timedRun(gw, ["mayor", "send", "--wait", "--timeout", "60s", "--town", townURL.path, "bench turn \(round)"])
+            guard let turn = try await ledger.recentTurns(agent: Hook.mayor, limit: 1).first, turn.text == "bench turn \(round)",
+                  turn.state == .done, let sent = turn.sentAt, let ended = turn.endedAt else {
+                throw GatewayError("mayor: turn \(round) did not end with a reply recorded")
+            }
+            if round % 2 == 1 { floorTime = try await floor.turn("floor turn \(round)") }
+            guard round > 0 else { continue }
+            floorTimes.append(floorTime)
+            sendTimes.append(ended.timeIntervalSince(start) * 1000)
+            toEnter.append(sent.timeIntervalSince(start) * 1000)
+            enterToRecorded.append(ended.timeIntervalSince(sent) * 1000)
+            // Where Enter → recorded goes: Claude taking the prompt and the UserPromptSubmit hook recording
+            // it; Claude answering until it fires Stop (its transcript's reply record); the Stop hook's run.
+            if let submitted = turn.submittedAt, let reply = turn.reply,
+               let stop = await Self.stopTimes(reply: reply, under: base.appendingPathComponent("claude-config")) {
+                enterToSubmitted.append(submitted.timeIntervalSince(sent) * 1000)
+                submittedToStop.append(stop.fired.timeIntervalSince(submitted) * 1000)
+                stopToRecorded.append(ended.timeIntervalSince(stop.fired) * 1000)
+            }
         }
-        var hookTimes: [Double] = []
-        let payload = #"{"session_id":"bench","prompt_id":"none","last_assistant_message":"x","hook_event_name":"Stop"}"#
-        let payloadFile = base.appendingPathComponent("stop.json")
-        try payload.write(to: payloadFile, atomically: true, encoding: .utf8)
-        for _ in 0..<30 {
-            hookTimes.append(try Bench.milliseconds {
-                try Bench.shell("'\(gw)' agent-event Stop --agent bench --town '\(townURL.path)' < '\(payloadFile.path)'", in: base)
-            })
+        let pasteDelay = try town.loadConfig().mayor.pasteDelay.milliseconds
+        reporter.report("mayor.claude_enter_to_stop_p50", Bench.percentile(floorTimes, 50), "ms")
+        reporter.report("mayor.send_to_reply_recorded_p50", Bench.percentile(sendTimes, 50), "ms", baseline: "mayor.claude_enter_to_stop_p50", limit: .baselinePlus(100))
+        reporter.report("mayor.send_to_reply_recorded_p95", Bench.percentile(sendTimes, 95), "ms", baseline: "mayor.claude_enter_to_stop_p50")
+        reporter.report("mayor.send_to_enter_p50", Bench.percentile(toEnter, 50), "ms")
+        reporter.report("mayor.enter_to_reply_recorded_p50", Bench.percentile(enterToRecorded, 50), "ms", baseline: "mayor.claude_enter_to_stop_p50")
+        reporter.note("mayor: send → Enter includes the fixed paste_delay of \(pasteDelay) ms")
+        if !stopToRecorded.isEmpty {
+            reporter.note(String(format: "mayor: Enter → recorded, p50 of each part over %d turns: Enter → UserPromptSubmit recorded %.0f ms; → Stop fired %.0f ms; Stop fired → reply recorded (the hook's run) %.0f ms",
+                                 stopToRecorded.count, Bench.percentile(enterToSubmitted, 50), Bench.percentile(submittedToStop, 50), Bench.percentile(stopToRecorded, 50)))
         }
-        let settings = MayorSettings()
-        reporter.report("mayor.paste_delay", Double(settings.pasteDelay.milliseconds), "ms")
-        reporter.report("mayor.ledger_poll", Double(TurnDelivery.ledgerPoll) / 1_000_000, "ms")
-        reporter.report("mayor.send_wait_p50", Bench.percentile(sendTimes, 50), "ms", baseline: "mayor.paste_delay")
-        reporter.report("mayor.send_wait_p95", Bench.percentile(sendTimes, 95), "ms", baseline: "mayor.paste_delay")
-        reporter.report("mayor.turn_created_to_ended_p50", Bench.percentile(recorded, 50), "ms")
-        reporter.report("mayor.turn_created_to_ended_p95", Bench.percentile(recorded, 95), "ms")
-        reporter.report("mayor.stop_hook_to_ledger_p50", Bench.percentile(hookTimes, 50), "ms")
-        reporter.report("mayor.stop_hook_to_ledger_p95", Bench.percentile(hookTimes, 95), "ms")
+    }
+}
+
+extension MayorBench {
+    /// Claude Code writes its transcript asynchronously, a moment after the hook may have reported the
+    /// reply: look again for up to a second.
+    static func stopTimes(reply: String, under folder: URL) async -> StopHookTimes? {
+        for _ in 0..<20 {
+            if let found = try? StopHookTimes.find(reply: reply, under: folder) { return found }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
     }
 }
 

@@ -33,7 +33,7 @@ struct SlingBench: BenchSuite {
         let model = agent == .claude ? try ModelSimRunner(logDirectory: base) : nil
         defer { model?.stop() }
         let (environment, town) = try await Self.makeTown(base, agent: agent, modelURL: model?.baseURL)
-        defer { try? Bench.run("/usr/bin/env", ["tmux", "-L", town.tmuxSocket, "kill-server"]) }
+        defer { Bench.killTmuxServer(town.tmuxSocket) }
         let config = try town.loadConfig()
         let supervisor = PolecatSupervisor(environment: environment, town: town, config: config)
 
