@@ -34,7 +34,10 @@ public actor Ledger {
             if existed, try database.read({ db in try !db.tableExists("ledger_info") }) {
                 throw LedgerLoss.emptied(files, missing: false)
             }
-            try Self.migrator(migrations).migrate(database)
+            // Checked with a read first: an up-to-date ledger (every open but the first after an upgrade)
+            // then costs no write transaction, and a read-only command no fsync.
+            let migrator = Self.migrator(migrations)
+            if try !database.read(migrator.hasCompletedMigrations) { try migrator.migrate(database) }
             let created = try database.read { db in
                 try String.fetchOne(db, sql: "SELECT value FROM ledger_info WHERE key = 'created'")
             }

@@ -21,7 +21,7 @@ public struct LedgerFiles: Sendable, Equatable {
 
     /// The ledger's size in bytes, nil when it is missing.
     public var ledgerSize: Int? {
-        (try? FileManager.default.attributesOfItem(atPath: ledger.path)[.size] as? NSNumber)?.intValue
+        FileSystem.size(ledger)
     }
 
     /// True when a ledger was here before: the marker, or any backup.

@@ -83,6 +83,26 @@ public enum FileSystem {
         FileManager.default.fileExists(atPath: url.path)
     }
 
+    /// The size in bytes of a file, or nil when there is none. One stat(2): FileManager's attributes
+    /// also look up the owner's and group's names, reading the user and group databases each time.
+    public static func size(_ url: URL) -> Int? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// When a file last changed, or nil when there is none (one stat(2), as `size`).
+    public static func modificationDate(_ url: URL) -> Date? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let time = info.st_mtimespec
+        #else
+        let time = info.st_mtim
+        #endif
+        return Date(timeIntervalSince1970: TimeInterval(time.tv_sec) + TimeInterval(time.tv_nsec) / 1_000_000_000)
+    }
+
     public static func isDirectory(_ url: URL) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue

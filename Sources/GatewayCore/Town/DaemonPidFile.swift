@@ -26,7 +26,7 @@ public enum DaemonPidFile {
 
     /// When the running daemon wrote its pid file: its start.
     public static func startedAt(_ town: Town) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: url(town).path))?[.modificationDate] as? Date
+        FileSystem.modificationDate(url(town))
     }
 
     /// True when `pid` names a live process (one of another user's counts too; a zombie — exited,
