@@ -26,13 +26,13 @@ public struct OutboxWorker: Sendable {
     }
 
     public init(town: Town, settings: NotifySettings, ledger: Ledger, environment: GatewayEnvironment,
-                limiter: RateLimiter = .telegram(), http: HTTPPoster = HTTPPoster()) {
+                limiter: RateLimiter = .telegram()) {
         self.ledger = ledger
         self.settings = settings
         self.environment = environment
         root = town.root
         self.limiter = limiter
-        self.http = http
+        http = HTTPPoster(client: environment.http)
     }
 
     /// Run once after taking the lease: rows left `sending` by a dead worker become `uncertain` and are

@@ -12,7 +12,7 @@ public struct TelegramNotifier: Notifier {
     let limiter: RateLimiter
     let http: HTTPPoster
 
-    public init(settings: TelegramSettings, token: String, timeout: TimeInterval, limiter: RateLimiter, http: HTTPPoster = HTTPPoster()) {
+    public init(settings: TelegramSettings, token: String, timeout: TimeInterval, limiter: RateLimiter, http: HTTPPoster) {
         self.settings = settings
         self.token = token
         self.timeout = timeout
