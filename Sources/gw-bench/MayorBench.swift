@@ -49,7 +49,7 @@ struct MayorBench: BenchSuite {
         }
         let settings = MayorSettings()
         reporter.report("mayor.paste_delay", Double(settings.pasteDelay.milliseconds), "ms")
-        reporter.report("mayor.ledger_poll", Double(TurnDelivery.ledgerPoll) / 1_000_000, "ms")
+        reporter.report("mayor.ledger_poll", TurnDelivery.ledgerPoll.timeInterval * 1000, "ms")
         reporter.report("mayor.send_wait_p50", Bench.percentile(sendTimes, 50), "ms", baseline: "mayor.paste_delay")
         reporter.report("mayor.send_wait_p95", Bench.percentile(sendTimes, 95), "ms", baseline: "mayor.paste_delay")
         reporter.report("mayor.turn_created_to_ended_p50", Bench.percentile(recorded, 50), "ms")
