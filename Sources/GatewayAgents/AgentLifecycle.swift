@@ -12,6 +12,7 @@ public struct AgentLifecycle: Sendable {
     public init(runtime: AgentRuntime) { self.runtime = runtime }
 
     var environment: GatewayEnvironment { runtime.environment }
+    var clock: any WallClock { environment.clock }
     var tmux: Tmux { runtime.tmux }
     var processes: any ProcessRunning { environment.processes }
 
@@ -114,7 +115,7 @@ public struct AgentLifecycle: Sendable {
                                                                   clientEnvironment: runtime.tmuxClientEnvironment, argv: argv))
             if try await processes.run(tmux.hasSession(runtime.session)).succeeded { return }
             last = created.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
-            try await Task.sleep(for: .milliseconds(100 * attempt))
+            try await clock.sleep(for: .milliseconds(100 * attempt))
         }
         let detail = last.isEmpty ? "the session ended at once: its command exited (try it by hand: \(ShellQuote.line(argv)))" : last
         throw GatewayError("starting the \(runtime.name) session in tmux failed 5 times: \(detail)")
@@ -134,10 +135,9 @@ public struct AgentLifecycle: Sendable {
     /// handles start-up dialogs: the trust question for Gateway's own folder is answered "Yes, I trust
     /// this folder" explicitly; any other dialog is reported with the screen's text and the fix.
     func waitUntilStarted(ledger: Ledger, timeout: TimeInterval) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
         var answeredTrust = false
-        while Date() < deadline {
-            if runtime.profile.completion == .hooks, try await ledger.agent(runtime.name)?.state == .running { return }
+        let started = try await clock.poll(every: .milliseconds(100), until: clock.now().addingTimeInterval(timeout)) { () async throws -> Bool? in
+            if runtime.profile.completion == .hooks, try await ledger.agent(runtime.name)?.state == .running { return true }
             let pane = await paneState()
             if !pane.exists || pane.dead {
                 let screen = (try? await capture()) ?? ""
@@ -146,7 +146,7 @@ public struct AgentLifecycle: Sendable {
             let screen = AgentScreen(text: try await capture(), profile: runtime.profile)
             if runtime.profile.completion == .screen, screen.inputVisible, !screen.busy {
                 try await ledger.setAgentState(runtime.name, .running)
-                return
+                return true
             }
             if let dialog = screen.dialog {
                 if dialog == .trustFolder && !answeredTrust {
@@ -156,8 +156,9 @@ public struct AgentLifecycle: Sendable {
                     throw StartupDialog(dialog: dialog, screen: screen.text, agent: runtime.name).error
                 }
             }
-            try await Task.sleep(nanoseconds: 100_000_000)
+            return nil
         }
+        if started != nil { return }
         let screen = (try? await capture()) ?? ""
         throw GatewayError("the \(runtime.name) agent did not finish starting within \(Int(timeout)) s (no SessionStart hook). Its screen:\n\(Self.tail(screen))\nAttach with `gw mayor attach` to see it, or stop it with `gw mayor stop`.")
     }
@@ -170,19 +171,20 @@ public struct AgentLifecycle: Sendable {
     /// pressing again only when the key was plainly lost. A dialog still drawn just after the Enter, or
     /// a screen caught mid-redraw, is not taken for a second dialog.
     func chooseTrust(_ screen: AgentScreen) async throws {
-        let deadline = Date().addingTimeInterval(45)
-        try await Task.sleep(nanoseconds: 1_000_000_000)
+        let deadline = clock.now().addingTimeInterval(45)
+        try await clock.sleep(for: .seconds(1))
         var current = try await capture()
         var confirmed = false
         var absentSince: Date?
-        while Date() < deadline {
+        while clock.now() < deadline {
+            let now = clock.now()
             let showsDialog = AgentScreen(text: current, profile: runtime.profile).dialog == .trustFolder
-            if showsDialog { absentSince = nil } else if absentSince == nil { absentSince = Date() }
+            if showsDialog { absentSince = nil } else if absentSince == nil { absentSince = now }
             // Gone after our Enter, or gone for good without it (not just a screen caught mid-redraw).
-            if !showsDialog, confirmed || Date().timeIntervalSince(absentSince ?? Date()) > 2 { return }
+            if !showsDialog, confirmed || now.timeIntervalSince(absentSince ?? now) > 2 { return }
             if confirmed || !showsDialog {
                 // Waiting for the dialog to go, or a screen caught mid-redraw: look again.
-                try await Task.sleep(nanoseconds: 200_000_000)
+                try await clock.sleep(for: .milliseconds(200))
                 current = try await capture()
             } else if current.contains("❯ Yes, I trust this folder") {
                 try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
@@ -203,12 +205,12 @@ public struct AgentLifecycle: Sendable {
 
     /// The screen once its selected option differs from `previous`, or as it is after `seconds`.
     func selectionMove(from previous: String?, within seconds: Double) async throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            try await Task.sleep(nanoseconds: 100_000_000)
-            let current = try await capture()
-            if Self.selectedOption(current) != previous || Date() >= deadline { return current }
+        var current = ""
+        let moved = try await clock.poll(every: .milliseconds(100), until: clock.now().addingTimeInterval(seconds)) { () async throws -> String? in
+            current = try await capture()
+            return Self.selectedOption(current) != previous ? current : nil
         }
+        return moved ?? current
     }
 
     public func capture() async throws -> String {

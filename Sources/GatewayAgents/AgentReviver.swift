@@ -35,7 +35,7 @@ public struct AgentReviver: Sendable {
     public func handleDeath() async throws -> Decision {
         let decision = try await recordDeath()
         guard case .restart(let delay, let resume) = decision else { return decision }
-        if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
+        if delay > 0 { try await runtime.environment.clock.sleep(for: .seconds(delay)) }
         try await restartIfStillDead(resume: resume)
         return decision
     }

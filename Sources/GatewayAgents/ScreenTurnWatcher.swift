@@ -4,7 +4,8 @@ import GatewayCore
 /// Completion for agents without hooks, read from the screen — the less reliable path, since screen
 /// text is not a contract. A turn is submitted once the screen changes after Enter; it is done when the
 /// last line matches the idle pattern in two looks 200 ms apart with the busy pattern absent from the
-/// last lines; its reply is what the pane added, minus the echoed prompt and the idle line.
+/// last lines; its reply is what the pane added, minus the echoed prompt and the idle line. The screen
+/// gives no event, so it is polled.
 struct ScreenTurnWatcher {
     let lifecycle: AgentLifecycle
     let ledger: Ledger
@@ -17,15 +18,13 @@ struct ScreenTurnWatcher {
     }
 
     func watch(_ turn: Turn, before: String) async throws {
-        let deadline = Date().addingTimeInterval(runtime.settings.mayor.turnTimeout.seconds)
+        let started = clock.now()
         var submitted = false
         var idleLooks = 0
-        let started = Date()
-        while Date() < deadline {
-            try await Task.sleep(nanoseconds: 200_000_000)
+        let ended = try await clock.poll(every: .milliseconds(200), until: started.addingTimeInterval(runtime.settings.mayor.turnTimeout.seconds)) { () async throws -> Bool? in
             guard await lifecycle.isRunning() else {
                 try await ledger.endTurn(turn.id, state: .failed, error: "the agent died during the turn", at: clock.now())
-                return
+                return true
             }
             let now = try await capture()
             if !submitted, now != before {
@@ -35,12 +34,13 @@ struct ScreenTurnWatcher {
             let state = Self.read(now, profile: runtime.profile)
             idleLooks = submitted && state.idle && !state.busy ? idleLooks + 1 : 0
             // Two idle looks, and not in the first moment after Enter, before the agent has reacted.
-            if idleLooks >= 2 && Date().timeIntervalSince(started) > 0.5 {
-                try await ledger.endTurn(turn.id, state: .done, reply: Self.reply(before: before, after: now, prompt: turn.typedText, busyPattern: runtime.profile.busyPattern), at: clock.now())
-                return
-            }
+            guard idleLooks >= 2 && clock.now().timeIntervalSince(started) > 0.5 else { return nil }
+            try await ledger.endTurn(turn.id, state: .done, reply: Self.reply(before: before, after: now, prompt: turn.typedText, busyPattern: runtime.profile.busyPattern), at: clock.now())
+            return true
         }
-        try await ledger.endTurn(turn.id, state: .timedOut, error: "the screen never showed the idle pattern again", at: clock.now())
+        if ended == nil {
+            try await ledger.endTurn(turn.id, state: .timedOut, error: "the screen never showed the idle pattern again", at: clock.now())
+        }
     }
 
     /// Idle: the last non-empty line matches `idle_pattern`. Busy: one of the last five lines matches

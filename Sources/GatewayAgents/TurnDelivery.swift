@@ -18,7 +18,7 @@ public struct TurnDelivery: Sendable {
 
     /// How often the ledger is read while waiting for a hook. Reads of one row in WAL mode cost
     /// microseconds; hooks arrive from other processes, so there is no in-process event to wait on.
-    public static let ledgerPoll: UInt64 = 20_000_000
+    public static let ledgerPoll = Duration.milliseconds(20)
 
     /// Sends every queued turn, oldest first. Returns when the queue is empty (each turn submitted or
     /// failed), or throws `DeliveryDeferred` when `deadline` passes while the agent is busy or someone
@@ -38,21 +38,28 @@ public struct TurnDelivery: Sendable {
     /// Waits for the turn to end; returns it. A turn running past `turn_timeout` is marked timed out.
     public func waitForEnd(_ id: Int64, timeout: TimeInterval) async throws -> Turn {
         let ledger = try runtime.openLedger()
-        let deadline = Date().addingTimeInterval(timeout)
-        var nextPaneCheck = Date().addingTimeInterval(1)
-        while true {
+        func read() async throws -> Turn {
             guard let turn = try await ledger.turn(id) else { throw GatewayError("turn \(id) is not in the ledger") }
+            return turn
+        }
+        var nextPaneCheck = clock.now().addingTimeInterval(1)
+        var last: Turn?
+        let ended = try await clock.poll(every: Self.ledgerPoll, until: clock.now().addingTimeInterval(timeout)) { () async throws -> Turn? in
+            let turn = try await read()
+            last = turn
             if turn.state.hasEnded { return turn }
-            if Date() >= deadline { return turn }
-            if try await expireIfOverdue(turn, ledger: ledger) { continue }
+            if try await expireIfOverdue(turn, ledger: ledger) { return try await read() }
             // A death fails the turn through tmux's pane-died hook; looking at the pane now and then
             // lets that hook run even when tmux was slow to notice (see AgentLifecycle.paneState).
-            if Date() >= nextPaneCheck {
+            if clock.now() >= nextPaneCheck {
                 await lifecycle.paneState()
-                nextPaneCheck = Date().addingTimeInterval(1)
+                nextPaneCheck = clock.now().addingTimeInterval(1)
             }
-            try await Task.sleep(nanoseconds: Self.ledgerPoll)
+            return nil
         }
+        // Not ended by the timeout: the turn as the last look found it.
+        if let turn = ended ?? last { return turn }
+        return try await read()
     }
 
     /// Marks a sent or submitted turn timed out once it has run longer than `turn_timeout`.
@@ -66,7 +73,8 @@ public struct TurnDelivery: Sendable {
 
     /// Waits until no turn is in flight and the screen shows an empty input line with nothing busy.
     func waitUntilReady(ledger: Ledger, deadline: Date) async throws {
-        var pause: UInt64 = 100_000_000
+        // Backing off from 100 ms to 1 s: a busy agent is usually busy for a while.
+        var pause = Duration.milliseconds(100)
         while true {
             if try await ledger.agent(runtime.name)?.state == .crashLoop {
                 throw GatewayError("the \(runtime.name) agent is in a crash loop: see `gw mayor status`, then `gw mayor restart`")
@@ -75,9 +83,9 @@ public struct TurnDelivery: Sendable {
             let reason = try await waitingReason(ledger: ledger)
             guard let reason else { return }
             try await ledger.setDeferred(runtime.name, reason: reason)
-            if Date() >= deadline { throw DeliveryDeferred(reason: reason) }
-            try await Task.sleep(nanoseconds: pause)
-            pause = min(pause * 2, 1_000_000_000)
+            if clock.now() >= deadline { throw DeliveryDeferred(reason: reason) }
+            try await clock.sleep(for: pause)
+            pause = min(pause * 2, .seconds(1))
         }
     }
 
@@ -115,7 +123,7 @@ public struct TurnDelivery: Sendable {
                 return try await fail(turn, ledger: ledger, "tmux could not paste it: \(error.userMessage). Part of it may be in the agent's input line: look with `gw mayor attach`")
             }
         }
-        try await Task.sleep(nanoseconds: UInt64(settings.pasteDelay.milliseconds) * 1_000_000)
+        try await clock.sleep(for: .milliseconds(settings.pasteDelay.milliseconds))
         // Marked sent before Enter, so the UserPromptSubmit hook, which may be very quick, finds it.
         try await ledger.markTurnSent(turn.id, at: clock.now())
         try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
@@ -166,12 +174,10 @@ public struct TurnDelivery: Sendable {
 
     /// True once the turn left `sent` (submitted, or already ended).
     func waitForSubmission(_ id: Int64, ledger: Ledger) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(settings.submitTimeout.seconds)
-        while Date() < deadline {
-            if let state = try await ledger.turn(id)?.state, state != .sent { return true }
-            try await Task.sleep(nanoseconds: Self.ledgerPoll)
+        let submitted = try await clock.poll(every: Self.ledgerPoll, until: clock.now().addingTimeInterval(settings.submitTimeout.seconds)) {
+            try await ledger.turn(id)?.state != .sent ? true : nil
         }
-        return try await ledger.turn(id)?.state != .sent
+        return submitted ?? false
     }
 
     /// The screen wraps and trims a pasted prompt; compare the start of what is visible.

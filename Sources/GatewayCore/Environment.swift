@@ -5,6 +5,7 @@ import Logging
 /// Tests build their own, with real git and SQLite in temporary folders or with scripted runners.
 public struct GatewayEnvironment: Sendable {
     public var processes: any ProcessRunning
+    /// "Now", and every wait: nothing in the domain reads the system clock or sleeps on its own.
     public var clock: any WallClock
     public var output: any OutputSink
     public var logger: Logger
@@ -16,11 +17,13 @@ public struct GatewayEnvironment: Sendable {
     public var executablePath: String
     /// Each town's ledger, opened once per process.
     public var ledgers: LedgerAccess
+    /// The network (notifications' HTTP).
+    public var http: any HTTPClient
 
     public init(
         processes: any ProcessRunning, clock: any WallClock, output: any OutputSink, logger: Logger,
         variables: [String: String], workingDirectory: URL, executablePath: String = GatewayEnvironment.currentExecutable,
-        ledgers: LedgerAccess = .unconfigured
+        ledgers: LedgerAccess = .unconfigured, http: any HTTPClient = UnconfiguredHTTPClient()
     ) {
         self.processes = processes
         self.clock = clock
@@ -30,6 +33,7 @@ public struct GatewayEnvironment: Sendable {
         self.workingDirectory = workingDirectory
         self.executablePath = executablePath
         self.ledgers = ledgers
+        self.http = http
     }
 
     public static func live(logger: Logger, ledgers: LedgerAccess) -> GatewayEnvironment {
@@ -40,7 +44,8 @@ public struct GatewayEnvironment: Sendable {
             logger: logger,
             variables: ProcessInfo.processInfo.environment,
             workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-            ledgers: ledgers
+            ledgers: ledgers,
+            http: URLSessionHTTPClient()
         )
     }
 

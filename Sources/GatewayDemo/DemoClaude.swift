@@ -31,7 +31,7 @@ enum DemoClaude {
         }
         let process = try BackgroundProcess([binary, "--port", "0", "--rules", rules.path, "--log", log.path],
                                             outputFile: base.appendingPathComponent("model-sim.out"))
-        let line = try await process.waitForLine(startingWith: "listening on ", timeout: 20)
+        let line = try await process.waitForLine(startingWith: "listening on ", timeout: 20, clock: environment.clock)
         return ModelServer(process: process, url: String(line.dropFirst("listening on ".count)))
     }
 

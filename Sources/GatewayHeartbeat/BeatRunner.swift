@@ -126,7 +126,7 @@ public struct BeatRunner: Sendable {
         let daemon = DaemonPidFile.runningPid(town)
         guard daemon == nil || daemon == getpid() else { return }
         do {
-            try await TurnDelivery(lifecycle: context.mayor).deliverQueued(deadline: Date().addingTimeInterval(30))
+            try await TurnDelivery(lifecycle: context.mayor).deliverQueued(deadline: now.addingTimeInterval(30))
         } catch let deferred as DeliveryDeferred {
             environment.logger.info("\(label) stays queued (\(deferred.reason))")
         }

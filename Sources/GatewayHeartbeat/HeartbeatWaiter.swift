@@ -25,16 +25,17 @@ public struct HeartbeatWaiter: Sendable {
 
     public func waitForBeat(_ beatId: Int64, timeout: TimeInterval) async throws -> Report {
         let ledger = try environment.ledger(town)
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            guard let run = try await ledger.heartbeatRun(beatId: beatId) else { throw GatewayError("beat \(beatId) has no run in the ledger") }
-            if run.state == "handled" { return try await report(run, ledger: ledger) }
-            if let turn = try await ledger.turn(run.turnId), turn.state.hasEnded {
+        let clock = environment.clock
+        // The Mayor's reply reaches the ledger through its hooks, in other processes: polled.
+        let handled = try await clock.poll(every: .milliseconds(100), until: clock.now().addingTimeInterval(timeout)) { () async throws -> HeartbeatRun? in
+            guard var run = try await ledger.heartbeatRun(beatId: beatId) else { throw GatewayError("beat \(beatId) has no run in the ledger") }
+            if run.state != "handled", let turn = try await ledger.turn(run.turnId), turn.state.hasEnded {
                 try await runner.handleFinished()
-                continue
+                run = try await ledger.heartbeatRun(beatId: beatId) ?? run
             }
-            try await Task.sleep(nanoseconds: 100_000_000)
+            return run.state == "handled" ? run : nil
         }
+        if let handled { return try await report(handled, ledger: ledger) }
         throw GatewayError("beat \(beatId) did not finish within \(Int(timeout)) s; `gw heartbeat history` and `gw mayor status` show where it is")
     }
 

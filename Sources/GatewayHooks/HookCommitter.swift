@@ -16,6 +16,8 @@ struct HookCommitter: Sendable {
     /// Gateway's secrets: a file holding one is left out of the commit (`unstageSecrets`).
     var secrets = GatewaySecrets()
 
+    var clock: any WallClock { environment.clock }
+
     /// Stages every change (the agent's uncommitted ones too) and commits; returns the short hash,
     /// or nil when nothing changed.
     ///
@@ -28,7 +30,7 @@ struct HookCommitter: Sendable {
         // Writers run with whatever HOME their caller has (an agent's MCP server may have one with no
         // git identity): without one the commit would fail, so the town repo gets Gateway's own.
         try await environment.git.ensureIdentity(in: worktree)
-        let deadline = Date().addingTimeInterval(lockWait.seconds)
+        let deadline = clock.now().addingTimeInterval(lockWait.seconds)
         var delay = 0.01
         while true {
             try await retryingWhileLocked(Git.addAll(in: worktree))
@@ -44,10 +46,10 @@ struct HookCommitter: Sendable {
             guard Self.isLockContention(moved.stderr) || moved.stderr.contains("but expected") else {
                 throw failure(Git.moveHead(to: commit, expected: parent, reason: subject, in: worktree), moved)
             }
-            if Date() >= deadline {
+            if clock.now() >= deadline {
                 throw GatewayError("the hook \(worktree.path) kept changing under Gateway's commit for over \(lockWait): \(moved.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
-            try await Task.sleep(nanoseconds: UInt64(delay * Double.random(in: 0.5...1.5) * 1_000_000_000))
+            try await clock.sleep(for: .seconds(delay * Double.random(in: 0.5...1.5)))
             delay = min(delay * 2, 0.4)
         }
     }
@@ -83,12 +85,12 @@ struct HookCommitter: Sendable {
     /// Runs `command`, retrying with exponential backoff (10 ms doubling to 400 ms, jittered) for as
     /// long as it fails only because another git process holds a lock in this worktree.
     func runRetryingWhileLocked(_ command: Command) async throws -> ProcessResult {
-        let deadline = Date().addingTimeInterval(lockWait.seconds)
+        let deadline = clock.now().addingTimeInterval(lockWait.seconds)
         var delay = 0.01
         while true {
             let result = try await environment.processes.run(command)
             guard !result.succeeded, Self.isLockContention(result.stderr) else { return result }
-            if Date() >= deadline {
+            if clock.now() >= deadline {
                 throw GatewayError("""
                     another git process has held a lock in \(worktree.path) for over \(lockWait): \
                     \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) — if no git is running there, \
@@ -96,7 +98,7 @@ struct HookCommitter: Sendable {
                     """)
             }
             environment.logger.debug("hook worktree locked by another git; retrying", metadata: ["worktree": "\(worktree.path)"])
-            try await Task.sleep(nanoseconds: UInt64(delay * Double.random(in: 0.5...1.5) * 1_000_000_000))
+            try await clock.sleep(for: .seconds(delay * Double.random(in: 0.5...1.5)))
             delay = min(delay * 2, 0.4)
         }
     }

@@ -41,7 +41,7 @@ struct HookPusher: Sendable {
         let branch = HookBranches.branch(for: agent)
         let command = Git.pushBranch(branch, to: remote, in: town.root)
         var lastError = ""
-        var delay = 0.2
+        var delay = Duration.milliseconds(200)
         for attempt in 1...settings.pushAttempts {
             do {
                 let result = try await environment.processes.run(command)
@@ -54,7 +54,8 @@ struct HookPusher: Sendable {
                 lastError = "\(error)"
             }
             if attempt < settings.pushAttempts {
-                try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+                // A cancelled sleep only cuts the backoff short: a push failure is recorded, never thrown.
+                try? await environment.clock.sleep(for: delay)
                 delay *= 2
             }
         }

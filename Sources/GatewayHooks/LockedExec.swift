@@ -12,19 +12,19 @@ import Darwin
 public enum LockedExec {
     /// Runs `argv` (stdin, stdout and stderr shared with this process) and returns its exit status,
     /// 128+N when signal N ended it.
-    public static func run(lock: URL, wait: TimeInterval, argv: [String]) throws -> Int32 {
+    public static func run(lock: URL, wait: TimeInterval, argv: [String], clock: any WallClock) async throws -> Int32 {
         guard let executable = argv.first else { throw GatewayError.usage("lock-exec needs a command to run after --") }
         let fd = open(lock.path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
         guard fd >= 0 else { throw FileSystem.writeError(lock, errno) }
         defer { close(fd) }
-        let deadline = Date().addingTimeInterval(wait)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        // flock has no timed wait: try every 10 ms, and past `wait` run the command without the lock.
+        _ = try await clock.poll(every: .milliseconds(10), until: clock.now().addingTimeInterval(wait)) { () throws -> Bool? in
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
             if errno != EWOULDBLOCK && errno != EINTR { throw GatewayError("could not lock \(lock.path): \(String(cString: strerror(errno)))") }
-            if Date() >= deadline { break }
-            usleep(10_000)
+            return nil
         }
         let path = try LiveProcessRunner.resolve(executable).path
         let child = try Spawn.start(path, Array(argv.dropFirst()), SpawnOptions(input: .inherit))
-        return try Spawn.wait(child)
+        return try await Spawn.waitForExit(child)
     }
 }

@@ -125,6 +125,9 @@ public struct MemoryIndex: Sendable {
             }
             return known
         }
+        // The real clock, not the environment's: this is compared with the files' modification times,
+        // which the kernel stamps from the real clock. A test's clock set ahead would make every later
+        // edit look older than its indexing, and skip it.
         let now = Date().timeIntervalSince1970
         var changed: [(path: String, stamp: Stamp, hash: String, text: String?)] = []
         let rootPath = root.path

@@ -8,7 +8,7 @@ public struct WebhookNotifier: Notifier {
     let timeout: TimeInterval
     let http: HTTPPoster
 
-    public init(url: String, headers: [String: String], timeout: TimeInterval, http: HTTPPoster = HTTPPoster()) {
+    public init(url: String, headers: [String: String], timeout: TimeInterval, http: HTTPPoster) {
         self.url = url
         self.headers = headers
         self.timeout = timeout

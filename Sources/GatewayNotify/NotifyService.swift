@@ -38,8 +38,8 @@ public struct NotifyService: Sendable {
         if let pid = town.runningDaemonPID() {
             return Outcome(status: "queued", enqueued: inserted, entry: entry, daemonPID: pid)
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        guard let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: deadline) else {
+        let deadline = environment.clock.now().addingTimeInterval(timeout)
+        guard let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: deadline, clock: environment.clock) else {
             return Outcome(status: "waiting", enqueued: inserted, entry: entry, daemonPID: nil)
         }
         defer { lease.release() }
@@ -58,8 +58,8 @@ public struct NotifyService: Sendable {
     public func deliverPending(timeout: TimeInterval) async throws -> OutboxWorker.Round? {
         guard town.runningDaemonPID() == nil else { return nil }
         let ledger = try environment.ledger(town)
-        let deadline = Date().addingTimeInterval(timeout)
-        guard let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: deadline) else { return nil }
+        let deadline = environment.clock.now().addingTimeInterval(timeout)
+        guard let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: deadline, clock: environment.clock) else { return nil }
         defer { lease.release() }
         let worker = OutboxWorker(town: town, settings: settings, ledger: ledger, environment: environment)
         try await worker.recover(lease)

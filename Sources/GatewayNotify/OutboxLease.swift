@@ -18,27 +18,35 @@ public final class OutboxLease: @unchecked Sendable {
 
     public static func file(for town: Town) -> URL { town.runtimeDirectory.appendingPathComponent("outbox.lock") }
 
-    /// Takes the lease, waiting until `deadline` at most; nil when another worker kept it.
-    public static func acquire(_ url: URL, until deadline: Date) async throws -> OutboxLease? {
+    /// Takes the lease, waiting until `deadline` of `clock` at most; nil when another worker kept it.
+    public static func acquire(_ url: URL, until deadline: Date, clock: any WallClock) async throws -> OutboxLease? {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // Close-on-exec: a child (a tmux server started by the daemon) must never inherit the lease and
         // keep holding it after this process is gone.
         let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
         guard descriptor >= 0 else { throw GatewayError("could not open \(url.path): \(String(cString: strerror(errno)))") }
-        while true {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return OutboxLease(descriptor: descriptor) }
-            guard errno == EWOULDBLOCK || errno == EINTR else {
-                let code = errno
-                close(descriptor)
-                throw GatewayError("could not lock \(url.path): \(String(cString: strerror(code)))")
-            }
-            guard Date() < deadline else {
-                close(descriptor)
+        do {
+            // flock has no timed wait, and a blocking one could not honour --timeout: try every 100 ms.
+            let taken = try await clock.poll(every: .milliseconds(100), until: deadline) { () throws -> Bool? in
+                if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+                guard errno == EWOULDBLOCK || errno == EINTR else {
+                    throw GatewayError("could not lock \(url.path): \(String(cString: strerror(errno)))")
+                }
                 return nil
             }
-            // flock has no timed wait, and a blocking one could not honour --timeout: retry shortly.
-            try await Task.sleep(for: .milliseconds(100))
+            if taken != nil { return OutboxLease(descriptor: descriptor) }
+            close(descriptor)
+            return nil
+        } catch {
+            close(descriptor)
+            throw error
         }
+    }
+
+    /// `acquire(_:until:clock:)` on the system clock, for callers that have no environment at hand (the
+    /// daemon's outbox service, until it passes its environment's clock).
+    public static func acquire(_ url: URL, until deadline: Date) async throws -> OutboxLease? {
+        try await acquire(url, until: deadline, clock: SystemWallClock())
     }
 
     public func release() {

@@ -26,13 +26,13 @@ public struct OutboxWorker: Sendable {
     }
 
     public init(town: Town, settings: NotifySettings, ledger: Ledger, environment: GatewayEnvironment,
-                limiter: RateLimiter = .telegram(), http: HTTPPoster = HTTPPoster()) {
+                limiter: RateLimiter = .telegram()) {
         self.ledger = ledger
         self.settings = settings
         self.environment = environment
         root = town.root
         self.limiter = limiter
-        self.http = http
+        http = HTTPPoster(client: environment.http)
     }
 
     /// Run once after taking the lease: rows left `sending` by a dead worker become `uncertain` and are
@@ -91,7 +91,8 @@ public struct OutboxWorker: Sendable {
             let wait = next.timeIntervalSince(environment.clock.now())
             // Due now yet nothing moved: the ledger is failing; stop rather than spin.
             if wait <= 0, round == Round() { return entries }
-            if wait > 0 { try await Task.sleep(for: .milliseconds(Int64(wait * 1000) + 1)) }
+            // A millisecond past the due time, so the next pass finds the row due however the clock rounds.
+            if wait > 0 { try await environment.clock.sleep(until: next.addingTimeInterval(0.001)) }
         }
     }
 
@@ -189,7 +190,7 @@ public struct OutboxWorker: Sendable {
         switch target.kind {
         case .telegram(let telegram):
             let token = try secret(telegram.token)
-            return (TelegramNotifier(settings: telegram, token: token, timeout: timeout, limiter: limiter, http: http), SecretScrubber([token]))
+            return (TelegramNotifier(settings: telegram, token: token, timeout: timeout, limiter: limiter, http: http, clock: environment.clock), SecretScrubber([token]))
         case .email(let email):
             let password = try email.password.map { reference throws(DeliveryFailure) in try secret(reference) }
             return (EmailNotifier(settings: email, password: password, timeout: timeout, processes: environment.processes, clock: environment.clock, root: root),

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -11,13 +12,15 @@ public struct TelegramNotifier: Notifier {
     let timeout: TimeInterval
     let limiter: RateLimiter
     let http: HTTPPoster
+    let clock: any WallClock
 
-    public init(settings: TelegramSettings, token: String, timeout: TimeInterval, limiter: RateLimiter, http: HTTPPoster = HTTPPoster()) {
+    public init(settings: TelegramSettings, token: String, timeout: TimeInterval, limiter: RateLimiter, http: HTTPPoster, clock: any WallClock) {
         self.settings = settings
         self.token = token
         self.timeout = timeout
         self.limiter = limiter
         self.http = http
+        self.clock = clock
     }
 
     public func deliver(_ entry: OutboxEntry, partDone: @Sendable (Int) async throws -> Void) async throws(DeliveryFailure) {
@@ -43,7 +46,7 @@ public struct TelegramNotifier: Notifier {
     }
 
     private func call(text: String, html: Bool, urgent: Bool) async throws(DeliveryFailure) {
-        await limiter.waitForSlot(key: settings.chatID)
+        await limiter.waitForSlot(key: settings.chatID, clock: clock)
         var body: [String: Any] = ["chat_id": settings.chatID, "text": text, "disable_web_page_preview": true,
                                    "disable_notification": false]
         if html { body["parse_mode"] = "HTML" }
@@ -57,7 +60,7 @@ public struct TelegramNotifier: Notifier {
         case 429:
             let parameters = answer["parameters"] as? [String: Any]
             let after = (parameters?["retry_after"] as? NSNumber)?.doubleValue ?? response.retryAfterHeader ?? 1
-            await limiter.pause(key: settings.chatID, seconds: after)
+            await limiter.pause(key: settings.chatID, seconds: after, clock: clock)
             throw .rateLimited(after: after, "Telegram rate limit (429), retrying after \(Int(after.rounded(.up)))s")
         case 500...599:
             throw .retry("Telegram answered \(response.status)\(description)")
@@ -70,17 +73,18 @@ public struct TelegramNotifier: Notifier {
 }
 
 /// Spaces calls out so that at most one per `perKey` interval goes to a key (a chat) and one per
-/// `overall` interval in total: Telegram's 1 message a second per chat and 30 a second per bot.
+/// `overall` interval in total: Telegram's 1 message a second per chat and 30 a second per bot. The
+/// limiter is shared by every notifier of a worker; each passes the clock it waits on. Slots are that
+/// clock's dates, like the outbox's retry times.
 public actor RateLimiter {
-    let overall: Duration
-    let perKey: Duration
-    private var nextOverall: ContinuousClock.Instant
-    private var nextByKey: [String: ContinuousClock.Instant] = [:]
+    let overall: TimeInterval
+    let perKey: TimeInterval
+    private var nextOverall = Date.distantPast
+    private var nextByKey: [String: Date] = [:]
 
     public init(overall: Duration, perKey: Duration) {
-        self.overall = overall
-        self.perKey = perKey
-        nextOverall = .now
+        self.overall = overall.timeInterval
+        self.perKey = perKey.timeInterval
     }
 
     /// Telegram's limits with a small margin, so that network jitter does not push a burst over.
@@ -89,18 +93,18 @@ public actor RateLimiter {
     }
 
     /// Reserves the next free slot for `key` and sleeps until it.
-    public func waitForSlot(key: String) async {
-        let now = ContinuousClock.now
+    public func waitForSlot(key: String, clock: any WallClock) async {
+        let now = clock.now()
         let slot = max(now, nextOverall, nextByKey[key] ?? now)
-        nextOverall = slot + overall
-        nextByKey[key] = slot + perKey
+        nextOverall = slot.addingTimeInterval(overall)
+        nextByKey[key] = slot.addingTimeInterval(perKey)
         // Cancelled means the caller is stopping; the call that follows is bounded by its own timeout.
-        if slot > now { try? await Task.sleep(until: slot, clock: .continuous) }
+        if slot > now { try? await clock.sleep(until: slot) }
     }
 
     /// Holds `key` back for `seconds`, as a 429 answer asks.
-    public func pause(key: String, seconds: TimeInterval) {
-        let until = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    public func pause(key: String, seconds: TimeInterval, clock: any WallClock) {
+        let until = clock.now().addingTimeInterval(seconds)
         nextByKey[key] = max(nextByKey[key] ?? until, until)
     }
 }

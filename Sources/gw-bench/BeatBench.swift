@@ -37,7 +37,7 @@ struct BeatBench: BenchSuite {
             """.write(to: rules, atomically: true, encoding: .utf8)
         let model = try BackgroundProcess([Bench.product("gw-model-sim"), "--port", "0", "--rules", rules.path],
                                           outputFile: base.appendingPathComponent("model.out"))
-        let url = String(try await model.waitForLine(startingWith: "listening on ", timeout: 20).dropFirst("listening on ".count))
+        let url = String(try await model.waitForLine(startingWith: "listening on ", timeout: 20, clock: environment.clock).dropFirst("listening on ".count))
         let profile = try BenchClaude.profile(command: claude, home: base.appendingPathComponent("claude-config"), modelURL: url)
         try (try String(contentsOf: town.configFile, encoding: .utf8) + profile).write(to: town.configFile, atomically: true, encoding: .utf8)
         try "## Bench task\n- report one finding\n".write(to: town.heartbeatFile, atomically: true, encoding: .utf8)

@@ -33,7 +33,8 @@ struct NotifyBench: BenchSuite {
         var logger = Logger(label: "gw-bench") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let environment = GatewayEnvironment(processes: LiveProcessRunner(), clock: SystemWallClock(), output: StandardOutput(),
-                                             logger: logger, variables: ["BENCH_TOKEN": "1:bench"], workingDirectory: base, ledgers: .gateway())
+                                             logger: logger, variables: ["BENCH_TOKEN": "1:bench"], workingDirectory: base, ledgers: .gateway(),
+                                             http: URLSessionHTTPClient())
         var ids: [Int64] = []
         for index in 0..<messages {
             let request = NotificationRequest(source: "bench:\(index)", target: "chat\(index % chats + 1)", title: "Bench", text: "message \(index)")

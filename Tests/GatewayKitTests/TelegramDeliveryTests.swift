@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayNotify
+import GatewayCore
 
 /// The Telegram notifier and the outbox worker against a fake Bot API on loopback.
 @Suite struct TelegramDeliveryTests {
@@ -126,15 +127,32 @@ import Testing
         #expect(api.all.isEmpty)
     }
 
-    @Test func theRateLimiterSpacesCallsPerChatAndOverall() async {
+    /// On a manual clock: each call's slot is when its sleep ends, stepped by hand to the deadline the
+    /// limiter chose, so the spacing is checked exactly and without waiting.
+    @Test func theRateLimiterSpacesCallsPerChatAndOverall() async throws {
+        let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
         let limiter = RateLimiter(overall: .milliseconds(20), perKey: .milliseconds(200))
-        let clock = ContinuousClock()
-        let start = clock.now
-        for _ in 0..<4 { await limiter.waitForSlot(key: "a") }
-        let perChat = clock.now - start
-        #expect(perChat >= .milliseconds(600))
-        let overallStart = clock.now
-        for index in 0..<10 { await limiter.waitForSlot(key: "chat-\(index)") }
-        #expect(clock.now - overallStart >= .milliseconds(180))
+        func gaps(_ keys: [String], sleeps: Int) async throws -> [TimeInterval] {
+            let calls = Task { () -> [Date] in
+                var slots: [Date] = []
+                for key in keys {
+                    await limiter.waitForSlot(key: key, clock: clock)
+                    slots.append(clock.now())
+                }
+                return slots
+            }
+            for _ in 0..<sleeps {
+                try await clock.waitForSleepers(1)
+                clock.set(try #require(clock.sleeperDeadlines.first))
+            }
+            let slots = await calls.value
+            return zip(slots.dropFirst(), slots).map { $0.timeIntervalSince($1) }
+        }
+        // One chat: the first call goes at once, each later one 200 ms after the one before.
+        let perChat = try await gaps(Array(repeating: "a", count: 4), sleeps: 3)
+        #expect(perChat.count == 3 && perChat.allSatisfy { abs($0 - 0.2) < 1e-6 }, "\(perChat)")
+        // Ten chats: 20 ms apart overall (the first waits out the last call's 20 ms too).
+        let overall = try await gaps((0..<10).map { "chat-\($0)" }, sleeps: 10)
+        #expect(overall.count == 9 && overall.allSatisfy { abs($0 - 0.02) < 1e-6 }, "\(overall)")
     }
 }

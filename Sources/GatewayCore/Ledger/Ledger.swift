@@ -97,6 +97,8 @@ extension Ledger {
                 table.primaryKey("key", .text)
                 table.column("value", .text).notNull()
             }
+            // The real clock, not the environment's: the file's birth date, shown beside the files' own
+            // dates when it is lost (`LedgerLoss`), and read by nothing that schedules.
             try db.execute(sql: "INSERT INTO ledger_info(key, value) VALUES ('created', ?)",
                            arguments: [ISO8601DateFormatter().string(from: Date())])
         }

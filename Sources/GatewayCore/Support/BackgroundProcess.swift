@@ -23,9 +23,8 @@ public final class BackgroundProcess: @unchecked Sendable {
     }
 
     /// Waits until the output holds a line starting with `prefix`; returns that line.
-    public func waitForLine(startingWith prefix: String, timeout: TimeInterval) async throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+    public func waitForLine(startingWith prefix: String, timeout: TimeInterval, clock: any WallClock) async throws -> String {
+        let line = try await clock.poll(every: .milliseconds(50), until: clock.now().addingTimeInterval(timeout)) { () throws -> String? in
             let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line) }
             var status: Int32 = 0
@@ -33,9 +32,10 @@ public final class BackgroundProcess: @unchecked Sendable {
                 lock.withLock { reaped = true }
                 throw GatewayError("\(outputFile.lastPathComponent): the process exited before it was ready: \(text.suffix(500))")
             }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            return nil
         }
-        throw GatewayError("the process did not print \"\(prefix)\" within \(Int(timeout)) s")
+        guard let line else { throw GatewayError("the process did not print \"\(prefix)\" within \(Int(timeout)) s") }
+        return line
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within two seconds.
@@ -44,6 +44,8 @@ public final class BackgroundProcess: @unchecked Sendable {
         defer { lock.withLock { reaped = true } }
         kill(pid, SIGTERM)
         var status: Int32 = 0
+        // A blocking wait on purpose: `deinit` calls this and cannot suspend, and the child must be reaped
+        // before the object goes. It lasts two seconds at most.
         for _ in 0..<40 {
             if waitpid(pid, &status, WNOHANG) == pid { return }
             usleep(50_000)

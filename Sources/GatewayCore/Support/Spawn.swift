@@ -111,6 +111,11 @@ public enum Spawn {
         return exitStatus(status)
     }
 
+    /// `wait(_:)` on a thread of its own (`BlockingWait`), leaving Swift's few threads free meanwhile.
+    public static func waitForExit(_ pid: pid_t) async throws -> Int32 {
+        try await BlockingWait.run { try wait(pid) }
+    }
+
     /// WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out because the C macros do not import.
     public static func exitStatus(_ status: Int32) -> Int32 {
         let signal = status & 0x7f

@@ -1,27 +1,44 @@
 import Foundation
 
-/// The source of "now". Scheduling maths never reads the system clock directly.
+/// The source of "now", and the only way domain code waits. Scheduling maths never reads the system
+/// clock directly and no loop calls `Task.sleep`: the environment carries the clock, so a test can
+/// swap in `ManualWallClock` and step time itself instead of waiting for it.
 public protocol WallClock: Sendable {
     func now() -> Date
+    /// Suspends until `deadline` — returning at once when it has passed — or throws `CancellationError`
+    /// when the task is cancelled, before or during the sleep.
+    func sleep(until deadline: Date) async throws
 }
 
+extension WallClock {
+    /// Suspends for `duration` of this clock's time.
+    public func sleep(for duration: Duration) async throws {
+        try await sleep(until: now().addingTimeInterval(duration.timeInterval))
+    }
+}
+
+/// The real clock.
 public struct SystemWallClock: WallClock {
     public init() {}
+
     public func now() -> Date { Date() }
+
+    /// Sleeps the time left until `deadline` on Swift's monotonic clock, so a step of the wall clock
+    /// during the sleep (NTP, a laptop waking) does not stretch or cut it.
+    public func sleep(until deadline: Date) async throws {
+        let left = deadline.timeIntervalSince(Date())
+        if left > 0 {
+            try await Task.sleep(for: .seconds(left))
+        } else {
+            try Task.checkCancellation()
+        }
+    }
 }
 
-/// A clock that moves only when a test moves it.
-public final class ManualWallClock: WallClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    public init(_ start: Date) { current = start }
-
-    public func now() -> Date { lock.withLock { current } }
-
-    public func advance(by seconds: TimeInterval) {
-        lock.withLock { current = current.addingTimeInterval(seconds) }
+extension Duration {
+    /// The duration in seconds, for `Date` arithmetic.
+    public var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
-
-    public func set(_ date: Date) { lock.withLock { current = date } }
 }

@@ -32,7 +32,7 @@ public struct AgentEventRecorder: Sendable {
         }
         var fallback: String?
         if name == .stop, event.lastAssistantMessage == nil, let path = event.transcriptPath {
-            fallback = await Self.transcriptReply(at: URL(fileURLWithPath: path))
+            fallback = await transcriptReply(at: URL(fileURLWithPath: path))
         }
         let config = ConfigOnce(town)
         let memory = agent == Hook.mayor ? MayorMemoryHooks(environment: environment, town: town) { try config.value().memoryConfig } : nil
@@ -57,10 +57,11 @@ public struct AgentEventRecorder: Sendable {
     }
 
     /// The transcript is written asynchronously and may lag the Stop hook by a moment: try a few times.
-    static func transcriptReply(at url: URL) async -> String? {
+    func transcriptReply(at url: URL) async -> String? {
         for attempt in 0..<5 {
             if let reply = TranscriptReader.lastReply(at: url) { return reply }
-            try? await Task.sleep(nanoseconds: UInt64(50_000_000 * (attempt + 1)))
+            // Cancelled: the hook is being stopped; the reply stays unknown, as when the file never came.
+            try? await environment.clock.sleep(for: .milliseconds(50 * (attempt + 1)))
         }
         return nil
     }

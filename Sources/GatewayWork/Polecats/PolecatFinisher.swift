@@ -104,7 +104,7 @@ struct PolecatFinisher: Sendable {
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, settings: supervisor.agents))
         guard await mayor.isRunning() else { return }
         do {
-            try await TurnDelivery(lifecycle: mayor).deliverQueued(deadline: Date().addingTimeInterval(2))
+            try await TurnDelivery(lifecycle: mayor).deliverQueued(deadline: now.addingTimeInterval(2))
         } catch let deferred as DeliveryDeferred {
             environment.logger.info("the report of polecat \(polecat.displayName) stays queued for the Mayor (\(deferred.reason))")
         }

@@ -110,7 +110,7 @@ public struct PolecatSupervisor: Sendable {
         guard await lifecycle.isRunning() else {
             return try await finisher.fail(polecat, reason: "its agent died during the turn")
         }
-        if turn.state == .queued { try await deliver(lifecycle, deadline: Date().addingTimeInterval(5)) }
+        if turn.state == .queued { try await deliver(lifecycle, deadline: now.addingTimeInterval(5)) }
     }
 
     /// How long a claimed polecat may take to start its agent and send its turn.
@@ -187,7 +187,7 @@ public struct PolecatSupervisor: Sendable {
         try await lifecycle.start(fresh: true)
         let turn = try await ledger.enqueueTurn(agent: agent, text: prompt, source: "sling:\(polecat.convoyId)", at: now)
         try await ledger.setPolecatTurn(polecat.id, turn: turn)
-        try await deliver(lifecycle, deadline: Date().addingTimeInterval(60))
+        try await deliver(lifecycle, deadline: now.addingTimeInterval(60))
         environment.logger.info("polecat \(name) started on \(polecat.rig) (\(branch)), turn \(turn)")
     }
 
@@ -203,27 +203,31 @@ public struct PolecatSupervisor: Sendable {
     /// Drives one sling to its end: reconciles until it is done or failed, failing it at `timeout`.
     public func wait(for id: Int64, timeout: TimeInterval) async throws -> Polecat {
         let ledger = try openLedger()
-        let deadline = Date().addingTimeInterval(timeout)
-        var lastReconcile = Date.distantPast
-        while true {
+        let clock = environment.clock
+        func read() async throws -> Polecat {
             guard let polecat = try await ledger.polecat(id: id) else { throw GatewayError("no sling \(id) in the ledger") }
+            return polecat
+        }
+        var lastReconcile = Date.distantPast
+        // The turn's end is in the ledger, written by the agent's hooks in other processes: polled.
+        let ended = try await clock.poll(every: .milliseconds(50), until: clock.now().addingTimeInterval(timeout)) { () async throws -> Polecat? in
+            var polecat = try await read()
             if polecat.state.hasEnded { return polecat }
             let turnEnded = try await polecat.turnId.asyncMap { try await ledger.turn($0)?.state.hasEnded } ?? false
-            if turnEnded == true || Date().timeIntervalSince(lastReconcile) > 1 {
+            if turnEnded == true || clock.now().timeIntervalSince(lastReconcile) > 1 {
                 try await reconcile(removeMerged: false)
-                lastReconcile = Date()
-                continue
+                lastReconcile = clock.now()
+                polecat = try await read()
             }
-            if Date() >= deadline {
-                try await FileLock.withLockAsync(town.polecatsLock) {
-                    guard let current = try await ledger.polecat(id: id), !current.state.hasEnded else { return }
-                    try await PolecatFinisher(supervisor: self, ledger: ledger)
-                        .fail(current, reason: "no result within \(ConfigDuration(milliseconds: Int64(timeout * 1000))) (the --timeout of `gw sling --wait`)")
-                }
-                continue
-            }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            return polecat.state.hasEnded ? polecat : nil
         }
+        if let ended { return ended }
+        try await FileLock.withLockAsync(town.polecatsLock) {
+            guard let current = try await ledger.polecat(id: id), !current.state.hasEnded else { return }
+            try await PolecatFinisher(supervisor: self, ledger: ledger)
+                .fail(current, reason: "no result within \(ConfigDuration(milliseconds: Int64(timeout * 1000))) (the --timeout of `gw sling --wait`)")
+        }
+        return try await read()
     }
 
     /// Stops a polecat (or drops a queued sling): it is failed, its worktree kept.

@@ -27,7 +27,8 @@ import Testing
         let log = rig.town.mayorDirectory.appendingPathComponent("memory/\(day).md")
         try "# \(day)\n\n- 09:00 The release moved to Friday.\n".write(to: log, atomically: true, encoding: .utf8)
         // The scheduler reads the environment's clock: stepping it brings the next beats due at once.
-        let clock = ManualWallClock(Date())
+        // Shifted, not manual: delivering to the Mayor waits on the same clock, for real.
+        let clock = ShiftedWallClock()
         var environment = rig.environment
         environment.clock = clock
         let runner = BeatRunner(environment: environment, town: rig.town, startedAt: clock.now().addingTimeInterval(-60))

@@ -21,7 +21,8 @@ final class TemporaryDirectory: @unchecked Sendable {
 }
 
 extension GatewayEnvironment {
-    /// Real processes, a captured output, and the given working directory and variables.
+    /// Real processes, real HTTP (to the tests' loopback servers), a captured output, and the given
+    /// working directory and variables.
     static func test(
         workingDirectory: URL, variables: [String: String] = [:], clock: any WallClock = SystemWallClock(),
         processes: any ProcessRunning = LiveProcessRunner()
@@ -34,7 +35,7 @@ extension GatewayEnvironment {
         let environment = GatewayEnvironment(
             processes: processes, clock: clock, output: output, logger: logger,
             variables: base, workingDirectory: workingDirectory,
-            executablePath: (try? builtProduct("gw").path) ?? "gw", ledgers: .gateway())
+            executablePath: (try? builtProduct("gw").path) ?? "gw", ledgers: .gateway(), http: URLSessionHTTPClient())
         return (environment, output)
     }
 }

@@ -17,7 +17,7 @@ struct MayorDeliver: AsyncParsableCommand {
             return context.environment.output.line("The Mayor is not running; queued turns wait for its start.")
         }
         do {
-            try await TurnDelivery(lifecycle: context.lifecycle).deliverQueued(deadline: Date().addingTimeInterval(wait.duration.seconds))
+            try await TurnDelivery(lifecycle: context.lifecycle).deliverQueued(deadline: context.environment.clock.now().addingTimeInterval(wait.duration.seconds))
         } catch let deferred as DeliveryDeferred {
             context.environment.output.line("Queued turns stay queued: \(deferred.reason)")
         }

@@ -38,7 +38,7 @@ struct MayorSend: AsyncParsableCommand {
         if TurnText.startsCommand(cleaned) && !literal {
             throw GatewayError.usage("the prompt starts with \"\(first)\", which Claude Code takes for a command, a shell line or a file attachment; Gateway does not type those (a command fires no hook, so it could not be confirmed). Run it in the Mayor's terminal (`gw mayor attach`), or pass --literal to send it as text")
         }
-        let deadline = Date().addingTimeInterval(limit.seconds)
+        let deadline = context.environment.clock.now().addingTimeInterval(limit.seconds)
         let ledger = try context.lifecycle.runtime.openLedger()
         let id = try await ledger.enqueueTurn(agent: "mayor", text: prompt, source: "manual", at: context.environment.clock.now())
         let delivery = TurnDelivery(lifecycle: context.lifecycle)
