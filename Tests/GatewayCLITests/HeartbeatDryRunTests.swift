@@ -5,18 +5,13 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// `gw heartbeat dry-run` end to end through the command tree, on a town in a temporary folder.
 @Suite struct HeartbeatDryRunTests {
-    private final class Folder: @unchecked Sendable {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gw-dry-run-\(UUID().uuidString.prefix(8))")
-        init() { try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: url) }
-    }
-
     /// A town as the heartbeat reads it: gateway.toml, HEARTBEAT.md and the runtime folder.
-    private func town(toml: String, heartbeat: String?) throws -> Folder {
-        let folder = Folder()
+    private func town(toml: String, heartbeat: String?) throws -> TemporaryDirectory {
+        let folder = TemporaryDirectory("gw-dry-run")
         try FileManager.default.createDirectory(at: folder.url.appendingPathComponent(".gateway"), withIntermediateDirectories: true)
         try toml.write(to: folder.url.appendingPathComponent("gateway.toml"), atomically: true, encoding: .utf8)
         if let heartbeat {
@@ -26,7 +21,7 @@ import Testing
     }
 
     /// Runs `gw ARGUMENTS --town FOLDER`.
-    private func run(_ arguments: [String], in folder: Folder) async -> (Int32, CapturedOutput) {
+    private func run(_ arguments: [String], in folder: TemporaryDirectory) async -> (Int32, CapturedOutput) {
         await execute(arguments + ["--town", folder.url.path], in: folder.url)
     }
 
@@ -85,7 +80,7 @@ import Testing
     }
 
     @Test func anInstalledTownCostsNothing() async throws {
-        let folder = Folder()
+        let folder = TemporaryDirectory("gw-dry-run")
         let townURL = folder.url.appendingPathComponent("town")
         let (installed, installOutput) = await execute(["install", townURL.path], in: folder.url)
         #expect(installed == 0, "\(installOutput.stderr)")

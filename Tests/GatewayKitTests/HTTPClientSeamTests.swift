@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 /// Notifications reach the network only through the environment's HTTP client. The targets' own tests
 /// talk to real servers on loopback; these check the seam itself.

@@ -3,6 +3,7 @@ import LoopbackHTTP
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// `gw notify …` as users run it: the built binary, a real town, real processes and loopback servers.
 @Suite struct NotifyCommandTests {

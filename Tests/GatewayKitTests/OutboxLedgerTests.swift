@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 @Suite struct OutboxLedgerTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)

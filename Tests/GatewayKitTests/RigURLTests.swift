@@ -3,6 +3,7 @@ import LoopbackHTTP
 import Testing
 @testable import GatewayKit
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// Credentials in a rig URL are never stored (rigs.json, the bare clone's config) or printed (`gw rig
 /// add`, `gw rig list --json`, `gw status`, clone errors).

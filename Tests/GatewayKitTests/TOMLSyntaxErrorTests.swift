@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// A gateway.toml that is not valid TOML names the line and says what to do about it.
 @Suite("TOML syntax errors")

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayNotify
 import GatewayCore
+import GatewayTestSupport
 
 /// The Telegram notifier and the outbox worker against a fake Bot API on loopback.
 @Suite struct TelegramDeliveryTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 @Suite struct TownInstallTests {
     @Test func installMakesACompleteTown() async throws {

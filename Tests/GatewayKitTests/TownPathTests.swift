@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Which folders can hold a town: shell and tmux syntax in a path is quoted everywhere Gateway passes
 /// it; a control character or a `:` (which no quoting makes safe) is refused at install, naming the path.

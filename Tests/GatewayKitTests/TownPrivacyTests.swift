@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// What Gateway creates for a town is the owner's alone, whatever the umask: other accounts on the
 /// machine cannot read the ledger, the daemon's log, the agents' settings or the Mayor's memory.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// `gw install --force` over a folder the user works in: Gateway commits only its own files, and over a
 /// town whose `.gateway/` was deleted it keeps the rigs the town recorded.

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// The real Claude Code calling Gateway's MCP tools: the MCP config and permission Gateway generates
 /// for the Mayor, `gw mcp serve` started by Claude Code itself, gw-model-sim asking for the calls.

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// `gw convoy …` run as the built binary against a real town ledger.
 @Suite struct ConvoyCommandTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The daemon killed with SIGKILL in the middle of a beat: after a restart the beat completes once.
 @Suite(.serialized) struct DaemonBeatCrashTests {

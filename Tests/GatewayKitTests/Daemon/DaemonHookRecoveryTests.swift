@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 /// A writer killed between its edit and its commit leaves the change in the hook's worktree: the next
 /// daemon commits it at start, in every hook, and says so in the commit and in its log.

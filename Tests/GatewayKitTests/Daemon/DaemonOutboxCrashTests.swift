@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The daemon killed with SIGKILL while its outbox worker is inside a call to the Bot API: the next
 /// daemon resumes, loses nothing, and repeats only the message that was in flight — the one window no

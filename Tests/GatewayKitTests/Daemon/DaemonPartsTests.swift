@@ -5,6 +5,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayNotify
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The daemon's parts that need no running daemon: its unit files, wake requests, lock, log and config.
 struct DaemonPartsTests {

@@ -8,6 +8,7 @@ import Darwin
 #endif
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The real `gw daemon` as a child process, in a real town with the Mayor on gw-agent-sim in real tmux.
 /// Serialized: each test runs a daemon, a tmux server and an agent, and the machine is shared.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Several `gw daemon start` at the same moment: one daemon runs, and every start says so and exits 0
 /// — standing down because another daemon holds the town's lock is success, not an error.

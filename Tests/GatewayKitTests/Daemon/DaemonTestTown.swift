@@ -6,6 +6,7 @@ import Darwin
 #endif
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// A town in a temporary folder whose Mayor is gw-agent-sim (the terminal double of Claude Code), with
 /// the heartbeat off and short daemon intervals, for running the real `gw daemon` as a child process.
@@ -103,47 +104,5 @@ final class DaemonTestTown: @unchecked Sendable {
     @discardableResult
     func waitUntil<T>(_ what: String, timeout: Double = 60, _ probe: () async throws -> T?) async throws -> T {
         try await pollUntil(what, timeout: timeout, context: { ". Daemon log:\n\(log)" }, probe)
-    }
-}
-
-/// A child process started with posix_spawn (stdin /dev/null, stdout and stderr to a file), that the
-/// test signals and reaps itself.
-final class ChildProcess: @unchecked Sendable {
-    let pid: Int32
-    let outputFile: URL
-    private var exitCode: Int32?
-
-    init(_ executable: String, _ arguments: [String], environment: [String: String], output: URL) throws {
-        outputFile = output
-        let pid = try Spawn.start(executable, arguments, SpawnOptions(output: .append(output), errors: .sameAsStdout, environment: environment))
-        self.pid = pid
-    }
-
-    deinit {
-        if exitCode == nil {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
-    }
-
-    var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
-
-    func signal(_ signal: Int32) { kill(pid, signal) }
-
-    /// Waits for the exit (reaping it); returns the exit code, 128+N for a signal, nil on timeout.
-    func wait(timeout: Double = 60) async throws -> Int32? {
-        if let exitCode { return exitCode }
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                let code = Spawn.exitStatus(status)
-                exitCode = code
-                return code
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
     }
 }

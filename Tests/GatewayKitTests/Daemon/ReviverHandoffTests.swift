@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// tmux's pane-died hook and the daemon's health check may both see one death; the reviver makes sure
 /// it is counted and restarted once.

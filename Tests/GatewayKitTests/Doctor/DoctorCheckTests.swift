@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// `gw doctor`'s checks: all ok on a healthy town, and each fault reported with its fix.
 @Suite struct DoctorCheckTests {

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayNotify
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// `gw doctor --repair` after a loss: the ledger back from its backup, nothing repeated blindly, the gap reported.
 @Suite struct DoctorRepairTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// The `content` scenario's sample on the real Claude Code: hostile prompts through real tmux, each
 /// compared with the user text of the request gw-model-sim received — what the model itself read,

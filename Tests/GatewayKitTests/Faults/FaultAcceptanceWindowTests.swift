@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Scenario 3b: the daemon SIGKILLed on purpose between a server's acceptance of a message and the
 /// ledger's commit of that fact — the server has recorded it, its answer has not reached the daemon —

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Fault scenario 8: thousands of damaged HEARTBEAT.md files, gateway.toml files, hook payloads and
 /// transcript lines — flipped bytes, truncation, lost and doubled lines, invalid UTF-8, NUL bytes,

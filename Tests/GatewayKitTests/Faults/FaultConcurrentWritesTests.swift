@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Fault scenario 7: 50 `gw memory append` and 20 `gw hook put` — real `gw` processes, all started at
 /// once, in a seeded random order — against the Mayor's hook, trial after trial on the same town. At

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Scenario `content`: thousands of generated prompts (`ContentSamples`) queued for the Mayor on
 /// gw-agent-sim through real tmux. Each must arrive by the rule — `TurnText.prepare`'s text typed

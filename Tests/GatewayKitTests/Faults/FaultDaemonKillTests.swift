@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// Fault scenario 1: the real `gw daemon run`, its Mayor on the real Claude Code over an instant
 /// gw-model-sim, beating every second (the shortest `[heartbeat] every` allows) — killed with SIGKILL

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Scenario 5: the Mayor's terminal swallows the first Enter of about one prompt in five (gw-agent-sim's
 /// `ignore_first_enter` on a seeded `chance` rule). Every prompt goes through `gw mayor send` and must be

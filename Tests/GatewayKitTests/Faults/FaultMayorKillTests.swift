@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Scenario 2: the Mayor's real Claude Code killed with SIGKILL mid-turn, again and again. Each time the
 /// turn in flight must be marked failed, the Mayor must be back (idle) within its backoff plus a margin,

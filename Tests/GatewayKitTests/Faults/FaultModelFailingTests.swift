@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// Scenario 6: the real Claude Code Mayor against a gw-model-sim that answers about a third of turns
 /// with a 529, a 500, a 400 or a slow stream (seeded `chance` rules). Heartbeat beats (BeatRunner, as

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 /// Scenario 4: the SMTP server is down for a while — nothing listens on its port — while the daemon's
 /// outbox worker keeps trying and more mail is queued behind the first; then a server starts on the same

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 /// Scenario 3: the Bot API fails about 30% of calls at random — 429 with retry_after, 5xx, and
 /// timeouts that happen before the server takes the message — while the outbox worker (as `gw notify

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// `gw formula …` run as the built binary against a real installed town.
 @Suite struct FormulaCommandTests {

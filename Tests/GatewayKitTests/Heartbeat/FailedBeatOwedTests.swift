@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// A beat whose turn failed owes its tasks to the next beat, whatever their schedules say; the beat
 /// that carries them clears the debt.

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The heartbeat against the real Claude Code and gw-model-sim: a beat that falls due while the Mayor
 /// works on a slow model turn, or while a person types in its input line, waits — nothing is recorded,

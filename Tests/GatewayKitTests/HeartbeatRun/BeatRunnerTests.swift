@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayAgents
 @testable import GatewayHeartbeat
 import GatewayCore
+import GatewayTestSupport
 
 /// The heartbeat end to end with real tmux and the terminal double as the Mayor.
 @Suite(.serialized) struct BeatRunnerTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// `gw demo` is the main job: it must exit 0 only if every step it claims really happened.
 @Suite(.serialized) struct DemoTests {

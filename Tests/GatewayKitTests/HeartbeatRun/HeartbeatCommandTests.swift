@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 @Suite(.serialized) struct HeartbeatCommandTests {
     @Test func nowWaitHistoryAndStatus() async throws {

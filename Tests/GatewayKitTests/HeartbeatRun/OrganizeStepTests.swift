@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The daily memory-organising step, on the terminal double as the Mayor.
 @Suite(.serialized) struct OrganizeStepTests {

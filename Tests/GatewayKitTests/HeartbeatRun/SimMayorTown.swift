@@ -4,6 +4,7 @@ import Foundation
 @testable import GatewayAgents
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// A town whose Mayor is gw-agent-sim (the terminal double of Claude Code) on the town's own tmux
 /// socket, answering from `rules`, with a console target named `terminal` for notifications. The tmux

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 @Suite struct HookCLITests {
     @Test func putShowListAndLogThroughGw() async throws {

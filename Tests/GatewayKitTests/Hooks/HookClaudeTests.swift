@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 /// The real Claude Code committing in the Mayor's hook with its own Bash tool while Gateway writes to
 /// the same hook: neither side's git fails for the other's lock, and both changes are kept.

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 /// Many real `gw` processes writing at once, and an agent committing in the same worktree.
 @Suite struct HookConcurrencyTests {
@@ -52,7 +53,7 @@ import Testing
         let gw = try builtProduct("gw").path
         let agentGit = AgentGit(town: fixture.town)
         try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
-                             flock: flock ? try HookTown.flockProgram() : nil, gatewayExecutable: gw)
+                             flock: flock ? try flockProgram() : nil, gatewayExecutable: gw)
         let agentLoop = """
             PATH='\(agentGit.directory.path)':$PATH
             [ "$(command -v git)" = '\(agentGit.script.path)' ] || { echo "not the agents' git: $(command -v git)"; exit 3; }

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// What an agent hands `gw agent-event` is bounded: a transcript is read only when it is a regular
 /// file in the agent's Claude folder, and only so much of it; a payload is stored up to its cap, and a

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// A file in a hook that holds one of Gateway's secrets is left out of Gateway's commits (and so of
 /// any push), with a warning naming the file and the secret — never the value.

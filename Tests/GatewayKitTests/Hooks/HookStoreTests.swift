@@ -5,6 +5,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayHooks
 @testable import GatewayWork
+import GatewayTestSupport
 
 @Suite struct HookStoreTests {
     @Test func putCommitsWorkThatShowAndLogRead() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The ledger's backups: consistent, owner-only, pruned, and taken by the daemon at start and hourly.
 @Suite struct LedgerBackupTests {

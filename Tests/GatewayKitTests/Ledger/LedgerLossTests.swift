@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// A ledger that existed and is now empty, missing or damaged stops every command with the fix; it is
 /// never recreated in silence.

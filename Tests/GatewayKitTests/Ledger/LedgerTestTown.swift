@@ -2,6 +2,7 @@ import Foundation
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 /// A town whose ledger holds what a loss would cost: a queued notification to a console target and the
 /// Mayor's session id.

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayHooks
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Gateway's secrets (notify tokens, SMTP passwords, webhook headers) never reach an agent: each agent
 /// starts with an environment built from an allowlist, and the town's tmux server — which copies its

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Prompts a hostile or careless sender could write, through `gw` and real tmux to gw-agent-sim, whose
 /// UserPromptSubmit hook carries exactly what reached its input line. Each test names the finding it

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// A delivery killed after pasting a prompt but before it was submitted (the daemon's SIGKILL) leaves
 /// the prompt in the Mayor's input line. The next delivery presses Enter for it — once — instead of

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// The Mayor driven through `gw` against the real Claude Code (GW_CLAUDE_BIN) and a gw-model-sim the
 /// town starts. Skipped, with the reason printed, when GW_CLAUDE_BIN is absent outside CI; under CI

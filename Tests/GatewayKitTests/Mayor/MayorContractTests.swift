@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// One scenario — a round trip, a slow turn, a failing model turn — run against the real Claude Code and
 /// against gw-agent-sim, comparing only what Gateway relies on: hook order, the payload keys Gateway

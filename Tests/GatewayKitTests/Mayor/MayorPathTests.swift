@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayHooks
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// A town whose path holds what tmux, /bin/sh and the tmux command parser would each read as syntax:
 /// the Mayor (gw-agent-sim) must still run in its hook, with GW_TOWN and PATH as Gateway set them, and

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// `gw mayor restart` on a town whose only tmux session is the Mayor: stopping it makes the town's
 /// tmux server exit a moment later, and the start that follows must not land on that dying server.

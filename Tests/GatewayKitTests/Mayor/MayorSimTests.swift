@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// The Mayor driven through `gw` against gw-agent-sim (profile `sim`): the scenarios that need a cue the
 /// real Claude Code cannot give on demand (a swallowed Enter, a crash mid-turn, an older hook contract),

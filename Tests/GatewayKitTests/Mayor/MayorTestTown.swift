@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// A temporary town whose Mayor runs the real Claude Code (against a gw-model-sim the town starts) or
 /// gw-agent-sim, with short `[mayor]` timings. Everything runs on the town's own tmux socket; `close()`

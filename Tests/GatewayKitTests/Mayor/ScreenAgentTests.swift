@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// An agent without hooks, read from the screen: a small shell program that prompts `> `, shows a
 /// busy line while it works (erased when done, as spinners are), then its answer.

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// A screen-read agent's turn is watched by the process that delivered it, until the screen is idle
 /// again. When that process dies (the daemon's SIGKILL) part way, the next delivery finishes what it

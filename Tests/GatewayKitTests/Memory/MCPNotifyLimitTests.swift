@@ -3,6 +3,7 @@ import LoopbackHTTP
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The Mayor's `notify` tool is size-capped and rate-limited across every `gw mcp serve` process, and
 /// a refusal tells the agent the limit, the setting and when to try again.

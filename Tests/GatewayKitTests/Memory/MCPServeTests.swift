@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// A stdio MCP client of `gw mcp serve`: newline-delimited JSON-RPC on the child's stdin and stdout.
 final class StdioClient: @unchecked Sendable {

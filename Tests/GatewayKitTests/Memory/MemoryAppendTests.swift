@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct MemoryAppendTests {
     /// 2026-03-14 20:30 UTC: already 2026-03-15 04:30 in Shanghai.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The SessionStart hook of the Mayor, run as Claude Code runs it: `gw agent-event SessionStart` with
 /// the payload on stdin and GW_TOWN/GW_AGENT in the environment.

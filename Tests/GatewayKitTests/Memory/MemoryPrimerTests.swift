@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct MemoryPrimerTests {
     func makeMemory(days: Int, linesPerDay: Int) throws -> TemporaryDirectory {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct MemorySearchTests {
     func write(_ text: String, _ relative: String, in fixture: HookTown) throws {

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct SessionExtractionTests {
     static let utc = "[heartbeat]\nactive_hours = { start = \"00:00\", end = \"23:59\", timezone = \"UTC\" }\n"

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// The Mayor's memory hooks with gw-agent-sim as the Mayor: its Stop hooks extract the conversation
 /// from the transcript it writes, and its growing `usage` figures bring one flush turn, delivered at once.

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// `gw sling` and `gw polecat` as separate processes, the way a person (or the Mayor) runs them.
 @Suite(.serialized) struct PolecatCommandTests {

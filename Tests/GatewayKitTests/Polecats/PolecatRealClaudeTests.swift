@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayDemo
 @testable import GatewayKit
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// A polecat on the real Claude Code, its model played by gw-model-sim: Claude writes and commits a
 /// file in the polecat's worktree with its own tools, and the result on the hook lists that commit.

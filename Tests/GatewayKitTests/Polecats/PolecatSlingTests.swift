@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// Slings on the terminal double with real git worktrees and real tmux on the town's socket.
 @Suite(.serialized) struct PolecatSlingTests {

@@ -2,6 +2,7 @@ import Foundation
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// A town with one rig `app` (a real git project) whose polecats run gw-agent-sim, the terminal double,
 /// answering from `rules`, on the town's own tmux socket. `close()` kills that tmux server; every test

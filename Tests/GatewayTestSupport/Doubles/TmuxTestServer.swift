@@ -1,6 +1,6 @@
 import Foundation
-@testable import GatewayKit
-@testable import GatewayCore
+import GatewayKit
+import GatewayCore
 
 /// A private tmux server for one test (`tmux -L gw-test-<uuid>`), with one session running a command.
 /// It never touches the user's own tmux server or config (`-f` points at a config of its own), keeps dead
@@ -10,15 +10,15 @@ import Foundation
 ///     defer { tmux.kill() }
 ///     try tmux.paste("多行\ntext"); try tmux.sendKeys("Enter")
 ///     let screen = try await tmux.waitForScreen { $0.contains("ECHO:") }
-final class TmuxTestServer: @unchecked Sendable {
-    let socket: String
-    let session = "test"
+public final class TmuxTestServer: @unchecked Sendable {
+    public let socket: String
+    public let session = "test"
     private let configFile: URL
     private var killed = false
 
     /// Starts the server and the session: `command` runs in `directory` with `environment` added to
     /// this process's environment, in a `columns`×`rows` window.
-    init(command: [String], in directory: URL, environment: [String: String] = [:], columns: Int = 120, rows: Int = 40) throws {
+    public init(command: [String], in directory: URL, environment: [String: String] = [:], columns: Int = 120, rows: Int = 40) throws {
         socket = "gw-test-\(UUID().uuidString.lowercased())"
         configFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).conf")
         try "set -g remain-on-exit on\nset -g history-limit 5000\n".write(to: configFile, atomically: true, encoding: .utf8)
@@ -39,7 +39,7 @@ final class TmuxTestServer: @unchecked Sendable {
 
     /// Runs `tmux -L <socket> ARGS`; throws with tmux's stderr when it fails.
     @discardableResult
-    func tmux(_ arguments: [String]) throws -> String {
+    public func tmux(_ arguments: [String]) throws -> String {
         let result = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", socket] + arguments))
         guard result.succeeded else {
             throw GatewayError("tmux \(arguments.joined(separator: " ")) failed (exit \(result.status)): \(result.stderr)")
@@ -48,17 +48,17 @@ final class TmuxTestServer: @unchecked Sendable {
     }
 
     /// Sends tmux key names (`Enter`, `Escape`, `C-c`, `BSpace`), each as its own key.
-    func sendKeys(_ keys: String...) throws {
+    public func sendKeys(_ keys: String...) throws {
         try tmux(["send-keys", "-t", session] + keys)
     }
 
     /// Types text literally, as a person at the keyboard would (newlines would submit).
-    func type(_ text: String) throws {
+    public func type(_ text: String) throws {
         try tmux(["send-keys", "-t", session, "-l", text])
     }
 
     /// Pastes text as one bracketed paste (`load-buffer` + `paste-buffer -p -d`), as Gateway sends prompts.
-    func paste(_ text: String) throws {
+    public func paste(_ text: String) throws {
         let buffer = "paste-\(UUID().uuidString.prefix(8))"
         // Through a file rather than stdin: the bytes reach tmux exactly, with no writer thread involved.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(buffer).txt")
@@ -69,12 +69,12 @@ final class TmuxTestServer: @unchecked Sendable {
     }
 
     /// The visible screen as text.
-    func capture() throws -> String {
+    public func capture() throws -> String {
         try tmux(["capture-pane", "-p", "-t", session])
     }
 
     /// The process id of the pane's command.
-    func panePID() throws -> pid_t {
+    public func panePID() throws -> pid_t {
         let text = try tmux(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let pid = pid_t(text) else { throw GatewayError("tmux gave no pane pid (got \(text.debugDescription))") }
         return pid
@@ -82,7 +82,7 @@ final class TmuxTestServer: @unchecked Sendable {
 
     /// The pane's exit status once its command has ended (128 + N for a signal); nil while it runs.
     /// tmux may see the pane's terminal close a moment before it collects the status: until then, nil.
-    func exitStatus() throws -> Int32? {
+    public func exitStatus() throws -> Int32? {
         let fields = try tmux(["display-message", "-p", "-t", session, "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"])
             .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|", omittingEmptySubsequences: false)
         guard fields.count == 3, fields[0] == "1" else { return nil }
@@ -96,7 +96,7 @@ final class TmuxTestServer: @unchecked Sendable {
 
     /// Waits until the screen satisfies `condition`; returns that screen. Fails with the last screen.
     @discardableResult
-    func waitForScreen(timeout: Double = 30, _ what: String = "the expected screen", _ condition: (String) -> Bool) async throws -> String {
+    public func waitForScreen(timeout: Double = 30, _ what: String = "the expected screen", _ condition: (String) -> Bool) async throws -> String {
         var last = ""
         return try await Self.waitUntil(timeout: timeout, what, lastSeen: { "screen:\n\(last)" }) {
             last = try capture()
@@ -105,7 +105,7 @@ final class TmuxTestServer: @unchecked Sendable {
     }
 
     /// Waits for the pane's command to exit; returns its status.
-    func waitForExit(timeout: Double = 30) async throws -> Int32 {
+    public func waitForExit(timeout: Double = 30) async throws -> Int32 {
         try await Self.waitUntil(timeout: timeout, "the pane's command to exit", lastSeen: { (try? self.capture()) ?? "" }) {
             try exitStatus()
         }
@@ -113,7 +113,7 @@ final class TmuxTestServer: @unchecked Sendable {
 
     /// Polls `probe` every 50 ms until it returns a value. tmux offers no event for "the screen now
     /// shows X", so this is the one place tests poll; the timeout is generous for a loaded machine.
-    static func waitUntil<T>(timeout: Double = 30, _ what: String, lastSeen: () -> String = { "" }, _ probe: () throws -> T?) async throws -> T {
+    public static func waitUntil<T>(timeout: Double = 30, _ what: String, lastSeen: () -> String = { "" }, _ probe: () throws -> T?) async throws -> T {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let value = try probe() { return value }
@@ -123,7 +123,7 @@ final class TmuxTestServer: @unchecked Sendable {
     }
 
     /// Kills the server (and with it every process in its panes) and removes its config.
-    func kill() {
+    public func kill() {
         guard !killed else { return }
         killed = true
         // A failure here means the server is already gone: nothing is left to stop.

@@ -4,8 +4,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-@testable import GatewayKit
-@testable import GatewayCore
+import GatewayKit
+import GatewayCore
 
 /// Runs a command that leaves a daemon behind (`tmux new-session` starts the tmux server) and waits
 /// for the command itself, not for the daemon.
@@ -14,8 +14,8 @@ import Darwin
 /// closes; the child's descendants inherit that socket, so a started tmux server keeps it open and
 /// `waitUntilExit` (and reading the output pipes) waits for as long as the server lives. Here the
 /// child gets no descriptor but /dev/null and an error file, and waitpid waits for it alone.
-enum DetachedSpawn {
-    static func run(_ executable: String, _ arguments: [String], errors: URL) throws -> Int32 {
+public enum DetachedSpawn {
+    public static func run(_ executable: String, _ arguments: [String], errors: URL) throws -> Int32 {
         guard let path = executable.contains("/") ? executable : ExecutableLookup.find(executable) else {
             throw GatewayError("\(executable) is not installed or not on PATH")
         }

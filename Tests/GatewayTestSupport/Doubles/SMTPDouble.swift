@@ -1,23 +1,23 @@
 import Foundation
-@testable import GatewayKit
-@testable import GatewayCore
+import GatewayKit
+import GatewayCore
 
 /// Tests/smtp-double/smtp_double.py (aiosmtpd) on a free loopback port, recording what it accepts.
 /// It exits when its stdin closes, so it never outlives the test process.
-final class SMTPDouble: @unchecked Sendable {
-    let port: Int
-    let recordDirectory: URL
+public final class SMTPDouble: @unchecked Sendable {
+    public let port: Int
+    public let recordDirectory: URL
     private let process: Process
     private let input: Pipe
     private let holds = DispatchSemaphore(value: 0)
 
-    static var script: URL {
+    public static var script: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("smtp-double/smtp_double.py")
     }
 
     /// `port` 0 picks a free one; another listens there again (a server back after an outage).
-    init(in directory: URL, arguments: [String] = [], port: Int = 0, record: String = "smtp-received") throws {
+    public init(in directory: URL, arguments: [String] = [], port: Int = 0, record: String = "smtp-received") throws {
         recordDirectory = directory.appendingPathComponent(record)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -56,15 +56,15 @@ final class SMTPDouble: @unchecked Sendable {
     }
 
     /// Waits until a message containing the --hold marker was recorded and its answer held back.
-    func waitForHold(timeout: TimeInterval = 60) -> Bool { holds.wait(timeout: .now() + timeout) == .success }
+    public func waitForHold(timeout: TimeInterval = 60) -> Bool { holds.wait(timeout: .now() + timeout) == .success }
 
     /// Lets one held message have its 250 answer.
-    func release() throws {
+    public func release() throws {
         try input.fileHandleForWriting.write(contentsOf: Data("release\n".utf8))
     }
 
     /// The messages accepted so far, in order: raw message and envelope metadata.
-    func received() throws -> [(message: String, meta: [String: Any])] {
+    public func received() throws -> [(message: String, meta: [String: Any])] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: recordDirectory.path)) ?? [])
             .filter { $0.hasSuffix(".eml") }.sorted()
         return try names.map { name in
@@ -75,7 +75,7 @@ final class SMTPDouble: @unchecked Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
     }

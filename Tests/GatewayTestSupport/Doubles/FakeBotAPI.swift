@@ -5,11 +5,11 @@ import LoopbackHTTP
 /// each request takes the next scripted behaviour, then `.ok` once the script runs out — or, built with
 /// `choose:`, whatever that function picks for the request's text. It also serves as a webhook receiver
 /// (it records the JSON body's `text`).
-final class FakeBotAPI: @unchecked Sendable {
+public final class FakeBotAPI: @unchecked Sendable {
     /// Picks a request's behaviour from its text and how many earlier requests carried the same text.
-    typealias Chooser = @Sendable (_ text: String, _ earlier: Int) -> Behaviour
+    public typealias Chooser = @Sendable (_ text: String, _ earlier: Int) -> Behaviour
 
-    enum Behaviour: Sendable {
+    public enum Behaviour: Sendable {
         case ok
         /// 429 with `parameters.retry_after`.
         case tooManyRequests(retryAfter: Int)
@@ -27,13 +27,21 @@ final class FakeBotAPI: @unchecked Sendable {
         case unauthorized
     }
 
-    struct Received: Sendable, Equatable {
-        var token: String
-        var chatID: String
-        var text: String
-        var parseMode: String?
+    public struct Received: Sendable, Equatable {
+        public var token: String
+        public var chatID: String
+        public var text: String
+        public var parseMode: String?
         /// False when the fake refused it (an error answer): only accepted messages were delivered.
-        var accepted: Bool
+        public var accepted: Bool
+
+        public init(token: String, chatID: String, text: String, parseMode: String?, accepted: Bool) {
+            self.token = token
+            self.chatID = chatID
+            self.text = text
+            self.parseMode = parseMode
+            self.accepted = accepted
+        }
     }
 
     private let lock = NSLock()
@@ -42,31 +50,31 @@ final class FakeBotAPI: @unchecked Sendable {
     private var received: [Received] = []
     private let hangGate = DispatchSemaphore(value: 0)
     private let hangArrived = DispatchSemaphore(value: 0)
-    private(set) var server: LoopbackHTTPServer!
+    public private(set) var server: LoopbackHTTPServer!
 
-    init(_ script: [Behaviour] = []) throws {
+    public init(_ script: [Behaviour] = []) throws {
         self.script = script
         chooser = nil
         server = try LoopbackHTTPServer { [weak self] request, writer in self?.handle(request, writer) }
     }
 
-    init(choose: @escaping Chooser) throws {
+    public init(choose: @escaping Chooser) throws {
         script = []
         chooser = choose
         server = try LoopbackHTTPServer { [weak self] request, writer in self?.handle(request, writer) }
     }
 
-    var baseURL: String { server.baseURL }
+    public var baseURL: String { server.baseURL }
 
-    var all: [Received] { lock.withLock { received } }
-    var accepted: [Received] { all.filter(\.accepted) }
+    public var all: [Received] { lock.withLock { received } }
+    public var accepted: [Received] { all.filter(\.accepted) }
 
     /// Waits (up to `timeout`) until a request hit a `.hang` behaviour.
-    func waitForHang(timeout: TimeInterval = 60) -> Bool { hangArrived.wait(timeout: .now() + timeout) == .success }
+    public func waitForHang(timeout: TimeInterval = 60) -> Bool { hangArrived.wait(timeout: .now() + timeout) == .success }
 
-    func release() { hangGate.signal() }
+    public func release() { hangGate.signal() }
 
-    func stop() {
+    public func stop() {
         for _ in 0..<4 { hangGate.signal() }
         server.stop()
     }

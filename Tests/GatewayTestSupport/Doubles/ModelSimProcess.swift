@@ -1,15 +1,15 @@
 import Foundation
-@testable import GatewayKit
-@testable import GatewayCore
+import GatewayKit
+import GatewayCore
 
 /// gw-model-sim running as its own process, as the real-Claude tests and the demo use it.
-final class ModelSimProcess: @unchecked Sendable {
-    let process = Process()
-    let baseURL: String
-    let logFile: URL
+public final class ModelSimProcess: @unchecked Sendable {
+    public let process = Process()
+    public let baseURL: String
+    public let logFile: URL
 
     /// Starts `gw-model-sim --port 0 [--rules FILE] --log FILE` and reads its `listening on` line.
-    init(rules: String? = nil, in directory: URL) throws {
+    public init(rules: String? = nil, in directory: URL) throws {
         logFile = directory.appendingPathComponent("model-sim.jsonl")
         var arguments = ["--port", "0", "--log", logFile.path]
         if let rules {
@@ -45,14 +45,14 @@ final class ModelSimProcess: @unchecked Sendable {
     }
 
     /// The JSON lines logged so far, one per request.
-    func requests() throws -> [[String: Any]] {
+    public func requests() throws -> [[String: Any]] {
         guard FileSystem.exists(logFile) else { return [] }
         return try FileSystem.readText(logFile).split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
         }
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -60,16 +60,4 @@ final class ModelSimProcess: @unchecked Sendable {
     }
 
     deinit { stop() }
-}
-
-/// Waits until `condition` holds, checking every 50 ms, for at most `timeout` seconds (generous:
-/// the machine is shared). Used where the event is a file another process writes. It suspends rather
-/// than blocks between checks: Swift's pool has one thread per core, and a blocked one starves every
-/// other test in the process.
-func waitUntil(timeout: TimeInterval, _ what: String, _ condition: () throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while try !condition() {
-        guard Date() < deadline else { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(50))
-    }
 }

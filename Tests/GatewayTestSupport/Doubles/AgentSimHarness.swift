@@ -1,26 +1,26 @@
 import Foundation
-@testable import GatewayKit
-@testable import GatewayCore
+import GatewayKit
+import GatewayCore
 
 /// gw-agent-sim (the Claude Code test double) running in a private tmux server, with command hooks for
 /// every event that append the hook's stdin JSON to `events.jsonl` and its environment to `env.txt`.
 /// Its own CLAUDE_CONFIG_DIR keeps transcripts inside the test's temporary folder.
-final class AgentSimHarness: @unchecked Sendable {
-    static let oldVersion = "2.1.30"
-    static let events = ["SessionStart", "UserPromptSubmit", "Stop", "StopFailure", "PermissionRequest", "PreCompact", "SessionEnd"]
+public final class AgentSimHarness: @unchecked Sendable {
+    public static let oldVersion = "2.1.30"
+    public static let events = ["SessionStart", "UserPromptSubmit", "Stop", "StopFailure", "PermissionRequest", "PreCompact", "SessionEnd"]
 
-    let directory: TemporaryDirectory
-    let workspace: URL
-    let configDirectory: URL
-    let settingsFile: URL
-    let sessionID: String
+    public let directory: TemporaryDirectory
+    public let workspace: URL
+    public let configDirectory: URL
+    public let settingsFile: URL
+    public let sessionID: String
     private(set) var tmux: TmuxTestServer?
 
     /// `rules` (TOML) is written to a file and passed with `--rules`. The hook script also answers, so
     /// every output path is testable: SessionStart prints context (12,000 characters when BIG_CONTEXT is
     /// set); UserPromptSubmit blocks prompts containing "forbidden" (exit 2); Stop exits 2 once for
     /// replies containing "keep going"; PermissionRequest allows inputs containing "auto-allow".
-    init(rules: String? = nil, sessionID: String = UUID().uuidString.lowercased()) throws {
+    public init(rules: String? = nil, sessionID: String = UUID().uuidString.lowercased()) throws {
         directory = TemporaryDirectory("gw-agentsim")
         workspace = directory.path("work space")
         configDirectory = directory.path("claude-config")
@@ -57,7 +57,7 @@ final class AgentSimHarness: @unchecked Sendable {
 
     /// Starts the double in tmux with `--settings` (and `--rules`), plus `arguments`.
     @discardableResult
-    func start(_ arguments: [String] = [], resume: Bool = false, environment: [String: String] = [:]) throws -> TmuxTestServer {
+    public func start(_ arguments: [String] = [], resume: Bool = false, environment: [String: String] = [:]) throws -> TmuxTestServer {
         tmux?.kill()
         var argv = [try builtProduct("gw-agent-sim").path, "--settings", settingsFile.path]
         argv += resume ? ["--resume", sessionID] : ["--session-id", sessionID]
@@ -69,10 +69,10 @@ final class AgentSimHarness: @unchecked Sendable {
         return server
     }
 
-    func kill() { tmux?.kill() }
+    public func kill() { tmux?.kill() }
 
     /// Every hook payload so far, in order.
-    func hookEvents() throws -> [[String: Any]] {
+    public func hookEvents() throws -> [[String: Any]] {
         guard let data = FileManager.default.contents(atPath: directory.path("events.jsonl").path) else { return [] }
         return try data.split(separator: 0x0A).map { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
@@ -83,13 +83,13 @@ final class AgentSimHarness: @unchecked Sendable {
     }
 
     /// Payloads of one event.
-    func hookEvents(_ name: String) throws -> [[String: Any]] {
+    public func hookEvents(_ name: String) throws -> [[String: Any]] {
         try hookEvents().filter { $0["hook_event_name"] as? String == name }
     }
 
     /// Waits until `count` payloads of `name` have arrived; returns them.
     @discardableResult
-    func waitForHook(_ name: String, count: Int = 1, timeout: Double = 30) async throws -> [[String: Any]] {
+    public func waitForHook(_ name: String, count: Int = 1, timeout: Double = 30) async throws -> [[String: Any]] {
         try await TmuxTestServer.waitUntil(timeout: timeout, "\(count) \(name) hook call(s)", lastSeen: { (try? self.tmux?.capture()) ?? "" }) {
             let found = try hookEvents(name)
             return found.count >= count ? found : nil
@@ -97,13 +97,13 @@ final class AgentSimHarness: @unchecked Sendable {
     }
 
     /// Lines of `env.txt`: `event|CLAUDE_PROJECT_DIR|CLAUDE_CODE_SESSION_ID|pwd`.
-    func hookEnvironment() -> [String] {
+    public func hookEnvironment() -> [String] {
         let text = (try? String(contentsOf: directory.path("env.txt"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map(String.init)
     }
 
     /// Where Claude Code keeps this session's transcript.
-    var transcriptURL: URL {
+    public var transcriptURL: URL {
         let name = String(workspace.path.utf16.map { unit -> Character in
             let keep = (48...57).contains(unit) || (65...90).contains(unit) || (97...122).contains(unit)
             return keep ? Character(Unicode.Scalar(UInt8(unit))) : "-"
@@ -112,7 +112,7 @@ final class AgentSimHarness: @unchecked Sendable {
     }
 
     /// The transcript's records; every line must be a JSON object.
-    func transcriptRecords() throws -> [[String: Any]] {
+    public func transcriptRecords() throws -> [[String: Any]] {
         let data = try Data(contentsOf: transcriptURL)
         return try data.split(separator: 0x0A).map { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
@@ -123,7 +123,7 @@ final class AgentSimHarness: @unchecked Sendable {
     }
 
     /// Pastes a prompt and presses Enter as its own key, the way Gateway delivers a turn.
-    func send(_ prompt: String) throws {
+    public func send(_ prompt: String) throws {
         guard let tmux else { throw GatewayError("start the agent first") }
         try tmux.paste(prompt)
         try tmux.sendKeys("Enter")
