@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 @testable import GatewayCLI
 @testable import GatewayKit
@@ -26,12 +25,9 @@ import GatewayTestSupport
     }
 
     private func execute(_ arguments: [String], in directory: URL) async -> (Int32, CapturedOutput) {
-        let output = CapturedOutput()
-        let environment = GatewayEnvironment(
-            processes: LiveProcessRunner(), clock: ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000)), output: output,
-            logger: Logger(label: "gw-test") { _ in SwiftLogNoOpLogHandler() },
-            variables: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], workingDirectory: directory,
-            ledgers: .gateway())
+        // Real processes: `gw install` runs git.
+        let (environment, output) = GatewayEnvironment.test(
+            workingDirectory: directory, clock: ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000)), processes: .live)
         let code = await GatewayMain.execute(arguments: arguments, environment: environment)
         return (code, output)
     }

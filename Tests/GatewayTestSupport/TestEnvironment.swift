@@ -1,14 +1,17 @@
 import Foundation
 import Logging
+import Testing
 import GatewayCore
 import GatewayKit
 
 extension GatewayEnvironment {
-    /// Real processes, real HTTP (to the tests' loopback servers), a captured output, and the given
-    /// working directory and variables.
+    /// A test's environment: a captured output, a quiet logger, every feature's ledger tables, PATH plus
+    /// `variables`, and the clock and process runner the test names. Left out, either one fails the test
+    /// that uses it and says how to choose, so no test talks to the real world without saying so
+    /// (`clock: .live`, `processes: .live`).
     public static func test(
-        workingDirectory: URL, variables: [String: String] = [:], clock: any WallClock = SystemWallClock(),
-        processes: any ProcessRunning = LiveProcessRunner()
+        workingDirectory: URL, variables: [String: String] = [:], clock: some WallClock = UnsetWallClock(),
+        processes: some ProcessRunning = UnsetProcessRunner()
     ) -> (GatewayEnvironment, CapturedOutput) {
         let output = CapturedOutput()
         var logger = Logger(label: "gw-test") { _ in SwiftLogNoOpLogHandler() }
@@ -23,9 +26,47 @@ extension GatewayEnvironment {
     }
 }
 
+extension WallClock where Self == SystemWallClock {
+    /// The system clock, for a test that means the real time.
+    public static var live: SystemWallClock { SystemWallClock() }
+}
+
+extension ProcessRunning where Self == LiveProcessRunner {
+    /// Real child processes, for a test that means to run them.
+    public static var live: LiveProcessRunner { LiveProcessRunner() }
+}
+
+/// The clock of a test environment given none. Reading it or waiting on it fails the test with the fix;
+/// it then behaves as the system clock, so the test goes on to report what else went wrong.
+public struct UnsetWallClock: WallClock {
+    public init() {}
+
+    public func now() -> Date {
+        Issue.record("this test read the clock of a GatewayEnvironment.test(…) it gave no clock: pass `clock: .live` for the system clock, or a ManualWallClock")
+        return Date()
+    }
+
+    public func sleep(until deadline: Date) async throws {
+        Issue.record("this test waited on the clock of a GatewayEnvironment.test(…) it gave no clock: pass `clock: .live` for the system clock, or a ManualWallClock")
+        try await SystemWallClock().sleep(until: deadline)
+    }
+}
+
+/// The process runner of a test environment given none. A run fails the test with the fix and throws,
+/// so nothing is started.
+public struct UnsetProcessRunner: ProcessRunning {
+    public init() {}
+
+    public func run(_ command: Command) async throws -> ProcessResult {
+        let message = "this test ran `\(command)` through a GatewayEnvironment.test(…) it gave no process runner: pass `processes: .live` for real processes, or a scripted runner"
+        Issue.record(Comment(rawValue: message))
+        throw GatewayError(message)
+    }
+}
+
 /// Installs a town at `<dir>/town` and returns it.
 public func installTown(in directory: TemporaryDirectory, name: String = "town") async throws -> Town {
-    let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url)
+    let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url, clock: .live, processes: .live)
     let outcome = try await TownInstaller(environment: environment).install(at: directory.path(name), name: nil, force: false)
     guard case .created(let town) = outcome else { throw GatewayError("expected a new town") }
     return town

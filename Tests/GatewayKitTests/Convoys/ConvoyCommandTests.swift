@@ -9,7 +9,7 @@ import GatewayTestSupport
 @Suite struct ConvoyCommandTests {
     @Test func showPrintsItemsAsJSON() async throws {
         let folder = TemporaryDirectory()
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url, clock: .live, processes: .live)
         let outcome = try await TownInstaller(environment: environment).install(at: folder.path("town"), name: nil, force: false)
         guard case .created(let town) = outcome else { throw GatewayError("the town already existed") }
         let ledger = try Ledger(file: town.ledgerFile)
@@ -50,7 +50,7 @@ import GatewayTestSupport
 
     @Test func anEmptyLedgerSaysHowConvoysAppear() async throws {
         let folder = TemporaryDirectory()
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url, clock: .live, processes: .live)
         let outcome = try await TownInstaller(environment: environment).install(at: folder.path("town"), name: nil, force: false)
         guard case .created(let town) = outcome else { throw GatewayError("the town already existed") }
         let list = try await runProduct("gw", ["convoy", "list", "--town", town.root.path])

@@ -11,7 +11,7 @@ import GatewayTestSupport
 struct ReviverHandoffTests {
     func mayor(in directory: TemporaryDirectory) async throws -> (AgentReviver, Ledger) {
         let town = try await installTown(in: directory)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url, clock: .live, processes: .live)
         let runtime = AgentRuntime.mayor(environment: environment, town: town, config: try town.loadConfig())
         return (AgentReviver(lifecycle: AgentLifecycle(runtime: runtime)), try runtime.openLedger())
     }

@@ -19,7 +19,7 @@ import GatewayTestSupport
             try await ledger.raiseHeartbeatMarks(ran: [("News", beforeBackup)], zone: .current)
         }
         let backup = try await fixture.backUp(at: backupTime)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: fixture.town.root)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: fixture.town.root, clock: .live, processes: .live)
         _ = try await MemoryStore(environment: environment, town: fixture.town, config: try fixture.town.loadConfig())
             .append("a finding after the backup", section: "Heartbeat — News")
         let findingAt = try #require(Double(try await shell("git log -1 --format=%ct", in: fixture.town.mayorDirectory)
@@ -53,7 +53,7 @@ import GatewayTestSupport
         #expect((try await runProduct("gw", ["status", "--town", town.root.path])).status == 0)
 
         // No worker sends a held row; `gw notify retry` does, as the possible duplicate it is.
-        let (environment, output) = GatewayEnvironment.test(workingDirectory: town.root)
+        let (environment, output) = GatewayEnvironment.test(workingDirectory: town.root, clock: .live, processes: .live)
         let round = try await NotifyService(environment: environment, town: town, settings: try town.loadConfig().notify).deliverPending(timeout: 5)
         #expect(round == OutboxWorker.Round())
         #expect(try await ledger.outboxEntry(fixture.notificationId)?.state == .held)
@@ -97,7 +97,7 @@ import GatewayTestSupport
         _ = try await fixture.backUp()
         try fixture.truncateLedger()
         try fixture.useSimAgent()
-        _ = try await DoctorRepair(environment: GatewayEnvironment.test(workingDirectory: fixture.town.root).0, town: fixture.town).repair()
+        _ = try await DoctorRepair(environment: GatewayEnvironment.test(workingDirectory: fixture.town.root, clock: .live, processes: .live).0, town: fixture.town).repair()
         let restored = try #require(try await Ledger(file: fixture.town.ledgerFile).turn(turn))
         #expect(restored.state == .failed)
         #expect(restored.error?.contains("restored from the backup") == true)

@@ -29,7 +29,7 @@ struct FaultBadInputTests {
         try FileSystem.writeAtomically(BadInputSamples.smtpPassword + "\n", to: secretFile, permissions: 0o600)
         try FileManager.default.createDirectory(at: town.root.appendingPathComponent("transcripts"), withIntermediateDirectories: true)
         try FileSystem.writeAtomically(BadInputSamples.gatewayToml, to: town.configFile)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.root, variables: [BadInputSamples.tokenVariable: BadInputSamples.telegramToken])
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.root, variables: [BadInputSamples.tokenVariable: BadInputSamples.telegramToken], clock: .live, processes: .live)
 
         var trials = BadInputTrials(
             town: town, environment: environment, ledger: try Ledger(file: town.ledgerFile),

@@ -78,7 +78,7 @@ import GatewayTestSupport
             [notify.targets.terminal]
             kind = "console"
             """).write(to: town.town.configFile, atomically: true, encoding: .utf8)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.town.root)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.town.root, clock: .live, processes: .live)
         let runner = BeatRunner(environment: environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
         var sent: [Sent] = []
         for trial in 1...FaultPlan.trials(short: 6, full: 100) {

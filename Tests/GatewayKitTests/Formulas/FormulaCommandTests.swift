@@ -9,7 +9,7 @@ import GatewayTestSupport
 @Suite struct FormulaCommandTests {
     /// A fresh town with one formula of its own, `formulas/greet.toml`.
     static func town(_ folder: TemporaryDirectory) async throws -> Town {
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url, clock: .live, processes: .live)
         let outcome = try await TownInstaller(environment: environment).install(at: folder.path("town"), name: nil, force: false)
         guard case .created(let town) = outcome else { throw GatewayError("the town already existed") }
         try """

@@ -32,7 +32,7 @@ import GatewayTestSupport
     }
 
     func runner(_ town: MayorTestTown) -> BeatRunner {
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.town.root)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.town.root, clock: .live, processes: .live)
         // Started a while ago, so a beat is due at once.
         return BeatRunner(environment: environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
     }

@@ -33,7 +33,7 @@ final class SimMayorTown: @unchecked Sendable {
             \(extraConfig)
             """
         try config.write(to: town.configFile, atomically: true, encoding: .utf8)
-        (environment, output) = GatewayEnvironment.test(workingDirectory: town.root)
+        (environment, output) = GatewayEnvironment.test(workingDirectory: town.root, clock: .live, processes: .live)
     }
 
     var config: GatewayConfig { get throws { try town.loadConfig() } }

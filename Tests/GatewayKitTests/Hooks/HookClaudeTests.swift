@@ -59,7 +59,7 @@ struct HookClaudeTests {
         // The Mayor's HOME has no git identity; a person's town repo would have one.
         _ = try await shell("git config user.name 'Town Owner' && git config user.email owner@example.com", in: town.town.root)
         await town.gwOK(["mayor", "start"])
-        let hooks = HookStore(environment: GatewayEnvironment.test(workingDirectory: town.directory.url).0, town: town.town)
+        let hooks = HookStore(environment: GatewayEnvironment.test(workingDirectory: town.directory.url, clock: .live, processes: .live).0, town: town.town)
 
         // 1. Claude's commit is open (its editor waits); `gw hook put` waits for it, then lands.
         await town.gwOK(["mayor", "send", "commit the first note"])

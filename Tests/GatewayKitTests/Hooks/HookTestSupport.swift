@@ -13,7 +13,7 @@ struct HookTown {
 
     init(settings: HooksSettings = .init(), clock: any WallClock = SystemWallClock()) async throws {
         let root = directory.path("town")
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url, clock: clock)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url, clock: clock, processes: .live)
         self.environment = environment
         guard case .created(let town) = try await TownInstaller(environment: environment).install(at: root, name: nil, force: false) else {
             throw GatewayError("the test town was not created")

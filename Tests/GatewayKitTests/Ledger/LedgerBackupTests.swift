@@ -34,7 +34,7 @@ import GatewayTestSupport
     @Test func theDaemonServiceBacksUpAtOnceThenHourly() async throws {
         let fixture = try await LedgerTestTown.make()
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: fixture.town.root, clock: clock)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: fixture.town.root, clock: clock, processes: .live)
         let service = LedgerBackupService(town: fixture.town, environment: environment)
         let next = await service.step()
         #expect(next == clock.now().addingTimeInterval(3600))

@@ -32,7 +32,7 @@ extension MayorRestartTests {
         defer { town.cleanUp() }
         await #expect(try town.gw(["mayor", "stop"]).succeeded)
         let runner = ServerDyingAfterFirstNewSession(socket: town.town.tmuxSocket)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.directory.url, processes: runner)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.directory.url, clock: .live, processes: runner)
         let lifecycle = AgentLifecycle(runtime: .mayor(environment: environment, town: town.town, config: try town.town.loadConfig()))
         let outcome = try await lifecycle.start()
         #expect(outcome != .alreadyRunning)

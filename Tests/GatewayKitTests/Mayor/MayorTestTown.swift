@@ -102,7 +102,7 @@ final class MayorTestTown: @unchecked Sendable {
 
     /// The Mayor's runtime as `gw` builds it, for calls into the kit.
     func runtime() throws -> AgentRuntime {
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url, clock: .live, processes: .live)
         return .mayor(environment: environment, town: town, config: try town.loadConfig())
     }
 

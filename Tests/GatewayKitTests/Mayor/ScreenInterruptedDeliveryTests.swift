@@ -103,7 +103,7 @@ import GatewayTestSupport
     @Test func aTurnWatchedByALiveDeliveryIsLeftToIt() async throws {
         let town = try await Self.replTown()
         defer { town.cleanUp() }
-        let runtime = AgentRuntime.mayor(environment: GatewayEnvironment.test(workingDirectory: town.directory.url).0,
+        let runtime = AgentRuntime.mayor(environment: GatewayEnvironment.test(workingDirectory: town.directory.url, clock: .live, processes: .live).0,
                                          town: town.town, config: try town.town.loadConfig())
         try await FileLock.withLockAsync(runtime.deliveryLock) {
             #expect(FileLock.isHeld(runtime.deliveryLock))

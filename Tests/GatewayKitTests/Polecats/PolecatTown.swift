@@ -27,7 +27,7 @@ final class PolecatTown: @unchecked Sendable {
         try config.write(to: town.configFile, atomically: true, encoding: .utf8)
         // Agents get HOME from this environment only (never from the test process): git in a polecat
         // needs it for the identity its commits carry.
-        environment = GatewayEnvironment.test(workingDirectory: town.root, variables: ["HOME": NSHomeDirectory()]).0
+        environment = GatewayEnvironment.test(workingDirectory: town.root, variables: ["HOME": NSHomeDirectory()], clock: .live, processes: .live).0
         let project = try makeProject(in: directory.url)
         _ = try await RigManager(environment: environment, town: town).add(name: "app", source: project.path)
     }

@@ -19,7 +19,7 @@ struct NotifyTestRig {
     init(_ toml: String, variables: [String: String] = [:], limiter: RateLimiter = RateLimiter(overall: .zero, perKey: .zero)) throws {
         town = Town(root: directory.url)
         let settings = try GatewayConfig.parse(toml).notify
-        var (environment, output) = GatewayEnvironment.test(workingDirectory: directory.url, variables: variables)
+        var (environment, output) = GatewayEnvironment.test(workingDirectory: directory.url, variables: variables, clock: .live, processes: .live)
         let log = self.log
         environment.logger = Logger(label: "gw-test") { _ in CapturingLogHandler(log: log) }
         self.environment = environment
