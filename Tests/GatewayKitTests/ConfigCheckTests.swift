@@ -73,8 +73,9 @@ import GatewayTestSupport
     }
 
     @Test func theCommandExits78AndNamesTheLine() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let valid = await gw(["config", "check"], in: town.root)
         #expect(valid.code == 0)
         #expect(valid.stdout.contains("is valid"))
@@ -89,8 +90,9 @@ import GatewayTestSupport
     }
 
     @Test func anUnreadableConfigIsAConfigError() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         try Data([0xff, 0xfe, 0x00]).write(to: town.configFile)
         let result = await gw(["config", "check"], in: town.root)
         #expect(result.code == 78)

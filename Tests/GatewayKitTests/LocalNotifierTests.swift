@@ -34,7 +34,7 @@ import GatewayTestSupport
 
     @Test func consolePrintsTheTargetPriorityTitleAndText() async throws {
         let output = CapturedOutput()
-        let rig = try NotifyTestRig("[notify.targets.term]\nkind = \"console\"")
+        let rig = try await NotifyTestRig("[notify.targets.term]\nkind = \"console\"")
         let entry = try await rig.enqueue("manual:1", target: "term", title: "T", text: "hello", priority: .urgent)
         try await ConsoleNotifier(output: output, targetName: "term").deliver(entry) { _ in }
         #expect(output.stdout == "[notify term] [urgent] T: hello\n")

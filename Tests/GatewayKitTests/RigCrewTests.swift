@@ -7,8 +7,9 @@ import GatewayTestSupport
 
 @Suite struct RigCrewTests {
     @Test func rigFromALocalPathWithCrew() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let project = try makeProject(in: directory.url)
         let added = await gw(["rig", "add", "app", project.path], in: town.root)
         #expect(added.code == 0, "\(added.stderr)")
@@ -30,8 +31,9 @@ import GatewayTestSupport
     }
 
     @Test func relativeSourcePathsResolveAgainstTheWorkingDirectory() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         _ = try makeProject(in: directory.url, name: "lib")
         let added = await gw(["rig", "add", "lib", "lib", "--town", town.root.path], in: directory.url)
         #expect(added.code == 0, "\(added.stderr)")
@@ -40,8 +42,9 @@ import GatewayTestSupport
     }
 
     @Test func aBadSourceLeavesNothingBehind() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let missing = await gw(["rig", "add", "app", directory.path("nowhere").path], in: town.root)
         #expect(missing.code == 1)
         #expect(missing.stderr.contains("does not exist"))
@@ -53,8 +56,9 @@ import GatewayTestSupport
     }
 
     @Test func nameClashesAndBadNamesAreRefused() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let project = try makeProject(in: directory.url)
         #expect(await gw(["rig", "add", "app", project.path], in: town.root).code == 0)
         let clash = await gw(["rig", "add", "app", project.path], in: town.root)
@@ -74,8 +78,9 @@ import GatewayTestSupport
     }
 
     @Test func removingACrewWithUncommittedWorkIsRefused() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let project = try makeProject(in: directory.url)
         #expect(await gw(["rig", "add", "app", project.path], in: town.root).code == 0)
         #expect(await gw(["crew", "add", "ann", "--rig", "app"], in: town.root).code == 0)
@@ -105,8 +110,9 @@ import GatewayTestSupport
     }
 
     @Test func removingACleanRigWorks() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let project = try makeProject(in: directory.url)
         #expect(await gw(["rig", "add", "app", project.path], in: town.root).code == 0)
         #expect(await gw(["crew", "add", "ann", "--rig", "app"], in: town.root).code == 0)
@@ -120,8 +126,9 @@ import GatewayTestSupport
     }
 
     @Test func concurrentRigAddsAreAllRecorded() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let project = try makeProject(in: directory.url)
         let results = try await withThrowingTaskGroup(of: ProcessResult.self) { group in
             for index in 0..<5 {

@@ -26,8 +26,9 @@ struct RigURLTests {
     }
 
     @Test func aFailedCloneNeverEchoesTheCredential() async throws {
-        let directory = TemporaryDirectory("gw-rig-url")
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let secret = "tok-\(UUID().uuidString.prefix(8))"
         // Port 9 (discard) is closed on a test machine: the clone fails at once, and git names the URL.
         let result = await gw(["rig", "add", "app", "http://user:\(secret)@127.0.0.1:9/x.git", "--town", town.root.path], in: directory.url)
@@ -38,8 +39,9 @@ struct RigURLTests {
 
     /// A real clone over git's dumb HTTP protocol from a server that demands the URL's credentials.
     @Test func aClonedRigKeepsNoCredentialAnywhere() async throws {
-        let directory = TemporaryDirectory("gw-rig-url")
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let project = try makeProject(in: directory.url)
         let served = directory.path("served.git")
         _ = try await shell("git clone --bare --quiet '\(project.path)' '\(served.path)' && git -C '\(served.path)' update-server-info", in: directory.url)

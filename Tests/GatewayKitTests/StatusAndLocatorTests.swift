@@ -6,8 +6,9 @@ import GatewayTestSupport
 
 @Suite struct StatusAndLocatorTests {
     @Test func statusJSONHasEverySection() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let project = try makeProject(in: directory.url)
         #expect(await gw(["rig", "add", "app", project.path], in: town.root).code == 0)
         #expect(await gw(["crew", "add", "ann", "--rig", "app"], in: town.root).code == 0)
@@ -39,9 +40,10 @@ import GatewayTestSupport
     }
 
     @Test func townComesFromFlagThenEnvironmentThenParents() async throws {
-        let directory = TemporaryDirectory()
-        let first = try await installTown(in: directory, name: "first")
-        let second = try await installTown(in: directory, name: "second")
+        let firstTown = try await TestTown(path: "first")
+        let secondTown = try await TestTown(path: "second")
+        defer { firstTown.close(); secondTown.close() }
+        let (first, second) = (firstTown.town, secondTown.town)
         let nested = first.root.appendingPathComponent("formulas")
         let (environment, _) = GatewayEnvironment.test(workingDirectory: nested, variables: ["GW_TOWN": second.root.path])
         #expect(try TownLocator.locate(flag: first.root.path, environment: environment) == first)

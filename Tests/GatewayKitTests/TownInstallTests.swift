@@ -6,8 +6,9 @@ import GatewayTestSupport
 
 @Suite struct TownInstallTests {
     @Test func installMakesACompleteTown() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         for file in ["gateway.toml", "HEARTBEAT.md", "formulas/README.md", "rigs.json", ".gitignore", "mayor/MEMORY.md", "mayor/memory/README.md"] {
             #expect(FileSystem.exists(town.root.appendingPathComponent(file)), "missing \(file)")
         }
@@ -32,8 +33,9 @@ import GatewayTestSupport
     }
 
     @Test func installingTwiceChangesNothing() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         try "# mine\n".write(to: town.heartbeatFile, atomically: true, encoding: .utf8)
         let second = await gw(["install", town.root.path], in: directory.url)
         #expect(second.code == 0)

@@ -29,8 +29,9 @@ import GatewayTestSupport
 
     /// A town moved to such a path after install is refused when its Mayor starts, before tmux sees it.
     @Test func aTownMovedToAnUnsafePathIsRefusedAtStart() async throws {
-        let directory = TemporaryDirectory("gw-town-path")
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let moved = directory.path("moved\ntown")
         try FileManager.default.moveItem(at: town.root, to: moved)
         try "[mayor]\nagent = \"sim\"\n".write(to: moved.appendingPathComponent("gateway.toml"), atomically: true, encoding: .utf8)

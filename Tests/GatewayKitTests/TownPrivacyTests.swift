@@ -14,7 +14,7 @@ import GatewayTestSupport
     }
 
     @Test func aNewTownsStateIsTheOwnersAlone() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let town = fixture.town
         #expect(try Self.mode(town.runtimeDirectory) == 0o700)
         #expect(try Self.mode(town.mayorDirectory) == 0o700)
@@ -38,7 +38,7 @@ import GatewayTestSupport
 
     /// A town made before the rule is closed when its agent starts.
     @Test func anOlderTownIsClosedWhenItsStateIsSecured() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         for url in [fixture.town.runtimeDirectory, fixture.town.mayorDirectory] { chmod(url.path, 0o755) }
         chmod(fixture.town.ledgerFile.path, 0o644)
         try TownPrivacy.secure(fixture.town)

@@ -24,8 +24,9 @@ import GatewayTestSupport
     }
 
     @Test func reinstallingATownWhoseRuntimeFolderWasDeletedKeepsItsRigs() async throws {
-        let directory = TemporaryDirectory("gw-reinstall")
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         let rig = RigRecord(name: "app", source: "https://example.com/app.git", defaultBranch: "main", added: Date(timeIntervalSince1970: 1_800_000_000))
         try RigRegistry(town: town).save([rig])
         try await shell("git add rigs.json && git commit -q -m 'Add rig app'", in: town.root)

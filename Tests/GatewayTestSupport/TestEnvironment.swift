@@ -63,11 +63,3 @@ public struct UnsetProcessRunner: ProcessRunning {
         throw GatewayError(message)
     }
 }
-
-/// Installs a town at `<dir>/town` and returns it.
-public func installTown(in directory: TemporaryDirectory, name: String = "town") async throws -> Town {
-    let (environment, _) = GatewayEnvironment.test(workingDirectory: directory.url, clock: .live, processes: .live)
-    let outcome = try await TownInstaller(environment: environment).install(at: directory.path(name), name: nil, force: false)
-    guard case .created(let town) = outcome else { throw GatewayError("expected a new town") }
-    return town
-}

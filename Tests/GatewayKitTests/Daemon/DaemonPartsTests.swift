@@ -58,8 +58,9 @@ struct DaemonPartsTests {
     }
 
     @Test func installPrintsOrWritesTheUnitAndTheCommandThatEnablesIt() async throws {
-        let directory = TemporaryDirectory("gw-daemon-install")
-        let installed = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, installed) = (fixture.directory, fixture.town)
         let home = directory.path("home")
         let variables = ["HOME": home.path, "PATH": "/custom/bin:/usr/bin"]
         let printed = await gw(["daemon", "install", "--print", "--kind", "systemd", "--town", installed.root.path], in: directory.url, variables: variables)

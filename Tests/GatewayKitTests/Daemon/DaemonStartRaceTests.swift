@@ -8,8 +8,8 @@ import GatewayTestSupport
 /// — standing down because another daemon holds the town's lock is success, not an error.
 @Suite(.serialized) struct DaemonStartRaceTests {
     @Test func simultaneousStartsAllSucceedAndOneDaemonRuns() async throws {
-        let town = try await DaemonTestTown()
-        defer { town.cleanUp() }
+        let town = try await TestTown(.sim(), config: TestTown.quickDaemon)
+        defer { town.close() }
         for round in 1...3 {
             async let first = town.gw(["daemon", "start"])
             async let second = town.gw(["daemon", "start"])

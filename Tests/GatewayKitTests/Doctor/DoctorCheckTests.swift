@@ -6,13 +6,13 @@ import GatewayTestSupport
 
 /// `gw doctor`'s checks: all ok on a healthy town, and each fault reported with its fix.
 @Suite struct DoctorCheckTests {
-    func healthyTown() async throws -> LedgerTestTown {
-        let fixture = try await LedgerTestTown.make()
-        try fixture.useSimAgent()
+    func healthyTown() async throws -> TestTown {
+        let fixture = try await TestTown.withLedgerToLose()
+        try fixture.configure("[mayor]\nagent = \"sim\"")
         return fixture
     }
 
-    func variables(_ extra: [String: String] = [:]) throws -> [String: String] { try LedgerTestTown.variables(extra) }
+    func variables(_ extra: [String: String] = [:]) throws -> [String: String] { ["PATH": try productsFirstOnPath()].merging(extra) { _, new in new } }
 
     func report(_ result: (code: Int32, stdout: String, stderr: String)) throws -> DoctorReport {
         try JSONDecoder().decode(DoctorReport.self, from: Data(result.stdout.utf8))

@@ -22,8 +22,9 @@ struct FaultBadInputTests {
         // A trap ends the process before the tally prints: the seed printed first replays the run.
         print("bad-input: seed \(random.seed) (replay with GW_FAULTS_SEED=\(random.seed))")
 
-        let directory = TemporaryDirectory("gw-fault-input")
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let secretFile = town.root.appendingPathComponent(BadInputSamples.passwordFile)
         try FileManager.default.createDirectory(at: secretFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileSystem.writeAtomically(BadInputSamples.smtpPassword + "\n", to: secretFile, permissions: 0o600)

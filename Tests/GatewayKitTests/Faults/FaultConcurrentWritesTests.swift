@@ -22,7 +22,7 @@ import GatewayTestSupport
         var tally = FaultTally("concurrent-writes")
         var random = FaultPlan.generator()
         tally.seed = random.seed
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let trials = FaultPlan.trials(short: 2, full: 20)
         var commitsBefore = try fixture.commitCount("mayor")
@@ -46,7 +46,7 @@ import GatewayTestSupport
     }
 
     /// Reads the hook back from git (what is committed, not what the worktree shows) and counts.
-    func check(_ fixture: HookTown, trial: Int, commitsBefore: Int, into tally: inout FaultTally) throws {
+    func check(_ fixture: TestTown, trial: Int, commitsBefore: Int, into tally: inout FaultTally) throws {
         let log = try fixture.git("show hooks/mayor:memory/\(Self.day).md")
         for index in 1...Self.appends {
             // The line ends at the entry: "entry 1 第1条" is no prefix of "entry 11 第11条".

@@ -19,7 +19,7 @@ import GatewayTestSupport
         var outage = try ClosedPort()
         let port = outage.port
 
-        let rig = try NotifyTestRig(Self.toml(port: port))
+        let rig = try await NotifyTestRig(Self.toml(port: port))
         var daemon = DaemonSettings()
         daemon.poll = ConfigDuration(milliseconds: 100)
         let service = OutboxService(town: rig.town, notify: rig.worker.settings, environment: rig.environment, settings: daemon)

@@ -29,7 +29,7 @@ import GatewayTestSupport
             return earlier < plan.count ? plan[earlier] : .ok
         }
         defer { api.stop() }
-        let rig = try NotifyTestRig(Self.toml(api.baseURL), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(Self.toml(api.baseURL), variables: ["TG_TOKEN": fakeToken])
         var ids: [Int64] = []
         var sentTo: [String: [String]] = [:]
         for (index, tag) in tags.enumerated() {

@@ -5,7 +5,7 @@ import GatewayTestSupport
 
 @Suite(.serialized) struct HeartbeatCommandTests {
     @Test func nowWaitHistoryAndStatus() async throws {
-        let rig = try await SimMayorTown(rules: BeatRunnerTests.findingRules, heartbeat: BeatRunnerTests.tasks)
+        let rig = try await TestTown.beating(rules: BeatRunnerTests.findingRules, heartbeat: BeatRunnerTests.tasks)
         defer { rig.close() }
         let now = await gw(["heartbeat", "now", "--wait", "--timeout", "60s"], in: rig.town.root)
         #expect(now.code == 0, "\(now.stdout)\n\(now.stderr)")
@@ -24,8 +24,9 @@ import GatewayTestSupport
     }
 
     @Test func nowOnAnEmptyFileSaysWhyAndCallsNobody() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let result = await gw(["heartbeat", "now"], in: town.root)
         #expect(result.code == 0)
         #expect(result.stdout.hasPrefix("No beat:"))

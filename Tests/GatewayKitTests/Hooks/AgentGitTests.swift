@@ -14,14 +14,14 @@ import GatewayTestSupport
 /// there; both of its ways to take the lock (flock(1), `gw hook lock-exec`) behave alike.
 @Suite struct AgentGitTests {
     struct Fixture {
-        let hooks: HookTown
+        let hooks: TestTown
         let agentGit: AgentGit
         let marker: URL
         let usesFlock: Bool
 
         init(flock: Bool) async throws {
             usesFlock = flock
-            hooks = try await HookTown()
+            hooks = try await TestTown()
             agentGit = AgentGit(town: hooks.town)
             try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
                                  flock: flock ? try flockProgram() : nil,

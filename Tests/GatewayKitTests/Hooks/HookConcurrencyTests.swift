@@ -12,7 +12,7 @@ import GatewayTestSupport
     }
 
     @Test func twentyConcurrentPutsMakeTwentyCommitsAndNoneIsLost() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let commands = (1...20).map { Self.put(gw, "mayor", "job-\($0).md") }
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
@@ -28,7 +28,7 @@ import GatewayTestSupport
     }
 
     @Test func writersToDifferentHooksIncludingNewOnesAllLand() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agents = ["mayor", "nux", "slit", "toast"]
         // The three polecat hooks do not exist yet: their first writers race to create them.
@@ -49,7 +49,7 @@ import GatewayTestSupport
     /// committed either way.
     @Test(arguments: [true, false])
     func anAgentsPlainGitWaitsForGatewaysCommitsAndNeitherFails(flock: Bool) async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agentGit = AgentGit(town: fixture.town)
         try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
@@ -76,7 +76,7 @@ import GatewayTestSupport
     /// agent holds and never fails. Plain git cannot wait for a lock, so the agent's loop retries when it
     /// meets one of Gateway's; at the end every change of both sides is committed.
     @Test func gatewayNeverFailsAgainstAPlainGitAgentAndKeepsEverything() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agentLoop = """
             for i in $(seq 1 25); do echo "agent $i" > agent-$i.md; n=0

@@ -11,12 +11,12 @@ import GatewayTestSupport
 /// Stop over the cap takes its reply from the transcript — never a cut reply.
 @Suite struct HookInputBoundsTests {
     struct Fixture {
-        let hooks: HookTown
+        let hooks: TestTown
         let claude: URL
         var variables: [String: String] { ["GW_TOWN": hooks.town.root.path, "GW_AGENT": "worker", "CLAUDE_CONFIG_DIR": claude.path] }
 
         init() async throws {
-            hooks = try await HookTown()
+            hooks = try await TestTown()
             claude = hooks.directory.path("claude-config")
             try FileManager.default.createDirectory(at: claude, withIntermediateDirectories: true)
         }

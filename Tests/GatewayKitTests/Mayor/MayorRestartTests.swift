@@ -10,7 +10,7 @@ import GatewayTestSupport
 @Suite(.serialized) struct MayorRestartTests {
     @Test func restartingTheOnlySessionAgainAndAgainAlwaysLeavesTheMayorRunning() async throws {
         let town = try await ScreenInterruptedDeliveryTests.replTown()
-        defer { town.cleanUp() }
+        defer { town.close() }
         for round in 1...12 {
             let restart = try await town.gw(["mayor", "restart"])
             #expect(restart.succeeded, "round \(round): \(restart.stdout)\(restart.stderr)")
@@ -29,10 +29,11 @@ extension MayorRestartTests {
     /// and make the session again rather than fail on its next tmux command or leave no Mayor.
     @Test func aNewSessionLostToAnExitingServerIsMadeAgain() async throws {
         let town = try await ScreenInterruptedDeliveryTests.replTown()
-        defer { town.cleanUp() }
+        defer { town.close() }
         await #expect(try town.gw(["mayor", "stop"]).succeeded)
         let runner = ServerDyingAfterFirstNewSession(socket: town.town.tmuxSocket)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.directory.url, clock: .live, processes: runner)
+        var environment = town.environment
+        environment.processes = runner
         let lifecycle = AgentLifecycle(runtime: .mayor(environment: environment, town: town.town, config: try town.town.loadConfig()))
         let outcome = try await lifecycle.start()
         #expect(outcome != .alreadyRunning)

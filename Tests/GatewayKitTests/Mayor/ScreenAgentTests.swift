@@ -32,8 +32,9 @@ import GatewayTestSupport
     }
 
     @Test func aScreenReadAgentAnswersThroughGatewaysFallbackPath() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (directory, town) = (fixture.directory, fixture.town)
         defer { _ = try? shell("tmux -L \(town.tmuxSocket) kill-server", in: directory.url) }
         let agent = directory.path("repl.sh")
         try Self.repl.write(to: agent, atomically: true, encoding: .utf8)

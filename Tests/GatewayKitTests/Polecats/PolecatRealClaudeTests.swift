@@ -11,7 +11,7 @@ import GatewayTestSupport
 struct PolecatRealClaudeTests {
     @Test func claudeCommitsInItsWorktreeAndTheResultListsTheCommit() async throws {
         let claude = try RealClaude.requireBinary()
-        let town = try await PolecatTown(rules: "")
+        let town = try await TestTown.withRig(rules: "")
         defer { town.close() }
         // The first polecat is furiosa, so its worktree is known before the sling.
         let worktree = town.town.polecatDirectory("app", "furiosa")
@@ -31,9 +31,7 @@ struct PolecatRealClaudeTests {
         defer { model.stop() }
         let home = town.directory.path("claude-home")
         try DemoClaude.prepareHome(home)
-        var config = try String(contentsOf: town.town.configFile, encoding: .utf8)
-        config += DemoClaude.profile(command: claude.path, home: home, modelURL: model.baseURL) + "args = [\"--allowedTools\", \"Bash\"]\n"
-        try config.write(to: town.town.configFile, atomically: true, encoding: .utf8)
+        try town.configure(DemoClaude.profile(command: claude.path, home: home, modelURL: model.baseURL) + "args = [\"--allowedTools\", \"Bash\"]\n")
 
         let supervisor = try town.supervisor
         let started = try await supervisor.sling(SlingRequest(rig: "app", text: "Please add a greeting file and commit it.", profile: "claude"))

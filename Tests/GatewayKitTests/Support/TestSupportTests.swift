@@ -4,9 +4,42 @@ import Testing
 @testable import GatewayCore
 import GatewayTestSupport
 
-/// The test support's own promises: an environment given no clock or process runner fails the test
-/// that uses it instead of reaching the real world.
+/// The test support's own promises: a test town's config stays valid TOML however it is composed, and
+/// an environment given no clock or process runner fails the test that uses it instead of reaching the
+/// real world.
 @Suite struct TestSupportTests {
+    private static let installed = TownTemplates.gatewayToml(name: "town")
+
+    @Test func configIsMergedTableByTableIntoTheInstalledFile() throws {
+        let merged = try TownConfigEdit.merge("""
+            [mayor]
+            agent = "sim"
+
+            [notify.targets.term]
+            kind = "console"
+
+            [town]
+            name = "renamed"
+
+            [mayor]
+            agent = "claude"
+            submit_timeout = "3s"
+            """, into: Self.installed)
+        let config = try GatewayConfig.parse(merged)
+        #expect(config.town.name == "renamed")
+        #expect(config.mayor.agent == "claude", "a later line for a key wins")
+        #expect(config.mayor.submitTimeout == .seconds(3))
+        #expect(Array(config.notify.targets.keys) == ["term"])
+        #expect(merged.components(separatedBy: "\n[mayor]\n").count == 2, "one [mayor] table")
+        // The installed file's commented defaults stay, so the file still reads as gw install wrote it.
+        let comments = Self.installed.split(separator: "\n").filter { $0.hasPrefix("#") }
+        #expect(comments.allSatisfy { merged.contains($0) })
+    }
+
+    @Test func aSettingOutsideATableIsRefused() {
+        #expect(throws: GatewayError.self) { try TownConfigEdit.merge("agent = \"sim\"\n[mayor]\n", into: Self.installed) }
+    }
+
     @Test func anEnvironmentGivenNoClockFailsTheTestThatReadsIt() {
         let (environment, _) = GatewayEnvironment.test(workingDirectory: URL(fileURLWithPath: "/"), processes: .live)
         withKnownIssue {
