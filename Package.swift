@@ -101,11 +101,17 @@ let package = Package(
             ],
             path: "Tests/GatewayTestSupport"
         ),
+        // The domain's tests: they run `gw` as the built binary, never the command tree in-process.
         .testTarget(name: "GatewayKitTests", dependencies: [
             "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
-            "GatewayKit", "GatewayDemo", "GatewayCLI", "LoopbackHTTP", "GatewayTestSupport",
+            "GatewayKit", "LoopbackHTTP", "GatewayTestSupport",
         ]),
-        .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit", "GatewayTestSupport"]),
+        // The command tree's tests (install, rigs, notify, doctor, config, heartbeat dry-run, demo): in-process
+        // through GatewayMain, or the built binary.
+        .testTarget(name: "GatewayCLITests", dependencies: [
+            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+            "GatewayKit", "GatewayCLI", "LoopbackHTTP", "GatewayTestSupport",
+        ]),
         .testTarget(name: "SimKitTests", dependencies: ["SimKit", "LoopbackHTTP"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import GatewayDemo
 @testable import GatewayKit
 @testable import GatewayWork
 import GatewayTestSupport
@@ -29,9 +28,7 @@ struct PolecatRealClaudeTests {
             reply = "Added and committed greeting.txt."
             """, in: modelDirectory)
         defer { model.stop() }
-        let home = town.directory.path("claude-home")
-        try DemoClaude.prepareHome(home)
-        try town.configure(DemoClaude.profile(command: claude.path, home: home, modelURL: model.baseURL) + "args = [\"--allowedTools\", \"Bash\"]\n")
+        try town.configure(try town.claudeProfile(claude, model: model, args: ["--allowedTools", "Bash"]))
 
         let supervisor = try town.supervisor
         let started = try await supervisor.sling(SlingRequest(rig: "app", text: "Please add a greeting file and commit it.", profile: "claude"))

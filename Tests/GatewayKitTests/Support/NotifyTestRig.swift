@@ -52,5 +52,3 @@ func telegramTOML(_ api: String, timeout: String = "5s", maxAttempts: Int = 5, b
     timeout = "\(timeout)"
     """
 }
-
-let fakeToken = "987654:SECRET-bot-token-value"

@@ -128,3 +128,6 @@ public final class FakeBotAPI: @unchecked Sendable {
         }
     }
 }
+
+/// A bot token in Telegram's shape, for tests: output, logs and the ledger must never show it.
+public let fakeToken = "987654:SECRET-bot-token-value"

@@ -98,18 +98,12 @@ public final class TestTown: @unchecked Sendable {
             if let rules { try rules.write(to: rulesFile, atomically: true, encoding: .utf8) }
             var env = ["CLAUDE_CONFIG_DIR": configDirectory.path, "HOME": home.path, "GW_SIM_RULES": rules == nil ? "" : rulesFile.path]
             if oldVersion { env["GW_SIM_OLD_VERSION"] = "1" }
-            settings.insert(Self.profile("sim", env: env, args: agentArgs), at: 0)
+            settings.insert("[mayor]\nagent = \"sim\"\n\n" + Self.profile("sim", env: env, args: agentArgs), at: 0)
         case .claude(let binary, let rules, let approveKey):
             let model = try ModelSimProcess(rules: rules, in: directory.url)
             self.model = model
-            var env = ClaudeLocalModel(baseURL: model.baseURL, apiKey: apiKey, configDirectory: configDirectory).environment
-            env["HOME"] = home.path
-            settings.insert(Self.profile("claude", env: env, args: agentArgs, command: binary.path), at: 0)
-            // Onboarding done and the key approved, as a person who set Claude up would have it; the
-            // folder trust is Gateway's to do.
-            var changes: [ClaudeAccountEdit] = [.completeOnboarding]
-            if approveKey { changes.append(.approveAPIKey(apiKey)) }
-            try ClaudeConfigHome(configDirectory: configDirectory, home: home).accountFile.apply(changes)
+            settings.insert("[mayor]\nagent = \"claude\"", at: 0)
+            settings.insert(try claudeProfile(binary, model: model, args: agentArgs, approveKey: approveKey), at: 1)
         }
         if !settings.isEmpty { try configure(settings.joined(separator: "\n")) }
         if let heartbeat { try heartbeat.write(to: town.heartbeatFile, atomically: true, encoding: .utf8) }
@@ -117,13 +111,25 @@ public final class TestTown: @unchecked Sendable {
 
     deinit { close() }
 
-    /// `[mayor] agent = NAME` and the profile `[agents.NAME]` with its variables, arguments and command.
+    /// The profile `[agents.NAME]` with its variables, arguments and command.
     private static func profile(_ name: String, env: [String: String], args: [String], command: String? = nil) -> String {
-        var lines = ["[mayor]", "agent = \"\(name)\"", "", "[agents.\(name)]"]
+        var lines = ["[agents.\(name)]"]
         if let command { lines.append("command = \(quoted(command))") }
         lines.append("env = { \(env.sorted { $0.key < $1.key }.map { "\($0.key) = \(quoted($0.value))" }.joined(separator: ", ")) }")
         if !args.isEmpty { lines.append("args = [\(args.map(quoted).joined(separator: ", "))]") }
         return lines.joined(separator: "\n")
+    }
+
+    /// The profile `[agents.claude]`: the real Claude Code at `binary` talking to `model`, with the town's
+    /// HOME and config folder, where onboarding is done and the key approved (unless `approveKey` is
+    /// false), as a person who set Claude up would have it; the folder trust is Gateway's to do.
+    public func claudeProfile(_ binary: URL, model: ModelSimProcess, args: [String] = [], approveKey: Bool = true) throws -> String {
+        var changes: [ClaudeAccountEdit] = [.completeOnboarding]
+        if approveKey { changes.append(.approveAPIKey(apiKey)) }
+        try ClaudeConfigHome(configDirectory: configDirectory, home: home).accountFile.apply(changes)
+        var env = ClaudeLocalModel(baseURL: model.baseURL, apiKey: apiKey, configDirectory: configDirectory).environment
+        env["HOME"] = home.path
+        return Self.profile("claude", env: env, args: args, command: binary.path)
     }
 
     /// `text` as a TOML basic string.
