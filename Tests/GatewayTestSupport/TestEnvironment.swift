@@ -8,11 +8,13 @@ extension GatewayEnvironment {
     /// A test's environment: a captured output, a quiet logger, every feature's ledger tables, PATH plus
     /// `variables`, and the clock and process runner the test names. Left out, either one fails the test
     /// that uses it and says how to choose, so no test talks to the real world without saying so
-    /// (`clock: .live`, `processes: .live`).
+    /// (`clock: .live`, `processes: .live`). The failure points at the line that built the environment.
     public static func test(
         workingDirectory: URL, variables: [String: String] = [:], clock: some WallClock = UnsetWallClock(),
-        processes: some ProcessRunning = UnsetProcessRunner()
+        processes: some ProcessRunning = UnsetProcessRunner(), sourceLocation: SourceLocation = #_sourceLocation
     ) -> (GatewayEnvironment, CapturedOutput) {
+        let clock: any WallClock = clock is UnsetWallClock ? UnsetWallClock(builtAt: sourceLocation) : clock
+        let processes: any ProcessRunning = processes is UnsetProcessRunner ? UnsetProcessRunner(builtAt: sourceLocation) : processes
         let output = CapturedOutput()
         var logger = Logger(label: "gw-test") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
@@ -39,10 +41,15 @@ extension ProcessRunning where Self == LiveProcessRunner {
 /// The clock of a test environment given none. Reading it or waiting on it fails the test with the fix;
 /// it then behaves as the system clock, so the test goes on to report what else went wrong.
 public struct UnsetWallClock: WallClock {
-    public init() {}
+    /// Where the environment was built: the line the failure names.
+    let builtAt: SourceLocation?
+
+    public init() { builtAt = nil }
+    init(builtAt: SourceLocation) { self.builtAt = builtAt }
 
     public func now() -> Date {
-        Issue.record("this test read the clock of a GatewayEnvironment.test(…) it gave no clock: pass `clock: .live` for the system clock, or a ManualWallClock")
+        let message: Comment = "this test read the clock of a GatewayEnvironment.test(…) it gave no clock: pass `clock: .live` for the system clock, or a ManualWallClock"
+        if let builtAt { Issue.record(message, sourceLocation: builtAt) } else { Issue.record(message) }
         return Date()
     }
 
@@ -55,11 +62,15 @@ public struct UnsetWallClock: WallClock {
 /// The process runner of a test environment given none. A run fails the test with the fix and throws,
 /// so nothing is started.
 public struct UnsetProcessRunner: ProcessRunning {
-    public init() {}
+    /// Where the environment was built: the line the failure names.
+    let builtAt: SourceLocation?
+
+    public init() { builtAt = nil }
+    init(builtAt: SourceLocation) { self.builtAt = builtAt }
 
     public func run(_ command: Command) async throws -> ProcessResult {
         let message = "this test ran `\(command)` through a GatewayEnvironment.test(…) it gave no process runner: pass `processes: .live` for real processes, or a scripted runner"
-        Issue.record(Comment(rawValue: message))
+        if let builtAt { Issue.record(Comment(rawValue: message), sourceLocation: builtAt) } else { Issue.record(Comment(rawValue: message)) }
         throw GatewayError(message)
     }
 }

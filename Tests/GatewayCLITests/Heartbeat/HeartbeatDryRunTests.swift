@@ -9,19 +9,13 @@ import GatewayTestSupport
 /// `gw heartbeat dry-run` end to end through the command tree, on a town in a temporary folder.
 @Suite struct HeartbeatDryRunTests {
     /// A town as the heartbeat reads it: gateway.toml, HEARTBEAT.md and the runtime folder.
-    private func town(toml: String, heartbeat: String?) throws -> TemporaryDirectory {
-        let folder = TemporaryDirectory("gw-dry-run")
-        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent(".gateway"), withIntermediateDirectories: true)
-        try toml.write(to: folder.url.appendingPathComponent("gateway.toml"), atomically: true, encoding: .utf8)
-        if let heartbeat {
-            try heartbeat.write(to: folder.url.appendingPathComponent("HEARTBEAT.md"), atomically: true, encoding: .utf8)
-        }
-        return folder
+    private func town(toml: String, heartbeat: String?) async throws -> TestTown {
+        try await TestTown(config: toml, heartbeat: heartbeat, installed: false)
     }
 
-    /// Runs `gw ARGUMENTS --town FOLDER`.
-    private func run(_ arguments: [String], in folder: TemporaryDirectory) async -> (Int32, CapturedOutput) {
-        await execute(arguments + ["--town", folder.url.path], in: folder.url)
+    /// Runs `gw ARGUMENTS --town TOWN`.
+    private func run(_ arguments: [String], in town: TestTown) async -> (Int32, CapturedOutput) {
+        await execute(arguments + ["--town", town.town.root.path], in: town.directory.url)
     }
 
     private func execute(_ arguments: [String], in directory: URL) async -> (Int32, CapturedOutput) {
@@ -39,7 +33,7 @@ import GatewayTestSupport
         """
 
     @Test func jsonListsDueTasksAndTheExactPrompt() async throws {
-        let folder = try town(toml: shanghai, heartbeat: """
+        let folder = try await town(toml: shanghai, heartbeat: """
             ## 每日资讯
             > schedule: daily 09:00 · formula: daily-news topic=AI
             - 使用 WebSearch 搜索今天科技新闻
@@ -67,7 +61,7 @@ import GatewayTestSupport
     }
 
     @Test func textShowsTheSkipReasonAndNoPrompt() async throws {
-        let folder = try town(toml: shanghai, heartbeat: "## Inbox\n- look\n")
+        let folder = try await town(toml: shanghai, heartbeat: "## Inbox\n- look\n")
         let (code, output) = await run(["heartbeat", "dry-run", "--at", "2026-11-26T23:30:00+08:00"], in: folder)
         #expect(code == 0)
         #expect(output.stdout.contains("Heartbeat dry run at 2026-11-26 23:30 (Asia/Shanghai); nothing is sent."))
@@ -89,14 +83,14 @@ import GatewayTestSupport
     }
 
     @Test func badInputExitsWithAnInstruction() async throws {
-        let folder = try town(toml: shanghai, heartbeat: "## Inbox\n> schedule: daily 9am\n- look\n")
+        let folder = try await town(toml: shanghai, heartbeat: "## Inbox\n> schedule: daily 9am\n- look\n")
         let (badTime, timeOutput) = await run(["heartbeat", "dry-run", "--at", "tomorrow"], in: folder)
         #expect(badTime == 2)
         #expect(timeOutput.stderr.contains("--at tomorrow is not a time: write ISO 8601 like 2026-11-26T09:00:00+08:00"))
         let (badFile, fileOutput) = await run(["heartbeat", "dry-run"], in: folder)
         #expect(badFile == 78)
         #expect(fileOutput.stderr.contains("HEARTBEAT.md:2: task \"Inbox\": schedule \"daily 9am\" is not a schedule"))
-        let broken = try town(toml: "[heartbeat]\nevery = \"often\"\n", heartbeat: nil)
+        let broken = try await town(toml: "[heartbeat]\nevery = \"often\"\n", heartbeat: nil)
         let (badConfig, configOutput) = await run(["heartbeat", "dry-run"], in: broken)
         #expect(badConfig == 78)
         #expect(configOutput.stderr.contains("gateway.toml:2: heartbeat.every: \"often\" is not a duration"))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Testing
 import GatewayCore
 import GatewayKit
 import GatewayAgents
@@ -13,7 +14,8 @@ import GatewayAgents
 /// - `config`: gateway.toml text merged table by table into the installed file (`TownConfigEdit`);
 ///   presets such as `TestTown.quickMayor` and `TestTown.quickDaemon` are just such text.
 /// - `heartbeat`: HEARTBEAT.md. `variables`: more for gw (in this process and as a child).
-/// - `installed: false` makes a bare folder with only the config (a ledger, an outbox) — no git, no hooks.
+/// - `installed: false` makes a bare folder with only the runtime folder and the config given — no git,
+///   no hooks — for tests of what reads only those (the outbox, a heartbeat preview).
 ///
 /// HOME and CLAUDE_CONFIG_DIR point inside the folder, so nothing reads the user's own; tmux runs on the
 /// town's own socket. `close()` — call it in a `defer`; deinit calls it too — kills that tmux server and
@@ -80,8 +82,8 @@ public final class TestTown: @unchecked Sendable {
             }
             self.town = town
         } else {
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             town = Town(root: root)
+            try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
         }
         var (environment, output) = GatewayEnvironment.test(workingDirectory: town.root, variables: variables, clock: clock, processes: .live)
         let log = capturedLog

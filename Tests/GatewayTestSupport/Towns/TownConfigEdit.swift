@@ -7,10 +7,11 @@ import GatewayCore
 /// and a table the file lacks is appended. One `key = value` per line.
 public enum TownConfigEdit {
     public static func merge(_ settings: String, into file: String) throws -> String {
-        var lines = file.components(separatedBy: "\n")
+        // An empty file gets the tables alone, so a test's line numbers are its own.
+        var lines = file.isEmpty ? [] : file.components(separatedBy: "\n")
         for (section, entries) in try sections(of: settings) {
             guard let header = lines.firstIndex(where: { tableName($0) == section }) else {
-                lines += ["", "[\(section)]"] + entries
+                lines += (lines.isEmpty ? [] : [""]) + ["[\(section)]"] + entries
                 continue
             }
             let end = lines[(header + 1)...].firstIndex(where: { tableName($0) != nil }) ?? lines.endIndex
