@@ -5,8 +5,8 @@ import Testing
 import GatewayTestSupport
 
 /// The test support's own promises: a test town's config stays valid TOML however it is composed, and
-/// an environment given no clock or process runner fails the test that uses it instead of reaching the
-/// real world.
+/// an environment given no clock, process runner or HTTP client fails the test that uses it instead of
+/// reaching the real world.
 @Suite struct TestSupportTests {
     private static let installed = TownTemplates.gatewayToml(name: "town")
 
@@ -61,5 +61,15 @@ import GatewayTestSupport
             issue.comments.contains { $0.rawValue.contains("processes: .live") }
         }
         #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
+
+    @Test func anEnvironmentGivenNoHTTPClientSendsNothing() async throws {
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: URL(fileURLWithPath: "/"), clock: .live, processes: .live)
+        let request = HTTPClientRequest(url: URL(string: "http://127.0.0.1:9/")!, method: "POST", headers: [:], body: Data(), timeout: 1)
+        await withKnownIssue {
+            await #expect(throws: GatewayError.self) { try await environment.http.send(request) }
+        } matching: { issue in
+            issue.comments.contains { $0.rawValue.contains("http: .live") }
+        }
     }
 }

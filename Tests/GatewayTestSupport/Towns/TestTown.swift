@@ -6,8 +6,8 @@ import GatewayKit
 import GatewayAgents
 
 /// A town for a test: the one place tests install a town, write its config, run `gw` on it and clean
-/// up. It is the real world in a temporary folder — the real installer, git, tmux and `gw` — with the
-/// system clock unless `clock:` says otherwise. Options compose:
+/// up. It is the real world in a temporary folder — the real installer, git, tmux, HTTP and `gw` — with
+/// the system clock unless `clock:` says otherwise. Options compose:
 ///
 /// - `agent`: what the Mayor (and polecats) run — the installed default, never started; gw-agent-sim with
 ///   rules; or the real Claude Code against a gw-model-sim the town starts.
@@ -85,7 +85,8 @@ public final class TestTown: @unchecked Sendable {
             town = Town(root: root)
             try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
         }
-        var (environment, output) = GatewayEnvironment.test(workingDirectory: town.root, variables: variables, clock: clock, processes: .live)
+        var (environment, output) = GatewayEnvironment.test(workingDirectory: town.root, variables: variables, clock: clock, processes: .live,
+                                                             http: .live)
         let log = capturedLog
         environment.logger = Logger(label: "gw-test") { _ in CapturingLogHandler(log: log) }
         self.environment = environment
