@@ -24,13 +24,16 @@ import GatewayTestSupport
         _ = try await town.waitForMayor()
         let now = try await town.gw(["heartbeat", "now"])
         #expect(now.status == 0, "\(now.stderr)")
-        // The daemon delivers the beat's turn; kill it while the Mayor is still working on it. The
-        // reply takes 10 s, so a test slowed by a loaded machine still sees the turn in that state.
-        let run = try await town.wait("the beat's turn submitted") { () async throws -> HeartbeatRun? in
+        // The daemon delivers the beat's turn; kill it while the Mayor is still working on it (pasted or
+        // submitted: the reply takes 10 s). Stopped first, so it cannot handle the beat between this
+        // look and the kill.
+        let run = try await town.wait("the beat's turn delivered") { () async throws -> HeartbeatRun? in
             guard let run = try await ledger.unhandledHeartbeatRuns().first,
-                  try await ledger.turn(run.turnId)?.state == .submitted else { return nil }
+                  let state = try await ledger.turn(run.turnId)?.state, [.sent, .submitted].contains(state) else { return nil }
             return run
         }
+        first.signal(SIGSTOP)
+        try #require(try await ledger.heartbeatRun(beatId: run.beatId)?.state == "sent", "the daemon was stopped before it handled the beat")
         first.signal(SIGKILL)
         _ = try await first.wait()
 
