@@ -12,7 +12,7 @@ import GatewayTestSupport
             [[rule]]
             match = "Beat task"
             reply = "## Beat task\\nThe nightly build broke twice."
-            delay = "10s"
+            delay = "30s"
             """
         let town = try await TestTown(.sim(rules: rules), config: TestTown.quickDaemon,
                                       "[heartbeat]\nnotify = [\"log\"]", "[notify.targets.log]\nkind = \"console\"",
@@ -25,8 +25,8 @@ import GatewayTestSupport
         let now = try await town.gw(["heartbeat", "now"])
         #expect(now.status == 0, "\(now.stderr)")
         // The daemon delivers the beat's turn; kill it while the Mayor is still working on it (pasted or
-        // submitted: the reply takes 10 s). Stopped first, so it cannot handle the beat between this
-        // look and the kill.
+        // submitted: the reply takes 30 s, room for a test process slowed by a loaded machine). Stopped
+        // first, so it cannot handle the beat between this look and the kill.
         let run = try await town.wait("the beat's turn delivered") { () async throws -> HeartbeatRun? in
             guard let run = try await ledger.unhandledHeartbeatRuns().first,
                   let state = try await ledger.turn(run.turnId)?.state, [.sent, .submitted].contains(state) else { return nil }
