@@ -3,7 +3,6 @@ import LoopbackHTTP
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-import GatewayTestSupport
 #endif
 
 @Suite struct LoopbackHTTPTests {

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import GatewayKit
-import GatewayTestSupport
 
 @Suite struct ProductSmokeTests {
     @Test func gwPrintsHelpAndUsageErrorsExitTwo() throws {

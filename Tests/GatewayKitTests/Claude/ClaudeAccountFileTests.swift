@@ -3,7 +3,6 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
-import GatewayTestSupport
 
 @Suite struct ClaudeAccountFileTests {
     let directory = TemporaryDirectory("claude-account")

@@ -3,7 +3,6 @@ import Testing
 @testable import GatewayKit
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-import GatewayTestSupport
 #endif
 
 @Suite struct ModelSimProcessTests {

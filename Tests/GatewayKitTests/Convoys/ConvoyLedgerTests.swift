@@ -3,7 +3,6 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
-import GatewayTestSupport
 
 @Suite struct ConvoyLedgerTests {
     let folder = TemporaryDirectory("gw-convoy")

@@ -8,17 +8,16 @@ import Darwin
 #endif
 @testable import GatewayKit
 @testable import GatewayCore
-import GatewayTestSupport
 
 /// The real `gw daemon` as a child process, in a real town with the Mayor on gw-agent-sim in real tmux.
 /// Serialized: each test runs a daemon, a tmux server and an agent, and the machine is shared.
 @Suite(.serialized)
 struct DaemonProcessTests {
     @Test func runStartsTheMayorWritesThePidFileAndStopsOnSigterm() async throws {
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon)
-        defer { town.close() }
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
         let daemon = try town.spawnDaemon()
-        try await town.wait("the pid file") { DaemonPidFile.recordedPid(town.town) == daemon.pid ? true : nil }
+        try await town.waitUntil("the pid file") { DaemonPidFile.recordedPid(town.town) == daemon.pid ? true : nil }
         let pane = try await town.waitForMayor()
         #expect(DaemonPidFile.runningPid(town.town) == daemon.pid)
 
@@ -26,22 +25,22 @@ struct DaemonProcessTests {
         let code = try await daemon.wait()
         #expect(code == 0, "exit code; output:\n\(daemon.output)")
         #expect(!FileManager.default.fileExists(atPath: DaemonPidFile.url(town.town).path))
-        #expect(town.daemonLog.contains("daemon started, pid \(daemon.pid)"))
-        #expect(town.daemonLog.contains("started the Mayor"))
+        #expect(town.log.contains("daemon started, pid \(daemon.pid)"))
+        #expect(town.log.contains("started the Mayor"))
         // Stopped in reverse order of start: the scheduler first, the outbox last.
         let order = ["heartbeat scheduler stopped", "mayor supervisor stopped", "outbox worker stopped", "daemon stopped"]
-            .map { town.daemonLog.range(of: $0)?.lowerBound }
-        #expect(order.allSatisfy { $0 != nil }, "log:\n\(town.daemonLog)")
+            .map { town.log.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil }, "log:\n\(town.log)")
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
         // The Mayor outlives the daemon: it is a tmux session, not a child.
         #expect(try town.mayorPane()?.pid == pane)
     }
 
     @Test func aSecondDaemonRefusesAndAStalePidFileDoesNot() async throws {
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon)
-        defer { town.close() }
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
         let first = try town.spawnDaemon()
-        try await town.wait("the pid file") { DaemonPidFile.recordedPid(town.town) == first.pid ? true : nil }
+        try await town.waitUntil("the pid file") { DaemonPidFile.recordedPid(town.town) == first.pid ? true : nil }
 
         let second = try town.spawnDaemon()
         let refused = try await second.wait()
@@ -59,14 +58,14 @@ struct DaemonProcessTests {
         #expect(status.stdout.contains("Its pid file names pid \(first.pid), which is gone"), "\(status.stdout)")
 
         let third = try town.spawnDaemon()
-        try await town.wait("the new pid file") { DaemonPidFile.recordedPid(town.town) == third.pid ? true : nil }
+        try await town.waitUntil("the new pid file") { DaemonPidFile.recordedPid(town.town) == third.pid ? true : nil }
         third.signal(SIGTERM)
         #expect(try await third.wait() == 0, "\(third.output)")
     }
 
     @Test func startStatusStopRoundTrip() async throws {
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon)
-        defer { town.close() }
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
         let notRunning = try await town.gw(["daemon", "status", "--json"])
         #expect(notRunning.succeeded)
         #expect(notRunning.stdout.contains("\"running\" : false"))
@@ -102,7 +101,7 @@ struct DaemonProcessTests {
             response.respond(status: 200, json: "{}")
         }
         defer { server.stop() }
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon, """
+        let town = try await DaemonTestTown(extra: """
             [notify.targets.log]
             kind = "console"
 
@@ -110,21 +109,21 @@ struct DaemonProcessTests {
             kind = "webhook"
             url = "\(server.baseURL)/hook"
             """)
-        defer { town.close() }
+        defer { town.cleanUp() }
         let daemon = try town.spawnDaemon()
-        try await town.wait("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
+        try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
 
         let webhook = try await town.gw(["notify", "send", "--target", "hook", "webhook says 你好"])
         #expect(webhook.stdout.contains("the daemon (pid \(daemon.pid)) delivers it"), "\(webhook.stdout)\(webhook.stderr)")
         let console = try await town.gw(["notify", "send", "--target", "log", "console line"])
         #expect(console.succeeded)
-        let body = try await town.wait("the webhook POST") { received.get().first }
+        let body = try await town.waitUntil("the webhook POST") { received.get().first }
         #expect(body.contains("webhook says 你好"))
         // The console target prints into the daemon's log.
-        try await town.wait("the console notification in the log") { town.daemonLog.contains("[notify log] Gateway: console line") ? true : nil }
+        try await town.waitUntil("the console notification in the log") { town.log.contains("[notify log] Gateway: console line") ? true : nil }
         let entries = try await town.ledger().outboxEntries(limit: 100_000)
         #expect(entries.count == 2)
-        try await town.wait("both delivered") {
+        try await town.waitUntil("both delivered") {
             try await town.ledger().outboxEntries(limit: 100_000).allSatisfy { $0.state == .delivered } ? true : nil
         }
         daemon.signal(SIGTERM)
@@ -132,12 +131,12 @@ struct DaemonProcessTests {
     }
 
     @Test func theDaemonDeliversTurnsThatMayorSendQueues() async throws {
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon)
-        defer { town.close() }
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
         let daemon = try town.spawnDaemon()
         try await town.waitForMayor()
         let send = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "hello from the test"])
-        #expect(send.succeeded, "\(send.stderr)\nlog:\n\(town.daemonLog)")
+        #expect(send.succeeded, "\(send.stderr)\nlog:\n\(town.log)")
         #expect(send.stdout.contains("ECHO: hello from the test"))
         let turn = try #require(try await town.ledger().recentTurns(agent: "mayor", limit: 1).first)
         #expect(turn.state == .done)
@@ -147,8 +146,8 @@ struct DaemonProcessTests {
     }
 
     @Test func theHealthCheckRevivesAMayorWhoseDeathNoHookReported() async throws {
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon, "[mayor]\nrestart_backoff = \"1s\"\nrestart_backoff_max = \"2s\"")
-        defer { town.close() }
+        let town = try await DaemonTestTown(mayor: "restart_backoff = \"1s\"\nrestart_backoff_max = \"2s\"")
+        defer { town.cleanUp() }
         let daemon = try town.spawnDaemon()
         let first = try await town.waitForMayor()
         // The safety net only: tmux's pane-died hook is switched off, so nothing else notices.
@@ -158,7 +157,7 @@ struct DaemonProcessTests {
         #expect(second != first)
         let ledger = try town.ledger()
         #expect(try await ledger.restartCount("mayor", since: Date().addingTimeInterval(-600)) == 1)
-        #expect(town.daemonLog.contains("no handler noticed"))
+        #expect(town.log.contains("no handler noticed"))
 
         // A vanished session (its tmux server killed) is revived the same way.
         #expect(try town.tmux(["kill-server"]).succeeded)
@@ -170,11 +169,11 @@ struct DaemonProcessTests {
     }
 
     @Test func aCrashLoopIsReportedOnceToTheUrgentTargets() async throws {
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon,
-            "[mayor]\nrestart_backoff = \"1s\"\nrestart_backoff_max = \"1s\"\ncrash_loop_restarts = 1",
-            "[heartbeat]\nurgent = [\"log\"]",
-            "[notify.targets.log]\nkind = \"console\"")
-        defer { town.close() }
+        let town = try await DaemonTestTown(
+            mayor: "restart_backoff = \"1s\"\nrestart_backoff_max = \"1s\"\ncrash_loop_restarts = 1",
+            heartbeat: "urgent = [\"log\"]",
+            extra: "[notify.targets.log]\nkind = \"console\"")
+        defer { town.cleanUp() }
         // Verbose: each health check that sees the crash loop logs it at debug.
         let daemon = try town.spawnDaemon(["--verbose"])
         let first = try await town.waitForMayor()
@@ -182,15 +181,15 @@ struct DaemonProcessTests {
         let second = try await town.waitForMayor(timeout: 90, not: first)
         kill(second, SIGKILL)
         let ledger = try town.ledger()
-        try await town.wait("the crash loop") { try await ledger.agent("mayor")?.state == .crashLoop ? true : nil }
-        try await town.wait("the crash-loop notification delivered to the log") {
-            town.daemonLog.contains("[notify log] [urgent] Gateway: the Mayor is in a crash loop") ? true : nil
+        try await town.waitUntil("the crash loop") { try await ledger.agent("mayor")?.state == .crashLoop ? true : nil }
+        try await town.waitUntil("the crash-loop notification delivered to the log") {
+            town.log.contains("[notify log] [urgent] Gateway: the Mayor is in a crash loop") ? true : nil
         }
         // Several more health checks pass (each logs that it saw the loop, after queuing its notice);
         // the episode is still told once.
-        let checks = town.daemonLog.components(separatedBy: "health check: the Mayor is in a crash loop").count - 1
-        try await town.wait("three more health checks that saw the crash loop") {
-            town.daemonLog.components(separatedBy: "health check: the Mayor is in a crash loop").count - 1 >= checks + 3 ? true : nil
+        let checks = town.log.components(separatedBy: "health check: the Mayor is in a crash loop").count - 1
+        try await town.waitUntil("three more health checks that saw the crash loop") {
+            town.log.components(separatedBy: "health check: the Mayor is in a crash loop").count - 1 >= checks + 3 ? true : nil
         }
         let rows = try await ledger.outboxEntries(limit: 100_000).filter { $0.source.hasPrefix("crashloop:mayor:") }
         #expect(rows.count == 1)
@@ -201,23 +200,23 @@ struct DaemonProcessTests {
     }
     @Test func aWakeRequestRunsTheSchedulerAtOnce() async throws {
         // A step that fails waits beat_retry; only a wake request can bring the next one sooner.
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon, "[daemon]\nbeat_retry = \"1h\"\nschedule_recheck = \"1h\"")
-        defer { town.close() }
+        let town = try await DaemonTestTown(daemon: "beat_retry = \"1h\"\nschedule_recheck = \"1h\"")
+        defer { town.cleanUp() }
         let daemon = try town.spawnDaemon(["--verbose"])
-        try await town.wait("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
+        try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
         // Logged whether the step succeeded (at debug) or failed.
-        try await town.wait("the first heartbeat step") { town.daemonLog.contains("heartbeat step") ? true : nil }
+        try await town.waitUntil("the first heartbeat step") { town.log.contains("heartbeat step") ? true : nil }
         try DaemonWake.heartbeat(town.town).request(note: "manual beat")
-        try await town.wait("the wake-up in the log", timeout: 30) {
-            town.daemonLog.contains("heartbeat wake-up requested: manual beat") ? true : nil
+        try await town.waitUntil("the wake-up in the log", timeout: 30) {
+            town.log.contains("heartbeat wake-up requested: manual beat") ? true : nil
         }
         #expect(DaemonWake.heartbeat(town.town).take() == nil)
         daemon.signal(SIGTERM)
         #expect(try await daemon.wait() == 0)
     }
     @Test func startReportsTheLogWhenTheDaemonCannotRun() async throws {
-        let town = try await TestTown(.sim(), config: TestTown.quickDaemon)
-        defer { town.close() }
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
         try "[daemon]\npoll = \"often\"\n".write(to: town.town.configFile, atomically: true, encoding: .utf8)
         let start = try await town.gw(["daemon", "start"])
         #expect(start.status == 1)

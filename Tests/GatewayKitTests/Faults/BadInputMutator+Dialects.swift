@@ -1,5 +1,4 @@
 import Foundation
-import GatewayTestSupport
 
 /// Structural damage written in each input's own syntax.
 extension InputMutator {

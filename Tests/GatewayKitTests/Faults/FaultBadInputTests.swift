@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
-import GatewayTestSupport
 
 /// Fault scenario 8: thousands of damaged HEARTBEAT.md files, gateway.toml files, hook payloads and
 /// transcript lines — flipped bytes, truncation, lost and doubled lines, invalid UTF-8, NUL bytes,
@@ -22,15 +21,14 @@ struct FaultBadInputTests {
         // A trap ends the process before the tally prints: the seed printed first replays the run.
         print("bad-input: seed \(random.seed) (replay with GW_FAULTS_SEED=\(random.seed))")
 
-        let fixture = try await TestTown()
-        defer { fixture.close() }
-        let town = fixture.town
+        let directory = TemporaryDirectory("gw-fault-input")
+        let town = try await installTown(in: directory)
         let secretFile = town.root.appendingPathComponent(BadInputSamples.passwordFile)
         try FileManager.default.createDirectory(at: secretFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileSystem.writeAtomically(BadInputSamples.smtpPassword + "\n", to: secretFile, permissions: 0o600)
         try FileManager.default.createDirectory(at: town.root.appendingPathComponent("transcripts"), withIntermediateDirectories: true)
         try FileSystem.writeAtomically(BadInputSamples.gatewayToml, to: town.configFile)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.root, variables: [BadInputSamples.tokenVariable: BadInputSamples.telegramToken], clock: .live, processes: .live)
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.root, variables: [BadInputSamples.tokenVariable: BadInputSamples.telegramToken])
 
         var trials = BadInputTrials(
             town: town, environment: environment, ledger: try Ledger(file: town.ledgerFile),

@@ -3,7 +3,6 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
-import GatewayTestSupport
 
 /// Scenario 4: the SMTP server is down for a while — nothing listens on its port — while the daemon's
 /// outbox worker keeps trying and more mail is queued behind the first; then a server starts on the same
@@ -19,7 +18,7 @@ import GatewayTestSupport
         var outage = try ClosedPort()
         let port = outage.port
 
-        let rig = try await NotifyTestRig(Self.toml(port: port))
+        let rig = try NotifyTestRig(Self.toml(port: port))
         var daemon = DaemonSettings()
         daemon.poll = ConfigDuration(milliseconds: 100)
         let service = OutboxService(town: rig.town, notify: rig.worker.settings, environment: rig.environment, settings: daemon)

@@ -3,7 +3,6 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayWork
 @testable import GatewayHeartbeat
-import GatewayTestSupport
 
 @Suite struct FormulaParserTests {
     @Test func readsEveryField() throws {

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayWork
-import GatewayTestSupport
 
 @Suite struct FormulaRenderTests {
     static let greeting = """

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayHeartbeat
-import GatewayTestSupport
 
 @Suite struct HeartbeatPromptTests {
     private let file = """

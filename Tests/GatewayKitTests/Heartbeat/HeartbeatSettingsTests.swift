@@ -3,7 +3,6 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
-import GatewayTestSupport
 
 @Suite struct HeartbeatSettingsTests {
     private func problems(_ toml: String) -> [String] {

@@ -4,7 +4,6 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
-import GatewayTestSupport
 
 /// The heartbeat against the real Claude Code and gw-model-sim: a beat that falls due while the Mayor
 /// works on a slow model turn, or while a person types in its input line, waits — nothing is recorded,
@@ -23,21 +22,25 @@ import GatewayTestSupport
         delay = "4s"
         """
 
-    func town() async throws -> TestTown {
-        try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules), config: TestTown.quickMayor, "[heartbeat]\nevery = \"1s\"",
-                           heartbeat: "## Beat task\n- check the builds\n")
+    func town() async throws -> MayorTestTown {
+        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()), rules: Self.rules)
+        let config = try String(contentsOf: town.town.configFile, encoding: .utf8)
+        try (config + "\n\n[heartbeat]\nevery = \"1s\"\n").write(to: town.town.configFile, atomically: true, encoding: .utf8)
+        try "## Beat task\n- check the builds\n".write(to: town.town.heartbeatFile, atomically: true, encoding: .utf8)
+        return town
     }
 
-    func runner(_ town: TestTown) -> BeatRunner {
+    func runner(_ town: MayorTestTown) -> BeatRunner {
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.town.root)
         // Started a while ago, so a beat is due at once.
-        BeatRunner(environment: town.environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
+        return BeatRunner(environment: environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
     }
 
     @Test func aBeatDueDuringASlowModelTurnWaitsForIt() async throws {
         let town = try await town()
         defer { town.close() }
-        try await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
-        #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
+        await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
+        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
         let runner = runner(town)
         _ = try await runner.step()
         let ledger = try Ledger(file: town.town.ledgerFile)
@@ -57,8 +60,8 @@ import GatewayTestSupport
     @Test func aBeatDueWhileAPersonTypesWaitsAndLeavesTheirText() async throws {
         let town = try await town()
         defer { town.close() }
-        try await town.gwOK(["mayor", "start"])
-        _ = try town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        await town.gwOK(["mayor", "start"])
+        _ = try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
         try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
         _ = try await runner(town).step()
         let ledger = try Ledger(file: town.town.ledgerFile)
@@ -72,11 +75,18 @@ import GatewayTestSupport
     @Test func aBeatInterruptedByAKilledDaemonCompletesOnce() async throws {
         let town = try await town()
         defer { town.close() }
-        try town.configure(TestTown.quickDaemon)
-        let ledger = try town.ledger()
-        let first = try town.spawnDaemon()
+        let config = try String(contentsOf: town.town.configFile, encoding: .utf8)
+            .replacingOccurrences(of: "every = \"1s\"", with: "every = \"off\"")
+        try (config + "\n[daemon]\npoll = \"200ms\"\nhealth_check = \"1s\"\n").write(to: town.town.configFile, atomically: true, encoding: .utf8)
+        let variables = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": town.home.path]
+        func daemon() throws -> ChildProcess {
+            try ChildProcess(try builtProduct("gw").path, ["daemon", "run", "--town", town.town.root.path], environment: variables,
+                             output: town.directory.path("daemon-\(UUID().uuidString.prefix(6)).out"))
+        }
+        let ledger = try Ledger(file: town.town.ledgerFile)
+        let first = try daemon()
         try await town.wait("the Mayor started by the daemon", timeout: 90) { try await ledger.agent("mayor")?.state == .running ? true : nil }
-        try await town.gwOK(["heartbeat", "now"])
+        await town.gwOK(["heartbeat", "now"])
         let run = try await town.wait("the beat's turn submitted", timeout: 90) { () async throws -> HeartbeatRun? in
             guard let run = try await ledger.unhandledHeartbeatRuns().first, try await ledger.turn(run.turnId)?.state == .submitted else { return nil }
             return run
@@ -84,7 +94,7 @@ import GatewayTestSupport
         first.signal(SIGKILL)
         _ = try await first.wait()
         try await town.wait("the turn done without a daemon", timeout: 90) { try await ledger.turn(run.turnId)?.state == .done ? true : nil }
-        let second = try town.spawnDaemon()
+        let second = try daemon()
         try await town.wait("the beat handled", timeout: 90) { try await ledger.heartbeatRun(beatId: run.beatId)?.state == "handled" ? true : nil }
         second.signal(SIGTERM)
         #expect(try await second.wait() == 0)

@@ -8,23 +8,22 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import GatewayTestSupport
 
 /// The `git` on agents' PATH: it waits for the hook's lock inside the town's hook worktrees, and only
 /// there; both of its ways to take the lock (flock(1), `gw hook lock-exec`) behave alike.
 @Suite struct AgentGitTests {
     struct Fixture {
-        let hooks: TestTown
+        let hooks: HookTown
         let agentGit: AgentGit
         let marker: URL
         let usesFlock: Bool
 
         init(flock: Bool) async throws {
             usesFlock = flock
-            hooks = try await TestTown()
+            hooks = try await HookTown()
             agentGit = AgentGit(town: hooks.town)
             try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
-                                 flock: flock ? try flockProgram() : nil,
+                                 flock: flock ? try HookTown.flockProgram() : nil,
                                  gatewayExecutable: try builtProduct("gw").path)
             marker = hooks.directory.path("finished")
         }
@@ -150,7 +149,7 @@ import GatewayTestSupport
         let town = Town(root: hostile)
         try FileManager.default.createDirectory(at: town.mayorDirectory, withIntermediateDirectories: true)
         let agentGit = AgentGit(town: town)
-        try agentGit.install(realGit: try #require(ExecutableLookup.find("git")), flock: try flockProgram(),
+        try agentGit.install(realGit: try #require(ExecutableLookup.find("git")), flock: try HookTown.flockProgram(),
                              gatewayExecutable: try builtProduct("gw").path)
         let version = try await shell("\(ShellQuote.word(agentGit.script.path)) --version", in: directory.url)
         #expect(version.hasPrefix("git version"))

@@ -3,11 +3,10 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
-import GatewayTestSupport
 
 @Suite struct HookCLITests {
     @Test func putShowListAndLogThroughGw() async throws {
-        let fixture = try await TestTown()
+        let fixture = try await HookTown()
         let root = fixture.town.root
         try FileSystem.writeAtomically("review the open pull requests\n", to: fixture.directory.path("review.md"))
         let put = try await runProduct("gw", ["hook", "put", "mayor", fixture.directory.path("review.md").path], in: root)
@@ -30,7 +29,7 @@ import GatewayTestSupport
     }
 
     @Test func failuresExitNonZeroWithInstructions() async throws {
-        let fixture = try await TestTown()
+        let fixture = try await HookTown()
         let root = fixture.town.root
         let unknown = try await runProduct("gw", ["hook", "show", "ghost"], in: root)
         #expect(unknown.status == 1)

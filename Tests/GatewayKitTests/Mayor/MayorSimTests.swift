@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
-import GatewayTestSupport
 
 /// The Mayor driven through `gw` against gw-agent-sim (profile `sim`): the scenarios that need a cue the
 /// real Claude Code cannot give on demand (a swallowed Enter, a crash mid-turn, an older hook contract),
@@ -12,9 +11,7 @@ import GatewayTestSupport
         [[rule]]
         match = "think slowly"
         reply = "Thought slowly."
-        # Long enough that a loaded machine still runs the next gw commands, each a process of its own,
-        # while the turn runs.
-        delay = "12s"
+        delay = "4s"
 
         [[rule]]
         match = "swallow"
@@ -30,15 +27,15 @@ import GatewayTestSupport
         stop_failure = "rate_limit"
         """
 
-    func town(oldVersion: Bool = false, mayor: [String] = []) async throws -> TestTown {
-        try await TestTown(.sim(rules: Self.rules, oldVersion: oldVersion), config: TestTown.quickMayor, (["[mayor]"] + mayor).joined(separator: "\n"))
+    func town(oldVersion: Bool = false, mayor: [String] = []) async throws -> MayorTestTown {
+        try await MayorTestTown(.sim(oldVersion: oldVersion), rules: Self.rules, mayor: mayor)
     }
 
     @Test func roundTripKeepsAMultiLinePromptWhole() async throws {
         let town = try await town()
         defer { town.close() }
         let prompt = "hello 世界\nsecond line"
-        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", prompt])
+        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", prompt])
         #expect(reply == "ECHO: \(prompt)\n")
         let turn = try #require(try await town.turns().last)
         #expect(turn.state == .done && turn.enterPresses == 1 && turn.promptId != nil)
@@ -50,7 +47,7 @@ import GatewayTestSupport
     @Test func aSwallowedEnterIsPressedOnceMoreAndSubmittedOnce() async throws {
         let town = try await town()
         defer { town.close() }
-        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "swallow this"])
+        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "swallow this"])
         #expect(reply == "Swallowed once.\n")
         let turn = try #require(try await town.turns().last)
         #expect(turn.enterPresses == 2)
@@ -60,7 +57,7 @@ import GatewayTestSupport
     @Test func anOlderAgentsStopWithoutReplyIsReadFromTheTranscript() async throws {
         let town = try await town(oldVersion: true)
         defer { town.close() }
-        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "old hooks"])
+        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "old hooks"])
         #expect(reply == "ECHO: old hooks\n")
         let stop = try #require(try await town.events().last { $0.event == "Stop" })
         let event = HookEvent(name: "Stop", json: stop.payload)
@@ -70,14 +67,14 @@ import GatewayTestSupport
     @Test func aSlowTurnMakesTheNextSendDeferAndItIsDeliveredAfterStop() async throws {
         let town = try await town()
         defer { town.close() }
-        try await town.gwOK(["mayor", "send", "--timeout", "60s", "think slowly"])
-        #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
-        let second = try await town.gw(["mayor", "send", "--timeout", "1s", "second"])
-        #expect(second.status == 0)
+        await town.gwOK(["mayor", "send", "--timeout", "60s", "think slowly"])
+        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
+        let second = await town.gw(["mayor", "send", "--timeout", "1s", "second"])
+        #expect(second.code == 0)
         #expect(second.stderr.contains("queued but not sent yet") && second.stderr.contains("busy with turn 1"), "\(second.stderr)")
         let status = try await town.status()
         #expect(status.state == "deferred" && status.queuedTurns == 1 && status.deferredBecause == "busy with turn 1")
-        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "third"])
+        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "third"])
         #expect(reply == "ECHO: third\n")
         let turns = try await town.turns()
         #expect(turns.map(\.state) == [.done, .done, .done])
@@ -87,11 +84,11 @@ import GatewayTestSupport
     @Test func halfTypedTextIsNeverClobbered() async throws {
         let town = try await town()
         defer { town.close() }
-        try await town.gwOK(["mayor", "start"])
-        try town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        await town.gwOK(["mayor", "start"])
+        try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
         try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
-        let send = try await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
-        #expect(send.status == 0)
+        let send = await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
+        #expect(send.code == 0)
         #expect(send.stderr.contains("someone is typing in its input line"), "\(send.stderr)")
         let screen = town.screen()
         #expect(screen.contains("half typed by a person") && !screen.contains("from gateway"), "\(screen)")
@@ -101,8 +98,8 @@ import GatewayTestSupport
     @Test func aStopFailureFailsTheTurnWithTheError() async throws {
         let town = try await town()
         defer { town.close() }
-        let result = try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "limit me"])
-        #expect(result.status != 0)
+        let result = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "limit me"])
+        #expect(result.code != 0)
         #expect(result.stderr.contains("turn 1 failed: rate_limit"), "\(result.stderr)")
         #expect(try await town.turns().last?.state == .failed)
     }
@@ -110,10 +107,10 @@ import GatewayTestSupport
     @Test func aCrashFailsTheTurnAndTheMayorComesBackInItsConversation() async throws {
         let town = try await town()
         defer { town.close() }
-        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "remember the word lighthouse"])
+        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "remember the word lighthouse"])
         let session = try #require(try await town.agent()?.sessionId)
-        let crashed = try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "crash now"])
-        #expect(crashed.status != 0 && crashed.stderr.contains("the agent died during the turn"), "\(crashed.stderr)")
+        let crashed = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "crash now"])
+        #expect(crashed.code != 0 && crashed.stderr.contains("the agent died during the turn"), "\(crashed.stderr)")
         try await town.waitForRestart(1)
         let record = try #require(try await town.agent())
         #expect(record.sessionId == session)
@@ -122,13 +119,13 @@ import GatewayTestSupport
         try await town.wait("the resumed conversation on screen", timeout: 30) {
             town.screen().contains("remember the word lighthouse") ? true : nil
         }
-        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "still there?"]) == "ECHO: still there?\n")
+        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "still there?"]) == "ECHO: still there?\n")
     }
 
     @Test func repeatedDeathsEndInACrashLoopWithNoMoreRestarts() async throws {
         let town = try await town()
         defer { town.close() }
-        try await town.gwOK(["mayor", "start"])
+        await town.gwOK(["mayor", "start"])
         for restart in 1...2 {
             kill(try town.panePID(), SIGKILL)
             try await town.waitForRestart(restart)
@@ -144,18 +141,18 @@ import GatewayTestSupport
         #expect(try await town.agent()?.restarts == 2)
         #expect(await AgentLifecycle(runtime: try town.runtime()).isRunning() == false)
         // `gw mayor restart` is the way out.
-        #expect(try await town.gwOK(["mayor", "restart"]).contains("Started the Mayor"))
+        #expect(await town.gwOK(["mayor", "restart"]).contains("Started the Mayor"))
         #expect(try await town.agent()?.state == .running)
     }
 
     @Test func stopThenStartResumesTheSameSession() async throws {
         let town = try await town()
         defer { town.close() }
-        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "first"])
+        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "first"])
         let session = try #require(try await town.agent()?.sessionId)
-        #expect(try await town.gwOK(["mayor", "stop"]).contains("Stopped the Mayor"))
-        #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: stopped"))
-        #expect(try await town.gwOK(["mayor", "start"]).contains("resuming its conversation \(session)"))
+        #expect(await town.gwOK(["mayor", "stop"]).contains("Stopped the Mayor"))
+        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: stopped"))
+        #expect(await town.gwOK(["mayor", "start"]).contains("resuming its conversation \(session)"))
         #expect(try await town.agent()?.sessionId == session)
         let start = try #require(try await town.events().last { $0.event == "SessionStart" })
         #expect(HookEvent(name: "SessionStart", json: start.payload).source == "resume")
@@ -164,10 +161,10 @@ import GatewayTestSupport
     @Test func statusJSONHasTheDocumentedShape() async throws {
         let town = try await town()
         defer { town.close() }
-        let stopped = try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any]
+        let stopped = try JSONSerialization.jsonObject(with: Data(await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any]
         #expect(stopped?["state"] as? String == "stopped")
-        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "shape"])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any])
+        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "shape"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any])
         #expect(Set(object.keys).isSuperset(of: ["state", "agent", "profile", "sessionId", "uptimeSeconds", "restarts", "queuedTurns", "lastTurn"]))
         #expect(object["state"] as? String == "idle" && object["agent"] as? String == "mayor" && object["profile"] as? String == "sim")
         let last = try #require(object["lastTurn"] as? [String: Any])

@@ -3,7 +3,6 @@ import LoopbackHTTP
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
-import GatewayTestSupport
 
 /// The Mayor's `notify` tool is size-capped and rate-limited across every `gw mcp serve` process, and
 /// a refusal tells the agent the limit, the setting and when to try again.
@@ -25,7 +24,7 @@ import GatewayTestSupport
     }
 
     @Test func theLimitHoldsAcrossServersAndRefusalsSayWhenToRetry() async throws {
-        let fixture = try await TestTown()
+        let fixture = try await HookTown()
         let posts = Posts()
         let server = try LoopbackHTTPServer { request, response in
             posts.add(String(decoding: request.body, as: UTF8.self))
@@ -35,16 +34,20 @@ import GatewayTestSupport
         // The town's template has an [mcp] table (its settings commented out): the limits go in it.
         let template = try String(contentsOf: fixture.town.configFile, encoding: .utf8)
         #expect(template.contains("\n[mcp]\n"))
-        try fixture.configure("""
+        let config = template.replacingOccurrences(of: "\n[mcp]\n", with: """
+
             [mcp]
             notify_limit = 3
             notify_window = "10m"
             notify_max_bytes = 2000
 
+            """) + """
+
             [notify.targets.hook]
             kind = "webhook"
             url = "\(server.baseURL)/notify"
-            """)
+            """
+        try config.write(to: fixture.town.configFile, atomically: true, encoding: .utf8)
         // Three servers, as three agents' Claude Code would start them, taking turns.
         let clients = try (0..<3).map { _ in try Self.started(fixture.town.root) }
         defer { clients.forEach { $0.close() } }

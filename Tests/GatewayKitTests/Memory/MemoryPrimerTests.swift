@@ -3,7 +3,6 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayMemory
-import GatewayTestSupport
 
 @Suite struct MemoryPrimerTests {
     func makeMemory(days: Int, linesPerDay: Int) throws -> TemporaryDirectory {
@@ -56,7 +55,7 @@ import GatewayTestSupport
     }
 
     @Test func dryRunThroughTheCLIShowsTheTextAndTheCuts() async throws {
-        let fixture = try await TestTown()
+        let fixture = try await HookTown()
         for day in 1...5 {
             let text = (1...60).map { "- 10:00 entry \($0) of day \(day)" }.joined(separator: "\n")
             try FileSystem.writeAtomically("# 2026-03-0\(day)\n\n\(text)\n",

@@ -3,7 +3,6 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
-import GatewayTestSupport
 
 @Suite struct PolecatConfigTests {
     @Test func theTemplateHoldsThePolecatDefaultsCommented() throws {
