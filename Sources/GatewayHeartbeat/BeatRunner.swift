@@ -18,12 +18,19 @@ public struct BeatRunner: Sendable {
     public let startedAt: Date
     /// The settings each step runs with (the daemon hands it the config it holds).
     let config: @Sendable () throws -> HeartbeatConfig
+    /// HEARTBEAT.md as each step reads it (the daemon hands it the document it holds).
+    let document: @Sendable () throws -> HeartbeatDocument
+    /// Who delivers the turns a step queues: the daemon's broker, or a command itself.
+    let handOff: TurnHandOff
 
-    public init(environment: GatewayEnvironment, town: Town, startedAt: Date, config: @escaping @Sendable () throws -> HeartbeatConfig) {
+    public init(environment: GatewayEnvironment, town: Town, startedAt: Date, config: @escaping @Sendable () throws -> HeartbeatConfig,
+                document: @escaping @Sendable () throws -> HeartbeatDocument, handOff: TurnHandOff = .command) {
         self.environment = environment
         self.town = town
         self.startedAt = startedAt
         self.config = config
+        self.document = document
+        self.handOff = handOff
     }
 
     var lockFile: URL { town.runtimeDirectory.appendingPathComponent("heartbeat.lock") }
@@ -91,12 +98,7 @@ public struct BeatRunner: Sendable {
 
     func load() throws -> Context {
         let config = try self.config()
-        let document: HeartbeatDocument
-        do {
-            document = try HeartbeatDocument.load(from: town.heartbeatFile)
-        } catch let error as HeartbeatFileError {
-            throw error.gatewayError
-        }
+        let document = try self.document()
         return Context(config: config, document: document, ledger: try environment.ledger(town),
                        mayor: AgentLifecycle(runtime: .mayor(environment: environment, town: town, settings: config.agents)))
     }
@@ -121,12 +123,11 @@ public struct BeatRunner: Sendable {
         return beatId
     }
 
-    /// Delivers queued turns now, unless another process — a running daemon — does that.
+    /// Hands the queued turns over: the daemon's broker is woken, a command delivers them itself (or
+    /// pokes the daemon when one runs).
     func deliver(_ context: Context, label: String) async throws {
-        let daemon = DaemonPidFile.runningPid(town)
-        guard daemon == nil || daemon == getpid() else { return }
         do {
-            try await TurnDelivery(lifecycle: context.mayor).deliverQueued(deadline: Date().addingTimeInterval(30))
+            try await TurnDelivery(lifecycle: context.mayor).handOff(handOff, deadline: Date().addingTimeInterval(30))
         } catch let deferred as DeliveryDeferred {
             environment.logger.info("\(label) stays queued (\(deferred.reason))")
         }

@@ -15,8 +15,8 @@ public enum TownTemplates {
         [mayor]
         # The agent profile the Mayor runs: "claude" (Claude Code) or "sim" (the gw-agent-sim test double).
         # agent = "claude"
-        # How long to wait after pasting a prompt before pressing Enter.
-        # paste_delay = "300ms"
+        # Enter is pressed once the pasted prompt shows in the input line; this is the longest wait for it.
+        # paste_delay = "1s"
         # How long to wait for the agent to confirm a prompt (its UserPromptSubmit hook) before pressing
         # Enter once more; a prompt still unconfirmed after that fails loudly. Raise it on slow machines.
         # submit_timeout = "2s"
