@@ -37,11 +37,12 @@ public struct BeatRunner: Sendable {
     var now: Date { environment.clock.now() }
 
     /// One pass: finishes beats whose reply has come, runs a beat if one is due (or records a skip),
-    /// and returns when to call again — nil when the heartbeat is off.
+    /// and returns when to call again — nil when only an event calls for it: the heartbeat is off, or a
+    /// beat's turn is in flight (its end, through the turn's hook, is the next thing to act on).
     public func step() async throws -> Date? {
         try await FileLock.withLockAsync(lockFile) {
             let context = try load()
-            if try await handleFinishedRuns(context) { return now.addingTimeInterval(1) }
+            if try await handleFinishedRuns(context) { return nil }
             let scheduler = HeartbeatScheduler(settings: context.config.heartbeat, document: context.document, startedAt: startedAt)
             switch scheduler.tick(now: now, marks: try await context.ledger.loadHeartbeatMarks()) {
             case .wait(let until):
@@ -61,7 +62,7 @@ public struct BeatRunner: Sendable {
                 let organize = try await queueOrganizing(decision, context)
                 _ = try await send(decision, context)
                 if organize { try await deliver(context, label: "the memory-organising step") }
-                return now.addingTimeInterval(1)
+                return nil
             }
         }
     }

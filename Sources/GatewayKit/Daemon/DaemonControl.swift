@@ -28,15 +28,22 @@ public struct DaemonControl: Sendable {
         public var uptimeSeconds: Int?
         public var logFile: String
         public var lastLogLines: [String]
+        /// While it runs: how many times the daemon took in an edited config since it started.
+        public var configGeneration: Int?
+        /// While it runs: each file whose text on disk it keeps out, and why (`file:line: key: …`);
+        /// it runs on the last good version of those.
+        public var configTroubles: [DaemonConfig.Trouble]
     }
 
     public func status(logLines: Int = 10) -> Status {
         let pid = DaemonPidFile.runningPid(town)
         let started = pid == nil ? nil : DaemonPidFile.startedAt(town)
         let recorded = DaemonPidFile.recordedPid(town)
+        let report = pid == nil ? nil : DaemonConfigReport.read(town)
         return Status(running: pid != nil, pid: pid, stalePid: pid == nil ? recorded : nil, startedAt: started,
                       uptimeSeconds: started.map { max(0, Int(environment.clock.now().timeIntervalSince($0))) },
-                      logFile: DaemonLog.file(for: town).path, lastLogLines: DaemonLog.tail(DaemonLog.file(for: town), lines: logLines))
+                      logFile: DaemonLog.file(for: town).path, lastLogLines: DaemonLog.tail(DaemonLog.file(for: town), lines: logLines),
+                      configGeneration: report?.generation, configTroubles: report?.troubles ?? [])
     }
 
     public enum StartOutcome: Sendable, Equatable {

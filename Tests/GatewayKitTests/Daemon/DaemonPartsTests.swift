@@ -6,7 +6,7 @@ import Testing
 @testable import GatewayNotify
 @testable import GatewayHeartbeat
 
-/// The daemon's parts that need no running daemon: its unit files, wake requests, lock, log and config.
+/// The daemon's parts that need no running daemon: its unit files, lock, log and config.
 struct DaemonPartsTests {
     let town = Town(root: URL(fileURLWithPath: "/srv/my towns/home%1"))
 
@@ -21,6 +21,8 @@ struct DaemonPartsTests {
         #expect(lines.contains("Restart=on-failure"))
         // Stopping the daemon must not take the Mayor's tmux server with it.
         #expect(lines.contains("KillMode=process"))
+        // `systemctl --user reload` is SIGHUP, which reloads the config.
+        #expect(lines.contains("ExecReload=/bin/kill -HUP $MAINPID"))
         #expect(lines.contains("WantedBy=default.target"))
         #expect(unit.enableCommand == "systemctl --user daemon-reload && systemctl --user enable --now gateway-\(town.id).service")
         #expect(!unit.text.contains("CLAUDE_CONFIG_DIR"))
@@ -77,17 +79,6 @@ struct DaemonPartsTests {
         let bad = await gw(["daemon", "install", "--kind", "upstart", "--town", installed.root.path], in: directory.url, variables: variables)
         #expect(bad.code == 2)
         #expect(bad.stderr.contains("--kind must be systemd or launchd"))
-    }
-
-    @Test func aWakeRequestIsTakenOnce() throws {
-        let directory = TemporaryDirectory("gw-daemon-wake")
-        let wake = DaemonWake.heartbeat(Town(root: directory.url))
-        #expect(wake.take() == nil)
-        try wake.request(note: "task 日报")
-        #expect(wake.take() == "task 日报")
-        #expect(wake.take() == nil)
-        try wake.request()
-        #expect(wake.take() == "")
     }
 
     @Test func theLockAdmitsOneDaemonAndItsReleaseRemovesThePidFile() async throws {
@@ -179,7 +170,7 @@ struct DaemonPartsTests {
         }
         // The template shows every [daemon] key, commented at its default.
         let template = TownTemplates.gatewayToml(name: "t")
-        for key in ["health_check = \"30s\"", "poll = \"1s\"", "beat_retry = \"1m\"", "schedule_recheck = \"1m\"", "stop_timeout = \"30s\""] {
+        for key in ["health_check = \"30s\"", "poll = \"30s\"", "beat_retry = \"1m\"", "schedule_recheck = \"1m\"", "stop_timeout = \"30s\""] {
             #expect(template.contains("# \(key)"), "missing \(key)")
         }
     }
