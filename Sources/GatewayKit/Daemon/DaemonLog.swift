@@ -82,9 +82,9 @@ public final class DaemonLog: @unchecked Sendable {
         return logger
     }
 
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    /// ISO 8601 in UTC with milliseconds, written without Foundation's formatter (and the ICU data it
+    /// would keep in the daemon's memory).
+    static func timestamp(_ date: Date) -> String { UTCStamp.iso8601(date) }
 
     static func sameFile(_ first: Int32, _ second: Int32) -> Bool {
         var a = stat()
