@@ -24,8 +24,8 @@ extension TurnDelivery {
         if let inFlight, inFlight.state != .sent { return nil }
         var candidate = inFlight
         if candidate == nil { candidate = try await ledger.nextQueuedTurn(agent: runtime.name) }
-        guard let turn = candidate, await lifecycle.isRunning() else { return nil }
-        let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        guard let turn = candidate, let text = await lifecycle.runningScreen() else { return nil }
+        let screen = AgentScreen(text: text, profile: runtime.profile)
         guard showsPasted(turn, screen) else { return screen }
         try await pressEnter(for: turn, ledger: ledger)
         if try await waitForSubmission(turn.id, ledger: ledger) { return nil }
