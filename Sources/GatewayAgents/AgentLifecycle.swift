@@ -47,6 +47,22 @@ public struct AgentLifecycle: Sendable {
         }
     }
 
+    /// The screen of the agent's pane when its process runs, else nil: `isRunning()` and `capture()`
+    /// in one tmux call, so a delivery looks at the pane sooner after a turn ends.
+    public func runningScreen() async -> String? {
+        guard FileSystem.exists(tmux.socketPath(variables: environment.variables)) else { return nil }
+        guard let result = try? await processes.run(tmux.paneStateAndScreen(runtime.session)), result.succeeded else { return nil }
+        let (state, screen) = result.stdout.firstIndex(of: "\n").map { (result.stdout[..<$0], result.stdout[result.stdout.index(after: $0)...]) }
+            ?? (result.stdout[...], ""[...])
+        // As in `paneState`: no pane id means no session; a dead pane lets its hook run.
+        guard state.split(separator: " ", omittingEmptySubsequences: true).count >= 2 else { return nil }
+        if state.hasPrefix("1") {
+            await collectExitedChildren()
+            return nil
+        }
+        return String(screen)
+    }
+
     public func isRunning() async -> Bool {
         let state = await paneState()
         return state.exists && !state.dead

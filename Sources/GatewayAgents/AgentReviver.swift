@@ -69,6 +69,8 @@ public struct AgentReviver: Sendable {
             try? FileSystem.writeAtomically(screen, to: runtime.lastScreenFile)
             let failed = try await ledger.failTurnsInFlight(agent: runtime.name, error: "the agent died during the turn", at: now)
             runtime.environment.logger.warning("agent \(runtime.name) died; failed turns \(failed)")
+            // A daemon acts on their end now (a beat's failure), not after this handler's backoff.
+            if !failed.isEmpty { DaemonDoorbell(town: runtime.town).ring(.ended, agent: runtime.name) }
             if try await exitedOnPurpose(ledger: ledger, since: record.startedAt) {
                 try await ledger.setAgentState(runtime.name, .stopped, note: "the agent was exited from its pane")
                 return .leftStopped

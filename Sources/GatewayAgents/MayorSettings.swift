@@ -5,8 +5,9 @@ import GatewayCore
 public struct MayorSettings: Sendable, Equatable {
     /// The agent profile the Mayor runs.
     public var agent: String = "claude"
-    /// How long to wait after a paste before pressing Enter, so the agent has taken the paste in.
-    public var pasteDelay: ConfigDuration = .init(milliseconds: 300)
+    /// The longest wait, after a paste, for the agent to show it in its input line; Enter is pressed as
+    /// soon as it does (`TurnDelivery.waitForPaste`), and after this anyway.
+    public var pasteDelay: ConfigDuration = .seconds(1)
     /// How long to wait for the UserPromptSubmit hook after Enter before pressing Enter once more.
     public var submitTimeout: ConfigDuration = .seconds(2)
     /// How long a turn may run before it is marked timed out.

@@ -21,6 +21,8 @@ package struct OwnerAlert {
                 NotificationRequest(source: source, target: target, title: title, text: text, priority: .urgent),
                 now: runtime.environment.clock.now())
         }
+        // The daemon's outbox worker delivers it now rather than at its next sweep.
+        if !targets.isEmpty { DaemonDoorbell(town: runtime.town).ring(.outbox) }
         if targets.isEmpty {
             runtime.environment.logger.warning("\(title) — no notify targets are configured to tell the owner ([heartbeat] urgent or notify)")
         }

@@ -140,6 +140,13 @@ public struct Tmux: Sendable, Equatable {
     }
 
     /// `dead pid exit-status` of the session's pane, on one line.
+    /// `paneState`, then the screen `capturePane` shows, in one call: the first line of the output is
+    /// the state, the rest the screen.
+    public func paneStateAndScreen(_ session: String) -> Command {
+        command(["display-message", "-p", "-t", Self.target(session), "#{pane_dead} #{pane_pid} #{pane_dead_status}", ";",
+                 "capture-pane", "-p", "-J", "-t", Self.target(session)])
+    }
+
     public func paneState(_ session: String) -> Command {
         command(["display-message", "-p", "-t", Self.target(session), "#{pane_dead} #{pane_pid} #{pane_dead_status}"])
     }

@@ -5,7 +5,9 @@ import GatewayCore
 /// turn. It runs under the delivery lock, so no other delivery is mid-paste or watching a screen: what
 /// is half done belongs to a process that is gone.
 extension TurnDelivery {
-    func resumeInterrupted(ledger: Ledger) async throws {
+    /// Finishes what a dead delivery left. Returns the screen it read when it found nothing to finish
+    /// and the agent running, so the next look at the pane can be skipped; nil otherwise.
+    func resumeInterrupted(ledger: Ledger) async throws -> AgentScreen? {
         switch runtime.profile.completion {
         case .hooks: try await resumePastedPrompt(ledger: ledger)
         case .screen: try await resumeScreenTurn(ledger: ledger)
@@ -16,20 +18,21 @@ extension TurnDelivery {
     /// input line and its turn queued or sent. Left alone, that line reads as someone typing, and every
     /// later turn — every beat — waits behind it for ever. A turn's own text there was pasted by a
     /// delivery that died: press Enter for it, once, instead of pasting it again.
-    func resumePastedPrompt(ledger: Ledger) async throws {
+    func resumePastedPrompt(ledger: Ledger) async throws -> AgentScreen? {
         let inFlight = try await ledger.turnInFlight(agent: runtime.name)
         // A submitted turn is the agent's to finish; the input line is not ours then.
-        if let inFlight, inFlight.state != .sent { return }
+        if let inFlight, inFlight.state != .sent { return nil }
         var candidate = inFlight
         if candidate == nil { candidate = try await ledger.nextQueuedTurn(agent: runtime.name) }
-        guard let turn = candidate, await lifecycle.isRunning() else { return }
-        let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
-        guard showsPasted(turn, screen) else { return }
+        guard let turn = candidate, let text = await lifecycle.runningScreen() else { return nil }
+        let screen = AgentScreen(text: text, profile: runtime.profile)
+        guard showsPasted(turn, screen) else { return screen }
         try await pressEnter(for: turn, ledger: ledger)
-        if try await waitForSubmission(turn.id, ledger: ledger) { return }
+        if try await waitForSubmission(turn.id, ledger: ledger) { return nil }
         try await ledger.endTurn(turn.id, state: .failed,
             error: "pasted by a delivery that stopped, then not submitted: no UserPromptSubmit hook within \(settings.submitTimeout) of pressing Enter for it",
             at: clock.now())
+        return nil
     }
 
     /// A screen-read turn has no hook to end it: the delivering process watches the screen until the
@@ -38,25 +41,29 @@ extension TurnDelivery {
     /// was submitted, the screen before it is gone and its reply cannot be told from what came earlier:
     /// fail it now, saying why, rather than leave it `sent` until `turn_timeout` while every later turn
     /// waits (a heartbeat's failed turn is carried by the next beat).
-    func resumeScreenTurn(ledger: Ledger) async throws {
+    func resumeScreenTurn(ledger: Ledger) async throws -> AgentScreen? {
         let inFlight = try await ledger.turnInFlight(agent: runtime.name)
         var candidate = inFlight
         if candidate == nil { candidate = try await ledger.nextQueuedTurn(agent: runtime.name) }
-        guard let turn = candidate else { return }
+        guard let turn = candidate else { return nil }
         // An agent that died takes its turn with it: the pane-died hook fails that turn.
-        guard await lifecycle.isRunning() else { return }
+        guard await lifecycle.isRunning() else { return nil }
         let watcher = ScreenTurnWatcher(lifecycle: lifecycle, ledger: ledger)
         let before = try await watcher.capture()
-        if turn.state != .submitted, showsPasted(turn, AgentScreen(text: before, profile: runtime.profile)) {
+        let screen = AgentScreen(text: before, profile: runtime.profile)
+        if turn.state != .submitted, showsPasted(turn, screen) {
             try await pressEnter(for: turn, ledger: ledger)
-            guard let sent = try await ledger.turn(turn.id) else { return }
-            return try await watcher.watch(sent, before: before)
+            guard let sent = try await ledger.turn(turn.id) else { return nil }
+            try await watcher.watch(sent, before: before)
+            return nil
         }
-        guard let inFlight else { return }
+        // Read with its history, this screen is not the one a readiness check reads: look again then.
+        guard let inFlight else { return nil }
         runtime.environment.logger.warning("turn \(inFlight.id) lost the process watching its screen; failing it")
         try await ledger.endTurn(inFlight.id, state: .failed,
             error: "the process reading this turn's answer from the screen stopped before the turn ended (a killed daemon?): the reply was not captured",
             at: clock.now())
+        return nil
     }
 
     /// The turn's own text sits unsubmitted where the agent takes input.

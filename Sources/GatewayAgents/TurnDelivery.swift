@@ -9,15 +9,20 @@ import GatewayNotify
 /// sitting in the input line, and failing the turn loudly if it is still not submitted.
 public struct TurnDelivery: Sendable {
     public let lifecycle: AgentLifecycle
+    /// How a wait for the agent's hooks ends: a poke in the daemon, a look at the ledger in a command.
+    let hooks: HookArrivals
 
-    public init(lifecycle: AgentLifecycle) { self.lifecycle = lifecycle }
+    public init(lifecycle: AgentLifecycle, hooks: HookArrivals = .polled) {
+        self.lifecycle = lifecycle
+        self.hooks = hooks
+    }
 
     var runtime: AgentRuntime { lifecycle.runtime }
     var settings: MayorSettings { runtime.settings.mayor }
     var clock: any WallClock { runtime.environment.clock }
 
-    /// How often the ledger is read while waiting for a hook. Reads of one row in WAL mode cost
-    /// microseconds; hooks arrive from other processes, so there is no in-process event to wait on.
+    /// How often a command without a daemon reads the ledger while it waits for a hook (reads of one
+    /// row in WAL mode cost microseconds). The daemon waits for the hook's poke instead (`HookArrivals`).
     public static let ledgerPoll = Duration.milliseconds(20)
 
     /// Sends every queued turn, oldest first. Returns when the queue is empty (each turn submitted or
@@ -26,9 +31,12 @@ public struct TurnDelivery: Sendable {
     public func deliverQueued(deadline: Date) async throws {
         try await FileLock.withLockAsync(runtime.deliveryLock) {
             let ledger = try runtime.openLedger()
-            try await resumeInterrupted(ledger: ledger)
+            // The screen the check for a dead delivery's leftovers read serves the first readiness
+            // check too: one look at the pane fewer between a turn's end and the next paste.
+            var seen = try await resumeInterrupted(ledger: ledger)
             while let turn = try await ledger.nextQueuedTurn(agent: runtime.name) {
-                try await waitUntilReady(ledger: ledger, deadline: deadline)
+                try await waitUntilReady(ledger: ledger, deadline: deadline, seen: seen)
+                seen = nil
                 try await send(turn, ledger: ledger)
             }
             try await ledger.setDeferred(runtime.name, reason: nil)
@@ -72,34 +80,49 @@ public struct TurnDelivery: Sendable {
     }
 
     /// Waits until no turn is in flight and the screen shows an empty input line with nothing busy.
-    func waitUntilReady(ledger: Ledger, deadline: Date) async throws {
+    /// `seen` is a screen of the running agent read a moment ago, used for the first look.
+    func waitUntilReady(ledger: Ledger, deadline: Date, seen: AgentScreen? = nil) async throws {
+        var seen = seen
         // Backing off from 100 ms to 1 s: a busy agent is usually busy for a while.
-        var pause = Duration.milliseconds(100)
+        var pause: TimeInterval = 0.1
         while true {
+            let mark = hooks.mark()
             if try await ledger.agent(runtime.name)?.state == .crashLoop {
                 throw GatewayError("the \(runtime.name) agent is in a crash loop: see `gw mayor status`, then `gw mayor restart`")
             }
-            if !(await lifecycle.isRunning()) { try await lifecycle.start() }
-            let reason = try await waitingReason(ledger: ledger)
-            guard let reason else { return }
-            try await ledger.setDeferred(runtime.name, reason: reason)
-            if clock.now() >= deadline { throw DeliveryDeferred(reason: reason) }
-            try await clock.sleep(for: pause)
-            pause = min(pause * 2, .seconds(1))
+            // A turn in flight says the agent runs (its death would have failed the turn): no look at
+            // its pane is needed to defer behind it.
+            let inFlight = try await ledger.turnInFlight(agent: runtime.name)
+            if inFlight == nil, seen == nil, !(await lifecycle.isRunning()) { try await lifecycle.start() }
+            let waiting = try await self.waiting(ledger: ledger, screen: seen)
+            seen = nil
+            guard let waiting else { return }
+            try await ledger.setDeferred(runtime.name, reason: waiting.reason)
+            if clock.now() >= deadline { throw waiting }
+            // A turn in flight ends by its hook; what the screen shows has no event and is looked at again.
+            try await hooks.wait(after: mark, until: min(clock.now().addingTimeInterval(pause), deadline), clock: clock)
+            pause = min(pause * 2, 1)
         }
     }
 
     /// Why a prompt cannot be pasted now, or nil when it can.
     package func waitingReason(ledger: Ledger) async throws -> String? {
+        try await waiting(ledger: ledger)?.reason
+    }
+
+    /// What a prompt waits for, or nil when it can be pasted now. `screen`: the pane as just read.
+    package func waiting(ledger: Ledger, screen seen: AgentScreen? = nil) async throws -> DeliveryDeferred? {
         if let inFlight = try await ledger.turnInFlight(agent: runtime.name) {
-            if try await expireIfOverdue(inFlight, ledger: ledger) { return "a turn just timed out" }
-            return "busy with turn \(inFlight.id)"
+            if try await expireIfOverdue(inFlight, ledger: ledger) { return DeliveryDeferred(reason: "a turn just timed out") }
+            return DeliveryDeferred(reason: "busy with turn \(inFlight.id)", turn: inFlight)
         }
-        let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
-        if let dialog = screen.dialog { return "a \(dialog.rawValue) is on screen" }
-        if screen.busy { return "busy (its screen shows work in progress)" }
-        if !screen.inputText.isEmpty { return "someone is typing in its input line" }
-        if !screen.inputVisible { return "its input line is not visible" }
+        var screen = seen
+        if screen == nil { screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile) }
+        guard let screen else { return nil }
+        if let dialog = screen.dialog { return DeliveryDeferred(reason: "a \(dialog.rawValue) is on screen") }
+        if screen.busy { return DeliveryDeferred(reason: "busy (its screen shows work in progress)") }
+        if !screen.inputText.isEmpty { return DeliveryDeferred(reason: "someone is typing in its input line") }
+        if !screen.inputVisible { return DeliveryDeferred(reason: "its input line is not visible") }
         return nil
     }
 
@@ -112,6 +135,7 @@ public struct TurnDelivery: Sendable {
         } catch {
             return try await fail(turn, ledger: ledger, "its text (\(turn.text.utf8.count) bytes) is too large to type and could not be saved to the \(runtime.name)'s hook: \(error.userMessage)")
         }
+        runtime.environment.logger.debug("pasting turn \(turn.id) into \(runtime.name)")
         let watcher = ScreenTurnWatcher(lifecycle: lifecycle, ledger: ledger)
         let before = runtime.profile.completion == .screen ? try await watcher.capture() : ""
         for call in tmux.pasteCommands(typed, session: runtime.session, buffer: "gw-turn-\(turn.id)") {
@@ -123,7 +147,9 @@ public struct TurnDelivery: Sendable {
                 return try await fail(turn, ledger: ledger, "tmux could not paste it: \(error.userMessage). Part of it may be in the agent's input line: look with `gw mayor attach`")
             }
         }
-        try await clock.sleep(for: .milliseconds(settings.pasteDelay.milliseconds))
+        // Enter goes once the agent shows the text it was given, not after a fixed pause: sooner when it
+        // draws the paste at once, later (up to `paste_delay`) when it is slow to.
+        try await waitForPaste(typed, deadline: clock.now().addingTimeInterval(settings.pasteDelay.seconds))
         // Marked sent before Enter, so the UserPromptSubmit hook, which may be very quick, finds it.
         try await ledger.markTurnSent(turn.id, at: clock.now())
         try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
@@ -172,12 +198,15 @@ public struct TurnDelivery: Sendable {
         try await ledger.endTurn(turn.id, state: .failed, error: "not delivered: \(reason)", at: clock.now())
     }
 
-    /// True once the turn left `sent` (submitted, or already ended).
+    /// True once the turn left `sent` (submitted, or already ended): its UserPromptSubmit hook came.
     func waitForSubmission(_ id: Int64, ledger: Ledger) async throws -> Bool {
-        let submitted = try await clock.poll(every: Self.ledgerPoll, until: clock.now().addingTimeInterval(settings.submitTimeout.seconds)) {
-            try await ledger.turn(id)?.state != .sent ? true : nil
+        let deadline = clock.now().addingTimeInterval(settings.submitTimeout.seconds)
+        while clock.now() < deadline {
+            let mark = hooks.mark()
+            if let state = try await ledger.turn(id)?.state, state != .sent { return true }
+            try await hooks.wait(after: mark, until: deadline, clock: clock)
         }
-        return submitted ?? false
+        return try await ledger.turn(id)?.state != .sent
     }
 
     /// The screen wraps and trims a pasted prompt; compare the start of what is visible.
@@ -191,5 +220,14 @@ public struct TurnDelivery: Sendable {
 /// Delivery waited as long as it was allowed to; the turns stay queued.
 public struct DeliveryDeferred: Error, Sendable, CustomStringConvertible {
     public var reason: String
+    /// The turn in flight the queue waits behind: its hook, or its timeout, ends the wait. Nil when
+    /// the wait is for something on screen, which only another look tells.
+    public var turn: Turn?
+
+    public init(reason: String, turn: Turn? = nil) {
+        self.reason = reason
+        self.turn = turn
+    }
+
     public var description: String { "deferred: \(reason)" }
 }

@@ -71,6 +71,8 @@ public struct TurnQueue: Sendable {
         }
         let how = turn.state == .queued ? "before it was sent" : "while the agent had it; its reply, if any, is not recorded"
         try await ledger.endTurn(id, state: .failed, error: "cancelled with `gw mayor cancel` \(how)", at: runtime.environment.clock.now())
+        // A daemon acts on the end at once: the next turn goes, a beat waiting for this one is finished.
+        DaemonDoorbell(town: runtime.town).ring(.ended, agent: runtime.name)
         return turn.state
     }
 }

@@ -18,23 +18,31 @@ public struct BeatRunner: Sendable {
     public let startedAt: Date
     /// The settings each step runs with (the daemon hands it the config it holds).
     let config: @Sendable () throws -> HeartbeatConfig
+    /// HEARTBEAT.md as each step reads it (the daemon hands it the document it holds).
+    let document: @Sendable () throws -> HeartbeatDocument
+    /// Who delivers the turns a step queues: the daemon's broker, or a command itself.
+    let handOff: TurnHandOff
 
-    public init(environment: GatewayEnvironment, town: Town, startedAt: Date, config: @escaping @Sendable () throws -> HeartbeatConfig) {
+    public init(environment: GatewayEnvironment, town: Town, startedAt: Date, config: @escaping @Sendable () throws -> HeartbeatConfig,
+                document: @escaping @Sendable () throws -> HeartbeatDocument, handOff: TurnHandOff = .command) {
         self.environment = environment
         self.town = town
         self.startedAt = startedAt
         self.config = config
+        self.document = document
+        self.handOff = handOff
     }
 
     var lockFile: URL { town.runtimeDirectory.appendingPathComponent("heartbeat.lock") }
     var now: Date { environment.clock.now() }
 
     /// One pass: finishes beats whose reply has come, runs a beat if one is due (or records a skip),
-    /// and returns when to call again — nil when the heartbeat is off.
+    /// and returns when to call again — nil when only an event calls for it: the heartbeat is off, or a
+    /// beat's turn is in flight (its end, through the turn's hook, is the next thing to act on).
     public func step() async throws -> Date? {
         try await FileLock.withLockAsync(lockFile) {
             let context = try load()
-            if try await handleFinishedRuns(context) { return now.addingTimeInterval(1) }
+            if try await handleFinishedRuns(context) { return nil }
             let scheduler = HeartbeatScheduler(settings: context.config.heartbeat, document: context.document, startedAt: startedAt)
             switch scheduler.tick(now: now, marks: try await context.ledger.loadHeartbeatMarks()) {
             case .wait(let until):
@@ -54,7 +62,7 @@ public struct BeatRunner: Sendable {
                 let organize = try await queueOrganizing(decision, context)
                 _ = try await send(decision, context)
                 if organize { try await deliver(context, label: "the memory-organising step") }
-                return now.addingTimeInterval(1)
+                return nil
             }
         }
     }
@@ -91,12 +99,7 @@ public struct BeatRunner: Sendable {
 
     func load() throws -> Context {
         let config = try self.config()
-        let document: HeartbeatDocument
-        do {
-            document = try HeartbeatDocument.load(from: town.heartbeatFile)
-        } catch let error as HeartbeatFileError {
-            throw error.gatewayError
-        }
+        let document = try self.document()
         return Context(config: config, document: document, ledger: try environment.ledger(town),
                        mayor: AgentLifecycle(runtime: .mayor(environment: environment, town: town, settings: config.agents)))
     }
@@ -121,12 +124,11 @@ public struct BeatRunner: Sendable {
         return beatId
     }
 
-    /// Delivers queued turns now, unless another process — a running daemon — does that.
+    /// Hands the queued turns over: the daemon's broker is woken, a command delivers them itself (or
+    /// pokes the daemon when one runs).
     func deliver(_ context: Context, label: String) async throws {
-        let daemon = DaemonPidFile.runningPid(town)
-        guard daemon == nil || daemon == getpid() else { return }
         do {
-            try await TurnDelivery(lifecycle: context.mayor).deliverQueued(deadline: now.addingTimeInterval(30))
+            try await TurnDelivery(lifecycle: context.mayor).handOff(handOff, deadline: now.addingTimeInterval(30))
         } catch let deferred as DeliveryDeferred {
             environment.logger.info("\(label) stays queued (\(deferred.reason))")
         }

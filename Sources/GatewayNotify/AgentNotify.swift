@@ -42,6 +42,7 @@ public struct AgentNotify: Sendable {
             // to a target that needs one: the row waits for the daemon (or `gw notify retry`).
             let secretsHere = target.secrets.allSatisfy { (try? $0.resolve(variables: environment.variables, root: town.root)) != nil }
             guard secretsHere else {
+                DaemonDoorbell(town: town).ring(.outbox)
                 return "queued: notification \(entry.id) to \(target.name); Gateway's daemon delivers it (or `gw notify retry \(entry.id)` when none runs)"
             }
             let outcome = try await NotifyService(environment: environment, town: town, settings: settings)

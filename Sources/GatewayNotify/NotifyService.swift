@@ -36,6 +36,7 @@ public struct NotifyService: Sendable {
     /// Delivers `entry`, just enqueued, unless a daemon runs to do that; gives up waiting after `timeout`.
     public func deliver(_ entry: OutboxEntry, inserted: Bool, ledger: Ledger, timeout: TimeInterval) async throws -> Outcome {
         if let pid = town.runningDaemonPID() {
+            DaemonDoorbell(town: town).ring(.outbox)
             return Outcome(status: "queued", enqueued: inserted, entry: entry, daemonPID: pid)
         }
         let deadline = environment.clock.now().addingTimeInterval(timeout)
@@ -56,7 +57,10 @@ public struct NotifyService: Sendable {
 
     /// Delivers whatever is due now (after `gw notify retry`), when no daemon does.
     public func deliverPending(timeout: TimeInterval) async throws -> OutboxWorker.Round? {
-        guard town.runningDaemonPID() == nil else { return nil }
+        guard town.runningDaemonPID() == nil else {
+            DaemonDoorbell(town: town).ring(.outbox)
+            return nil
+        }
         let ledger = try environment.ledger(town)
         let deadline = environment.clock.now().addingTimeInterval(timeout)
         guard let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: deadline, clock: environment.clock) else { return nil }

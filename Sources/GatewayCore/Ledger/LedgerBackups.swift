@@ -27,7 +27,7 @@ public struct LedgerBackups: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: files.backupsDirectory.path)) ?? []
         return names.compactMap { name -> LedgerBackup? in
             guard name.hasPrefix("ledger-"), name.hasSuffix(".sqlite"),
-                  let date = Self.stamp.date(from: String(name.dropFirst("ledger-".count).dropLast(".sqlite".count)))
+                  let date = UTCStamp.parseCompact(String(name.dropFirst("ledger-".count).dropLast(".sqlite".count)))
             else { return nil }
             return LedgerBackup(file: files.backupsDirectory.appendingPathComponent(name), takenAt: date)
         }.sorted { $0.takenAt > $1.takenAt }
@@ -40,7 +40,7 @@ public struct LedgerBackups: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // The folder holds copies of everything the ledger holds: the owner's alone, even if made earlier.
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
-        let name = "ledger-\(Self.stamp.string(from: now)).sqlite"
+        let name = "ledger-\(UTCStamp.compact(now)).sqlite"
         let partial = directory.appendingPathComponent(".\(name).partial-\(getpid())")
         try? FileManager.default.removeItem(at: partial)
         // Created owner-only before SQLite writes into it, so no copy is ever readable by others.
@@ -57,7 +57,7 @@ public struct LedgerBackups: Sendable {
             throw error
         }
         for old in list().dropFirst(max(keep, 1)) { try? FileManager.default.removeItem(at: old.file) }
-        return LedgerBackup(file: directory.appendingPathComponent(name), takenAt: Self.stamp.date(from: Self.stamp.string(from: now)) ?? now)
+        return LedgerBackup(file: directory.appendingPathComponent(name), takenAt: UTCStamp.parseCompact(UTCStamp.compact(now)) ?? now)
     }
 
     /// The newest backup that passes SQLite's integrity check and holds a ledger, with why each newer one was skipped.
@@ -90,14 +90,5 @@ public struct LedgerBackups: Sendable {
         } catch {
             return "\(error)"
         }
-    }
-
-    /// The UTC stamp in a backup's name (a formatter is not Sendable, so each use makes its own).
-    package static var stamp: DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter
     }
 }

@@ -5,8 +5,8 @@ import GatewayAgents
 import GatewayMemory
 
 /// `gw agent-event EVENT`: what an agent's hook runs. It records the payload in the ledger, advances the
-/// turn it concerns, and returns at once; for SessionStart it prints the priming text the agent adds
-/// to its context.
+/// turn it concerns, pokes the daemon (which acts on it at once: the next turn, a beat's end), and
+/// returns; for SessionStart it prints the priming text the agent adds to its context.
 public struct AgentEventRecorder: Sendable {
     let environment: GatewayEnvironment
     let town: Town
@@ -45,6 +45,12 @@ public struct AgentEventRecorder: Sendable {
                 source: "permission:\(agent):\(outcome.eventId)", title: "The Mayor waits for your permission",
                 text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
         }
+        // The ledger holds the event now: the daemon may act on it while the rest of this hook runs.
+        let doorbell = DaemonDoorbell(town: town)
+        doorbell.ring(outcome.turnState?.hasEnded == true ? .ended : .hook, agent: agent)
+        // Once more as the hook ends, when it did more after recording: for what the agent shows only
+        // once its hooks have returned (an idle input line) and what the memory upkeep queued.
+        defer { if memory != nil || name == .sessionStart { doorbell.ring(.hook, agent: agent) } }
         await memory?.afterRecording(event, outcome: outcome, contextTokens: contextTokens)
         guard name == .sessionStart else { return (outcome, nil) }
         do {

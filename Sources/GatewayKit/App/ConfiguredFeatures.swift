@@ -79,9 +79,12 @@ extension MemoryCalendar {
 }
 
 extension BeatRunner {
-    /// A runner that reads the town's gateway.toml at each step.
+    /// A command's runner: it reads the town's gateway.toml and HEARTBEAT.md at each step (a command
+    /// takes one or two), and delivers the turns it queues itself — or pokes the daemon when one runs.
+    /// The daemon's runner reads the config the daemon holds instead.
     public init(environment: GatewayEnvironment, town: Town, startedAt: Date) {
-        self.init(environment: environment, town: town, startedAt: startedAt) { try town.loadConfig().heartbeatConfig }
+        self.init(environment: environment, town: town, startedAt: startedAt,
+                  config: { try town.loadConfig().heartbeatConfig }, document: { try HeartbeatDocument.load(from: town.heartbeatFile) })
     }
 }
 

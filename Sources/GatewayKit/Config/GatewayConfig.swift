@@ -40,11 +40,16 @@ public struct GatewayConfig: Sendable, Equatable {
             throw ConfigFailure([ConfigProblem(file: url.lastPathComponent, line: nil, key: nil,
                                                message: "cannot be read (\(error.localizedDescription))")])
         }
+        return try load(data, file: url.lastPathComponent)
+    }
+
+    /// Validates the bytes of a config file named `file`: what `load(from:)` does once it has read them.
+    public static func load(_ data: Data, file: String = fileName) throws(ConfigFailure) -> GatewayConfig {
         switch UTF8Text.decode(data) {
         case .success(let text):
-            return try parse(text, file: url.lastPathComponent)
+            return try parse(text, file: file)
         case .failure(let invalid):
-            throw ConfigFailure([ConfigProblem(file: url.lastPathComponent, line: invalid.line, key: nil,
+            throw ConfigFailure([ConfigProblem(file: file, line: invalid.line, key: nil,
                                                message: invalid.message + ", then run `gw config check`")])
         }
     }

@@ -7,7 +7,7 @@ extension Daemon {
     /// commit), before the services start writing to hooks again. Runs once at start; a hook that cannot
     /// be recovered is logged and left as it was, and never stops the daemon.
     func recoverHooks() async {
-        let store = HookStore(environment: environment, town: town, config: config)
+        let store = HookStore(environment: environment, town: town, config: config.current.gateway)
         let hooks: [HookSummary]
         do {
             hooks = try await store.list()

@@ -28,15 +28,22 @@ public struct DaemonControl: Sendable {
         public var uptimeSeconds: Int?
         public var logFile: String
         public var lastLogLines: [String]
+        /// While it runs: how many times the daemon took in an edited config since it started.
+        public var configGeneration: Int?
+        /// While it runs: each file whose text on disk it keeps out, and why (`file:line: key: …`);
+        /// it runs on the last good version of those.
+        public var configTroubles: [DaemonConfig.Trouble]
     }
 
     public func status(logLines: Int = 10) -> Status {
         let pid = DaemonPidFile.runningPid(town)
         let started = pid == nil ? nil : DaemonPidFile.startedAt(town)
         let recorded = DaemonPidFile.recordedPid(town)
+        let report = pid == nil ? nil : DaemonConfigReport.read(town)
         return Status(running: pid != nil, pid: pid, stalePid: pid == nil ? recorded : nil, startedAt: started,
                       uptimeSeconds: started.map { max(0, Int(environment.clock.now().timeIntervalSince($0))) },
-                      logFile: DaemonLog.file(for: town).path, lastLogLines: DaemonLog.tail(DaemonLog.file(for: town), lines: logLines))
+                      logFile: DaemonLog.file(for: town).path, lastLogLines: DaemonLog.tail(DaemonLog.file(for: town), lines: logLines),
+                      configGeneration: report?.generation, configTroubles: report?.troubles ?? [])
     }
 
     public enum StartOutcome: Sendable, Equatable {
@@ -52,8 +59,9 @@ public struct DaemonControl: Sendable {
         try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
         let arguments = ["daemon", "run", "--town", town.root.path] + (verbose ? ["--verbose"] : [])
         let pid = try Self.spawnDetached(environment.executablePath, arguments, variables: environment.variables, log: log, directory: town.root)
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let clock = environment.clock
+        let deadline = clock.now().addingTimeInterval(timeout)
+        while clock.now() < deadline {
             if DaemonPidFile.runningPid(town) == pid { return .started(pid: pid) }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
@@ -64,7 +72,7 @@ public struct DaemonControl: Sendable {
                 }
                 throw GatewayError("the daemon exited at once (status \(Spawn.exitStatus(status))). The end of \(log.path):\n\(Self.indented(DaemonLog.tail(log, lines: 15)))")
             }
-            try await Task.sleep(for: .milliseconds(50))
+            try await clock.sleep(for: .milliseconds(50))
         }
         throw GatewayError("the daemon (pid \(pid)) did not write its pid file within \(Int(timeout)) s. The end of \(log.path):\n\(Self.indented(DaemonLog.tail(log, lines: 15)))")
     }
@@ -88,12 +96,11 @@ public struct DaemonControl: Sendable {
     }
 
     func waitForExit(_ pid: Int32, timeout: TimeInterval) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if !DaemonPidFile.processExists(pid) { return true }
-            try await Task.sleep(for: .milliseconds(50))
+        // Another process's exit has no event to wait on here: its pid is looked at every 50 ms.
+        let exited = try await environment.clock.poll(every: .milliseconds(50), until: environment.clock.now().addingTimeInterval(timeout)) {
+            DaemonPidFile.processExists(pid) ? nil : true
         }
-        return !DaemonPidFile.processExists(pid)
+        return exited ?? false
     }
 
     static func indented(_ lines: [String]) -> String {

@@ -25,7 +25,7 @@ public final class DaemonLock: @unchecked Sendable {
 
     /// Takes the lock and writes the pid file; throws, naming the running daemon, when another holds it.
     /// A few short retries let a `gw` that is merely looking (or a daemon just exiting) pass.
-    public static func acquire(_ town: Town, pid: Int32 = getpid(), attempts: Int = 10) async throws -> DaemonLock {
+    public static func acquire(_ town: Town, clock: any WallClock, pid: Int32 = getpid(), attempts: Int = 10) async throws -> DaemonLock {
         try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
         let path = file(for: town).path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
@@ -41,7 +41,7 @@ public final class DaemonLock: @unchecked Sendable {
                 close(descriptor)
                 throw GatewayError("could not lock \(path): \(String(cString: strerror(code)))")
             }
-            if attempt < attempts { try await Task.sleep(for: .milliseconds(100)) }
+            if attempt < attempts { try await clock.sleep(for: .milliseconds(100)) }
         }
         close(descriptor)
         let holder = DaemonPidFile.runningPid(town).map { " (pid \($0))" } ?? ""

@@ -82,9 +82,9 @@ public final class DaemonLog: @unchecked Sendable {
         return logger
     }
 
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    /// ISO 8601 in UTC with milliseconds, written without Foundation's formatter (and the ICU data it
+    /// would keep in the daemon's memory).
+    static func timestamp(_ date: Date) -> String { UTCStamp.iso8601(date) }
 
     static func sameFile(_ first: Int32, _ second: Int32) -> Bool {
         var a = stat()
@@ -136,7 +136,7 @@ public struct DaemonLogOutput: OutputSink {
 extension DaemonLog {
     /// Calls `emit` with what is appended to `url` from now on, until cancelled. A file has no event to
     /// wait on portably, so this looks four times a second, as `tail -f` does.
-    public static func follow(_ url: URL, emit: @Sendable (String) -> Void) async throws {
+    public static func follow(_ url: URL, clock: any WallClock, emit: @Sendable (String) -> Void) async throws {
         var offset = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? UInt64 ?? 0
         while !Task.isCancelled {
             if let handle = try? FileHandle(forReadingFrom: url) {
@@ -151,7 +151,8 @@ extension DaemonLog {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(250))
+            // A file's growth has no portable event (inotify and kqueue differ): it is looked at four times a second.
+            try await clock.sleep(for: .milliseconds(250))
         }
     }
 }

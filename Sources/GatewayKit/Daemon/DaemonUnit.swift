@@ -57,6 +57,8 @@ public struct DaemonUnit: Sendable, Equatable {
             [Service]
             Type=simple
             ExecStart=\(exec)
+            # `systemctl --user reload`: the daemon reads gateway.toml and HEARTBEAT.md again.
+            ExecReload=/bin/kill -HUP $MAINPID
             WorkingDirectory=\(town.root.path.replacingOccurrences(of: "%", with: "%%"))
             \(variables)
             Restart=on-failure

@@ -20,7 +20,7 @@ public struct LedgerBackupService: Service {
     public func run() async throws {
         while !DaemonPause.shuttingDown {
             let next = await step()
-            guard await DaemonPause.sleep(next.timeIntervalSince(environment.clock.now())) else { break }
+            guard await DaemonPause.sleep(next.timeIntervalSince(environment.clock.now()), on: environment.clock) else { break }
         }
     }
 
@@ -29,7 +29,7 @@ public struct LedgerBackupService: Service {
     func step() async -> Date {
         let now = environment.clock.now()
         do {
-            let backup = try await LedgerBackups(files: LedgerFiles(ledger: town.ledgerFile)).take(from: try Ledger(file: town.ledgerFile), now: now)
+            let backup = try await LedgerBackups(files: LedgerFiles(ledger: town.ledgerFile)).take(from: try environment.ledger(town), now: now)
             environment.logger.debug("ledger backed up to \(backup.file.path)")
             return now.addingTimeInterval(interval)
         } catch {

@@ -4,48 +4,45 @@ import ServiceLifecycle
 import GatewayCore
 import GatewayNotify
 import GatewayAgents
-import GatewayWork
 
 /// The daemon's Mayor service: starts the Mayor if absent, checks its health every `[daemon]
-/// health_check`, delivers queued turns, and tells the owner when the Mayor is in a crash loop.
+/// health_check`, and tells the owner when the Mayor is in a crash loop. (Its turns are the broker's:
+/// `TurnBroker`.)
 ///
 /// tmux's pane-died hook (`gw agent-died`) restarts a crashed Mayor at once; the health check is the
 /// safety net for what the hook cannot see (a killed tmux server, a disabled hook, a handler that died
 /// mid-backoff). Both go through `AgentReviver`, which holds the lifecycle lock and re-checks the
 /// agent's state, so one death is never restarted or counted twice.
-public struct MayorSupervisor: Service {
-    let lifecycle: AgentLifecycle
-    let settings: DaemonSettings
-    let urgentTargets: [String]
-    let polecats: PolecatSettings
-    let logger: Logger
+struct MayorSupervisor: Service {
+    let config: DaemonConfig
+    let events: DaemonEvents
+    let environment: GatewayEnvironment
+    var logger: Logger { environment.logger }
+    var town: Town { config.town }
 
-    public init(lifecycle: AgentLifecycle, settings: DaemonSettings, urgentTargets: [String], polecats: PolecatSettings, logger: Logger) {
-        self.lifecycle = lifecycle
-        self.settings = settings
-        self.urgentTargets = urgentTargets
-        self.polecats = polecats
-        self.logger = logger
-    }
+    /// The Mayor as the current config describes it, made again for each look.
+    var lifecycle: AgentLifecycle { AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config.current.gateway)) }
+    var settings: DaemonSettings { config.current.gateway.daemon }
 
-    var runtime: AgentRuntime { lifecycle.runtime }
-
-    public func run() async throws {
-        let ledger = try runtime.openLedger()
+    func run() async throws {
+        let ledger = try environment.ledger(town)
         await startIfAbsent(ledger: ledger)
-        // Separate loops, so a long delivery (waiting for a busy Mayor) never delays the health check.
-        await withDiscardingTaskGroup { group in
-            group.addTask { await healthLoop(ledger: ledger) }
-            group.addTask { await deliveryLoop(ledger: ledger) }
-            group.addTask { await polecatLoop() }
+        var downSince: Date?
+        while await DaemonPause.sleep(settings.healthCheck.seconds, on: environment.clock) {
+            do {
+                downSince = try await checkHealth(ledger: ledger, downSince: downSince)
+            } catch {
+                logger.error("the Mayor's health check failed: \(error.userMessage)")
+            }
         }
         logger.info("mayor supervisor stopped")
     }
 
     /// Starts the Mayor unless it runs, or was stopped or crash-looped on purpose before.
     func startIfAbsent(ledger: Ledger) async {
+        let lifecycle = self.lifecycle
         do {
-            let state = try await ledger.agent(runtime.name)?.state
+            let state = try await ledger.agent(lifecycle.runtime.name)?.state
             if state == .crashLoop {
                 logger.warning("the Mayor is in a crash loop; not starting it (`gw mayor restart` clears it)")
                 return
@@ -59,20 +56,11 @@ public struct MayorSupervisor: Service {
         }
     }
 
-    func healthLoop(ledger: Ledger) async {
-        var downSince: Date?
-        while await DaemonPause.sleep(settings.healthCheck.seconds) {
-            do {
-                downSince = try await checkHealth(ledger: ledger, downSince: downSince)
-            } catch {
-                logger.error("the Mayor's health check failed: \(error.userMessage)")
-            }
-        }
-    }
-
     /// One look at the Mayor; returns since when it has been seen not running while recorded dead or
     /// starting, so a handler or starter that died is noticed.
     func checkHealth(ledger: Ledger, downSince: Date?) async throws -> Date? {
+        let lifecycle = self.lifecycle
+        let runtime = lifecycle.runtime
         guard let record = try await ledger.agent(runtime.name) else {
             await startIfAbsent(ledger: ledger)
             return nil
@@ -98,7 +86,7 @@ public struct MayorSupervisor: Service {
         case .dead:
             // A handler is sleeping its backoff; only if it stays dead well past the longest backoff
             // did that handler die, and the restart is ours to do.
-            let now = Date()
+            let now = environment.clock.now()
             let since = downSince ?? now
             let patience = runtime.settings.mayor.restartBackoffMax.seconds + 2 * settings.healthCheck.seconds
             if now.timeIntervalSince(since) > patience {
@@ -110,7 +98,7 @@ public struct MayorSupervisor: Service {
         case .starting:
             // Its starter reports the outcome; a start that failed leaves it here, and after a whole
             // health-check period the daemon tries once more.
-            let now = Date()
+            let now = environment.clock.now()
             let since = downSince ?? now
             if now.timeIntervalSince(since) >= settings.healthCheck.seconds {
                 await startIfAbsent(ledger: ledger)
@@ -126,6 +114,7 @@ public struct MayorSupervisor: Service {
     /// Queues one notification per crash-loop episode (the start that looped names it) to the heartbeat's
     /// urgent targets; the outbox's idempotency key makes a repeat a no-op.
     func notifyCrashLoop(_ record: AgentRecord, ledger: Ledger) async throws {
+        let urgentTargets = config.current.gateway.heartbeat.urgentTargets
         guard !urgentTargets.isEmpty else {
             logger.warning("the Mayor is in a crash loop and [heartbeat] urgent names no target to tell")
             return
@@ -133,53 +122,13 @@ public struct MayorSupervisor: Service {
         let episode = record.startedAt.map { String(Int64($0.timeIntervalSince1970 * 1000)) } ?? "unknown"
         for target in urgentTargets {
             let request = NotificationRequest(
-                source: "crashloop:\(runtime.name):\(episode)", target: target,
+                source: "crashloop:\(record.name):\(episode)", target: target,
                 title: "Gateway: the Mayor is in a crash loop",
                 text: "\(record.note ?? "it crashed too often") Read `gw mayor status`, then `gw mayor restart`.",
                 priority: .urgent)
-            let (entry, inserted) = try await ledger.enqueueNotification(request, now: Date())
+            let (entry, inserted) = try await ledger.enqueueNotification(request, now: environment.clock.now())
             if inserted { logger.warning("the Mayor is in a crash loop; queued notification \(entry.id) to \(target)") }
         }
-    }
-
-    /// Finishes polecats whose turns ended, fails dead ones, and starts queued slings when a slot frees.
-    func polecatLoop() async {
-        let every = max(settings.poll.seconds, 2)
-        while await DaemonPause.sleep(every) {
-            do {
-                try await PolecatSupervisor(environment: runtime.environment, town: runtime.town, settings: polecats, agents: runtime.settings).reconcile()
-            } catch {
-                logger.error("reconciling polecats failed: \(error.userMessage)")
-            }
-        }
-    }
-
-    /// Whether a turn in flight may have been left half done by a delivery that died; delivery then
-    /// finishes it (`TurnDelivery.resumeInterrupted`). With hooks: still `sent` well after its Enter,
-    /// perhaps pasted but never submitted. Read from the screen: no delivery holds the lock, so nothing
-    /// watches the screen for its end.
-    func leftByADeadDelivery(_ turn: Turn) -> Bool {
-        switch runtime.profile.completion {
-        case .hooks: turn.state == .sent && Date().timeIntervalSince(turn.sentAt ?? .distantPast) > runtime.settings.mayor.submitTimeout.seconds
-        case .screen: !FileLock.isHeld(runtime.deliveryLock)
-        }
-    }
-
-    func deliveryLoop(ledger: Ledger) async {
-        while await DaemonPause.sleep(settings.poll.seconds) {
-            do {
-                let inFlight = try await ledger.turnInFlight(agent: runtime.name)
-                let interrupted = inFlight.map(leftByADeadDelivery) ?? false
-                guard try await ledger.nextQueuedTurn(agent: runtime.name) != nil || interrupted else { continue }
-                if try await ledger.agent(runtime.name)?.state == .crashLoop { continue }
-                // A short deadline: a busy Mayor defers the turn to the next round, and shutdown never
-                // waits long for a delivery.
-                try await TurnDelivery(lifecycle: lifecycle).deliverQueued(deadline: Date().addingTimeInterval(5))
-            } catch let deferred as DeliveryDeferred {
-                logger.debug("queued turns wait: \(deferred.reason)")
-            } catch {
-                logger.error("delivering queued turns failed: \(error.userMessage)")
-            }
-        }
+        events.outbox.ring()
     }
 }

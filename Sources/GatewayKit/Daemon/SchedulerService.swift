@@ -1,53 +1,38 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import GatewayCore
 import GatewayHeartbeat
 
-/// The daemon's heartbeat service: runs `BeatRunner.step()` and sleeps until the date it returns —
-/// never longer than `[daemon] schedule_recheck`, so edits of gateway.toml and HEARTBEAT.md count, and
-/// waking at once when `gw heartbeat now` leaves a `DaemonWake` request.
-public struct SchedulerService: Service {
+/// The daemon's heartbeat service: runs `BeatRunner.step()` and waits until the date it returns — the
+/// next beat — or until an event calls for a step sooner: a beat's turn ended (its hook), `gw heartbeat
+/// now`, a new config. Never longer than `[daemon] schedule_recheck`, the safety net. A failed step is
+/// tried again after `[daemon] beat_retry`.
+struct SchedulerService: Service {
     let runner: BeatRunner
-    let settings: DaemonSettings
-    let wake: DaemonWake
-    let logger: Logger
+    let config: DaemonConfig
+    let events: DaemonEvents
+    var logger: Logger { runner.environment.logger }
+    var now: Date { runner.environment.clock.now() }
 
-    public init(runner: BeatRunner, settings: DaemonSettings, logger: Logger) {
-        self.runner = runner
-        self.settings = settings
-        wake = .heartbeat(runner.town)
-        self.logger = logger
-    }
-
-    public func run() async throws {
-        // A request left while no daemon ran is answered now: the first step comes at once anyway.
-        if let note = wake.take() { logger.info("heartbeat wake-up requested before the start\(note.isEmpty ? "" : ": \(note)")") }
-        while !DaemonPause.shuttingDown {
+    func run() async throws {
+        while true {
+            let seen = events.scheduler.count
+            let settings = config.current.gateway.daemon
             let next: Date
             do {
                 let due = try await runner.step()
-                let recheck = Date().addingTimeInterval(settings.scheduleRecheck.seconds)
+                let recheck = now.addingTimeInterval(settings.scheduleRecheck.seconds)
                 next = min(due ?? recheck, recheck)
-                logger.debug("heartbeat step done; next step at \(next)")
+                logger.debug("heartbeat step done; next step at \(next) or at an event")
             } catch {
                 logger.error("the heartbeat step failed: \(error.userMessage); trying again in \(settings.beatRetry)")
-                next = Date().addingTimeInterval(settings.beatRetry.seconds)
+                next = now.addingTimeInterval(settings.beatRetry.seconds)
             }
-            guard await sleep(until: next) else { break }
+            // A step may have queued findings for the owner.
+            events.outbox.ring()
+            guard await DaemonPause.wait(for: events.scheduler, after: seen, until: next, on: runner.environment.clock) else { break }
         }
         logger.info("heartbeat scheduler stopped")
-    }
-
-    /// Sleeps until `date` in steps of `[daemon] poll`, ending early for a wake request; false on shutdown.
-    func sleep(until date: Date) async -> Bool {
-        while true {
-            if let note = wake.take() {
-                logger.info("heartbeat wake-up requested\(note.isEmpty ? "" : ": \(note)")")
-                return true
-            }
-            let left = date.timeIntervalSinceNow
-            if left <= 0 { return !DaemonPause.shuttingDown }
-            guard await DaemonPause.sleep(min(left, settings.poll.seconds)) else { return false }
-        }
     }
 }

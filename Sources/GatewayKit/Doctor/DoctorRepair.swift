@@ -92,7 +92,7 @@ public struct DoctorRepair: Sendable {
 
     /// Moves the damaged ledger and its WAL aside (never deleted: what SQLite can still read of it may matter).
     func keepDamaged(_ files: LedgerFiles, now: Date) throws -> URL? {
-        let suffix = ".damaged-\(LedgerBackups.stamp.string(from: now))"
+        let suffix = ".damaged-\(UTCStamp.compact(now))"
         var kept: URL?
         for url in [files.ledger] + files.companions where FileSystem.exists(url) {
             let target = URL(fileURLWithPath: url.path + suffix)

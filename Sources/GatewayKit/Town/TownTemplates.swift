@@ -15,8 +15,8 @@ public enum TownTemplates {
         [mayor]
         # The agent profile the Mayor runs: "claude" (Claude Code) or "sim" (the gw-agent-sim test double).
         # agent = "claude"
-        # How long to wait after pasting a prompt before pressing Enter.
-        # paste_delay = "300ms"
+        # Enter is pressed once the pasted prompt shows in the input line; this is the longest wait for it.
+        # paste_delay = "1s"
         # How long to wait for the agent to confirm a prompt (its UserPromptSubmit hook) before pressing
         # Enter once more; a prompt still unconfirmed after that fails loudly. Raise it on slow machines.
         # submit_timeout = "2s"
@@ -152,15 +152,17 @@ public enum TownTemplates {
 
         [daemon]
         # `gw daemon run` (or `gw daemon start`, or the unit `gw daemon install` writes) supervises the
-        # Mayor, runs the heartbeat and delivers notifications. Its log is .gateway/daemon.log.
+        # Mayor, runs the heartbeat and delivers notifications. Its log is .gateway/daemon.log. It reads
+        # this file and HEARTBEAT.md again when they change, or on SIGHUP; a bad edit is reported and the
+        # last good version kept.
         # How often the Mayor's pane is checked (tmux's pane-died hook reports a crash at once; this
         # check is the safety net for a vanished session).
         # health_check = "30s"
-        # How often the ledger is read for queued turns and due notifications.
-        # poll = "1s"
+        # gw commands and hooks wake the daemon at once; this safety sweep finds what a lost wake-up left.
+        # poll = "30s"
         # How long to wait after a failed heartbeat step before trying again.
         # beat_retry = "1m"
-        # The longest the scheduler sleeps, so edits of this file and HEARTBEAT.md are picked up.
+        # The safety net behind the watch on this file and HEARTBEAT.md: how often they are read anyway.
         # schedule_recheck = "1m"
         # How long `gw daemon stop` waits for a graceful stop before it kills the daemon.
         # stop_timeout = "30s"

@@ -95,16 +95,15 @@ struct PolecatFinisher: Sendable {
         if !result.succeeded { environment.logger.warning("could not end the session of \(agent): \(result.stderr)") }
     }
 
-    /// A short turn for the Mayor, queued; sent now only when the Mayor runs and no daemon delivers.
+    /// A short turn for the Mayor, queued and handed over; a command sends it only to a running Mayor.
     func report(_ polecat: Polecat, outcome: String, commit: String?) async throws {
         let pointer = commit.map { " Result: \(HookBranches.branch(for: polecat.agent ?? "")) @ \(String($0.prefix(12)))." } ?? ""
         let text = "Polecat \(polecat.displayName) (rig \(polecat.rig), convoy \(polecat.convoyId)) finished \"\(polecat.title)\": \(outcome).\(pointer) Details: `gw polecat show \(polecat.name ?? "#\(polecat.id)")`."
         _ = try await ledger.enqueueTurn(agent: Hook.mayor, text: text, source: "sling:\(polecat.convoyId)", at: now)
-        guard DaemonPidFile.runningPid(town) == nil else { return }
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, settings: supervisor.agents))
-        guard await mayor.isRunning() else { return }
+        if case .command = supervisor.handOff, DaemonPidFile.runningPid(town) == nil, !(await mayor.isRunning()) { return }
         do {
-            try await TurnDelivery(lifecycle: mayor).deliverQueued(deadline: now.addingTimeInterval(2))
+            try await TurnDelivery(lifecycle: mayor).handOff(supervisor.handOff, deadline: now.addingTimeInterval(2))
         } catch let deferred as DeliveryDeferred {
             environment.logger.info("the report of polecat \(polecat.displayName) stays queued for the Mayor (\(deferred.reason))")
         }

@@ -31,12 +31,16 @@ public struct PolecatSupervisor: Sendable {
     let settings: PolecatSettings
     /// The profiles polecats run with, the Mayor (told of each sling's end) and the hooks results go to.
     let agents: AgentSettings
+    /// Who sends the turns it queues (a polecat's task, the Mayor's report): the daemon's broker, or a
+    /// command itself.
+    let handOff: TurnHandOff
 
-    public init(environment: GatewayEnvironment, town: Town, settings: PolecatSettings, agents: AgentSettings) {
+    public init(environment: GatewayEnvironment, town: Town, settings: PolecatSettings, agents: AgentSettings, handOff: TurnHandOff = .command) {
         self.environment = environment
         self.town = town
         self.settings = settings
         self.agents = agents
+        self.handOff = handOff
     }
 
     var now: Date { environment.clock.now() }
@@ -55,6 +59,8 @@ public struct PolecatSupervisor: Sendable {
         let convoy = try await ledger.createConvoy(kind: "sling", title: title, items: [ConvoyItemPlan(title: title)], at: now)
         let id = try await ledger.queueSling(rig: request.rig, title: title, task: task, profile: profile, convoy: convoy, at: now)
         try await startQueued(ledger)
+        // A running daemon starts it when a slot frees (and, in flight, sends its task).
+        DaemonDoorbell(town: town).ring(.polecats)
         guard let polecat = try await ledger.polecat(id: id) else { throw GatewayError("sling \(id) vanished from the ledger") }
         return polecat
     }
@@ -79,7 +85,9 @@ public struct PolecatSupervisor: Sendable {
         try await reconcile(removeMerged: true)
     }
 
-    func reconcile(removeMerged: Bool) async throws {
+    /// `reconcile()`, looking at finished polecats' branches (git in each kept worktree) only when
+    /// `removeMerged`: the daemon does that on its slow sweep, not at every hook.
+    public func reconcile(removeMerged: Bool) async throws {
         let ledger = try openLedger()
         try await FileLock.withLockAsync(town.polecatsLock) {
             for polecat in try await ledger.polecats(in: [.working]) {
@@ -191,13 +199,28 @@ public struct PolecatSupervisor: Sendable {
         environment.logger.info("polecat \(name) started on \(polecat.rig) (\(branch)), turn \(turn)")
     }
 
-    /// Sends the polecat's queued turn; a busy agent keeps it queued for the next reconcile.
+    /// Hands the polecat's queued turn over (see `handOff`); a busy agent keeps it queued.
     func deliver(_ lifecycle: AgentLifecycle, deadline: Date) async throws {
         do {
-            try await TurnDelivery(lifecycle: lifecycle).deliverQueued(deadline: deadline)
+            try await TurnDelivery(lifecycle: lifecycle).handOff(handOff, deadline: deadline)
         } catch let deferred as DeliveryDeferred {
             environment.logger.info("\(lifecycle.runtime.name): turn stays queued (\(deferred.reason))")
         }
+    }
+
+    /// The working polecats whose task waits to be sent, their agents running: what the daemon's broker
+    /// delivers. A polecat whose agent is gone is left to `reconcile()`, which fails it.
+    public func queuedDeliveries() async throws -> [AgentLifecycle] {
+        let ledger = try openLedger()
+        let finisher = PolecatFinisher(supervisor: self, ledger: ledger)
+        var waiting: [AgentLifecycle] = []
+        for polecat in try await ledger.polecats(in: [.working]) {
+            guard let turnId = polecat.turnId, try await ledger.turn(turnId)?.state == .queued,
+                  let runtime = finisher.runtime(polecat) else { continue }
+            let lifecycle = AgentLifecycle(runtime: runtime)
+            if await lifecycle.isRunning() { waiting.append(lifecycle) }
+        }
+        return waiting
     }
 
     /// Drives one sling to its end: reconciles until it is done or failed, failing it at `timeout`.
@@ -241,6 +264,8 @@ public struct PolecatSupervisor: Sendable {
                 throw GatewayError("polecat \(name) has already ended (\(polecat.state.rawValue)); `gw polecat prune` removes finished worktrees")
             }
             try await PolecatFinisher(supervisor: self, ledger: ledger).fail(polecat, reason: "killed by `gw polecat kill`")
+            // Its slot is free: a running daemon starts the next queued sling.
+            DaemonDoorbell(town: town).ring(.polecats)
             return try await ledger.polecat(id: polecat.id) ?? polecat
         }
     }

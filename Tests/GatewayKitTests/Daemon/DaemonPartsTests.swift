@@ -6,7 +6,7 @@ import Testing
 @testable import GatewayNotify
 @testable import GatewayHeartbeat
 
-/// The daemon's parts that need no running daemon: its unit files, wake requests, lock, log and config.
+/// The daemon's parts that need no running daemon: its unit files, lock, log and config.
 struct DaemonPartsTests {
     let town = Town(root: URL(fileURLWithPath: "/srv/my towns/home%1"))
 
@@ -21,6 +21,8 @@ struct DaemonPartsTests {
         #expect(lines.contains("Restart=on-failure"))
         // Stopping the daemon must not take the Mayor's tmux server with it.
         #expect(lines.contains("KillMode=process"))
+        // `systemctl --user reload` is SIGHUP, which reloads the config.
+        #expect(lines.contains("ExecReload=/bin/kill -HUP $MAINPID"))
         #expect(lines.contains("WantedBy=default.target"))
         #expect(unit.enableCommand == "systemctl --user daemon-reload && systemctl --user enable --now gateway-\(town.id).service")
         #expect(!unit.text.contains("CLAUDE_CONFIG_DIR"))
@@ -79,33 +81,22 @@ struct DaemonPartsTests {
         #expect(bad.stderr.contains("--kind must be systemd or launchd"))
     }
 
-    @Test func aWakeRequestIsTakenOnce() throws {
-        let directory = TemporaryDirectory("gw-daemon-wake")
-        let wake = DaemonWake.heartbeat(Town(root: directory.url))
-        #expect(wake.take() == nil)
-        try wake.request(note: "task 日报")
-        #expect(wake.take() == "task 日报")
-        #expect(wake.take() == nil)
-        try wake.request()
-        #expect(wake.take() == "")
-    }
-
     @Test func theLockAdmitsOneDaemonAndItsReleaseRemovesThePidFile() async throws {
         let directory = TemporaryDirectory("gw-daemon-lock")
         let town = Town(root: directory.url)
-        let first = try await DaemonLock.acquire(town)
+        let first = try await DaemonLock.acquire(town, clock: SystemWallClock())
         #expect(DaemonPidFile.runningPid(town) == getpid())
         // flock is per open file: a second open in this same process conflicts like another process would.
-        await #expect(throws: GatewayError.self) { try await DaemonLock.acquire(town, attempts: 2) }
+        await #expect(throws: GatewayError.self) { try await DaemonLock.acquire(town, clock: SystemWallClock(), attempts: 2) }
         do {
-            _ = try await DaemonLock.acquire(town, attempts: 1)
+            _ = try await DaemonLock.acquire(town, clock: SystemWallClock(), attempts: 1)
         } catch let error as GatewayError {
             #expect(error.message.contains("a daemon is already running for this town (pid \(getpid()))"))
             #expect(error.message.contains("gw daemon stop"))
         }
         first.release()
         #expect(!FileManager.default.fileExists(atPath: DaemonPidFile.url(town).path))
-        let second = try await DaemonLock.acquire(town)
+        let second = try await DaemonLock.acquire(town, clock: SystemWallClock())
         #expect(DaemonPidFile.recordedPid(town) == getpid())
         second.release()
     }
@@ -179,7 +170,7 @@ struct DaemonPartsTests {
         }
         // The template shows every [daemon] key, commented at its default.
         let template = TownTemplates.gatewayToml(name: "t")
-        for key in ["health_check = \"30s\"", "poll = \"1s\"", "beat_retry = \"1m\"", "schedule_recheck = \"1m\"", "stop_timeout = \"30s\""] {
+        for key in ["health_check = \"30s\"", "poll = \"30s\"", "beat_retry = \"1m\"", "schedule_recheck = \"1m\"", "stop_timeout = \"30s\""] {
             #expect(template.contains("# \(key)"), "missing \(key)")
         }
     }

@@ -198,22 +198,57 @@ struct DaemonProcessTests {
         daemon.signal(SIGTERM)
         #expect(try await daemon.wait() == 0)
     }
-    @Test func aWakeRequestRunsTheSchedulerAtOnce() async throws {
-        // A step that fails waits beat_retry; only a wake request can bring the next one sooner.
-        let town = try await DaemonTestTown(daemon: "beat_retry = \"1h\"\nschedule_recheck = \"1h\"")
+    /// `gw heartbeat now` records the beat and pokes the daemon, which delivers its turn and, when the
+    /// Mayor's Stop hook pokes it, handles the reply — with no timer of its own due within the test.
+    @Test func heartbeatNowIsDeliveredAndHandledByTheDaemonOnItsPokes() async throws {
+        let town = try await DaemonTestTown(heartbeat: "notify = [\"log\"]", extra: "[notify.targets.log]\nkind = \"console\"")
         defer { town.cleanUp() }
+        try "## Beat task\n- check the builds\n".write(to: town.town.heartbeatFile, atomically: true, encoding: .utf8)
         let daemon = try town.spawnDaemon(["--verbose"])
-        try await town.waitUntil("the pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
-        // Logged whether the step succeeded (at debug) or failed.
-        try await town.waitUntil("the first heartbeat step") { town.log.contains("heartbeat step") ? true : nil }
-        try DaemonWake.heartbeat(town.town).request(note: "manual beat")
-        try await town.waitUntil("the wake-up in the log", timeout: 30) {
-            town.log.contains("heartbeat wake-up requested: manual beat") ? true : nil
-        }
-        #expect(DaemonWake.heartbeat(town.town).take() == nil)
+        try await town.waitForMayor()
+        let now = try await town.gw(["heartbeat", "now"])
+        #expect(now.succeeded, "\(now.stderr)")
+        let ledger = try town.ledger()
+        let beat = try #require(try await ledger.heartbeatHistory(limit: 1).first)
+        let run = try #require(try await ledger.heartbeatRun(beatId: beat.id))
+        try await town.waitUntil("the beat handled") { try await ledger.heartbeatRun(beatId: run.beatId)?.state == "handled" ? true : nil }
+        // The daemon pasted it (the command only queued it and rang), once.
+        #expect(town.log.contains("pasting turn \(run.turnId) into mayor"), "log:\n\(town.log)")
+        #expect(try await ledger.recentTurns(agent: "mayor", limit: 10).count == 1)
         daemon.signal(SIGTERM)
         #expect(try await daemon.wait() == 0)
     }
+
+    /// A daemon killed with SIGKILL leaves its socket behind: hooks and commands go on without it, and
+    /// the next daemon takes the socket over and is woken through it again.
+    @Test func aKilledDaemonsSocketFailsNoHookAndTheNextDaemonTakesItOver() async throws {
+        let town = try await DaemonTestTown()
+        defer { town.cleanUp() }
+        let first = try town.spawnDaemon()
+        try await town.waitForMayor()
+        first.signal(SIGKILL)
+        _ = try await first.wait()
+        let socket = DaemonDoorbell(town: town.town).file
+        #expect(FileManager.default.fileExists(atPath: socket.path), "the killed daemon left its socket")
+
+        let payload = #"{"session_id":"s","hook_event_name":"Notification","message":"hello"}"#
+        let hook = try await runProduct("gw", ["agent-event", "Notification", "--agent", "mayor", "--town", town.town.root.path],
+                                        environment: town.variables, input: payload)
+        #expect(hook.succeeded, "\(hook.stderr)")
+        #expect(try await town.ledger().events(agent: "mayor").contains { $0.payload.contains("hello") })
+        // With no daemon, the command delivers its turn itself, with the same code the daemon uses.
+        let alone = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "sent with no daemon"])
+        #expect(alone.stdout.contains("ECHO: sent with no daemon"), "\(alone.stderr)")
+
+        let second = try town.spawnDaemon()
+        try await town.waitUntil("the new pid file") { DaemonPidFile.runningPid(town.town) == second.pid ? true : nil }
+        let send = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "after the restart"])
+        #expect(send.stdout.contains("ECHO: after the restart"), "\(send.stderr)\nlog:\n\(town.log)")
+        second.signal(SIGTERM)
+        #expect(try await second.wait() == 0)
+        #expect(!FileManager.default.fileExists(atPath: socket.path), "a daemon that stops removes its socket")
+    }
+
     @Test func startReportsTheLogWhenTheDaemonCannotRun() async throws {
         let town = try await DaemonTestTown()
         defer { town.cleanUp() }

@@ -8,8 +8,10 @@ import Darwin
 @testable import GatewayCore
 
 /// A town in a temporary folder whose Mayor is gw-agent-sim (the terminal double of Claude Code), with
-/// the heartbeat off and short daemon intervals, for running the real `gw daemon` as a child process.
-/// Its HOME and CLAUDE_CONFIG_DIR point inside the folder; `cleanUp()` kills the town's tmux server.
+/// the heartbeat off, for running the real `gw daemon` as a child process. Its safety nets (the sweep,
+/// the config re-check) wait an hour, so whatever a test sees the daemon do within it was woken by an
+/// event: a poke, a hook, an edited file. Its HOME and CLAUDE_CONFIG_DIR point inside the folder;
+/// `cleanUp()` kills the town's tmux server.
 final class DaemonTestTown: @unchecked Sendable {
     let directory = TemporaryDirectory("gw-daemon")
     let town: Town
@@ -40,7 +42,8 @@ final class DaemonTestTown: @unchecked Sendable {
 
             [daemon]
             health_check = "1s"
-            poll = "200ms"
+            poll = "1h"
+            schedule_recheck = "1h"
             \(daemon)
 
             \(extra)

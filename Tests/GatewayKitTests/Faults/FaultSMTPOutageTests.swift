@@ -19,9 +19,11 @@ import Testing
         let port = outage.port
 
         let rig = try NotifyTestRig(Self.toml(port: port))
-        var daemon = DaemonSettings()
-        daemon.poll = ConfigDuration(milliseconds: 100)
-        let service = OutboxService(town: rig.town, notify: rig.worker.settings, environment: rig.environment, settings: daemon)
+        // The daemon's outbox service, woken as whatever queues a notification wakes it; between rings it
+        // waits for the next retry, whose backoff is the only timer here.
+        let wakeup = Wakeup()
+        let config = DaemonConfig(fixed: try GatewayConfig.parse(Self.toml(port: port)), town: rig.town)
+        let service = OutboxService(config: config, environment: rig.environment, wakeup: wakeup)
         let running = Task { try await service.run() }
         defer { running.cancel() }
 
@@ -32,6 +34,7 @@ import Testing
             let tags = (0..<perOutage).map { String(format: "outage-%02d-mail-%02d", index, $0) }
             // The first mail meets the closed port twice (retried with backoff) before the rest are queued.
             let head = try await rig.enqueue("fault:\(tags[0])", target: "mail", title: tags[0], text: tags[0])
+            wakeup.ring()
             do {
                 try await pollUntil("the worker to meet the outage") {
                     try await rig.ledger.outboxEntry(head.id).flatMap { $0.attempts >= 2 ? true : nil }
@@ -43,6 +46,7 @@ import Testing
             var ids = [head.id]
             for tag in tags.dropFirst() {
                 ids.append(try await rig.enqueue("fault:\(tag)", target: "mail", title: tag, text: tag).id)
+                wakeup.ring()
             }
             sent += tags
             tally.faults += 1

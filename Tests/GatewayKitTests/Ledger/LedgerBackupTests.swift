@@ -44,7 +44,7 @@ import Testing
         let fixture = try await LedgerTestTown.make()
         let (environment, _) = GatewayEnvironment.test(workingDirectory: fixture.town.root)
         let log = try DaemonLog(url: fixture.directory.path("daemon.log"))
-        let daemon = Daemon(town: fixture.town, config: try fixture.town.loadConfig(), environment: environment, log: log)
+        let daemon = Daemon(town: fixture.town, config: try DaemonConfig(town: fixture.town), environment: environment, log: log)
         #expect(daemon.services(startedAt: Date()).first is LedgerBackupService)
     }
 }

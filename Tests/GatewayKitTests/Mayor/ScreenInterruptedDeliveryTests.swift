@@ -88,7 +88,9 @@ import Testing
         #expect(failed.error?.contains("stopped before the turn ended") == true, "\(failed)")
         #expect(town.log.contains("turn \(orphan) lost the process watching its screen"), "\(town.log)")
 
+        // Queued as `gw mayor send` queues it: the ledger, then the daemon's doorbell.
         let next = try await ledger.enqueueTurn(agent: "mayor", text: "the next question", source: "test", at: Date())
+        DaemonDoorbell(town: town.town).ring(.turns)
         let done = try await town.waitUntil("the next turn done") { () async throws -> Turn? in
             guard let turn = try await ledger.turn(next), turn.state.hasEnded else { return nil }
             return turn

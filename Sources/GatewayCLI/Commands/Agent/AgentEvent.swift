@@ -38,6 +38,8 @@ struct AgentDied: AsyncParsableCommand {
         let environment = global.environment
         let town = try global.locateTown(environment)
         let config = try town.loadConfig()
+        // The turn in flight was failed: a daemon moves on at once (the next turn, a beat's end).
+        defer { DaemonDoorbell(town: town).ring(.ended, agent: agent) }
         if agent.hasPrefix(PolecatNames.agentPrefix) {
             // Polecats are never restarted: a dead one is failed, its screen and worktree kept.
             return try await PolecatSupervisor(environment: environment, town: town, config: config).handleDeath(agent: agent)

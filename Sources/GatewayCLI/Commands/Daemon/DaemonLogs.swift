@@ -18,6 +18,6 @@ struct DaemonLogs: AsyncParsableCommand {
             if lines.isEmpty { environment.output.errorLine("gw: the daemon has not logged anything yet (\(file.path)); start it with `gw daemon start`") }
             return
         }
-        try await DaemonLog.follow(file) { environment.output.write($0) }
+        try await DaemonLog.follow(file, clock: environment.clock) { environment.output.write($0) }
     }
 }

@@ -17,6 +17,11 @@ struct DaemonStatus: AsyncParsableCommand {
         var text: [String] = []
         if let pid = status.pid {
             text.append("The daemon is running: pid \(pid), up \(Self.describe(seconds: status.uptimeSeconds ?? 0)).")
+            for trouble in status.configTroubles {
+                text.append("It runs on the last good version of \(trouble.file); the file as it is now has \(trouble.problems.count == 1 ? "a problem" : "problems"):")
+                text += trouble.problems.map { "  \($0)" }
+                text.append("Fix it and save: the daemon reads it again at once (`gw config check` shows every problem).")
+            }
         } else {
             text.append("The daemon is not running — start it with `gw daemon start` (or `gw daemon install` to keep it running).")
             if let stale = status.stalePid { text.append("Its pid file names pid \(stale), which is gone: it was killed; the next start replaces the file.") }

@@ -24,8 +24,8 @@ struct HeartbeatNowCommand: AsyncParsableCommand {
             return environment.output.line("No beat: \(skipped ?? "nothing is due"). No agent call was made.")
         }
         environment.output.line("Beat \(beatId) sent to the Mayor.")
-        // A running daemon delivers the turn and handles the reply; wake its scheduler now.
-        if DaemonPidFile.runningPid(town) != nil { try DaemonWake.heartbeat(town).request(note: "gw heartbeat now (beat \(beatId))") }
+        // A running daemon delivers the turn (its broker was poked) and handles the reply: wake its scheduler.
+        if DaemonPidFile.runningPid(town) != nil { DaemonDoorbell(town: town).ring(.heartbeat) }
         guard wait else { return }
         let report = try await HeartbeatWaiter(environment: environment, town: town, runner: runner)
             .waitForBeat(beatId, timeout: limit.seconds)

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
 import GatewayAgents
 
 /// Started in the background by Gateway (the memory flush) to deliver queued turns once the Mayor is
-/// idle; what cannot be delivered in time stays queued for the next delivery.
+/// idle; what cannot be delivered in time stays queued for the next delivery. With a daemon running it
+/// only pokes it: the daemon's broker is the one that delivers.
 struct MayorDeliver: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliver", abstract: "Deliver the Mayor's queued turns once it is idle.", shouldDisplay: false)
@@ -13,11 +15,11 @@ struct MayorDeliver: AsyncParsableCommand {
 
     func run() async throws {
         let context = try MayorContext(global)
-        guard await context.lifecycle.isRunning() else {
+        if DaemonPidFile.runningPid(context.town) == nil, !(await context.lifecycle.isRunning()) {
             return context.environment.output.line("The Mayor is not running; queued turns wait for its start.")
         }
         do {
-            try await TurnDelivery(lifecycle: context.lifecycle).deliverQueued(deadline: context.environment.clock.now().addingTimeInterval(wait.duration.seconds))
+            try await TurnDelivery(lifecycle: context.lifecycle).handOff(.command, deadline: context.environment.clock.now().addingTimeInterval(wait.duration.seconds))
         } catch let deferred as DeliveryDeferred {
             context.environment.output.line("Queued turns stay queued: \(deferred.reason)")
         }

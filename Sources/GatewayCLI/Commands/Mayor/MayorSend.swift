@@ -42,16 +42,15 @@ struct MayorSend: AsyncParsableCommand {
         let ledger = try context.lifecycle.runtime.openLedger()
         let id = try await ledger.enqueueTurn(agent: "mayor", text: prompt, source: "manual", at: context.environment.clock.now())
         let delivery = TurnDelivery(lifecycle: context.lifecycle)
-        if DaemonPidFile.runningPid(context.town) == nil {
-            do {
-                try await delivery.deliverQueued(deadline: deadline)
-            } catch let deferred as DeliveryDeferred {
-                guard wait else {
-                    context.environment.output.errorLine("gw: turn \(id) is queued but not sent yet — the Mayor is \(deferred.reason). It stays queued; the next `gw mayor send` or the daemon sends it.")
-                    return
-                }
-                throw GatewayError("turn \(id) was not sent within \(limit) — the Mayor is \(deferred.reason). It stays queued.")
+        do {
+            // A running daemon is poked and sends it; otherwise this command does, with the same code.
+            try await delivery.handOff(.command, deadline: deadline)
+        } catch let deferred as DeliveryDeferred {
+            guard wait else {
+                context.environment.output.errorLine("gw: turn \(id) is queued but not sent yet — the Mayor is \(deferred.reason). It stays queued; the next `gw mayor send` or the daemon sends it.")
+                return
             }
+            throw GatewayError("turn \(id) was not sent within \(limit) — the Mayor is \(deferred.reason). It stays queued.")
         }
         guard wait else {
             let turn = try await ledger.turn(id)
