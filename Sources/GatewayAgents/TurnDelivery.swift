@@ -73,7 +73,8 @@ public struct TurnDelivery: Sendable {
     /// Marks a sent or submitted turn timed out once it has run longer than `turn_timeout`.
     @discardableResult
     package func expireIfOverdue(_ turn: Turn, ledger: Ledger) async throws -> Bool {
-        guard let sent = turn.sentAt, !turn.state.hasEnded, turn.state != .queued else { return false }
+        // A replied turn has its answer: only its bookkeeping is left, which no timeout may cut.
+        guard let sent = turn.sentAt, !turn.state.hasEnded, turn.state != .queued, turn.state != .replied else { return false }
         guard clock.now().timeIntervalSince(sent) > settings.turnTimeout.seconds else { return false }
         try await ledger.endTurn(turn.id, state: .timedOut, error: "no answer within \(settings.turnTimeout)", at: clock.now())
         return true

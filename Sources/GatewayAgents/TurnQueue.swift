@@ -36,6 +36,7 @@ public struct TurnQueue: Sendable {
             switch turn.state {
             case .sent: why = "pasted, waiting for the agent to take it (its UserPromptSubmit hook)"
             case .submitted: why = "the agent is working on it; it times out after \(runtime.settings.mayor.turnTimeout)"
+            case .replied: why = "answered; the daemon is saving the conversation to the session log before it counts as done"
             default:
                 if let inFlight, firstQueued {
                     why = "waits for turn \(inFlight.id) to end"

@@ -38,7 +38,7 @@ package enum AgentSchema {
             table.autoIncrementedPrimaryKey("id")
             table.column("agent", .text).notNull()
             table.column("text", .text).notNull()
-            /// queued | sent | submitted | done | failed | timed_out
+            /// queued | sent | submitted | replied | done | failed | timed_out
             table.column("state", .text).notNull()
             table.column("source", .text).notNull()
             table.column("created_at", .double).notNull()

@@ -30,6 +30,12 @@ public struct HookOutcome: Sendable, Equatable {
     /// The turn the event advanced, if any.
     public var turnId: Int64?
     public var turnState: Turn.State?
+
+    public init(eventId: Int64, turnId: Int64? = nil, turnState: Turn.State? = nil) {
+        self.eventId = eventId
+        self.turnId = turnId
+        self.turnState = turnState
+    }
 }
 
 extension Ledger {
@@ -77,6 +83,14 @@ extension Ledger {
         }
     }
 
+    /// The agent's latest event named `name`, as (id, payload).
+    public func latestEvent(agent: String, named name: HookEventName) throws -> (id: Int64, payload: String)? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, payload FROM agent_events WHERE agent = ? AND event = ? ORDER BY id DESC LIMIT 1",
+                             arguments: [agent, name.rawValue]).map { ($0["id"], $0["payload"]) }
+        }
+    }
+
     /// Events of an agent after `afterId`, oldest first, as (id, name, payload).
     public func events(agent: String, after afterId: Int64 = 0) throws -> [(id: Int64, event: HookEventName, payload: String)] {
         try database.read { db in
@@ -88,7 +102,9 @@ extension Ledger {
     /// Records a hook event and advances the turn it concerns, in one transaction.
     /// `replyFallback` is the reply read from the transcript, used when a Stop lacks `last_assistant_message`.
     @discardableResult
-    public func applyHookEvent(_ event: HookEvent, agent: String, at date: Date, replyFallback: String? = nil) throws -> HookOutcome {
+    /// `deferBookkeeping`: a Stop that ends a turn leaves it `replied` (a daemon finishes it), not `done`.
+    public func applyHookEvent(_ event: HookEvent, agent: String, at date: Date, replyFallback: String? = nil,
+                               deferBookkeeping: Bool = false) throws -> HookOutcome {
         try database.write { db in
             try db.execute(sql: "INSERT INTO agent_events(agent, event, session_id, prompt_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [agent, event.name.rawValue, event.sessionId, event.promptId, event.raw, date.timeIntervalSince1970])
@@ -115,7 +131,11 @@ extension Ledger {
                 let turn = event.promptId.flatMap { id in submitted.first { $0.promptId == id } }
                     ?? (event.promptId == nil || submitted.allSatisfy { $0.promptId == nil } ? submitted.first : nil)
                 if let turn {
-                    if event.name == .stop {
+                    if event.name == .stop, deferBookkeeping {
+                        let reply = event.lastAssistantMessage ?? replyFallback ?? ""
+                        try db.execute(sql: "UPDATE turns SET state = 'replied', reply = ? WHERE id = ?", arguments: [reply, turn.id])
+                        outcome.turnState = .replied
+                    } else if event.name == .stop {
                         let reply = event.lastAssistantMessage ?? replyFallback ?? ""
                         try db.execute(sql: "UPDATE turns SET state = 'done', reply = ?, ended_at = ? WHERE id = ?", arguments: [reply, now, turn.id])
                         outcome.turnState = .done

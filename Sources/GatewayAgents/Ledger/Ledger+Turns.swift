@@ -7,6 +7,11 @@ public struct Turn: Codable, Sendable, Equatable, FetchableRecord {
     public enum State: String, Codable, Sendable {
         case queued, sent, submitted, done, failed
         case timedOut = "timed_out"
+        /// The agent answered (its Stop hook came, the reply is stored) and a running daemon does what
+        /// follows a Mayor's reply — the session extraction and its commit — before the turn is `done`,
+        /// so the hook returns to Claude at once and whoever waits for the end still finds the commit
+        /// made. Still in flight: nothing else is sent to the agent until it is done.
+        case replied
 
         public var hasEnded: Bool { self == .done || self == .failed || self == .timedOut }
     }
@@ -62,17 +67,17 @@ extension Ledger {
         }
     }
 
-    /// The turn the agent is working on (sent or submitted), if any.
+    /// The turn the agent is working on (sent, submitted, or replied with its bookkeeping pending), if any.
     public func turnInFlight(agent: String) throws -> Turn? {
         try database.read { db in
-            try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('sent', 'submitted') ORDER BY id LIMIT 1", arguments: [agent])
+            try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('sent', 'submitted', 'replied') ORDER BY id LIMIT 1", arguments: [agent])
         }
     }
 
     /// Every turn not yet ended — in flight first, then the queue — oldest first.
     public func pendingTurns(agent: String) throws -> [Turn] {
         try database.read { db in
-            try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('queued', 'sent', 'submitted') ORDER BY id", arguments: [agent])
+            try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('queued', 'sent', 'submitted', 'replied') ORDER BY id", arguments: [agent])
         }
     }
 
@@ -114,6 +119,25 @@ extension Ledger {
         precondition(state.hasEnded)
         try update(id, from: ["queued", "sent", "submitted"], "state = ?, reply = COALESCE(?, reply), error = ?, ended_at = ?",
                    [state.rawValue, reply, error, date.timeIntervalSince1970])
+    }
+
+    /// Ends a `replied` turn as done once what follows its reply is finished. False when it was not
+    /// `replied` (another process finished it first).
+    @discardableResult
+    public func finishReplied(_ id: Int64, at date: Date) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "UPDATE turns SET state = 'done', ended_at = ? WHERE id = ? AND state = 'replied'",
+                           arguments: [date.timeIntervalSince1970, id])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Every `replied` turn, oldest first: their bookkeeping waits for a daemon (or was cut short by one
+    /// that stopped).
+    public func repliedTurns() throws -> [Turn] {
+        try database.read { db in
+            try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE state = 'replied' ORDER BY id")
+        }
     }
 
     /// Fails every turn the agent had in flight: it died, or was restarted, under them.

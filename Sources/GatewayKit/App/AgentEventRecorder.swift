@@ -7,6 +7,10 @@ import GatewayMemory
 /// `gw agent-event EVENT`: what an agent's hook runs. It records the payload in the ledger, advances the
 /// turn it concerns, pokes the daemon (which acts on it at once: the next turn, a beat's end), and
 /// returns; for SessionStart it prints the priming text the agent adds to its context.
+///
+/// Claude waits for every hook, so the Mayor's Stop does the least it can when a daemon runs: it stores
+/// the reply, leaves the turn `replied`, and the daemon extracts the session and commits it before it
+/// marks the turn done (`ReplyBookkeeping`). Without a daemon the hook does all of it itself.
 public struct AgentEventRecorder: Sendable {
     let environment: GatewayEnvironment
     let town: Town
@@ -35,10 +39,33 @@ public struct AgentEventRecorder: Sendable {
             fallback = await transcriptReply(at: URL(fileURLWithPath: path))
         }
         let config = ConfigOnce(town)
-        let memory = agent == Hook.mayor ? MayorMemoryHooks(environment: environment, town: town) { try config.value().memoryConfig } : nil
-        let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
+        let memoryConfig: @Sendable () throws -> MemoryConfig = { try config.value().memoryConfig }
+        let memory = agent == Hook.mayor ? MayorMemoryHooks(environment: environment, town: town, config: memoryConfig) : nil
+        let doorbell = DaemonDoorbell(town: town)
         let ledger = try environment.ledger(town)
-        let outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
+        // A Stop that ends one of the Mayor's turns is left to the daemon when one runs.
+        let handsOver = memory != nil && name == .stop && DaemonPidFile.runningPid(town) != nil
+        var outcome: HookOutcome
+        if handsOver {
+            outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback, deferBookkeeping: true)
+            if outcome.turnState == .replied {
+                if doorbell.ring(.hook, agent: agent) { return (outcome, nil) }
+                // The daemon did not take the poke (it stopped a moment ago): finish here.
+                let bookkeeping = ReplyBookkeeping(environment: environment, town: town, config: memoryConfig)
+                if let turnId = outcome.turnId, let turn = try await ledger.turn(turnId), try await bookkeeping.finish(turn, ledger: ledger) {
+                    outcome.turnState = .done
+                }
+                doorbell.ring(.ended, agent: agent)
+                return (outcome, nil)
+            }
+            // A Stop of no turn (someone typed into the Mayor's pane): its words are extracted here.
+            let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
+            doorbell.ring(.hook, agent: agent)
+            await memory?.afterRecording(event, outcome: outcome, contextTokens: contextTokens)
+            return (outcome, nil)
+        }
+        let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
+        outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
         if name == .permissionRequest, agent == "mayor", let config = try? config.value() {
             let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
             try await OwnerAlert(runtime: runtime, ledger: ledger).send(
@@ -46,7 +73,6 @@ public struct AgentEventRecorder: Sendable {
                 text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
         }
         // The ledger holds the event now: the daemon may act on it while the rest of this hook runs.
-        let doorbell = DaemonDoorbell(town: town)
         doorbell.ring(outcome.turnState?.hasEnded == true ? .ended : .hook, agent: agent)
         // Once more as the hook ends, when it did more after recording: for what the agent shows only
         // once its hooks have returned (an idle input line) and what the memory upkeep queued.

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import GatewayCore
 import GatewayAgents
 import GatewayWork
+import GatewayMemory
 
 /// The daemon's one owner of turn delivery: every turn queued for the Mayor (chat, heartbeat, sling
 /// reports, the memory flush) and every polecat's task is sent from here, one at a time, with the same
@@ -37,6 +38,7 @@ struct TurnBroker: Service {
     func round(ledger: Ledger, backoff: inout Backoff) async -> Date? {
         let gateway = config.current.gateway
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: gateway))
+        await finishReplies(ledger: ledger, memory: gateway.memoryConfig)
         var next = await deliver(to: mayor, ledger: ledger, backoff: &backoff.mayor)
         do {
             let polecats = PolecatSupervisor(environment: environment, town: town, settings: gateway.polecats,
@@ -50,6 +52,20 @@ struct TurnBroker: Service {
             logger.error("looking for polecats' queued tasks failed: \(error.userMessage)")
         }
         return next
+    }
+
+    /// The Mayor's answered turns whose Stop hook left the rest to the daemon: extracted, committed and
+    /// marked done here, before the next turn goes (the extraction reads the transcript to its end).
+    func finishReplies(ledger: Ledger, memory: MemoryConfig) async {
+        do {
+            let finished = try await ReplyBookkeeping(environment: environment, town: town) { memory }.finishAll(ledger: ledger)
+            guard !finished.isEmpty else { return }
+            logger.debug("finished replied turns \(finished.map(String.init).joined(separator: ", "))")
+            // Whoever waited for them: the Mayor's heartbeat.
+            events.scheduler.ring()
+        } catch {
+            logger.error("finishing the Mayor's replied turns failed: \(error.userMessage)")
+        }
     }
 
     /// What the daemon's services hand their queued turns to: this broker, woken.

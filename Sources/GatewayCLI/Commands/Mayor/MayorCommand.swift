@@ -3,6 +3,7 @@ import Foundation
 import GatewayKit
 import GatewayCore
 import GatewayAgents
+import GatewayMemory
 
 struct MayorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +23,14 @@ struct MayorContext {
         town = try global.locateTown(environment)
         config = try town.loadConfig()
         lifecycle = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: config))
+    }
+
+    /// Without a daemon, this command delivers: first it finishes the replies a stopped daemon left
+    /// `replied` (their extraction), which would otherwise hold the queue.
+    func finishLeftReplies(ledger: Ledger) async throws {
+        guard DaemonPidFile.runningPid(town) == nil else { return }
+        let memory = config.memoryConfig
+        try await ReplyBookkeeping(environment: environment, town: town) { memory }.finishAll(ledger: ledger)
     }
 
     func describeStart(_ outcome: AgentLifecycle.StartOutcome) -> String {

@@ -18,6 +18,7 @@ struct MayorDeliver: AsyncParsableCommand {
         if DaemonPidFile.runningPid(context.town) == nil, !(await context.lifecycle.isRunning()) {
             return context.environment.output.line("The Mayor is not running; queued turns wait for its start.")
         }
+        try await context.finishLeftReplies(ledger: try context.lifecycle.runtime.openLedger())
         do {
             try await TurnDelivery(lifecycle: context.lifecycle).handOff(.command, deadline: context.environment.clock.now().addingTimeInterval(wait.duration.seconds))
         } catch let deferred as DeliveryDeferred {

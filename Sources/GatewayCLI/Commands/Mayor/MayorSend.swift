@@ -42,6 +42,7 @@ struct MayorSend: AsyncParsableCommand {
         let ledger = try context.lifecycle.runtime.openLedger()
         let id = try await ledger.enqueueTurn(agent: "mayor", text: prompt, source: "manual", at: context.environment.clock.now())
         let delivery = TurnDelivery(lifecycle: context.lifecycle)
+        try await context.finishLeftReplies(ledger: ledger)
         do {
             // A running daemon is poked and sends it; otherwise this command does, with the same code.
             try await delivery.handOff(.command, deadline: deadline)
