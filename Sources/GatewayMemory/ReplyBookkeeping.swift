@@ -13,11 +13,14 @@ import GatewayAgents
 public struct ReplyBookkeeping: Sendable {
     let environment: GatewayEnvironment
     let town: Town
+    /// The Mayor's Claude folder: the only place its transcript may be read from.
+    let claudeHome: ClaudeConfigHome
     let config: @Sendable () throws -> MemoryConfig
 
-    public init(environment: GatewayEnvironment, town: Town, config: @escaping @Sendable () throws -> MemoryConfig) {
+    public init(environment: GatewayEnvironment, town: Town, claudeHome: ClaudeConfigHome, config: @escaping @Sendable () throws -> MemoryConfig) {
         self.environment = environment
         self.town = town
+        self.claudeHome = claudeHome
         self.config = config
     }
 
@@ -40,7 +43,7 @@ public struct ReplyBookkeeping: Sendable {
         var event = HookEvent(name: .stop, json: stop?.payload ?? "{}")
         // Checked again: the payload in the ledger is what the agent sent, before the hook vetted it.
         if let path = event.transcriptPath,
-           case .failure = TranscriptAccess(home: ClaudeConfigHome(variables: environment.variables)).check(path) {
+           case .failure = TranscriptAccess(home: claudeHome).check(path) {
             event.transcriptPath = nil
         }
         let contextTokens = await hooks.beforeRecording(event, reply: turn.reply)

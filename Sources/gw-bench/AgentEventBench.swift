@@ -3,12 +3,18 @@ import GatewayKit
 import GatewayCore
 import GatewayHooks
 import GatewayAgents
+import GatewayMemory
+import Logging
 
 /// `gw agent-event`, the command Claude Code runs at every hook event, next to `gw-bench-hello` (a
 /// Foundation hello-world built the same way) as the floor of starting a Swift process. Each round is
-/// one Mayor turn as Claude Code reports it: the turn is queued and sent in the ledger, then
-/// UserPromptSubmit, then Stop with one new prompt and reply in the transcript — so Stop does its real
-/// work (extracting the turn into memory/sessions and committing it in the Mayor's hook). Limit: 2x.
+/// two Mayor turns as Claude Code reports them: the turn is queued and sent in the ledger, then
+/// UserPromptSubmit, then Stop with one new prompt and reply in the transcript. Limit: 2x.
+///
+/// The first turn has a daemon beside it, as in normal use — the bench plays its part: a pid file naming
+/// this process, the daemon's socket bound, and what its broker then does (`ReplyBookkeeping`: the
+/// extraction into memory/sessions and its commit, timed on its own). The second turn has none, and its
+/// Stop hook does that work itself (`stop_alone`).
 struct AgentEventBench: BenchSuite {
     let name = "agent-event"
     var rounds: Int { Bench.quick ? 10 : 30 }
@@ -29,11 +35,26 @@ struct AgentEventBench: BenchSuite {
         let environment = ["GW_TOWN": town.root.path, "GW_AGENT": Hook.mayor, "CLAUDE_CONFIG_DIR": claudeHome.path, "HOME": base.path]
         let ledger = try Ledger(file: town.ledgerFile)
         let payload = base.appendingPathComponent("payload.json")
+        let listener = try DoorbellListener(doorbell: DaemonDoorbell(town: town)) { _ in }
+        defer { listener.cancel() }
+        var logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        logger.logLevel = .critical
+        let bookkeeping = ReplyBookkeeping(environment: .live(logger: logger), town: town,
+                                           claudeHome: ClaudeConfigHome(variables: environment)) { try town.loadConfig().memoryConfig }
         var helloTimes: [Double] = []
         var submitTimes: [Double] = []
         var stopTimes: [Double] = []
-        for round in 0..<rounds {
-            let text = "bench prompt \(round)"
+        var aloneTimes: [Double] = []
+        var bookkeepingTimes: [Double] = []
+        for index in 0..<(2 * rounds) {
+            let round = index / 2
+            let withDaemon = index % 2 == 0
+            if withDaemon {
+                try FileSystem.writeAtomically("\(getpid())\n", to: DaemonPidFile.url(town))
+            } else {
+                try? FileManager.default.removeItem(at: DaemonPidFile.url(town))
+            }
+            let text = "bench prompt \(round)\(withDaemon ? "" : " alone")"
             let promptId = UUID().uuidString.lowercased()
             let turn = try await ledger.enqueueTurn(agent: Hook.mayor, text: text, source: "bench", at: Date())
             try await ledger.markTurnSent(turn, at: Date())
@@ -43,7 +64,8 @@ struct AgentEventBench: BenchSuite {
                                      "prompt_id": promptId, "prompt": text])
             // The floor beside each event, so both see the same moment's load.
             helloTimes.append(try Bench.timedRun(hello, []))
-            submitTimes.append(try Bench.timedRun(gw, ["agent-event", "UserPromptSubmit"], environment: environment, input: payload))
+            let submitTime = try Bench.timedRun(gw, ["agent-event", "UserPromptSubmit"], environment: environment, input: payload)
+            if withDaemon { submitTimes.append(submitTime) }
 
             let reply = "ECHO: \(text)"
             try Self.append(transcript, Self.record("assistant", text: reply, promptId: promptId, session: session))
@@ -52,7 +74,16 @@ struct AgentEventBench: BenchSuite {
                                      "stop_hook_active": false, "last_assistant_message": reply, "effort": ["level": "medium"],
                                      "background_tasks": [Any](), "session_crons": [Any]()])
             helloTimes.append(try Bench.timedRun(hello, []))
-            stopTimes.append(try Bench.timedRun(gw, ["agent-event", "Stop"], environment: environment, input: payload))
+            let stopTime = try Bench.timedRun(gw, ["agent-event", "Stop"], environment: environment, input: payload)
+            if withDaemon {
+                stopTimes.append(stopTime)
+                guard try await ledger.turn(turn)?.state == .replied else { throw GatewayError("the bench's Stop did not hand turn \(turn) to the daemon") }
+                let started = DispatchTime.now()
+                guard try await bookkeeping.finishAll(ledger: ledger) == [turn] else { throw GatewayError("the daemon's part did not finish turn \(turn)") }
+                bookkeepingTimes.append(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+            } else {
+                aloneTimes.append(stopTime)
+            }
             guard try await ledger.turn(turn)?.state == .done else { throw GatewayError("the bench's Stop did not end turn \(turn)") }
         }
         let sessions = town.mayorDirectory.appendingPathComponent("memory/sessions")
@@ -63,6 +94,8 @@ struct AgentEventBench: BenchSuite {
         reporter.report("agent_event.user_prompt_submit_p50", Bench.percentile(submitTimes, 50), "ms", baseline: "agent_event.hello_p50", limit: .timesBaseline(2))
         reporter.report("agent_event.stop_p50", Bench.percentile(stopTimes, 50), "ms", baseline: "agent_event.hello_p50", limit: .timesBaseline(2))
         reporter.report("agent_event.stop_p95", Bench.percentile(stopTimes, 95), "ms", baseline: "agent_event.hello_p50")
+        reporter.report("agent_event.stop_daemon_part_p50", Bench.percentile(bookkeepingTimes, 50), "ms")
+        reporter.report("agent_event.stop_alone_p50", Bench.percentile(aloneTimes, 50), "ms", baseline: "agent_event.hello_p50")
     }
 
     /// A transcript record as Claude Code writes one (the fields the extraction reads).

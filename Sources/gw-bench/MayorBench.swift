@@ -73,7 +73,7 @@ struct MayorBench: BenchSuite {
         reporter.report("mayor.send_to_reply_recorded_p95", Bench.percentile(sendTimes, 95), "ms", baseline: "mayor.claude_enter_to_stop_p50")
         reporter.report("mayor.send_to_enter_p50", Bench.percentile(toEnter, 50), "ms")
         reporter.report("mayor.enter_to_reply_recorded_p50", Bench.percentile(enterToRecorded, 50), "ms", baseline: "mayor.claude_enter_to_stop_p50")
-        reporter.note("mayor: send → Enter includes the fixed paste_delay of \(pasteDelay) ms")
+        reporter.note("mayor: send → Enter waits for the paste to show on screen (paste_delay, \(pasteDelay) ms, is only its limit)")
         if !stopToRecorded.isEmpty {
             reporter.note(String(format: "mayor: Enter → recorded, p50 of each part over %d turns: Enter → UserPromptSubmit recorded %.0f ms; → Stop fired %.0f ms; Stop fired → reply recorded (the hook's run) %.0f ms",
                                  stopToRecorded.count, Bench.percentile(enterToSubmitted, 50), Bench.percentile(submittedToStop, 50), Bench.percentile(stopToRecorded, 50)))

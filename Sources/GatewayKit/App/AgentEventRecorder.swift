@@ -51,7 +51,7 @@ public struct AgentEventRecorder: Sendable {
             if outcome.turnState == .replied {
                 if doorbell.ring(.hook, agent: agent) { return (outcome, nil) }
                 // The daemon did not take the poke (it stopped a moment ago): finish here.
-                let bookkeeping = ReplyBookkeeping(environment: environment, town: town, config: memoryConfig)
+                let bookkeeping = ReplyBookkeeping(environment: environment, town: town, claudeHome: ClaudeConfigHome(variables: environment.variables), config: memoryConfig)
                 if let turnId = outcome.turnId, let turn = try await ledger.turn(turnId), try await bookkeeping.finish(turn, ledger: ledger) {
                     outcome.turnState = .done
                 }

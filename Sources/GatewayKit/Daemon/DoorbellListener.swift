@@ -9,23 +9,23 @@ import Darwin
 /// The daemon's end of `DaemonDoorbell`: binds `.gateway/daemon.sock` and hands every poke received to
 /// `received`, from a Dispatch read source — no thread or task waits on the socket. A socket a killed
 /// daemon left behind is replaced: the daemon lock, held before this is made, says it is ours.
-final class DoorbellListener: @unchecked Sendable {
+public final class DoorbellListener: @unchecked Sendable {
     private let source: any DispatchSourceRead
     let file: URL
 
     /// What one datagram said: its topic (nil when unknown to this version: look at everything) and agent.
-    struct Poke: Sendable, Equatable {
-        var topic: DaemonDoorbell.Topic?
-        var agent: String?
+    public struct Poke: Sendable, Equatable {
+        public var topic: DaemonDoorbell.Topic?
+        public var agent: String?
 
-        init(_ message: String) {
+        public init(_ message: String) {
             let words = message.split(separator: " ", maxSplits: 1).map(String.init)
             topic = words.first.flatMap(DaemonDoorbell.Topic.init(rawValue:))
             agent = words.count > 1 ? words[1] : nil
         }
     }
 
-    init(doorbell: DaemonDoorbell, received: @escaping @Sendable (Poke) -> Void) throws {
+    public init(doorbell: DaemonDoorbell, received: @escaping @Sendable (Poke) -> Void) throws {
         file = doorbell.file
         guard var address = DaemonDoorbell.address(file.path) else {
             throw GatewayError("the town's path is too long for a unix socket (\(file.path))")
@@ -58,7 +58,7 @@ final class DoorbellListener: @unchecked Sendable {
     }
 
     /// Stops listening and removes the socket, so a poke sent after the daemon stops fails at once.
-    func cancel() {
+    public func cancel() {
         guard !source.isCancelled else { return }
         source.cancel()
         unlink(file.path)

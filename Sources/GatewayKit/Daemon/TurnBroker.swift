@@ -38,7 +38,7 @@ struct TurnBroker: Service {
     func round(ledger: Ledger, backoff: inout Backoff) async -> Date? {
         let gateway = config.current.gateway
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: gateway))
-        await finishReplies(ledger: ledger, memory: gateway.memoryConfig)
+        await finishReplies(ledger: ledger, mayor: mayor.runtime, memory: gateway.memoryConfig)
         var next = await deliver(to: mayor, ledger: ledger, backoff: &backoff.mayor)
         do {
             let polecats = PolecatSupervisor(environment: environment, town: town, settings: gateway.polecats,
@@ -56,9 +56,9 @@ struct TurnBroker: Service {
 
     /// The Mayor's answered turns whose Stop hook left the rest to the daemon: extracted, committed and
     /// marked done here, before the next turn goes (the extraction reads the transcript to its end).
-    func finishReplies(ledger: Ledger, memory: MemoryConfig) async {
+    func finishReplies(ledger: Ledger, mayor: AgentRuntime, memory: MemoryConfig) async {
         do {
-            let finished = try await ReplyBookkeeping(environment: environment, town: town) { memory }.finishAll(ledger: ledger)
+            let finished = try await ReplyBookkeeping(environment: environment, town: town, claudeHome: mayor.claudeHome) { memory }.finishAll(ledger: ledger)
             guard !finished.isEmpty else { return }
             logger.debug("finished replied turns \(finished.map(String.init).joined(separator: ", "))")
             // Whoever waited for them: the Mayor's heartbeat.

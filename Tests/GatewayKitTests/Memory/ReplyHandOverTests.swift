@@ -69,7 +69,7 @@ import Testing
         try await pokes.waitFor { $0.contains(DoorbellListener.Poke("hook mayor")) }
 
         // What the daemon's broker runs on that poke.
-        let bookkeeping = ReplyBookkeeping(environment: fixture.environment, town: fixture.hooks.town) { try fixture.hooks.town.loadConfig().memoryConfig }
+        let bookkeeping = ReplyBookkeeping(environment: fixture.environment, town: fixture.hooks.town, claudeHome: ClaudeConfigHome(variables: fixture.environment.variables)) { try fixture.hooks.town.loadConfig().memoryConfig }
         #expect(try await bookkeeping.finishAll(ledger: fixture.ledger) == [fixture.turn])
         #expect(fixture.sessionLog.contains("please commit"))
         #expect(fixture.lastCommit.contains("Extract the conversation"))

@@ -30,7 +30,7 @@ struct MayorContext {
     func finishLeftReplies(ledger: Ledger) async throws {
         guard DaemonPidFile.runningPid(town) == nil else { return }
         let memory = config.memoryConfig
-        try await ReplyBookkeeping(environment: environment, town: town) { memory }.finishAll(ledger: ledger)
+        try await ReplyBookkeeping(environment: environment, town: town, claudeHome: lifecycle.runtime.claudeHome) { memory }.finishAll(ledger: ledger)
     }
 
     func describeStart(_ outcome: AgentLifecycle.StartOutcome) -> String {
