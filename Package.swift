@@ -48,12 +48,13 @@ let package = Package(
         // Work: convoys, formulas, polecats.
         .target(name: "GatewayWork", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
         // The heartbeat: HEARTBEAT.md, the schedule, a beat's run and its reply.
+        .target(name: "GatewayChat", dependencies: ["GatewayCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "GatewayHeartbeat", dependencies: ["GatewayCore", "GatewayAgents", "GatewayMemory", "GatewayNotify", "GatewayWork", .product(name: "GRDB", package: "GRDB.swift")]),
         // The app: assembles the town, the config and the daemon from the features.
         .target(
             name: "GatewayKit",
             dependencies: [
-                "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+                "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -91,7 +92,7 @@ let package = Package(
         ]),
         .executableTarget(name: "gw-bench-hello"), // the floor gw-bench compares `gw agent-event` with: a Foundation hello-world
         .testTarget(name: "GatewayKitTests", dependencies: [
-            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat",
             "GatewayKit", "GatewayDemo", "GatewayCLI", "LoopbackHTTP",
         ]),
         .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),

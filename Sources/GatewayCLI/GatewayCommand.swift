@@ -24,6 +24,7 @@ struct GatewayCommand: AsyncParsableCommand {
             PolecatCommand.self,
             HeartbeatCommand.self,
             NotifyCommand.self,
+            ChatCommand.self,
             HookCommand.self,
             MemoryCommand.self,
             DaemonCommand.self,

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import GatewayAgents
+import GatewayChat
 import GatewayCore
 import GatewayHeartbeat
 import GatewayNotify
@@ -18,6 +19,7 @@ public enum LedgerSchema {
         PolecatSchema.polecats,
         Ledger.owedTasksMigration,
         AgentSchema.wireText,
+        ChatSchema.access,
     ]
 }
 

@@ -6,6 +6,7 @@ import GatewayAgents
 import GatewayMemory
 import GatewayWork
 import GatewayHeartbeat
+import GatewayChat
 
 /// Everything `gateway.toml` says, decoded once at the edge into plain values with defaults.
 /// Each section reads itself from a `TableReader`; later features add sections here.
@@ -16,6 +17,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var agents: [String: AgentProfile] = AgentProfile.builtIns
     public var heartbeat: HeartbeatSettings = .init()
     public var notify: NotifySettings = .init()
+    public var chat: ChatSettings = .init()
     public var hooks: HooksSettings = .init()
     public var memory: MemorySettings = .init()
     public var polecats: PolecatSettings = .init()
@@ -69,6 +71,7 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("polecats") { config.polecats = PolecatSettings(table) }
         if let table = reader.table("daemon") { config.daemon = DaemonSettings(table) }
         if let table = reader.table("mcp") { config.mcp = MCPSettings(table) }
+        if let table = reader.table("chat") { config.chat = ChatSettings(table) }
         config.checkPassEnv(reader: reader)
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }
@@ -111,7 +114,7 @@ extension GatewayConfig {
     /// Every secret the config names. Notify targets today; a new section with secrets adds them here,
     /// which is what keeps them from agents and hook commits.
     public var secretReferences: [SecretReference] {
-        notify.targets.keys.sorted().flatMap { notify.targets[$0]!.secrets }
+        notify.targets.keys.sorted().flatMap { notify.targets[$0]!.secrets } + chat.secrets
     }
 
     /// The config's secrets with their values as this process sees them.
