@@ -28,3 +28,36 @@ package enum ChatSchema {
             """)
     }
 }
+
+extension ChatSchema {
+    /// What the poller received (`chat_updates`, one row per update id, written before the offset moves
+    /// past it) and where it stands (`chat_poll`, one row per bot).
+    package static let inbound = LedgerMigration("v8-chat-inbound") { db in
+        try db.execute(sql: """
+            CREATE TABLE chat_updates (
+                bot_id INTEGER NOT NULL,
+                update_id INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                user_id INTEGER,
+                chat_id INTEGER,
+                message_id INTEGER,
+                text TEXT,
+                callback_id TEXT,
+                attachment TEXT,
+                received_at DOUBLE NOT NULL,
+                turn_id INTEGER,
+                note TEXT,
+                PRIMARY KEY (bot_id, update_id)
+            );
+            CREATE INDEX chat_updates_by_state ON chat_updates(state, bot_id, update_id);
+            CREATE TABLE chat_poll (
+                bot_id INTEGER PRIMARY KEY,
+                next_offset INTEGER NOT NULL,
+                last_ok_at DOUBLE,
+                last_error TEXT,
+                last_error_at DOUBLE
+            );
+            """)
+    }
+}

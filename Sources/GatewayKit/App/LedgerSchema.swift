@@ -20,6 +20,7 @@ public enum LedgerSchema {
         Ledger.owedTasksMigration,
         AgentSchema.wireText,
         ChatSchema.access,
+        ChatSchema.inbound,
     ]
 }
 
