@@ -1,7 +1,8 @@
 import Foundation
 import LoopbackHTTP
 
-/// A loopback server that answers like Telegram's Bot API `sendMessage`, and misbehaves on demand:
+/// A loopback server that answers like Telegram's Bot API — `sendMessage`, and for the chat `getMe` and
+/// `getUpdates` (a long poll from an offset, fed with `deliver`) — and misbehaves on demand:
 /// each request takes the next scripted behaviour, then `.ok` once the script runs out — or, built with
 /// `choose:`, whatever that function picks for the request's text. It also serves as a webhook receiver
 /// (it records the JSON body's `text`).
@@ -72,6 +73,9 @@ final class FakeBotAPI: @unchecked Sendable {
     }
 
     private func handle(_ request: HTTPRequest, _ writer: HTTPResponseWriter) {
+        if let method = request.path.split(separator: "/").last, ["getMe", "getUpdates"].contains(method) {
+            return handleUpdates(String(method), request, writer)
+        }
         let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
         let token = request.path.split(separator: "/").first.map { String($0.dropFirst(3)) } ?? ""
         let chat = (json["chat_id"] as? String) ?? (json["chat_id"] as? NSNumber)?.stringValue ?? ""
@@ -119,4 +123,71 @@ final class FakeBotAPI: @unchecked Sendable {
             writer.respond(status: 401, json: #"{"ok":false,"error_code":401,"description":"Unauthorized"}"#)
         }
     }
+
+    // MARK: The updates side
+
+    static let botId: Int64 = 4242
+    /// What a poll meets instead of an answer.
+    enum PollFault: Sendable, Equatable {
+        case status(Int, description: String)
+        /// Held and never answered: the client's timeout ends it.
+        case hang
+        /// The connection closed without an answer.
+        case drop
+    }
+
+    private var pendingUpdates: [[String: Any]] = []
+    private var waitingPolls: [(offset: Int64, writer: HTTPResponseWriter)] = []
+    private var pollFaults: [PollFault] = []
+    private var pollOffsets: [Int64] = []
+
+    /// The offsets the polls asked from, in order.
+    var offsetsPolled: [Int64] { lock.withLock { pollOffsets } }
+
+    /// Queues updates for the next poll that asks from their ids on (and answers a poll held now).
+    func deliver(_ updates: [[String: Any]]) {
+        let held = lock.withLock { () -> [(offset: Int64, writer: HTTPResponseWriter)] in
+            pendingUpdates += updates
+            defer { waitingPolls.removeAll() }
+            return waitingPolls
+        }
+        for poll in held { answerPoll(from: poll.offset, poll.writer) }
+    }
+
+    func failNextPoll(_ fault: PollFault) { lock.withLock { pollFaults.append(fault) } }
+
+    private func handleUpdates(_ method: String, _ request: HTTPRequest, _ writer: HTTPResponseWriter) {
+        guard method == "getUpdates" else {
+            return writer.respond(status: 200, json: #"{"ok":true,"result":{"id":\#(Self.botId),"is_bot":true,"username":"GatewayTestBot"}}"#)
+        }
+        let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
+        let offset = (json["offset"] as? NSNumber)?.int64Value ?? 0
+        let (fault, ready) = lock.withLock { () -> (PollFault?, Bool) in
+            pollOffsets.append(offset)
+            if !pollFaults.isEmpty { return (pollFaults.removeFirst(), false) }
+            // Telegram forgets what an offset confirms.
+            pendingUpdates.removeAll { Self.updateId($0) < offset }
+            if pendingUpdates.isEmpty { waitingPolls.append((offset, writer)) }
+            return (nil, !pendingUpdates.isEmpty)
+        }
+        switch fault {
+        case .status(let status, let description)?:
+            let retry = status == 429 ? #","parameters":{"retry_after":1}"# : ""
+            writer.respond(status: status, json: #"{"ok":false,"error_code":\#(status),"description":"\#(description)"\#(retry)}"#)
+        case .hang?:
+            break
+        case .drop?:
+            writer.abort()
+        case nil:
+            if ready { answerPoll(from: offset, writer) }
+        }
+    }
+
+    private func answerPoll(from offset: Int64, _ writer: HTTPResponseWriter) {
+        let updates = lock.withLock { pendingUpdates.filter { Self.updateId($0) >= offset } }
+        let data = (try? JSONSerialization.data(withJSONObject: ["ok": true, "result": updates])) ?? Data()
+        writer.respond(status: 200, headers: ["Content-Type": "application/json"], body: data)
+    }
+
+    private static func updateId(_ update: [String: Any]) -> Int64 { (update["update_id"] as? NSNumber)?.int64Value ?? 0 }
 }
