@@ -109,9 +109,9 @@ public struct MemoryIndex: Sendable {
             let entries = only.compactMap { path in Self.stamp("\(rootPath)/\(path)").map { MemoryScan.Entry(path: path, stamp: $0) } }
             return try update(root: root, entries, complete: false)
         }
-        let scan = MemoryScan.scan(root: root)
         let recorded = try database.read { db in try Int64.fetchOne(db, sql: "SELECT fingerprint FROM scan") }
-        if recorded == Int64(bitPattern: scan.fingerprint) { return 0 }
+        if let recorded, recorded == Int64(bitPattern: MemoryScan.fingerprint(root: root)) { return 0 }
+        let scan = MemoryScan.scan(root: root)
         return try update(root: root, scan.entries, complete: true, fingerprint: scan.fingerprint)
     }
 
