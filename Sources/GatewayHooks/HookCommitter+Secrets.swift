@@ -19,17 +19,20 @@ extension HookCommitter {
         let staged = try await runRetryingWhileLocked(Git.stagedPaths(in: worktree))
         let paths = staged.stdout.split(separator: "\0").map(String.init)
         guard staged.succeeded, !paths.isEmpty else { return [] }
-        var withheld: [WithheldFile] = []
-        for needle in needles {
-            // git grep reads a pattern line by line: a secret spanning lines is searched by its longest.
+        // git grep reads a pattern line by line: a secret spanning lines is searched by its longest.
+        let searched = needles.compactMap { needle -> (secret: GatewaySecrets.Secret, text: String)? in
             let lines: [Substring] = needle.text.split(separator: "\n")
             let text = lines.max { $0.count < $1.count }.map(String.init) ?? needle.text
-            guard text.count >= GatewaySecrets.minimumSearchedLength else { continue }
-            let found = try await runRetryingWhileLocked(Git.stagedFilesContaining(text, paths: paths, in: worktree))
-            // Exit 1: no file holds it.
-            guard found.status != 1 else { continue }
-            guard found.succeeded else { throw GatewayError("searching the hook \(worktree.path) for secrets failed: \(found.stderr)") }
-            for path in found.stdout.split(separator: "\0").map(String.init) where !withheld.contains(where: { $0.path == path }) {
+            return text.count >= GatewaySecrets.minimumSearchedLength ? (needle.secret, text) : nil
+        }
+        // One search for all of them; which file holds which is asked only when one holds any.
+        let holding = try await filesContaining(searched.map(\.text), among: paths)
+        guard !holding.isEmpty else { return [] }
+        var withheld: [WithheldFile] = []
+        for needle in searched {
+            var found = holding
+            if searched.count > 1 { found = try await filesContaining([needle.text], among: holding) }
+            for path in found where !withheld.contains(where: { $0.path == path }) {
                 withheld.append(WithheldFile(path: path, secret: needle.secret.label))
             }
         }
@@ -40,5 +43,15 @@ extension HookCommitter {
             environment.logger.warning("\(file.path) in the hook \(worktree.path) is left out of Gateway's commit: it holds the value of \(file.secret), one of Gateway's secrets. Remove the secret from the file (it stays uncommitted until then).")
         }
         return withheld
+    }
+
+    /// Which of `paths` hold any of `texts` as staged.
+    private func filesContaining(_ texts: [String], among paths: [String]) async throws -> [String] {
+        guard !texts.isEmpty, !paths.isEmpty else { return [] }
+        let found = try await runRetryingWhileLocked(Git.stagedFilesContaining(texts, paths: paths, in: worktree))
+        // Exit 1: no file holds any.
+        guard found.status != 1 else { return [] }
+        guard found.succeeded else { throw GatewayError("searching the hook \(worktree.path) for secrets failed: \(found.stderr)") }
+        return found.stdout.split(separator: "\0").map(String.init)
     }
 }

@@ -19,29 +19,39 @@ struct HookCommitter: Sendable {
     var clock: any WallClock { environment.clock }
 
     /// Stages every change (the agent's uncommitted ones too) and commits; returns the short hash,
-    /// or nil when nothing changed.
+    /// or nil when nothing changed. `head` is HEAD's commit as the caller last saw it (from `state()`),
+    /// which saves asking git again; a stale one only costs a retry.
     ///
     /// Not `git commit`: it writes the message to the worktree's shared `COMMIT_EDITMSG` and reads it
     /// back, so an agent's commit running at the same moment could hand Gateway its message, or an
     /// empty one. Instead the staged tree becomes a commit object, and HEAD's branch moves to it only if
     /// it still points where it did (a compare-and-swap); if the agent committed in between, Gateway
     /// stages again on top of the agent's commit.
-    func commitAll(message: String) async throws -> String? {
-        // Writers run with whatever HOME their caller has (an agent's MCP server may have one with no
-        // git identity): without one the commit would fail, so the town repo gets Gateway's own.
-        try await environment.git.ensureIdentity(in: worktree)
+    func commitAll(message: String, head: String? = nil) async throws -> String? {
         let deadline = clock.now().addingTimeInterval(lockWait.seconds)
         var delay = 0.01
+        var knownHead = head
         while true {
+            let parent: String
+            if let knownHead { parent = knownHead } else { parent = try await output(Git.revParse("HEAD", in: worktree)) }
+            knownHead = nil
+            // Read while the index is staged and written: it depends on the parent alone.
+            async let parentTree = output(Git.revParse("\(parent)^{tree}", in: worktree))
             try await retryingWhileLocked(Git.addAll(in: worktree))
             _ = try await unstageSecrets()
-            guard try await hasStagedChanges() else { return nil }
             let tree = try await output(Git.writeTree(in: worktree))
-            let parent = try await output(Git.revParse("HEAD", in: worktree))
-            let commit = try await output(Git.commitTree(tree, message: message, parents: [parent], in: worktree))
+            // Nothing staged is a tree equal to the parent's: no empty commits.
+            guard try await parentTree != tree else { return nil }
+            let commit = try await commitTree(tree, message: message, parent: parent)
             let subject = message.split(separator: "\n").first.map(String.init) ?? message
+            // The short hash is read while HEAD moves: both only need the commit object to exist.
+            async let shortHash = environment.processes.run(Git.shortHash(commit, in: worktree))
             let moved = try await environment.processes.run(Git.moveHead(to: commit, expected: parent, reason: "gw: \(subject)", in: worktree))
-            if moved.succeeded { return try await output(Git.shortHash(commit, in: worktree)) }
+            let short = try await shortHash
+            if moved.succeeded {
+                guard short.succeeded else { throw failure(Git.shortHash(commit, in: worktree), short) }
+                return short.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
             // HEAD moved (an agent committed) or its lock was held: stage again on the new HEAD.
             guard Self.isLockContention(moved.stderr) || moved.stderr.contains("but expected") else {
                 throw failure(Git.moveHead(to: commit, expected: parent, reason: subject, in: worktree), moved)
@@ -54,6 +64,24 @@ struct HookCommitter: Sendable {
         }
     }
 
+    /// Makes the commit object. Writers run with whatever HOME their caller has (an agent's MCP server
+    /// may have one with no git identity): when git finds none configured, the town repo gets Gateway's
+    /// own and the commit is made again — a config check on every write would cost a git call each time.
+    private func commitTree(_ tree: String, message: String, parent: String) async throws -> String {
+        let strict = Git.commitTreeWithConfiguredIdentity(tree, message: message, parent: parent, in: worktree)
+        let result = try await runRetryingWhileLocked(strict)
+        if result.succeeded { return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard Self.lacksIdentity(result.stderr) else { throw failure(strict, result) }
+        try await environment.git.ensureIdentity(in: worktree)
+        return try await output(Git.commitTree(tree, message: message, parents: [parent], in: worktree))
+    }
+
+    /// git's words for "no user.name or user.email to commit with".
+    static func lacksIdentity(_ stderr: String) -> Bool {
+        ["auto-detection is disabled", "Please tell me who you are", "unable to auto-detect", "empty ident name"]
+            .contains { stderr.contains($0) }
+    }
+
     /// Runs `command` (waiting out other gits' locks) and returns its trimmed stdout.
     private func output(_ command: Command) async throws -> String {
         let result = try await runRetryingWhileLocked(command)
@@ -61,20 +89,16 @@ struct HookCommitter: Sendable {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Lines of `git status --porcelain`, as paths: what is uncommitted right now.
-    func uncommittedPaths() async throws -> [String] {
-        let result = try await runRetryingWhileLocked(Git.statusPorcelain(in: worktree))
-        guard result.succeeded else { throw failure(Git.statusPorcelain(in: worktree), result) }
-        return result.stdout.split(separator: "\n").map { String($0.dropFirst(3)) }
+    /// HEAD's commit and what is uncommitted right now.
+    func state() async throws -> HookWorktreeState {
+        let result = try await runRetryingWhileLocked(Git.worktreeState(in: worktree))
+        guard result.succeeded else { throw failure(Git.worktreeState(in: worktree), result) }
+        return HookWorktreeState.parse(result.stdout)
     }
 
-    private func hasStagedChanges() async throws -> Bool {
-        let result = try await environment.processes.run(Git.stagedChangesQuiet(in: worktree))
-        switch result.status {
-        case 0: return false
-        case 1: return true
-        default: throw failure(Git.stagedChangesQuiet(in: worktree), result)
-        }
+    /// Uncommitted paths, as `git status --porcelain` shows them.
+    func uncommittedPaths() async throws -> [String] {
+        try await state().uncommitted
     }
 
     private func retryingWhileLocked(_ command: Command) async throws {

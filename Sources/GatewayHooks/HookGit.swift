@@ -8,9 +8,15 @@ extension Git {
         command(["add", "--all"], in: worktree)
     }
 
-    /// Exits 1 when the index differs from HEAD, 0 when there is nothing to commit.
-    public static func stagedChangesQuiet(in worktree: URL) -> Command {
-        command(["diff", "--cached", "--quiet"], in: worktree)
+    /// HEAD's commit and every uncommitted path, in one call (`HookWorktreeState`).
+    static func worktreeState(in worktree: URL) -> Command {
+        command(["status", "--porcelain=v2", "--branch", "--untracked-files=normal"], in: worktree)
+    }
+
+    /// `commit-tree` that fails rather than make up an identity from the login and host names, so a repo
+    /// with none configured gets Gateway's (`GitClient.ensureIdentity`) instead of `root@somehost`.
+    static func commitTreeWithConfiguredIdentity(_ tree: String, message: String, parent: String, in worktree: URL) -> Command {
+        command(["-c", "user.useConfigOnly=true", "commit-tree", tree, "-m", message, "-p", parent], in: worktree)
     }
 
     /// Every branch under `refs/heads/hooks/` with its tip: `name<US>hash<US>date<US>subject` lines.
@@ -61,9 +67,9 @@ extension Git {
         command(["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=d"], in: worktree)
     }
 
-    /// Which of `paths` hold `text` in the index (as staged, binary files too), NUL-separated.
-    public static func stagedFilesContaining(_ text: String, paths: [String], in worktree: URL) -> Command {
-        literal(command(["grep", "--cached", "-l", "-z", "-a", "-F", "-e", text, "--"] + paths, in: worktree))
+    /// Which of `paths` hold any of `texts` in the index (as staged, binary files too), NUL-separated.
+    public static func stagedFilesContaining(_ texts: [String], paths: [String], in worktree: URL) -> Command {
+        literal(command(["grep", "--cached", "-l", "-z", "-a", "-F"] + texts.flatMap { ["-e", $0] } + ["--"] + paths, in: worktree))
     }
 
     /// Takes `paths` back out of the index, as HEAD has them (a new file: not at all); the files stay.

@@ -61,21 +61,25 @@ public struct HookStore: Sendable {
 
     /// Edits files in `agent`'s hook under its lock and commits the result, the agent's own uncommitted
     /// changes included (they are listed in the commit message, never overwritten). `edit` gets the
-    /// worktree and returns the paths it touched.
+    /// worktree and returns the paths it touched (none: it changed nothing, and a clean hook makes no commit).
     public func write(
         _ agent: String, message: String, _ edit: @Sendable (URL) throws -> [String]
     ) async throws -> HookWriteResult {
         let hook = try await ensureHook(agent)
         let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait, secrets: secrets)
         var result = try await FileLock.withLockAsync(lockFile(for: agent)) {
-            let before = try await committer.uncommittedPaths()
+            let before = try await committer.state()
             let paths = try edit(hook.worktree)
-            let tookAlong = before.filter { !paths.contains($0) }
+            let tookAlong = before.uncommitted.filter { !paths.contains($0) }
             var fullMessage = message
             if !tookAlong.isEmpty {
                 fullMessage += "\n\nWith uncommitted changes already in the hook:\n" + tookAlong.map { "  \($0)" }.joined(separator: "\n")
             }
-            let commit = try await committer.commitAll(message: fullMessage)
+            // Nothing was uncommitted and the edit changed nothing (a retried append): no commit to try.
+            guard !before.uncommitted.isEmpty || !paths.isEmpty else {
+                return HookWriteResult(agent: agent, commit: nil, paths: paths, tookAlong: [], pushError: nil)
+            }
+            let commit = try await committer.commitAll(message: fullMessage, head: before.head)
             return HookWriteResult(agent: agent, commit: commit, paths: paths, tookAlong: tookAlong, pushError: nil)
         }
         if result.commit != nil {
@@ -100,11 +104,12 @@ public struct HookStore: Sendable {
         let hook = try existingHook(agent)
         let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait, secrets: secrets)
         let result = try await FileLock.withLockAsync(lockFile(for: agent)) { () async throws -> HookWriteResult? in
-            let left = try await committer.uncommittedPaths()
+            let state = try await committer.state()
+            let left = state.uncommitted
             guard !left.isEmpty else { return nil }
             let message = "Recover uncommitted changes found at start (left by an interrupted write)\n\n"
                 + left.map { "  \($0)" }.joined(separator: "\n")
-            let commit = try await committer.commitAll(message: message)
+            let commit = try await committer.commitAll(message: message, head: state.head)
             return HookWriteResult(agent: agent, commit: commit, paths: [], tookAlong: left, pushError: nil)
         }
         guard var result, result.commit != nil else { return result }

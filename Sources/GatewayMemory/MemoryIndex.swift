@@ -26,10 +26,14 @@ public struct MemoryIndexStats: Sendable, Equatable, Codable {
 /// The memory search index: SQLite FTS5 in `.gateway/memory-index.sqlite`, a file of its own rather than
 /// tables in the ledger because it is derived data — it can be deleted and rebuilt from the files at any
 /// time, its schema can change by rebuilding instead of migrating, and a ten-year memory's index (tens of
-/// megabytes) stays out of the ledger's WAL and backups. It follows the files: each refresh compares every
-/// file's mtime and size with what was indexed and rereads only the changed ones.
+/// megabytes) stays out of the ledger's WAL and backups. It follows the files: each refresh compares one
+/// fingerprint of every file's mtime and size with the one recorded (`MemoryScan`), and when they differ,
+/// each file's with what was indexed, rereading only the changed ones.
 public struct MemoryIndex: Sendable {
-    let database: DatabasePool
+    /// One connection, not a pool: a pool's first connection writes to the file on every open (GRDB
+    /// makes sure a WAL exists), which costs a search its fsyncs. WAL mode still lets another process
+    /// search while one writes.
+    let database: DatabaseQueue
     public let file: URL
 
     public static func open(town: Town) throws -> MemoryIndex { try MemoryIndex(file: town.memoryIndexFile) }
@@ -41,8 +45,15 @@ public struct MemoryIndex: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
             configuration.label = "gateway.memory-index"
-            database = try DatabasePool(path: file.path, configuration: configuration)
-            try Self.migrator.migrate(database)
+            configuration.prepareDatabase { db in
+                // A no-op read once the file is in WAL mode; derived data needs no fsync per commit.
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            database = try DatabaseQueue(path: file.path, configuration: configuration)
+            // Checked with a read first: an up-to-date index then costs no write transaction.
+            let migrator = Self.migrator
+            if try !database.read(migrator.hasCompletedMigrations) { try migrator.migrate(database) }
         } catch let error as DatabaseError {
             throw GatewayError("the memory index \(file.path) could not be opened: \(error.message ?? error.description) — delete it and run `gw memory reindex`")
         }
@@ -59,36 +70,11 @@ public struct MemoryIndex: Sendable {
                 CREATE VIRTUAL TABLE chunk_fts USING fts5(words, bigrams, unigrams, tokenize = 'unicode61 remove_diacritics 2');
                 """)
         }
-        return migrator
-    }
-
-    /// The memory files under `root`: MEMORY.md and every `.md` below memory/, as relative paths.
-    static func memoryFiles(root: URL) -> [String] {
-        var files: [String] = []
-        if FileSystem.exists(root.appendingPathComponent(MemoryStore.curatedFile)) { files.append(MemoryStore.curatedFile) }
-        walk(root.appendingPathComponent("memory").path, relative: "memory", into: &files)
-        return files.filter { $0 != "memory/README.md" }
-    }
-
-    /// readdir rather than FileManager's enumerator: a search walks thousands of files every time, and
-    /// the enumerator's per-entry objects cost more than the search itself.
-    private static func walk(_ path: String, relative: String, into files: inout [String]) {
-        guard let directory = opendir(path) else { return }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name.hasPrefix(".") { continue }
-            let type = entry.pointee.d_type
-            var isDirectory = type == UInt8(DT_DIR)
-            if type == UInt8(DT_UNKNOWN) { isDirectory = FileSystem.isDirectory(URL(fileURLWithPath: "\(path)/\(name)")) }
-            if isDirectory {
-                walk("\(path)/\(name)", relative: "\(relative)/\(name)", into: &files)
-            } else if name.hasSuffix(".md") {
-                files.append("\(relative)/\(name)")
-            }
+        migrator.registerMigration("v2-scan-fingerprint") { db in
+            // The `MemoryScan` fingerprint of the files when every row of `files` last matched them.
+            try db.execute(sql: "CREATE TABLE scan(id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint INTEGER NOT NULL)")
         }
+        return migrator
     }
 
     struct Stamp: Equatable {
@@ -99,12 +85,7 @@ public struct MemoryIndex: Sendable {
     static func stamp(_ path: String) -> Stamp? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        #if canImport(Darwin)
-        let time = info.st_mtimespec
-        #else
-        let time = info.st_mtim
-        #endif
-        return Stamp(mtime: Double(time.tv_sec) + Double(time.tv_nsec) / 1e9, size: Int64(info.st_size))
+        return Stamp(info)
     }
 
     struct Known {
@@ -116,7 +97,27 @@ public struct MemoryIndex: Sendable {
     /// Brings the index up to date with the files (all of them, or only the paths given).
     @discardableResult
     public func refresh(root: URL, only: [String]? = nil) throws -> MemoryIndexStats {
-        let paths = only ?? Self.memoryFiles(root: root)
+        try stats(changed: catchUp(root: root, only: only))
+    }
+
+    /// Brings the index up to date; returns how many files it reindexed or dropped. When the files'
+    /// fingerprint is the one recorded, nothing was touched since and no row is read.
+    @discardableResult
+    public func catchUp(root: URL, only: [String]? = nil) throws -> Int {
+        let rootPath = root.path
+        if let only {
+            let entries = only.compactMap { path in Self.stamp("\(rootPath)/\(path)").map { MemoryScan.Entry(path: path, stamp: $0) } }
+            return try update(root: root, entries, complete: false)
+        }
+        let recorded = try database.read { db in try Int64.fetchOne(db, sql: "SELECT fingerprint FROM scan") }
+        if let recorded, recorded == Int64(bitPattern: MemoryScan.fingerprint(root: root)) { return 0 }
+        let scan = MemoryScan.scan(root: root)
+        return try update(root: root, scan.entries, complete: true, fingerprint: scan.fingerprint)
+    }
+
+    /// Rereads the files among `entries` whose stamps differ from what was indexed; with `complete`,
+    /// `entries` are all the files there are, so rows for any other file are dropped.
+    private func update(root: URL, _ entries: [MemoryScan.Entry], complete: Bool, fingerprint: UInt64? = nil) throws -> Int {
         let known = try database.read { db in
             var known: [String: Known] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT path, mtime, size, hash, indexed_at FROM files")
@@ -131,9 +132,8 @@ public struct MemoryIndex: Sendable {
         let now = Date().timeIntervalSince1970
         var changed: [(path: String, stamp: Stamp, hash: String, text: String?)] = []
         let rootPath = root.path
-        for path in paths {
-            // Plain string paths: building a URL per file costs more than the stat.
-            guard let stamp = Self.stamp("\(rootPath)/\(path)") else { continue }
+        for entry in entries {
+            let (path, stamp) = (entry.path, entry.stamp)
             if let old = known[path], old.stamp == stamp, stamp.mtime < old.indexedAt - 1 { continue }
             // Changed stamp, or modified so close to the last indexing that a same-size edit within the
             // clock's resolution could hide: compare content.
@@ -142,33 +142,41 @@ public struct MemoryIndex: Sendable {
             let text = known[path]?.hash == hash ? nil : String(decoding: data, as: UTF8.self)
             changed.append((path, stamp, hash, text))
         }
-        let onDisk = Set(paths)
-        let gone = only == nil ? known.keys.filter { !onDisk.contains($0) } : []
+        let onDisk = Set(entries.map(\.path))
+        let gone = complete ? known.keys.filter { !onDisk.contains($0) } : []
+        // The fingerprint is kept only once every file is older than this indexing by more than the
+        // clock's resolution, for the reason above: until then each search compares the rows again.
+        let settled = entries.allSatisfy { $0.stamp.mtime < now - 1 } ? fingerprint : nil
         var reindexed = 0
-        if !changed.isEmpty || !gone.isEmpty {
-            try database.write { db in
-                for path in gone { try Self.remove(path, db) }
-                for entry in changed {
-                    if let text = entry.text {
-                        try Self.remove(entry.path, db)
-                        try Self.insert(entry.path, text, db)
-                        reindexed += 1
-                    }
-                    try db.execute(sql: """
-                        INSERT INTO files(path, mtime, size, hash, indexed_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(path) DO UPDATE SET mtime = excluded.mtime, size = excluded.size,
-                            hash = excluded.hash, indexed_at = excluded.indexed_at
-                        """, arguments: [entry.path, entry.stamp.mtime, entry.stamp.size, entry.hash, now])
+        guard !changed.isEmpty || !gone.isEmpty || complete else { return 0 }
+        try database.write { db in
+            for path in gone { try Self.remove(path, db) }
+            for entry in changed {
+                if let text = entry.text {
+                    try Self.remove(entry.path, db)
+                    try Self.insert(entry.path, text, db)
+                    reindexed += 1
+                }
+                try db.execute(sql: """
+                    INSERT INTO files(path, mtime, size, hash, indexed_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(path) DO UPDATE SET mtime = excluded.mtime, size = excluded.size,
+                        hash = excluded.hash, indexed_at = excluded.indexed_at
+                    """, arguments: [entry.path, entry.stamp.mtime, entry.stamp.size, entry.hash, now])
+            }
+            if complete {
+                try db.execute(sql: "DELETE FROM scan")
+                if let settled {
+                    try db.execute(sql: "INSERT INTO scan(id, fingerprint) VALUES (1, ?)", arguments: [Int64(bitPattern: settled)])
                 }
             }
         }
-        return try stats(changed: reindexed + gone.count)
+        return reindexed + gone.count
     }
 
     /// Empties the index and indexes every file again.
     public func rebuild(root: URL) throws -> MemoryIndexStats {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM files; DELETE FROM chunks; DELETE FROM chunk_fts;")
+            try db.execute(sql: "DELETE FROM files; DELETE FROM chunks; DELETE FROM chunk_fts; DELETE FROM scan;")
         }
         return try refresh(root: root)
     }

@@ -84,7 +84,7 @@ public struct MemoryStore: Sendable {
     public func search(_ query: String, limit: Int = 10) throws -> [MemoryHit] {
         try hooks.existingHook(Hook.mayor)
         let index = try MemoryIndex.open(town: town)
-        try index.refresh(root: directory)
+        try index.catchUp(root: directory)
         return try index.search(query, limit: limit)
     }
 

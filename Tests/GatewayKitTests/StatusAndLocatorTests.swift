@@ -27,6 +27,25 @@ import Testing
         #expect(status.outbox.counts.isEmpty)
     }
 
+    /// `gw status` only reads: the ledger's bytes (and its WAL's) are the same after it, where a writable
+    /// open would commit an empty change and fsync.
+    @Test func statusLeavesTheLedgerUntouched() async throws {
+        let directory = TemporaryDirectory()
+        let town = try await installTown(in: directory)
+        func bytes() -> [Data?] {
+            ["", "-wal"].map { FileManager.default.contents(atPath: town.ledgerFile.path + $0).flatMap { $0.isEmpty ? nil : $0 } }
+        }
+        let before = bytes()
+        let status = try await runProduct("gw", ["status", "--town", town.root.path], in: town.root)
+        #expect(status.succeeded, "\(status.stderr)")
+        #expect(status.stdout.contains("Mayor: stopped"))
+        #expect(bytes() == before)
+        // A ledger that needs its marker (or a migration) still gets the usual open, which restores it.
+        try FileManager.default.removeItem(at: LedgerFiles(ledger: town.ledgerFile).marker)
+        #expect(try await runProduct("gw", ["status", "--town", town.root.path], in: town.root).succeeded)
+        #expect(FileSystem.exists(LedgerFiles(ledger: town.ledgerFile).marker))
+    }
+
     @Test func outsideATownNamesInstall() async throws {
         let directory = TemporaryDirectory()
         let result = await gw(["status"], in: directory.url)

@@ -10,17 +10,20 @@ public final class TableReader {
 
     final class Context {
         let file: String
-        let index: KeyLineIndex
+        private let source: String
+        /// Built when first asked, for a problem's line: scanning every line costs a command that reads
+        /// a sound config more than parsing it does.
+        lazy var index = KeyLineIndex(source: source)
         var problems: [ConfigProblem] = []
-        init(file: String, index: KeyLineIndex) {
+        init(file: String, source: String) {
             self.file = file
-            self.index = index
+            self.source = source
         }
     }
 
     /// A reader for a whole file's top-level table.
     public convenience init(root: [String: TOMLNode], file: String, source: String) {
-        self.init(path: [], values: root, context: Context(file: file, index: KeyLineIndex(source: source)))
+        self.init(path: [], values: root, context: Context(file: file, source: source))
     }
 
     init(path: [String], values: [String: TOMLNode], context: Context) {

@@ -47,6 +47,32 @@ public actor Ledger {
         }
     }
 
+    /// Opens the ledger for a command that only reads (`gw status`) without writing a byte: a writable
+    /// open makes sure a WAL file exists by committing an empty change, which costs fsyncs on every run
+    /// when no other process holds the ledger open. Anything short of a complete, up-to-date ledger —
+    /// missing, damaged, needing a migration or its marker — takes the usual open, with its checks and errors.
+    public static func openForReading(file: URL, migrations: [LedgerMigration]) throws -> Ledger {
+        if let ledger = try? Ledger(readingOnly: file, migrations: migrations) { return ledger }
+        return try Ledger(file: file, migrations: migrations)
+    }
+
+    private init(readingOnly file: URL, migrations: [LedgerMigration]) throws {
+        let files = LedgerFiles(ledger: file)
+        guard (files.ledgerSize ?? 0) > 0, FileSystem.exists(files.marker) else { throw GatewayError("not ready for reading only") }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "gateway.ledger"
+        let database = try DatabasePool(path: file.path, configuration: configuration)
+        let migrator = Self.migrator(migrations)
+        guard try database.read({ db in try db.tableExists("ledger_info") && migrator.hasCompletedMigrations(db) }) else {
+            throw GatewayError("not ready for reading only")
+        }
+        self.file = file
+        self.migrations = migrations
+        self.database = database
+    }
+
     /// A new ledger starts as an empty file only its owner can read (SQLite gives its WAL the same mode),
     /// in a folder only its owner can list: it holds every prompt, reply and notification.
     static func createOwnerOnly(_ files: LedgerFiles) throws {

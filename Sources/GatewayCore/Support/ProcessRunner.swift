@@ -145,7 +145,9 @@ public struct LiveProcessRunner: ProcessRunning {
 public enum ExecutableLookup {
     /// Skips towns' `.gateway/agent-bin` folders: the `git` there waits for hook locks Gateway itself
     /// may hold, and Gateway run from an agent's hook inherits the agent's PATH.
-    public static func find(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+    /// PATH comes from `getenv`: `ProcessInfo.environment` copies the whole environment into a
+    /// dictionary, once for every child process started.
+    public static func find(_ name: String, path: String? = getenv("PATH").map { String(cString: $0) }) -> String? {
         for directory in (path ?? "/usr/bin:/bin").split(separator: ":") where !directory.hasSuffix("/.gateway/\(Town.agentBinDirectoryName)") {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

@@ -29,6 +29,11 @@ extension Ledger {
     public init(file: URL, startingOver: Bool = false) throws {
         try self.init(file: file, migrations: LedgerSchema.migrations, startingOver: startingOver)
     }
+
+    /// The town's ledger for a command that only reads (see `Ledger.openForReading(file:migrations:)`).
+    public static func openForReading(file: URL) throws -> Ledger {
+        try openForReading(file: file, migrations: LedgerSchema.migrations)
+    }
 }
 
 extension LedgerAccess {

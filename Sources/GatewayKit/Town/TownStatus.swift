@@ -71,7 +71,7 @@ public struct TownStatusReader: Sendable {
     public func read() async throws -> TownStatus {
         let config = try town.loadConfig()
         let rigs = try RigManager(environment: environment, town: town).list()
-        let ledger = try Ledger(file: town.ledgerFile)
+        let ledger = try Ledger.openForReading(file: town.ledgerFile)
         return TownStatus(
             town: .init(name: town.name(config), path: town.root.path, id: town.id, tmuxSocket: town.tmuxSocket),
             rigs: rigs,

@@ -69,6 +69,61 @@ import Testing
         #expect(stats.files == 2) // MEMORY.md and the one daily log left
     }
 
+    /// Files older than the clock's resolution, so the index records their fingerprint and a search
+    /// that finds it unchanged reads no row.
+    func settle(_ fixture: HookTown) async throws {
+        _ = try await shell("find MEMORY.md memory -name '*.md' -exec touch -d '2 minutes ago' {} +", in: fixture.town.mayorDirectory)
+    }
+
+    func recordedFingerprint(_ fixture: HookTown) throws -> Int64? {
+        try MemoryIndex.open(town: fixture.town).database.read { db in try Int64.fetchOne(db, sql: "SELECT fingerprint FROM scan") }
+    }
+
+    @Test func aSearchSeesEditsInPlaceAndCommitsMadeWithPlainGit() async throws {
+        let fixture = try await HookTown()
+        let memory = try store(fixture)
+        let mayor = fixture.town.mayorDirectory
+        try write("# 2026-03-07\n\n- 10:00 first note\n", "memory/2026-03-07.md", in: fixture)
+        try await settle(fixture)
+        #expect(try memory.search("giraffe").isEmpty)
+        #expect(try recordedFingerprint(fixture) != nil)
+        #expect(try MemoryIndex.open(town: fixture.town).catchUp(root: mayor) == 0)
+        // The Mayor appends in place (the folder does not change) and commits with plain git.
+        _ = try await shell("printf -- '- 11:00 saw a giraffe\\n' >> memory/2026-03-07.md && git add -A && git -c user.name=M -c user.email=m@example.com commit -qm note",
+                            in: mayor)
+        #expect(try memory.search("giraffe").map(\.file) == ["memory/2026-03-07.md"])
+        try await settle(fixture)
+        #expect(try memory.search("giraffe").count == 1)
+        #expect(try recordedFingerprint(fixture) != nil)
+        // Plain git takes the hook back to the commit before, which had no such file.
+        _ = try await shell("git reset -q --hard HEAD~1", in: mayor)
+        #expect(try memory.search("giraffe").isEmpty)
+        // And a new file from another branch, committed there and merged in by plain git.
+        _ = try await shell("""
+            git checkout -q -b side && printf -- '# 2026-03-08\\n\\n- 09:00 an okapi\\n' > memory/2026-03-08.md && git add -A \
+            && git -c user.name=M -c user.email=m@example.com commit -qm side && git checkout -q hooks/mayor \
+            && git -c user.name=M -c user.email=m@example.com merge -q --no-edit side
+            """, in: mayor)
+        #expect(try memory.search("okapi").map(\.file) == ["memory/2026-03-08.md"])
+    }
+
+    @Test func aWriteThroughGatewayIsFoundByTheNextSearch() async throws {
+        let fixture = try await HookTown()
+        let memory = try store(fixture)
+        try write("# 2026-03-09\n\n- 10:00 first note\n", "memory/2026-03-09.md", in: fixture)
+        try await settle(fixture)
+        #expect(try memory.search("platypus").isEmpty)
+        #expect(try recordedFingerprint(fixture) != nil)
+        _ = try await memory.append("saw a platypus", day: "2026-03-09")
+        #expect(try memory.search("platypus").map(\.file) == ["memory/2026-03-09.md"])
+        // Even when the index was not told (its refresh after the append failed, say).
+        try await settle(fixture)
+        #expect(try memory.search("platypus").count == 1)
+        try FileSystem.writeAtomically("# 2026-03-09\n\n- 10:00 a wombat instead\n", to: fixture.town.mayorDirectory.appendingPathComponent("memory/2026-03-09.md"))
+        #expect(try memory.search("platypus").isEmpty)
+        #expect(try memory.search("wombat").count == 1)
+    }
+
     @Test func anEmptyQueryIsAUsageError() async throws {
         let fixture = try await HookTown()
         #expect { try store(fixture).search("  ?! ") } throws: { error in (error as? GatewayError)?.exit == .usage }
