@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 /// What gw-agent-sim does with hook output, as Claude Code does: context cut at 10,000 characters, a
 /// Stop hook exiting 2 keeps the turn going, a PermissionRequest hook may answer the dialog.

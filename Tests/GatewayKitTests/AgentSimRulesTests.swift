@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 /// gw-agent-sim's scripted misbehaviour (rules from the shared rules format): busy turns, queued input,
 /// the swallowed first Enter, crashes, hangs, StopFailure and permission prompts.

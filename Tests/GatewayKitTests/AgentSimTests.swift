@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 /// gw-agent-sim, the terminal test double of Claude Code, checked in a real tmux pane against the
 /// contract in claude-code.md: hook payloads, screen, transcript, resume and the old-version mode.

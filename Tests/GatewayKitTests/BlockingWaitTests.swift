@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Waiting for something slow outside the process — a lock, a child — must leave Swift's threads free:
 /// a daemon waiting on a hook's lock or a slow curl still runs its other loops. Each test makes more
@@ -32,7 +33,7 @@ import Testing
     @Test func slowChildrenStarveNoOtherTask() async throws {
         let directory = TemporaryDirectory()
         let held = try HeldLock(directory.path("children.lock"), releaseAfter: 60)
-        let flock = try HookTown.flockProgram()
+        let flock = try flockProgram()
         let ended = LockedCounter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<Self.waiters {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 @Suite struct EmailMessageTests {
     let date = Date(timeIntervalSince1970: 1_800_000_000)
@@ -89,7 +90,7 @@ import Testing
         let base = TemporaryDirectory()
         let smtp = try SMTPDouble(in: base.url, arguments: ["--password", "s3cret-pw", "--require-auth"])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port, auth: mechanism), variables: ["SMTP_PASSWORD": "s3cret-pw"])
+        let mail = try await NotifyTestRig(toml(port: smtp.port, auth: mechanism), variables: ["SMTP_PASSWORD": "s3cret-pw"])
         let entry = try await mail.enqueue("heartbeat:run-1:news", target: "mail", title: "每日资讯", text: "三条重要资讯 & more", priority: .urgent)
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .delivered)
@@ -109,7 +110,7 @@ import Testing
         let base = TemporaryDirectory()
         let smtp = try SMTPDouble(in: base.url, arguments: ["--reject-auth", "--require-auth"])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port), variables: ["SMTP_PASSWORD": "s3cret-pw"])
+        let mail = try await NotifyTestRig(toml(port: smtp.port), variables: ["SMTP_PASSWORD": "s3cret-pw"])
         let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .failed)
@@ -124,7 +125,7 @@ import Testing
         let base = TemporaryDirectory()
         let smtp = try SMTPDouble(in: base.url, arguments: ["--drop", "1"])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port, password: false))
+        let mail = try await NotifyTestRig(toml(port: smtp.port, password: false))
         let entry = try await mail.enqueue("sling:9", target: "mail", title: "Sling done", text: "ok")
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .delivered)
@@ -137,7 +138,7 @@ import Testing
 
     /// Nothing listening is an outage: the mail keeps waiting past max_attempts (3 here), saying why.
     @Test func aServerThatIsNotThereIsRetriedWithoutGivingUp() async throws {
-        let mail = try NotifyTestRig(toml(port: 1, password: false))
+        let mail = try await NotifyTestRig(toml(port: 1, password: false))
         let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")
         var final = try await mail.deliver([entry.id], within: 1)
         for _ in 0..<60 where (final.first?.attempts ?? 0) <= 3 { final = try await mail.deliver([entry.id], within: 1) }
@@ -158,7 +159,7 @@ import Testing
         let (cert, key) = try makeCertificate(in: base.url)
         let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", tls, "--cert", cert.path, "--key", key.path, "--password", "pw-over-tls", "--require-auth"])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port, tls: tls, caFile: cert.path), variables: ["SMTP_PASSWORD": "pw-over-tls"])
+        let mail = try await NotifyTestRig(toml(port: smtp.port, tls: tls, caFile: cert.path), variables: ["SMTP_PASSWORD": "pw-over-tls"])
         let entry = try await mail.enqueue("manual:tls", target: "mail", title: "over \(tls)", text: "encrypted")
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .delivered, "\(final.first?.lastError ?? "")")
@@ -170,7 +171,7 @@ import Testing
         let (cert, key) = try makeCertificate(in: base.url)
         let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", "implicit", "--cert", cert.path, "--key", key.path])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port, password: false, tls: "implicit"))
+        let mail = try await NotifyTestRig(toml(port: smtp.port, password: false, tls: "implicit"))
         let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .failed)

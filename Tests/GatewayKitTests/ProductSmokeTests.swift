@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 @Suite struct ProductSmokeTests {
     @Test func gwPrintsHelpAndUsageErrorsExitTwo() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// scripts/fetch-claude without the network: the override and the cache's fast path.
 @Suite struct FetchClaudeScriptTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GatewayTestSupport
 #endif
 
 @Suite struct ModelSimProcessTests {

@@ -4,13 +4,14 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// The real Claude Code calling Gateway's MCP tools: the MCP config and permission Gateway generates
 /// for the Mayor, `gw mcp serve` started by Claude Code itself, gw-model-sim asking for the calls.
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun(), "needs GW_CLAUDE_BIN (scripts/test sets it)"))
 struct RealClaudeMCPTests {
     @Test func claudeCallsTheMemoryToolsThroughGwMcpServe() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let sandbox = try ClaudeSandbox(rules: """
             [[rule]]
             name = "remember"
@@ -53,7 +54,7 @@ struct RealClaudeMCPTests {
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun(), "needs GW_CLAUDE_BIN (scripts/test sets it)"))
 struct RealClaudeMemoryHookTests {
     @Test func stopAndCompactKeepTheConversationAndPrimeAgain() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try FileSystem.writeAtomically("# MEMORY.md\n\n- The owner's cat is called Mochi.\n",
                                        to: fixture.town.mayorDirectory.appendingPathComponent("MEMORY.md"))
         let sandbox = try ClaudeSandbox()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The real Claude Code against gw-model-sim. Serialised: each scenario starts a 400 MB binary, and
 /// the machine has 2 cores.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 @testable import GatewayHeartbeat
 
 /// The daemon's one config: read once, changed whole, a bad edit kept out with its file and line.

@@ -6,6 +6,7 @@ import Foundation
 @testable import GatewayAgents
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// One run of the bad-input scenario against one real town: each trial writes a damaged input where
 /// Gateway reads it, runs the real reader, and records in the tally what went wrong.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Scenario 3b: the daemon SIGKILLed on purpose between a server's acceptance of a message and the
 /// ledger's commit of that fact — the server has recorded it, its answer has not reached the daemon —
@@ -33,8 +34,8 @@ import Testing
         let files = TemporaryDirectory("gw-window-\(channel.rawValue)")
         let receiver = try channel.receiver(in: files.url)
         defer { receiver.stop() }
-        let town = try await DaemonTestTown(extra: receiver.target)
-        defer { town.cleanUp() }
+        let town = try await TestTown(.sim(), config: TestTown.quickDaemon, receiver.target)
+        defer { town.close() }
         // The daemon and gw inherit the test process's environment (as DaemonOutboxCrashTests does).
         setenv("TG_TOKEN", fakeToken, 1)
         let ledger = try town.ledger()
@@ -64,18 +65,18 @@ import Testing
             window.insert(inParts ? "\(heldTag)/p2" : heldTag)
             held.insert(heldTag)
             guard receiver.waitForHold() else {
-                tally.fail("\(channel.rawValue): the server never received \(heldTag). Daemon log:\n\(town.log)")
+                tally.fail("\(channel.rawValue): the server never received \(heldTag). Daemon log:\n\(town.daemonLog)")
                 break
             }
             daemon.signal(SIGKILL)
             let status = try await daemon.wait()
             if status != 128 + SIGKILL {
-                tally.fail("\(channel.rawValue): the daemon did not die of SIGKILL (exit \(status.map(String.init) ?? "none within 60 s")). Daemon output:\n\(daemon.output.suffix(2_000))\nDaemon log:\n\(town.log.suffix(2_000))")
+                tally.fail("\(channel.rawValue): the daemon did not die of SIGKILL (exit \(status.map(String.init) ?? "none within 60 s")). Daemon output:\n\(daemon.output.suffix(2_000))\nDaemon log:\n\(town.daemonLog.suffix(2_000))")
             }
             tally.faults += 1
             try receiver.release()
             daemon = try await start(town)
-            try await town.waitUntil("\(channel.rawValue) trial \(trial) delivered", timeout: 120) {
+            try await town.wait("\(channel.rawValue) trial \(trial) delivered", timeout: 120) {
                 let entries = try await ledger.outboxEntries(limit: 10_000)
                 return entries.count == messages && entries.allSatisfy { $0.state == .delivered } ? true : nil
             }
@@ -98,9 +99,9 @@ import Testing
     }
 
     /// Starts a daemon and waits until it is the one the pid file names (so `gw notify send` queues for it).
-    static func start(_ town: DaemonTestTown) async throws -> ChildProcess {
+    static func start(_ town: TestTown) async throws -> ChildProcess {
         let daemon = try town.spawnDaemon()
-        try await town.waitUntil("the daemon's pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
+        try await town.wait("the daemon's pid file") { DaemonPidFile.runningPid(town.town) == daemon.pid ? true : nil }
         return daemon
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Fault scenario 7: 50 `gw memory append` and 20 `gw hook put` — real `gw` processes, all started at
 /// once, in a seeded random order — against the Mayor's hook, trial after trial on the same town. At
@@ -21,7 +22,7 @@ import Testing
         var tally = FaultTally("concurrent-writes")
         var random = FaultPlan.generator()
         tally.seed = random.seed
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let trials = FaultPlan.trials(short: 2, full: 20)
         var commitsBefore = try fixture.commitCount("mayor")
@@ -45,7 +46,7 @@ import Testing
     }
 
     /// Reads the hook back from git (what is committed, not what the worktree shows) and counts.
-    func check(_ fixture: HookTown, trial: Int, commitsBefore: Int, into tally: inout FaultTally) throws {
+    func check(_ fixture: TestTown, trial: Int, commitsBefore: Int, into tally: inout FaultTally) throws {
         let log = try fixture.git("show hooks/mayor:memory/\(Self.day).md")
         for index in 1...Self.appends {
             // The line ends at the entry: "entry 1 第1条" is no prefix of "entry 11 第11条".

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// Fault scenario 1: the real `gw daemon run`, its Mayor on the real Claude Code over an instant
 /// gw-model-sim, beating every second (the shortest `[heartbeat] every` allows) — killed with SIGKILL
@@ -45,8 +46,8 @@ import Testing
         let cycles = FaultPlan.trials(short: 5, full: 200)
         let api = try FakeBotAPI()
         defer { api.stop() }
-        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()), rules: Self.rules(findings: cycles * 2 + 20),
-                                           mayor: ["turn_timeout = \"60s\""])
+        let town = try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules(findings: cycles * 2 + 20)),
+                                      config: TestTown.quickMayor, "[mayor]\nturn_timeout = \"60s\"")
         defer { town.close() }
         let rig = DaemonKillRig(town: town, api: api)
         try rig.configure(every: "1s")
@@ -105,21 +106,12 @@ import Testing
 
 /// The daemon, its configuration and the read-back for `FaultDaemonKillTests`.
 struct DaemonKillRig {
-    let town: MayorTestTown
+    let town: TestTown
     let api: FakeBotAPI
-    let baseConfig: String
-
-    init(town: MayorTestTown, api: FakeBotAPI) {
-        self.town = town
-        self.api = api
-        baseConfig = (try? String(contentsOf: town.town.configFile, encoding: .utf8)) ?? ""
-    }
 
     /// The town's config with the heartbeat at `every`, written atomically (the daemon rereads it).
     func configure(every: String) throws {
-        try """
-            \(baseConfig)
-
+        try town.configure("""
             [heartbeat]
             every = "\(every)"
             notify = ["phone"]
@@ -135,16 +127,12 @@ struct DaemonKillRig {
             chat_id = 7
             token_env = "TG_TOKEN"
             api_base = "\(api.baseURL)"
-            """.write(to: town.town.configFile, atomically: true, encoding: .utf8)
+            """)
     }
 
-    func spawn() throws -> ChildProcess {
-        let variables = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": town.home.path, "TG_TOKEN": fakeToken]
-        return try ChildProcess(try builtProduct("gw").path, ["daemon", "run", "--town", town.town.root.path], environment: variables,
-                                output: town.directory.path("daemon.out"))
-    }
+    func spawn() throws -> ChildProcess { try town.spawnDaemon(variables: ["TG_TOKEN": fakeToken]) }
 
-    func daemonLog() -> String { (try? String(contentsOf: DaemonLog.file(for: town.town), encoding: .utf8)) ?? "" }
+    func daemonLog() -> String { town.daemonLog }
 
     func handledBeats(_ ledger: Ledger) async throws -> Int {
         try await ledger.heartbeatHistory(limit: 100_000).filter { $0.outcome == "ran" }.count - (try await ledger.unhandledHeartbeatRuns().count)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 /// Scenario 3: the Bot API fails about 30% of calls at random — 429 with retry_after, 5xx, and
 /// timeouts that happen before the server takes the message — while the outbox worker (as `gw notify
@@ -28,7 +29,7 @@ import Testing
             return earlier < plan.count ? plan[earlier] : .ok
         }
         defer { api.stop() }
-        let rig = try NotifyTestRig(Self.toml(api.baseURL), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(Self.toml(api.baseURL), variables: ["TG_TOKEN": fakeToken])
         var ids: [Int64] = []
         var sentTo: [String: [String]] = [:]
         for (index, tag) in tags.enumerated() {

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The heartbeat against the real Claude Code and gw-model-sim: a beat that falls due while the Mayor
 /// works on a slow model turn, or while a person types in its input line, waits — nothing is recorded,
@@ -22,25 +23,21 @@ import Testing
         delay = "4s"
         """
 
-    func town() async throws -> MayorTestTown {
-        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()), rules: Self.rules)
-        let config = try String(contentsOf: town.town.configFile, encoding: .utf8)
-        try (config + "\n\n[heartbeat]\nevery = \"1s\"\n").write(to: town.town.configFile, atomically: true, encoding: .utf8)
-        try "## Beat task\n- check the builds\n".write(to: town.town.heartbeatFile, atomically: true, encoding: .utf8)
-        return town
+    func town() async throws -> TestTown {
+        try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules), config: TestTown.quickMayor, "[heartbeat]\nevery = \"1s\"",
+                           heartbeat: "## Beat task\n- check the builds\n")
     }
 
-    func runner(_ town: MayorTestTown) -> BeatRunner {
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.town.root)
+    func runner(_ town: TestTown) -> BeatRunner {
         // Started a while ago, so a beat is due at once.
-        return BeatRunner(environment: environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
+        BeatRunner(environment: town.environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
     }
 
     @Test func aBeatDueDuringASlowModelTurnWaitsForIt() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
-        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
+        try await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
+        #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
         let runner = runner(town)
         _ = try await runner.step()
         let ledger = try Ledger(file: town.town.ledgerFile)
@@ -60,8 +57,8 @@ import Testing
     @Test func aBeatDueWhileAPersonTypesWaitsAndLeavesTheirText() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "start"])
-        _ = try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        try await town.gwOK(["mayor", "start"])
+        _ = try town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
         try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
         _ = try await runner(town).step()
         let ledger = try Ledger(file: town.town.ledgerFile)
@@ -75,18 +72,11 @@ import Testing
     @Test func aBeatInterruptedByAKilledDaemonCompletesOnce() async throws {
         let town = try await town()
         defer { town.close() }
-        let config = try String(contentsOf: town.town.configFile, encoding: .utf8)
-            .replacingOccurrences(of: "every = \"1s\"", with: "every = \"off\"")
-        try (config + "\n[daemon]\npoll = \"200ms\"\nhealth_check = \"1s\"\n").write(to: town.town.configFile, atomically: true, encoding: .utf8)
-        let variables = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": town.home.path]
-        func daemon() throws -> ChildProcess {
-            try ChildProcess(try builtProduct("gw").path, ["daemon", "run", "--town", town.town.root.path], environment: variables,
-                             output: town.directory.path("daemon-\(UUID().uuidString.prefix(6)).out"))
-        }
-        let ledger = try Ledger(file: town.town.ledgerFile)
-        let first = try daemon()
+        try town.configure(TestTown.quickDaemon)
+        let ledger = try town.ledger()
+        let first = try town.spawnDaemon()
         try await town.wait("the Mayor started by the daemon", timeout: 90) { try await ledger.agent("mayor")?.state == .running ? true : nil }
-        await town.gwOK(["heartbeat", "now"])
+        try await town.gwOK(["heartbeat", "now"])
         let run = try await town.wait("the beat's turn submitted", timeout: 90) { () async throws -> HeartbeatRun? in
             guard let run = try await ledger.unhandledHeartbeatRuns().first, try await ledger.turn(run.turnId)?.state == .submitted else { return nil }
             return run
@@ -94,7 +84,7 @@ import Testing
         first.signal(SIGKILL)
         _ = try await first.wait()
         try await town.wait("the turn done without a daemon", timeout: 90) { try await ledger.turn(run.turnId)?.state == .done ? true : nil }
-        let second = try daemon()
+        let second = try town.spawnDaemon()
         try await town.wait("the beat handled", timeout: 90) { try await ledger.heartbeatRun(beatId: run.beatId)?.state == "handled" ? true : nil }
         second.signal(SIGTERM)
         #expect(try await second.wait() == 0)

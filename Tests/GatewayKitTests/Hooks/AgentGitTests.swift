@@ -8,22 +8,23 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GatewayTestSupport
 
 /// The `git` on agents' PATH: it waits for the hook's lock inside the town's hook worktrees, and only
 /// there; both of its ways to take the lock (flock(1), `gw hook lock-exec`) behave alike.
 @Suite struct AgentGitTests {
     struct Fixture {
-        let hooks: HookTown
+        let hooks: TestTown
         let agentGit: AgentGit
         let marker: URL
         let usesFlock: Bool
 
         init(flock: Bool) async throws {
             usesFlock = flock
-            hooks = try await HookTown()
+            hooks = try await TestTown()
             agentGit = AgentGit(town: hooks.town)
             try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
-                                 flock: flock ? try HookTown.flockProgram() : nil,
+                                 flock: flock ? try flockProgram() : nil,
                                  gatewayExecutable: try builtProduct("gw").path)
             marker = hooks.directory.path("finished")
         }
@@ -149,7 +150,7 @@ import Darwin
         let town = Town(root: hostile)
         try FileManager.default.createDirectory(at: town.mayorDirectory, withIntermediateDirectories: true)
         let agentGit = AgentGit(town: town)
-        try agentGit.install(realGit: try #require(ExecutableLookup.find("git")), flock: try HookTown.flockProgram(),
+        try agentGit.install(realGit: try #require(ExecutableLookup.find("git")), flock: try flockProgram(),
                              gatewayExecutable: try builtProduct("gw").path)
         let version = try await shell("\(ShellQuote.word(agentGit.script.path)) --version", in: directory.url)
         #expect(version.hasPrefix("git version"))

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 /// The real Claude Code committing in the Mayor's hook with its own Bash tool while Gateway writes to
 /// the same hook: neither side's git fails for the other's lock, and both changes are kept.
@@ -53,15 +54,15 @@ struct HookClaudeTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
         try "Claude's second note\n".write(to: signals.url("second-message"), atomically: true, encoding: .utf8)
 
-        let town = try await MayorTestTown(.claude(claude), rules: Self.rules(signals), agentArgs: ["--allowedTools", "Bash"])
+        let town = try await TestTown(.claude(claude, rules: Self.rules(signals)), config: TestTown.quickMayor, agentArgs: ["--allowedTools", "Bash"])
         defer { town.close() }
         // The Mayor's HOME has no git identity; a person's town repo would have one.
         _ = try await shell("git config user.name 'Town Owner' && git config user.email owner@example.com", in: town.town.root)
-        await town.gwOK(["mayor", "start"])
-        let hooks = HookStore(environment: GatewayEnvironment.test(workingDirectory: town.directory.url).0, town: town.town)
+        try await town.gwOK(["mayor", "start"])
+        let hooks = HookStore(environment: town.environment, town: town.town)
 
         // 1. Claude's commit is open (its editor waits); `gw hook put` waits for it, then lands.
-        await town.gwOK(["mayor", "send", "commit the first note"])
+        try await town.gwOK(["mayor", "send", "commit the first note"])
         try await town.wait("Claude's git commit to open its editor", timeout: 120) {
             if let status = signals.text("first-status") { throw GatewayError("Claude's git commit exited \(status): \(signals.text("first-stderr") ?? "")") }
             return signals.exists("editor-started") ? true : nil
@@ -94,7 +95,7 @@ struct HookClaudeTests {
             .trimmingCharacters(in: .whitespacesAndNewlines))
         let held = try HeldLock(hooks.lockFile(for: "mayor"))
         try Data().write(to: indexLock)
-        await town.gwOK(["mayor", "send", "commit the second note"])
+        try await town.gwOK(["mayor", "send", "commit the second note"])
         try await town.wait("Claude's second Bash command", timeout: 120) { signals.exists("second-started") ? true : nil }
         // The agents' git (flock(1) running `git add`) blocked on the hook's lock the test holds: it
         // has provably not staged, let alone committed. (Its status appearing first is the failure.)
@@ -119,7 +120,7 @@ struct HookClaudeTests {
         #expect(left.isEmpty, "uncommitted in the Mayor's hook: \(left)")
         // fsck takes an object written while it runs for a missing one: stop the Mayor (its hooks write
         // session notes to this repo after each turn), and give a straggling hook a moment.
-        await town.gwOK(["mayor", "stop"])
+        try await town.gwOK(["mayor", "stop"])
         var fsck = ProcessResult(status: -1, stdout: "", stderr: "")
         for _ in 0..<5 {
             fsck = try LiveProcessRunner.runBlocking(Command("git", ["fsck", "--strict", "--no-progress"], in: root))

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 /// Many real `gw` processes writing at once, and an agent committing in the same worktree.
 @Suite struct HookConcurrencyTests {
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func twentyConcurrentPutsMakeTwentyCommitsAndNoneIsLost() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let commands = (1...20).map { Self.put(gw, "mayor", "job-\($0).md") }
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func writersToDifferentHooksIncludingNewOnesAllLand() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agents = ["mayor", "nux", "slit", "toast"]
         // The three polecat hooks do not exist yet: their first writers race to create them.
@@ -48,11 +49,11 @@ import Testing
     /// committed either way.
     @Test(arguments: [true, false])
     func anAgentsPlainGitWaitsForGatewaysCommitsAndNeitherFails(flock: Bool) async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agentGit = AgentGit(town: fixture.town)
         try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
-                             flock: flock ? try HookTown.flockProgram() : nil, gatewayExecutable: gw)
+                             flock: flock ? try flockProgram() : nil, gatewayExecutable: gw)
         let agentLoop = """
             PATH='\(agentGit.directory.path)':$PATH
             [ "$(command -v git)" = '\(agentGit.script.path)' ] || { echo "not the agents' git: $(command -v git)"; exit 3; }
@@ -75,7 +76,7 @@ import Testing
     /// agent holds and never fails. Plain git cannot wait for a lock, so the agent's loop retries when it
     /// meets one of Gateway's; at the end every change of both sides is committed.
     @Test func gatewayNeverFailsAgainstAPlainGitAgentAndKeepsEverything() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agentLoop = """
             for i in $(seq 1 25); do echo "agent $i" > agent-$i.md; n=0

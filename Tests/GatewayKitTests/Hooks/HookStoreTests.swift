@@ -5,10 +5,11 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayHooks
 @testable import GatewayWork
+import GatewayTestSupport
 
 @Suite struct HookStoreTests {
     @Test func putCommitsWorkThatShowAndLogRead() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let result = try await fixture.store.put("mayor", name: "task.md", data: Data("look at the logs\n".utf8))
         #expect(result.commit != nil)
         #expect(result.paths == ["work/task.md"])
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func anotherAgentsHookIsMadeOnFirstUseWithItsOwnIndex() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         _ = try await fixture.store.put("nux", name: "a.md", data: Data("a".utf8))
         let hook = Hook(agent: "nux", town: fixture.town)
         #expect(hook.path == fixture.town.root.appendingPathComponent(".gateway/hooks/nux").path)
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func unknownAndInvalidAgentsAreClearErrors() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         await #expect { try await fixture.store.show("nobody") } throws: { error in
             (error as? GatewayError)?.message.contains("no hook for agent \"nobody\"") == true
         }
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func gatewaysCommitTakesTheAgentsUncommittedEditsAlong() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let mayor = fixture.town.mayorDirectory
         // The agent is mid-edit: a changed tracked file and a new untracked one, neither committed.
         try FileSystem.writeAtomically("# MEMORY.md\n\nThe owner prefers short replies.\n", to: mayor.appendingPathComponent("MEMORY.md"))
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func recoveryCommitsWhatACrashLeftAndSaysSo() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let mayor = fixture.town.mayorDirectory
         // A writer killed after writing, before committing, leaves exactly this.
         try FileSystem.writeAtomically("half-done\n", to: mayor.appendingPathComponent("work/interrupted.md"))
@@ -81,7 +82,7 @@ import Testing
     }
 
     @Test func aWriteWaitsWhileTheAgentsGitHoldsTheIndexLockAndNeverDeletesIt() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let lock = URL(fileURLWithPath: try fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory)
             .trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: fixture.town.mayorDirectory).standardizedFileURL
         // The agent's git holds the worktree's index lock.
@@ -91,7 +92,7 @@ import Testing
         let log = CapturedLog()
         var environment = fixture.environment
         environment.logger = Logger(label: "gw-test") { _ in CapturingLogHandler(log: log) }
-        let store = HookStore(environment: environment, town: fixture.town, settings: fixture.settings)
+        let store = HookStore(environment: environment, town: fixture.town, settings: HooksSettings())
         let write = Task { try await store.put("mayor", name: "waited.md", data: Data("w".utf8)) }
         let retry = "hook worktree locked by another git; retrying"
         try await pollUntil("three retries on the held lock, or the lock gone, or a commit", context: { "; log:\n\(log.text)" }) { () -> Bool? in
@@ -109,11 +110,11 @@ import Testing
     @Test func aLockHeldPastTheWaitIsAnErrorNamingIt() async throws {
         var settings = HooksSettings()
         settings.lockWait = .seconds(1)
-        let fixture = try await HookTown(settings: settings)
+        let fixture = try await TestTown()
         let lockPath = try fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory).trimmingCharacters(in: .whitespacesAndNewlines)
         let lock = URL(fileURLWithPath: lockPath, relativeTo: fixture.town.mayorDirectory).standardizedFileURL
         try Data().write(to: lock)
-        await #expect { try await fixture.store.put("mayor", name: "x.md", data: Data("x".utf8)) } throws: { error in
+        await #expect { try await fixture.hookStore(settings: settings).put("mayor", name: "x.md", data: Data("x".utf8)) } throws: { error in
             (error as? GatewayError)?.message.contains("held a lock") == true
         }
         #expect(FileSystem.exists(lock))
@@ -124,8 +125,8 @@ import Testing
         try await shell("git init -q --bare remote.git", in: remoteDirectory.url)
         var settings = HooksSettings()
         settings.remote = remoteDirectory.path("remote.git").path
-        let fixture = try await HookTown(settings: settings)
-        let pushed = try await fixture.store.put("mayor", name: "a.md", data: Data("a".utf8))
+        let fixture = try await TestTown()
+        let pushed = try await fixture.hookStore(settings: settings).put("mayor", name: "a.md", data: Data("a".utf8))
         #expect(pushed.pushError == nil)
         let local = try fixture.git("rev-parse hooks/mayor")
         await #expect(try shell("git rev-parse hooks/mayor", in: remoteDirectory.path("remote.git")) == local)

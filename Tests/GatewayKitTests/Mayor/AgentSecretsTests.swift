@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayHooks
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Gateway's secrets (notify tokens, SMTP passwords, webhook headers) never reach an agent: each agent
 /// starts with an environment built from an allowlist, and the town's tmux server — which copies its
@@ -80,15 +81,10 @@ struct AgentEnvironmentTests {
     }
 
     /// Adds the secrets' targets and `pass_env` for `profile` to a town's gateway.toml.
-    static func configure(_ town: Town, profile: String) throws {
-        var config = try String(contentsOf: town.configFile, encoding: .utf8)
-        let header = "[agents.\(profile)]\n"
-        if config.contains(header) {
-            config = config.replacingOccurrences(of: header, with: header + "pass_env = [\"\(passedVariable)\"]\n")
-        } else {
-            config += "\n\(header)pass_env = [\"\(passedVariable)\"]\n"
-        }
-        config += """
+    static func configure(_ town: TestTown, profile: String) throws {
+        try town.configure("""
+            [agents.\(profile)]
+            pass_env = ["\(passedVariable)"]
 
             [notify.targets.tg]
             kind = "telegram"
@@ -99,8 +95,7 @@ struct AgentEnvironmentTests {
             kind = "webhook"
             url = "http://127.0.0.1:9/x"
             headers_env = { Authorization = "\(allowedNameVariable)" }
-            """
-        try config.write(to: town.configFile, atomically: true, encoding: .utf8)
+            """)
     }
 
     /// `gw ARGS --town T` as a process of its own, with the secrets exported as a user would.
@@ -144,9 +139,9 @@ struct AgentEnvironmentTests {
 
     #if os(Linux)
     @Test func theMayorOnTheSimGetsNoSecret() async throws {
-        let town = try await MayorTestTown(.sim(oldVersion: false))
+        let town = try await TestTown(.sim(), config: TestTown.quickMayor)
         defer { town.close() }
-        try Self.configure(town.town, profile: "sim")
+        try Self.configure(town, profile: "sim")
         let started = try await Self.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
         let first = try town.panePID()
@@ -160,9 +155,9 @@ struct AgentEnvironmentTests {
 
     /// A server an older gw started holds that gw's whole environment: the next start clears it.
     @Test func aServerStartedWithSecretsIsCleared() async throws {
-        let town = try await MayorTestTown(.sim(oldVersion: false))
+        let town = try await TestTown(.sim(), config: TestTown.quickMayor)
         defer { town.close() }
-        try Self.configure(town.town, profile: "sim")
+        try Self.configure(town, profile: "sim")
         let old = try await LiveProcessRunner().run(Command("tmux", ["-L", town.town.tmuxSocket, "new-session", "-d", "-s", "old", "sleep", "600"],
                                                             environment: Self.exported))
         #expect(old.succeeded, "\(old.stderr)")
@@ -178,9 +173,9 @@ struct AgentEnvironmentTests {
             reply = "Held."
             delay = "60s"
             """
-        let polecats = try await PolecatTown(rules: rules)
+        let polecats = try await TestTown.withRig(rules: rules)
         defer { polecats.close() }
-        try Self.configure(polecats.town, profile: "sim")
+        try Self.configure(polecats, profile: "sim")
         let slung = try await Self.gwProcess(["sling", "hold on", "--rig", "app"], town: polecats.town)
         #expect(slung.succeeded, "\(slung.stderr)\(slung.stdout)")
         let pid = try await pollUntil("a polecat's pane") { () -> String? in
@@ -196,14 +191,14 @@ struct AgentEnvironmentTests {
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun())) struct AgentSecretsClaudeTests {
     #if os(Linux)
     @Test func realClaudeGetsNoSecret() async throws {
-        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()))
+        let town = try await TestTown(.claude(try RealClaude.requireBinary()), config: TestTown.quickMayor)
         defer { town.close() }
-        try AgentSecretsProcessTests.configure(town.town, profile: "claude")
+        try AgentSecretsProcessTests.configure(town, profile: "claude")
         let started = try await AgentSecretsProcessTests.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
         try AgentSecretsProcessTests.expectClean(agentPID: String(try town.panePID()), town: town.town)
         // The Mayor still works with what it was given.
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "still there?"]) == "ECHO: still there?\n")
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "still there?"]) == "ECHO: still there?\n")
     }
     #endif
 }

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// One scenario — a round trip, a slow turn, a failing model turn — run against the real Claude Code and
 /// against gw-agent-sim, comparing only what Gateway relies on: hook order, the payload keys Gateway
@@ -40,21 +41,21 @@ import Testing
         }
     }
 
-    func observe(_ town: MayorTestTown) async throws -> Observation {
+    func observe(_ town: TestTown) async throws -> Observation {
         var seen = Observation()
         let runtime = try town.runtime()
-        await town.gwOK(["mayor", "start"])
+        try await town.gwOK(["mayor", "start"])
         // SessionStart (which `start` waits for) may come before the input box is drawn.
         let idle = try? await town.wait("an idle screen", timeout: 15) { () -> AgentScreen? in
             let screen = AgentScreen(text: town.screen(), profile: runtime.profile)
             return screen.readyForInput ? screen : nil
         }
         seen.idleReady = idle != nil
-        await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "hello contract"])
+        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "hello contract"])
         if let session = try await town.agent()?.sessionId {
             seen.transcriptReply = TranscriptReader.lastReply(at: runtime.transcriptPath(sessionId: session))
         }
-        await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
+        try await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
         let busy = try await town.wait("a busy screen", timeout: 10) { () -> AgentScreen? in
             let screen = AgentScreen(text: town.screen(), profile: runtime.profile)
             return screen.busy ? screen : nil
@@ -63,8 +64,8 @@ import Testing
         seen.busyReady = busy.readyForInput
         let slow = try await TurnDelivery(lifecycle: AgentLifecycle(runtime: runtime)).waitForEnd(2, timeout: 60)
         #expect(slow.state == .done)
-        let failed = await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "bad request please"])
-        seen.errorMentions400 = failed.code != 0 && failed.stderr.contains("API Error: 400 scripted bad request")
+        let failed = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "bad request please"])
+        seen.errorMentions400 = failed.status != 0 && failed.stderr.contains("API Error: 400 scripted bad request")
         let turns = try await town.turns()
         seen.states = turns.map(\.state)
         seen.replies = turns.map { $0.reply ?? "" }
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func theDoubleMatchesTheRealCLIInWhatGatewayReads() async throws {
-        let sim = try await MayorTestTown(.sim(oldVersion: false), rules: Self.rules)
+        let sim = try await TestTown(.sim(rules: Self.rules), config: TestTown.quickMayor)
         defer { sim.close() }
         let double = try await observe(sim)
         #expect(double.events == ["SessionStart", "UserPromptSubmit", "Stop", "UserPromptSubmit", "Stop", "UserPromptSubmit", "StopFailure"])
@@ -88,7 +89,7 @@ import Testing
         #expect(double.idleReady && double.busyWhileSlow && !double.busyReady)
         #expect(double.errorMentions400)
         guard RealClaude.shouldRun() else { return }
-        let real = try await MayorTestTown(.claude(try RealClaude.requireBinary()), rules: Self.rules)
+        let real = try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules), config: TestTown.quickMayor)
         defer { real.close() }
         let claude = try await observe(real)
         #expect(claude == double, "real Claude Code:\n\(claude)\ngw-agent-sim:\n\(double)")

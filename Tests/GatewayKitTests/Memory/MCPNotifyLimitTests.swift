@@ -3,6 +3,7 @@ import LoopbackHTTP
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The Mayor's `notify` tool is size-capped and rate-limited across every `gw mcp serve` process, and
 /// a refusal tells the agent the limit, the setting and when to try again.
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func theLimitHoldsAcrossServersAndRefusalsSayWhenToRetry() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let posts = Posts()
         let server = try LoopbackHTTPServer { request, response in
             posts.add(String(decoding: request.body, as: UTF8.self))
@@ -34,20 +35,16 @@ import Testing
         // The town's template has an [mcp] table (its settings commented out): the limits go in it.
         let template = try String(contentsOf: fixture.town.configFile, encoding: .utf8)
         #expect(template.contains("\n[mcp]\n"))
-        let config = template.replacingOccurrences(of: "\n[mcp]\n", with: """
-
+        try fixture.configure("""
             [mcp]
             notify_limit = 3
             notify_window = "10m"
             notify_max_bytes = 2000
 
-            """) + """
-
             [notify.targets.hook]
             kind = "webhook"
             url = "\(server.baseURL)/notify"
-            """
-        try config.write(to: fixture.town.configFile, atomically: true, encoding: .utf8)
+            """)
         // Three servers, as three agents' Claude Code would start them, taking turns.
         let clients = try (0..<3).map { _ in try Self.started(fixture.town.root) }
         defer { clients.forEach { $0.close() } }

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// A stdio MCP client of `gw mcp serve`: newline-delimited JSON-RPC on the child's stdin and stdout.
 final class StdioClient: @unchecked Sendable {
@@ -63,7 +64,7 @@ final class StdioClient: @unchecked Sendable {
 
 @Suite struct MCPServeTests {
     @Test func aStdioClientListsAndCallsTheTools() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let client = try StdioClient(town: fixture.town.root)
         defer { client.close() }
         let initialize = try client.request("initialize", [
@@ -100,7 +101,7 @@ final class StdioClient: @unchecked Sendable {
     }
 
     @Test func theMayorsLaunchRegistersTheServer() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let config = try GatewayConfig.parse("[mayor]\nagent = \"sim\"\n")
         let runtime = AgentRuntime.mayor(environment: fixture.environment, town: fixture.town, config: config)
         let argv = try runtime.launchArguments(sessionId: "s", resume: false)

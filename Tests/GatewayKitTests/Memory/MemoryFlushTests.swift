@@ -3,12 +3,13 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct MemoryFlushTests {
     static let settings = "[heartbeat]\nactive_hours = { start = \"00:00\", end = \"23:59\", timezone = \"UTC\" }\n[memory]\nflush_at = 0.5\ncontext_window = 10000\n"
     static let noon = Date(timeIntervalSince1970: 1_773_489_600) // 2026-03-14 12:00 UTC
 
-    func parts(_ fixture: HookTown) throws -> (MemoryFlush, MemoryStore, Ledger) {
+    func parts(_ fixture: TestTown) throws -> (MemoryFlush, MemoryStore, Ledger) {
         let config = try GatewayConfig.parse(Self.settings)
         return (MemoryFlush(environment: fixture.environment, town: fixture.town, config: config),
                 MemoryStore(environment: fixture.environment, town: fixture.town, config: config),
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func queuesOneAppendOnlyFlushPerCompactionCycle() async throws {
-        let fixture = try await HookTown(clock: ManualWallClock(Self.noon))
+        let fixture = try await TestTown(clock: ManualWallClock(Self.noon))
         let (flush, _, ledger) = try parts(fixture)
         #expect(try await flush.queueIfNeeded(contextTokens: 4_999) == nil)
         let id = try #require(try await flush.queueIfNeeded(contextTokens: 5_000))
@@ -31,7 +32,7 @@ import Testing
     }
 
     @Test func aFlushThatAppendedKeepsEverything() async throws {
-        let fixture = try await HookTown(clock: ManualWallClock(Self.noon))
+        let fixture = try await TestTown(clock: ManualWallClock(Self.noon))
         let (flush, memory, _) = try parts(fixture)
         #expect(try await memory.append("The owner flies to Tokyo on Friday").appended)
         let id = try #require(try await flush.queueIfNeeded(contextTokens: 8_000))
@@ -42,7 +43,7 @@ import Testing
     }
 
     @Test func aFlushThatOverwroteIsRestoredFromTheHooksHistory() async throws {
-        let fixture = try await HookTown(clock: ManualWallClock(Self.noon))
+        let fixture = try await TestTown(clock: ManualWallClock(Self.noon))
         let (flush, memory, _) = try parts(fixture)
         #expect(try await memory.append("The owner flies to Tokyo on Friday").appended)
         #expect(try await memory.append("Two-line entry\nwith its second line").appended)
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func theStopHookFollowsTheUsageFiguresOfTheTranscript() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try FileSystem.writeAtomically(Self.settings.replacingOccurrences(of: "10000", with: "300000"), to: fixture.town.configFile)
         let file = fixture.directory.url.appendingPathComponent("claude/s.jsonl")
         // The hook reads transcripts only inside the agent's Claude folder.

@@ -2,11 +2,12 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The SessionStart hook of the Mayor, run as Claude Code runs it: `gw agent-event SessionStart` with
 /// the payload on stdin and GW_TOWN/GW_AGENT in the environment.
 @Suite struct MemoryHookPrimingTests {
-    func sessionStart(_ fixture: HookTown, source: String, agent: String = "mayor") throws -> String {
+    func sessionStart(_ fixture: TestTown, source: String, agent: String = "mayor") throws -> String {
         let result = try runProduct("gw", ["agent-event", "SessionStart"], in: fixture.town.root,
                                     environment: ["GW_TOWN": fixture.town.root.path, "GW_AGENT": agent],
                                     input: #"{"session_id":"s-1","source":"\#(source)","hook_event_name":"SessionStart"}"#)
@@ -19,7 +20,7 @@ import Testing
 
     @Test(arguments: ["startup", "resume", "clear", "compact"])
     func theMayorGetsItsIdentityAndItsMemory(source: String) async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let mayor = fixture.town.mayorDirectory
         try FileSystem.writeAtomically("# MEMORY.md\n\n- The owner's cat is called Mochi.\n", to: mayor.appendingPathComponent("MEMORY.md"))
         try FileSystem.writeAtomically("# 2026-03-02\n\n- 09:00 Sent the 科技新闻 digest.\n", to: mayor.appendingPathComponent("memory/2026-03-02.md"))
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func largeMemoryStaysWithinTheHookLimitAndKeepsTheIdentity() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let mayor = fixture.town.mayorDirectory
         try FileSystem.writeAtomically(String(repeating: "- 长期记忆 a long-term fact worth keeping\n", count: 600), to: mayor.appendingPathComponent("MEMORY.md"))
         for day in 1...5 {
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func otherAgentsGetOnlyTheirIdentity() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try FileSystem.writeAtomically("- secret of the Mayor\n", to: fixture.town.mayorDirectory.appendingPathComponent("MEMORY.md"))
         let context = try sessionStart(fixture, source: "startup", agent: "crew1")
         #expect(context.contains("agent crew1"))
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func aBrokenConfigIsStatedAndTheHookStillAnswers() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try FileSystem.writeAtomically("[memory]\nprime_budget = \"lots\"\n", to: fixture.town.configFile)
         let context = try sessionStart(fixture, source: "startup")
         #expect(context.contains("You are the Mayor"))

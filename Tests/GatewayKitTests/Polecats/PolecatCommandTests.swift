@@ -3,21 +3,22 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// `gw sling` and `gw polecat` as separate processes, the way a person (or the Mayor) runs them.
 @Suite(.serialized) struct PolecatCommandTests {
-    func run(_ town: PolecatTown, _ arguments: [String]) throws -> ProcessResult {
+    func run(_ town: TestTown, _ arguments: [String]) throws -> ProcessResult {
         try runProduct("gw", arguments + ["--town", town.town.root.path], in: town.town.root)
     }
 
-    func state(_ town: PolecatTown, _ name: String) throws -> [String: Any] {
+    func state(_ town: TestTown, _ name: String) throws -> [String: Any] {
         let shown = try run(town, ["polecat", "show", name, "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
         return object?["polecat"] as? [String: Any] ?? [:]
     }
 
     /// `gw polecat show` finishes a polecat whose turn ended (no daemon runs); ask until it has.
-    func waitUntilEnded(_ town: PolecatTown, _ name: String) async throws -> [String: Any] {
+    func waitUntilEnded(_ town: TestTown, _ name: String) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
             let polecat = try state(town, name)
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func slingWithoutWaitIsFinishedByPolecatShow() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "count the files"
             reply = "There is one file."
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func killStopsAPolecatAndKeepsItsWorktree() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "never finish"
             hang = true
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func aWaitedSlingPastItsTimeoutFails() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "slowly"
             reply = "Too late."
@@ -81,12 +82,12 @@ import Testing
         let slung = try run(town, ["sling", "work slowly", "--rig", "app", "--agent", "sim", "--wait", "--timeout", "3s"])
         #expect(slung.status != 0)
         #expect(slung.stderr.contains("polecat furiosa failed: no result within 3s"), "\(slung.stderr)")
-        let convoy = try #require(try await town.ledger.convoys().first)
+        let convoy = try #require(try await town.ledger().convoys().first)
         #expect(convoy.counts.failed == 1)
     }
 
     @Test func badInputIsRefusedWithTheFix() async throws {
-        let town = try await PolecatTown(rules: "")
+        let town = try await TestTown.withRig(rules: "")
         defer { town.close() }
         let noRig = try run(town, ["sling", "x", "--rig", "nope"])
         #expect(noRig.status != 0)
@@ -97,6 +98,6 @@ import Testing
         #expect(badAgent.stderr.contains("no agent profile named \"nobody\""))
         let unknown = try run(town, ["polecat", "show", "ghost"])
         #expect(unknown.stderr.contains("no polecat named ghost"))
-        #expect(try await town.ledger.polecats().isEmpty, "refused slings leave nothing behind")
+        #expect(try await town.ledger().polecats().isEmpty, "refused slings leave nothing behind")
     }
 }

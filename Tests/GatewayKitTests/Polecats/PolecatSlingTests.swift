@@ -3,11 +3,12 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// Slings on the terminal double with real git worktrees and real tmux on the town's socket.
 @Suite(.serialized) struct PolecatSlingTests {
     @Test func aWaitedSlingFinishesWithItsResultOnTheHookAndReportsToTheMayor() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "tidy the readme"
             reply = "Tidied the README."
@@ -27,7 +28,7 @@ import Testing
         #expect(result.contains("- branch: \(branch)"))
         #expect(try town.hookFile("polecat-furiosa", "work/task.md").contains("Please tidy the readme."))
 
-        let ledger = try town.ledger
+        let ledger = try town.ledger()
         let convoy = try #require(try await ledger.convoy(polecat.convoyId))
         #expect(convoy.kind == "sling")
         #expect(convoy.state == .closed)
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func slingsBeyondTheCapQueueAndAllComplete() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "job"
             reply = "Job done."
@@ -69,7 +70,7 @@ import Testing
         #expect(ended.map(\.state) == [.done, .done, .done], "\(ended.compactMap(\.error))")
         #expect(ended[2].name != nil && ended[2].name != ended[0].name && ended[2].name != ended[1].name,
                 "the third gets a free name: the others keep their worktrees")
-        let ledger = try town.ledger
+        let ledger = try town.ledger()
         for polecat in ended {
             let convoy = try #require(try await ledger.convoy(polecat.convoyId))
             #expect(convoy.state == .closed)
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func aCrashedPolecatFailsWithItsScreenSavedAndItsWorktreeKept() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "boom"
             crash = true
@@ -98,16 +99,16 @@ import Testing
         let screen = try town.hookFile("polecat-furiosa", "work/last-screen.txt")
         #expect(screen.contains("boom"), "the pane's last screen shows the prompt it died on")
         #expect(FileSystem.exists(URL(fileURLWithPath: try #require(polecat.worktree))))
-        let convoy = try #require(try await town.ledger.convoy(polecat.convoyId))
+        let convoy = try #require(try await town.ledger().convoy(polecat.convoyId))
         #expect(convoy.items.first?.state == .failed)
         #expect(convoy.state == .closed)
-        let agent = try #require(try await town.ledger.agent("polecat-furiosa"))
+        let agent = try #require(try await town.ledger().agent("polecat-furiosa"))
         #expect(agent.state != .running && agent.state != .starting, "a polecat is never restarted")
         #expect(!(try town.sessionExists("polecat-furiosa")))
     }
 
     @Test func aFormulaSlingRendersItsVariables() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "Write the changelog for release 2.5"
             reply = "Changelog written."
@@ -141,7 +142,7 @@ import Testing
         let polecat = try await supervisor.wait(for: started.id, timeout: 120)
         #expect(polecat.state == .done, "\(polecat.error ?? "")")
         let turnId = try #require(polecat.turnId)
-        let turn = try #require(try await town.ledger.turn(turnId))
+        let turn = try #require(try await town.ledger().turn(turnId))
         #expect(turn.text.contains("Write the changelog for release 2.5"))
         #expect(turn.text.contains("Collect the changes since 2.4"))
         #expect(turn.reply == "Changelog written.")
@@ -152,7 +153,7 @@ import Testing
     }
 
     @Test func pruneRefusesUnmergedWorkAndRemovesMergedWorktrees() async throws {
-        let town = try await PolecatTown(rules: "")
+        let town = try await TestTown.withRig(rules: "")
         defer { town.close() }
         let supervisor = try town.supervisor
         let first = try await supervisor.wait(for: try await supervisor.sling(SlingRequest(rig: "app", text: "first", profile: "sim")).id, timeout: 120)
@@ -180,7 +181,7 @@ import Testing
     }
 
     @Test func commitsMadeDuringTheTurnAreReportedAndAMergedWorktreeGoesByItself() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "edit slowly"
             reply = "Edited."

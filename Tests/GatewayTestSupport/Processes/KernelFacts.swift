@@ -1,0 +1,36 @@
+import Foundation
+import GatewayKit
+import GatewayCore
+
+/// What the kernel knows about other processes, for tests that must prove something did *not* happen
+/// without sleeping: a process blocked on a lock has provably not yet run what the lock guards, and a
+/// handler that has exited can no longer act.
+public enum KernelFacts {
+    /// The command lines of the processes blocked waiting for a flock on `url`. Linux lists each
+    /// waiter in /proc/locks with `->` before it (`3: -> FLOCK ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF`).
+    public static func flockWaiters(on url: URL) throws -> [String] {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return [] }
+        let inode = String(info.st_ino)
+        return try String(contentsOfFile: "/proc/locks", encoding: .utf8).split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 6, fields[1] == "->", fields[2] == "FLOCK",
+                  fields[6].split(separator: ":").last.map(String.init) == inode else { return nil }
+            return commandLine(String(fields[5]))
+        }
+    }
+
+    /// A process's arguments joined by spaces ("" once it has exited).
+    public static func commandLine(_ pid: String) -> String {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "" }
+        return String(decoding: data, as: UTF8.self).split(separator: "\u{0}").joined(separator: " ")
+    }
+
+    /// Whether any process's command line contains `text` (pgrep -f, which never matches itself).
+    public static func anyProcess(commandLineContaining text: String) throws -> Bool {
+        let pattern = NSRegularExpression.escapedPattern(for: text)
+        let result = try LiveProcessRunner.runBlocking(Command("pgrep", ["-f", "--", pattern]))
+        guard result.status <= 1 else { throw GatewayError("pgrep failed (\(result.status)): \(result.stderr)") }
+        return result.status == 0
+    }
+}
