@@ -148,15 +148,15 @@ import GatewayTestSupport
     }
 
     /// A self-signed certificate for 127.0.0.1, made with the openssl command.
-    func makeCertificate(in directory: URL) throws -> (cert: URL, key: URL) {
-        try shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null", in: directory)
+    func makeCertificate(in directory: URL) async throws -> (cert: URL, key: URL) {
+        try await shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null", in: directory)
         return (directory.appendingPathComponent("cert.pem"), directory.appendingPathComponent("key.pem"))
     }
 
     @Test(arguments: ["starttls", "implicit"])
     func deliversOverTLSTrustingTheConfiguredCA(tls: String) async throws {
         let base = TemporaryDirectory()
-        let (cert, key) = try makeCertificate(in: base.url)
+        let (cert, key) = try await makeCertificate(in: base.url)
         let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", tls, "--cert", cert.path, "--key", key.path, "--password", "pw-over-tls", "--require-auth"])
         defer { smtp.stop() }
         let mail = try await NotifyTestRig(toml(port: smtp.port, tls: tls, caFile: cert.path), variables: ["SMTP_PASSWORD": "pw-over-tls"])
@@ -168,7 +168,7 @@ import GatewayTestSupport
 
     @Test func anUntrustedCertificateFailsWithTheFix() async throws {
         let base = TemporaryDirectory()
-        let (cert, key) = try makeCertificate(in: base.url)
+        let (cert, key) = try await makeCertificate(in: base.url)
         let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", "implicit", "--cert", cert.path, "--key", key.path])
         defer { smtp.stop() }
         let mail = try await NotifyTestRig(toml(port: smtp.port, password: false, tls: "implicit"))

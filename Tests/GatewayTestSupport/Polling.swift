@@ -5,12 +5,12 @@ import GatewayCore
 /// processes (the ledger, tmux, the servers' logs), with no event to wait on. The timeout is generous
 /// for a loaded machine; `context` adds what helps read a timeout (a daemon's log, a screen).
 @discardableResult
-public func pollUntil<T>(_ what: String, timeout: TimeInterval = 60, context: () -> String = { "" },
+public func pollUntil<T>(_ what: String, timeout: TimeInterval = 60, context: () async -> String = { "" },
                          _ probe: () async throws -> T?) async throws -> T {
     let deadline = Date().addingTimeInterval(timeout)
     while true {
         if let value = try await probe() { return value }
-        if Date() >= deadline { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what)\(context())") }
+        if Date() >= deadline { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what)\(await context())") }
         try await Task.sleep(for: .milliseconds(100))
     }
 }
@@ -19,9 +19,9 @@ public func pollUntil<T>(_ what: String, timeout: TimeInterval = 60, context: ()
 /// the machine is shared). Used where the event is a file another process writes. It suspends rather
 /// than blocks between checks: Swift's pool has one thread per core, and a blocked one starves every
 /// other test in the process.
-public func waitUntil(timeout: TimeInterval, _ what: String, _ condition: () throws -> Bool) async throws {
+public func waitUntil(timeout: TimeInterval, _ what: String, _ condition: () async throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(timeout)
-    while try !condition() {
+    while try await !condition() {
         guard Date() < deadline else { throw GatewayError("timed out after \(Int(timeout)) s waiting for \(what)") }
         try await Task.sleep(for: .milliseconds(50))
     }

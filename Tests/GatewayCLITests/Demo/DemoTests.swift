@@ -6,8 +6,8 @@ import GatewayTestSupport
 
 /// `gw demo` is the main job: it must exit 0 only if every step it claims really happened.
 @Suite(.serialized) struct DemoTests {
-    @Test func theDemoRunsOnTheTerminalDouble() throws {
-        let result = try runProduct("gw", ["demo", "--agent", "sim"])
+    @Test func theDemoRunsOnTheTerminalDouble() async throws {
+        let result = try await runProduct("gw", ["demo", "--agent", "sim"])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("agent: gw-agent-sim, the terminal double"))
         #expect(result.stdout.contains("due tasks: 每日资讯, Quiet check"))
@@ -16,8 +16,8 @@ import GatewayTestSupport
         #expect(result.stdout.contains("on branch hooks/mayor"))
     }
 
-    @Test func aBadAgentNameIsAUsageError() throws {
-        let result = try runProduct("gw", ["demo", "--agent", "robot"])
+    @Test func aBadAgentNameIsAUsageError() async throws {
+        let result = try await runProduct("gw", ["demo", "--agent", "robot"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--agent must be claude or sim"))
     }
@@ -25,9 +25,9 @@ import GatewayTestSupport
 
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun(), "needs GW_CLAUDE_BIN (scripts/test sets it)"))
 struct DemoWithClaudeTests {
-    @Test func theDemoRunsOnTheRealClaudeCodeWhichWritesWithItsOwnTool() throws {
+    @Test func theDemoRunsOnTheRealClaudeCodeWhichWritesWithItsOwnTool() async throws {
         let claude = try RealClaude.requireBinary()
-        let result = try runProduct("gw", ["demo", "--agent", "claude", "--keep"], environment: ["GW_CLAUDE_BIN": claude.path])
+        let result = try await runProduct("gw", ["demo", "--agent", "claude", "--keep"], environment: ["GW_CLAUDE_BIN": claude.path])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("talking to gw-model-sim"))
         #expect(result.stdout.contains("with its own Write tool"))

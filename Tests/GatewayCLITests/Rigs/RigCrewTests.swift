@@ -10,7 +10,7 @@ import GatewayTestSupport
         let fixture = try await TestTown()
         defer { fixture.close() }
         let (directory, town) = (fixture.directory, fixture.town)
-        let project = try makeProject(in: directory.url)
+        let project = try await makeProject(in: directory.url)
         let added = await gw(["rig", "add", "app", project.path], in: town.root)
         #expect(added.code == 0, "\(added.stderr)")
         #expect(FileSystem.exists(town.rigRepository("app").appendingPathComponent("HEAD")))
@@ -34,7 +34,7 @@ import GatewayTestSupport
         let fixture = try await TestTown()
         defer { fixture.close() }
         let (directory, town) = (fixture.directory, fixture.town)
-        _ = try makeProject(in: directory.url, name: "lib")
+        _ = try await makeProject(in: directory.url, name: "lib")
         let added = await gw(["rig", "add", "lib", "lib", "--town", town.root.path], in: directory.url)
         #expect(added.code == 0, "\(added.stderr)")
         let rigs = try RigRegistry(town: town).load()
@@ -59,7 +59,7 @@ import GatewayTestSupport
         let fixture = try await TestTown()
         defer { fixture.close() }
         let (directory, town) = (fixture.directory, fixture.town)
-        let project = try makeProject(in: directory.url)
+        let project = try await makeProject(in: directory.url)
         #expect(await gw(["rig", "add", "app", project.path], in: town.root).code == 0)
         let clash = await gw(["rig", "add", "app", project.path], in: town.root)
         #expect(clash.code == 1)
@@ -81,7 +81,7 @@ import GatewayTestSupport
         let fixture = try await TestTown()
         defer { fixture.close() }
         let (directory, town) = (fixture.directory, fixture.town)
-        let project = try makeProject(in: directory.url)
+        let project = try await makeProject(in: directory.url)
         #expect(await gw(["rig", "add", "app", project.path], in: town.root).code == 0)
         #expect(await gw(["crew", "add", "ann", "--rig", "app"], in: town.root).code == 0)
         let worktree = town.crewDirectory("app", "ann")
@@ -113,7 +113,7 @@ import GatewayTestSupport
         let fixture = try await TestTown()
         defer { fixture.close() }
         let (directory, town) = (fixture.directory, fixture.town)
-        let project = try makeProject(in: directory.url)
+        let project = try await makeProject(in: directory.url)
         #expect(await gw(["rig", "add", "app", project.path], in: town.root).code == 0)
         #expect(await gw(["crew", "add", "ann", "--rig", "app"], in: town.root).code == 0)
         let removed = await gw(["rig", "remove", "app"], in: town.root)
@@ -129,10 +129,10 @@ import GatewayTestSupport
         let fixture = try await TestTown()
         defer { fixture.close() }
         let (directory, town) = (fixture.directory, fixture.town)
-        let project = try makeProject(in: directory.url)
+        let project = try await makeProject(in: directory.url)
         let results = try await withThrowingTaskGroup(of: ProcessResult.self) { group in
             for index in 0..<5 {
-                group.addTask { try runProduct("gw", ["rig", "add", "r\(index)", project.path], in: town.root) }
+                group.addTask { try await runProduct("gw", ["rig", "add", "r\(index)", project.path], in: town.root) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }

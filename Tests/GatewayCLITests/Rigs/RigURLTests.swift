@@ -42,7 +42,7 @@ struct RigURLTests {
         let fixture = try await TestTown()
         defer { fixture.close() }
         let (directory, town) = (fixture.directory, fixture.town)
-        let project = try makeProject(in: directory.url)
+        let project = try await makeProject(in: directory.url)
         let served = directory.path("served.git")
         _ = try await shell("git clone --bare --quiet '\(project.path)' '\(served.path)' && git -C '\(served.path)' update-server-info", in: directory.url)
         let secret = "tok-\(UUID().uuidString.prefix(8))"

@@ -9,7 +9,7 @@ import GatewayTestSupport
         let fixture = try await TestTown()
         defer { fixture.close() }
         let (directory, town) = (fixture.directory, fixture.town)
-        let project = try makeProject(in: directory.url)
+        let project = try await makeProject(in: directory.url)
         #expect(await gw(["rig", "add", "app", project.path], in: town.root).code == 0)
         #expect(await gw(["crew", "add", "ann", "--rig", "app"], in: town.root).code == 0)
         let result = await gw(["status", "--json"], in: town.root)

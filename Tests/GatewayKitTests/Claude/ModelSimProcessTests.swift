@@ -27,15 +27,15 @@ import GatewayTestSupport
         await #expect(throws: (any Error).self) { _ = try await URLSession.shared.data(for: request) }
     }
 
-    @Test func badRulesStopItWithTheFileAndLine() throws {
+    @Test func badRulesStopItWithTheFileAndLine() async throws {
         let directory = TemporaryDirectory("model-sim-process")
         let rules = directory.path("bad.toml")
         try "[[rule]]\nmatch = \"a\"\nstatsu = 500\n".write(to: rules, atomically: true, encoding: .utf8)
-        let result = try runProduct("gw-model-sim", ["--rules", rules.path])
+        let result = try await runProduct("gw-model-sim", ["--rules", rules.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(rules.path):1: rule 1: unknown key \"statsu\""))
         #expect(result.stdout.isEmpty)
-        let usage = try runProduct("gw-model-sim", ["--port", "many"])
+        let usage = try await runProduct("gw-model-sim", ["--port", "many"])
         #expect(usage.status == 2)
     }
 }

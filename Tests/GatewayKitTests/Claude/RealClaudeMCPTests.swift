@@ -12,7 +12,7 @@ import GatewayTestSupport
 struct RealClaudeMCPTests {
     @Test func claudeCallsTheMemoryToolsThroughGwMcpServe() async throws {
         let fixture = try await TestTown()
-        let sandbox = try ClaudeSandbox(rules: """
+        let sandbox = try await ClaudeSandbox(rules: """
             [[rule]]
             name = "remember"
             match = "remember the cat"
@@ -32,7 +32,7 @@ struct RealClaudeMCPTests {
         #expect(result["result"] as? String == "Stored.", "\(result)")
         let log = try FileSystem.readText(fixture.town.mayorDirectory.appendingPathComponent("memory/2026-03-14.md"))
         #expect(log.contains("The owner's cat is called Mochi"))
-        #expect(try fixture.git("log -1 --format=%s hooks/mayor").contains("Append to memory/2026-03-14.md"))
+        #expect(try await fixture.git("log -1 --format=%s hooks/mayor").contains("Append to memory/2026-03-14.md"))
         let steps = try sandbox.sim.requests().filter { $0["rule"] as? String == "remember" }
         #expect(steps.map { $0["step"] as? Int } == [0, 1, 2])
         #expect(steps.dropFirst().allSatisfy { $0["tool_result"] as? Bool == true })
@@ -57,7 +57,7 @@ struct RealClaudeMemoryHookTests {
         let fixture = try await TestTown()
         try FileSystem.writeAtomically("# MEMORY.md\n\n- The owner's cat is called Mochi.\n",
                                        to: fixture.town.mayorDirectory.appendingPathComponent("MEMORY.md"))
-        let sandbox = try ClaudeSandbox()
+        let sandbox = try await ClaudeSandbox()
         sandbox.extraEnvironment = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor"]
         let settings = sandbox.directory.path("gateway-settings.json")
         try FileSystem.writeAtomically(ClaudeHookSettings.json(gwExecutable: try builtProduct("gw").path, skipBypassWarning: false), to: settings)

@@ -12,8 +12,8 @@ import GatewayTestSupport
         let town = try await TestTown(.sim(), config: TestTown.quickDaemon)
         defer { town.close() }
         // The town's git identity came from this machine's when it was installed; the daemon's HOME has none.
-        _ = try git(["config", "user.name", "Gateway test"], in: town.town.root)
-        _ = try git(["config", "user.email", "test@localhost"], in: town.town.root)
+        _ = try await git(["config", "user.name", "Gateway test"], in: town.town.root)
+        _ = try await git(["config", "user.email", "test@localhost"], in: town.town.root)
         let work = town.directory.path("task.md")
         try "scout the river\n".write(to: work, atomically: true, encoding: .utf8)
         let put = try await town.gw(["hook", "put", "scout", work.path])
@@ -25,12 +25,12 @@ import GatewayTestSupport
         let daemon = try town.spawnDaemon()
         for agent in ["mayor", "scout"] {
             let subject = try await town.wait("the hook of \(agent) recovered") { () -> String? in
-                let subject = try git(["log", "-1", "--format=%s", "hooks/\(agent)"], in: town.town.root)
+                let subject = try await git(["log", "-1", "--format=%s", "hooks/\(agent)"], in: town.town.root)
                 return subject.hasPrefix("Recover uncommitted changes") ? subject : nil
             }
             #expect(subject.contains("found at start"))
-            #expect(try git(["show", "hooks/\(agent):work/interrupted.md"], in: town.town.root).hasPrefix("half-done"))
-            #expect(try git(["status", "--porcelain"], in: Hook(agent: agent, town: town.town).worktree).isEmpty)
+            #expect(try await git(["show", "hooks/\(agent):work/interrupted.md"], in: town.town.root).hasPrefix("half-done"))
+            #expect(try await git(["status", "--porcelain"], in: Hook(agent: agent, town: town.town).worktree).isEmpty)
         }
         try await town.wait("the recovery in the log") {
             town.daemonLog.contains("recovered uncommitted changes in the hook of scout") ? true : nil
@@ -40,8 +40,8 @@ import GatewayTestSupport
         #expect(try await daemon.wait() == 0)
     }
 
-    private func git(_ arguments: [String], in directory: URL) throws -> String {
-        let result = try LiveProcessRunner.runBlocking(Command("git", ["-C", directory.path] + arguments))
+    private func git(_ arguments: [String], in directory: URL) async throws -> String {
+        let result = try await LiveProcessRunner().run(Command("git", ["-C", directory.path] + arguments))
         guard result.succeeded else { throw GatewayError("git \(arguments.joined(separator: " ")): \(result.stderr)") }
         return result.stdout
     }

@@ -26,7 +26,7 @@ import GatewayTestSupport
         await #expect(try town.gw(["notify", "send", "--target", "phone", "one"]).status == 0)
         try await town.wait("one delivered") { try await ledger.outboxEntries(limit: 100_000).first?.state == .delivered ? true : nil }
         await #expect(try town.gw(["notify", "send", "--target", "phone", "two"]).status == 0)
-        #expect(api.waitForHang())
+        #expect(await api.waitForHang())
         first.signal(SIGKILL)
         _ = try await first.wait()
         api.release()

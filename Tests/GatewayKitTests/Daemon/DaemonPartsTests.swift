@@ -103,10 +103,10 @@ struct DaemonPartsTests {
         second.release()
     }
 
-    @Test func aPidFileNamingADeadProcessIsStale() throws {
+    @Test func aPidFileNamingADeadProcessIsStale() async throws {
         let directory = TemporaryDirectory("gw-daemon-stale")
         let town = Town(root: directory.url)
-        let exited = try LiveProcessRunner.runBlocking(Command("/bin/sh", ["-c", "echo $$"]))
+        let exited = try await LiveProcessRunner().run(Command("/bin/sh", ["-c", "echo $$"]))
         let deadPid = try #require(Int32(exited.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
         try "\(deadPid)\n".write(to: DaemonPidFile.url(town), atomically: true, encoding: .utf8)

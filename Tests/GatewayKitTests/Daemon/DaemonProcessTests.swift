@@ -34,7 +34,7 @@ struct DaemonProcessTests {
         #expect(order.allSatisfy { $0 != nil }, "log:\n\(town.daemonLog)")
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
         // The Mayor outlives the daemon: it is a tmux session, not a child.
-        #expect(try town.mayorPane()?.pid == pane)
+        #expect(try await town.mayorPane()?.pid == pane)
     }
 
     @Test func aSecondDaemonRefusesAndAStalePidFileDoesNot() async throws {
@@ -152,7 +152,7 @@ struct DaemonProcessTests {
         let daemon = try town.spawnDaemon()
         let first = try await town.waitForMayor()
         // The safety net only: tmux's pane-died hook is switched off, so nothing else notices.
-        #expect(try town.tmux(["set-hook", "-u", "-t", "=mayor:", "pane-died"]).succeeded)
+        #expect(try await town.tmux(["set-hook", "-u", "-t", "=mayor:", "pane-died"]).succeeded)
         kill(first, SIGKILL)
         let second = try await town.waitForMayor(timeout: 90, not: first)
         #expect(second != first)
@@ -161,7 +161,7 @@ struct DaemonProcessTests {
         #expect(town.daemonLog.contains("no handler noticed"))
 
         // A vanished session (its tmux server killed) is revived the same way.
-        #expect(try town.tmux(["kill-server"]).succeeded)
+        #expect(try await town.tmux(["kill-server"]).succeeded)
         let third = try await town.waitForMayor(timeout: 90, not: second)
         #expect(third != second)
         #expect(try await ledger.restartCount("mayor", since: Date().addingTimeInterval(-600)) == 2)

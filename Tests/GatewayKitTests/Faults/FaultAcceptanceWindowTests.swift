@@ -64,7 +64,7 @@ import GatewayTestSupport
             }
             window.insert(inParts ? "\(heldTag)/p2" : heldTag)
             held.insert(heldTag)
-            guard receiver.waitForHold() else {
+            guard await receiver.waitForHold() else {
                 tally.fail("\(channel.rawValue): the server never received \(heldTag). Daemon log:\n\(town.daemonLog)")
                 break
             }
@@ -125,7 +125,7 @@ enum WindowChannel: String, CaseIterable {
                 ? "kind = \"telegram\"\nchat_id = 7\ntoken_env = \"TG_TOKEN\"\napi_base = \"\(api.baseURL)\""
                 : "kind = \"webhook\"\nurl = \"\(api.baseURL)/hook\""
             return WindowReceiver(
-                target: Self.table(target), waitForHold: { api.waitForHang() }, release: { api.release() },
+                target: Self.table(target), waitForHold: { await api.waitForHang() }, release: { api.release() },
                 arrivals: { api.accepted.map { DeliveryCount.tag($0.text) } }, stop: { api.stop() })
         case .email:
             let smtp = try SMTPDouble(in: directory, arguments: ["--hold", FaultAcceptanceWindowTests.marker])
@@ -138,7 +138,7 @@ enum WindowChannel: String, CaseIterable {
                 to = ["owner@example.com"]
                 """
             return WindowReceiver(
-                target: Self.table(target), waitForHold: { smtp.waitForHold() }, release: { try smtp.release() },
+                target: Self.table(target), waitForHold: { await smtp.waitForHold() }, release: { try smtp.release() },
                 arrivals: { try DeliveryCount.mailTags(smtp) }, stop: { smtp.stop() })
         }
     }
@@ -159,7 +159,7 @@ enum WindowChannel: String, CaseIterable {
 
 struct WindowReceiver {
     let target: String
-    let waitForHold: () -> Bool
+    let waitForHold: @Sendable () async -> Bool
     let release: () throws -> Void
     let arrivals: () throws -> [String]
     let stop: () -> Void

@@ -57,7 +57,7 @@ struct FaultBadInputTests {
         let binaryEvery = max(1, perKind / throughBinary)
         for index in 0..<perKind {
             let bytes = try trials.config()
-            if index % binaryEvery == 0 { try trials.configThroughBinary(bytes) }
+            if index % binaryEvery == 0 { try await trials.configThroughBinary(bytes) }
             await Task.yield()
         }
         try FileSystem.writeAtomically(BadInputSamples.gatewayToml, to: town.configFile)

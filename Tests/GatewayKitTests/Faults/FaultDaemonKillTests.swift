@@ -76,7 +76,7 @@ import GatewayTestSupport
             if now > handled { progressAt = Date() }
             handled = now
             if Date().timeIntervalSince(progressAt) > 120 {
-                tally.fail("no beat handled for 120 s after \(handled) beats and \(tally.faults) kills; daemon log:\n\(rig.daemonLog().suffix(3000))\nscreen:\n\(town.screen())")
+                tally.fail("no beat handled for 120 s after \(handled) beats and \(tally.faults) kills; daemon log:\n\(rig.daemonLog().suffix(3000))\nscreen:\n\(await town.screen())")
                 break
             }
         }
@@ -177,7 +177,7 @@ struct DaemonKillRig {
             tally.lose("the model got \(prompts.count) beat prompts for \(beats.count) beats", count: beats.count - prompts.count)
         }
         let served = prompts.compactMap { ($0["rule"] as? String).flatMap { $0.hasPrefix("finding-") ? Int($0.dropFirst(8)) : nil } }
-        let log = try committedDailyLogs()
+        let log = try await committedDailyLogs()
         // Every row: a finding from early in a long run is far behind the most recent ones.
         let entries = try await ledger.outboxEntries(limit: 100_000)
         var window = 0
@@ -211,8 +211,12 @@ struct DaemonKillRig {
 
     /// Every daily log as committed on hooks/mayor (`memory/YYYY-MM-DD.md`, and any archived into a
     /// month's folder), one after the other; the conversation extracts in memory/sessions are no log.
-    func committedDailyLogs() throws -> String {
-        let files = try shell("git ls-tree -r --name-only hooks/mayor -- memory", in: town.town.root).split(separator: "\n")
-        return try files.filter { $0.hasSuffix(".md") && !$0.hasPrefix("memory/sessions/") }.map { try shell("git show 'hooks/mayor:\($0)'", in: town.town.root) }.joined(separator: "\n")
+    func committedDailyLogs() async throws -> String {
+        let files = try await shell("git ls-tree -r --name-only hooks/mayor -- memory", in: town.town.root).split(separator: "\n")
+        var logs: [String] = []
+        for file in files where file.hasSuffix(".md") && !file.hasPrefix("memory/sessions/") {
+            logs.append(try await shell("git show 'hooks/mayor:\(file)'", in: town.town.root))
+        }
+        return logs.joined(separator: "\n")
     }
 }

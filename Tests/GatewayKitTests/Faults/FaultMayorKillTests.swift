@@ -71,7 +71,7 @@ import GatewayTestSupport
         let turn = try #require(try await town.turns().last)
         guard turn.state == .submitted else { throw GatewayError("the slow turn was \(turn.state.rawValue) before the kill") }
         let killedAt = Date()
-        Foundation.kill(try town.panePID(), SIGKILL)
+        Foundation.kill(try await town.panePID(), SIGKILL)
         tally.faults += 1
         let failed = try await town.wait("turn \(turn.id) marked failed", timeout: 60) { () -> Turn? in
             _ = try await town.status()
@@ -127,7 +127,7 @@ import GatewayTestSupport
         // the window first, and then the judgement below expects a later trip.
         while deaths < Self.limit + 4 {
             let restarts = try await town.agent()?.restarts ?? 0
-            let pid = try town.panePID()
+            let pid = try await town.panePID()
             let killedAt = Date()
             Foundation.kill(pid, SIGKILL)
             deaths += 1
@@ -135,7 +135,8 @@ import GatewayTestSupport
             let outcome = try await town.wait("the decision after death \(deaths)", timeout: 60) { () -> String? in
                 let status = try await town.status()
                 if status.state == "crash_loop" { return "crash_loop" }
-                return status.restarts == restarts + 1 && status.state != "dead" && (try? town.panePID()) != pid ? "restarted" : nil
+                guard status.restarts == restarts + 1, status.state != "dead" else { return nil }
+                return (try? await town.panePID()) != pid ? "restarted" : nil
             }
             // What the limits say for a death between the kill and now: tripped when `limit` restarts
             // lie in the window before it. Both ends of that span must agree, or it is too close to call.

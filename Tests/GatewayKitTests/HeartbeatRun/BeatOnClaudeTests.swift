@@ -58,13 +58,13 @@ import GatewayTestSupport
         let town = try await town()
         defer { town.close() }
         try await town.gwOK(["mayor", "start"])
-        _ = try town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
-        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
+        _ = try await town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        try await town.wait("the typed text on screen") { await town.screen().contains("half typed by a person") ? true : nil }
         _ = try await runner(town).step()
         let ledger = try Ledger(file: town.town.ledgerFile)
         #expect(try await ledger.heartbeatHistory().isEmpty)
         #expect(try await town.turns().isEmpty)
-        #expect(town.screen().contains("half typed by a person"))
+        #expect(await town.screen().contains("half typed by a person"))
     }
 
     /// The daemon killed with SIGKILL while the Mayor answers a beat: the real Claude finishes the turn on

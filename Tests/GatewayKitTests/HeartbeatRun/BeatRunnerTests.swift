@@ -122,7 +122,7 @@ import GatewayTestSupport
         defer { rig.close() }
         let mayor = try rig.mayor()
         _ = try await mayor.start()
-        _ = try rig.tmux(["send-keys", "-t", "=mayor:", "-l", "half-typed thought"])
+        _ = try await rig.tmux(["send-keys", "-t", "=mayor:", "-l", "half-typed thought"])
         // The double echoes the keys in its own time: wait until its input line shows them all.
         let profile = try rig.config.profile("sim")
         try await pollUntil("the typed text in the input line") {

@@ -74,7 +74,7 @@ import GatewayTestSupport
         #expect(try await fixture.waitsFor(lock.url), "git ran while the hook's lock was held: \(fixture.output)")
         lock.release()
         #expect(try await fixture.finishedStatus(within: 90) == "0", "\(fixture.output)")
-        #expect(try fixture.hooks.git("log -1 --format=%s hooks/mayor") == "agent commit\n")
+        #expect(try await fixture.hooks.git("log -1 --format=%s hooks/mayor") == "agent commit\n")
     }
 
     /// `git -c key=value -C mayor …` run from elsewhere works in the hook, so it waits too.
@@ -163,7 +163,7 @@ import GatewayTestSupport
 
     /// Claude Code's Bash tool rebuilds PATH from the login shell; the SessionStart hook's env file puts
     /// the agents' git back in front, once per session however often the session starts.
-    @Test func theClaudeSessionFileGetsThePathLineOnce() throws {
+    @Test func theClaudeSessionFileGetsThePathLineOnce() async throws {
         let directory = TemporaryDirectory("gw-env-file")
         let agentGit = AgentGit(town: Town(root: directory.path("town")))
         let file = directory.path("session-env")
@@ -172,7 +172,7 @@ import GatewayTestSupport
         #expect(try agentGit.exportToClaudeSession(envFile: file.path))
         #expect(try String(contentsOf: file, encoding: .utf8) == "export FROM_ANOTHER_HOOK=1\n\(agentGit.exportLine)\n")
         #expect(try !agentGit.exportToClaudeSession(envFile: nil))
-        let path = try shell(". '\(file.path)'; printf %s \"$PATH\"", in: directory.url)
+        let path = try await shell(". '\(file.path)'; printf %s \"$PATH\"", in: directory.url)
         #expect(path.hasPrefix(agentGit.directory.path + ":"))
     }
 }

@@ -123,7 +123,7 @@ struct HookClaudeTests {
         try await town.gwOK(["mayor", "stop"])
         var fsck = ProcessResult(status: -1, stdout: "", stderr: "")
         for _ in 0..<5 {
-            fsck = try LiveProcessRunner.runBlocking(Command("git", ["fsck", "--strict", "--no-progress"], in: root))
+            fsck = try await LiveProcessRunner().run(Command("git", ["fsck", "--strict", "--no-progress"], in: root))
             if fsck.succeeded { break }
             try await Task.sleep(nanoseconds: 1_000_000_000)
         }

@@ -17,14 +17,14 @@ import GatewayTestSupport
         let commands = (1...20).map { Self.put(gw, "mayor", "job-\($0).md") }
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
-        #expect(try fixture.commitCount("mayor") == 21)
-        let files = try fixture.git("ls-tree --name-only hooks/mayor work/").split(separator: "\n")
+        #expect(try await fixture.commitCount("mayor") == 21)
+        let files = try await fixture.git("ls-tree --name-only hooks/mayor work/").split(separator: "\n")
         #expect(files.count == 20)
         for index in 1...20 {
-            #expect(try fixture.git("show hooks/mayor:work/job-\(index).md") == "content of job-\(index).md\n")
+            #expect(try await fixture.git("show hooks/mayor:work/job-\(index).md") == "content of job-\(index).md\n")
         }
-        try fixture.git("fsck --strict --no-progress")
-        #expect(try fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
+        try await fixture.git("fsck --strict --no-progress")
+        #expect(try await fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
     }
 
     @Test func writersToDifferentHooksIncludingNewOnesAllLand() async throws {
@@ -36,9 +36,9 @@ import GatewayTestSupport
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
         for agent in agents {
-            #expect(try fixture.commitCount(agent) == 5, "hook of \(agent): its start and four puts")
+            #expect(try await fixture.commitCount(agent) == 5, "hook of \(agent): its start and four puts")
         }
-        try fixture.git("fsck --strict --no-progress")
+        try await fixture.git("fsck --strict --no-progress")
     }
 
     /// An agent using plain `git add` and `git commit`, through the `git` Gateway puts first on every
@@ -66,10 +66,10 @@ import GatewayTestSupport
         commands += (1...15).map { Self.put(gw, "mayor", "g\($0).md") }
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
-        let tree = Set(try fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
+        let tree = Set(try await fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
         for i in 1...25 { #expect(tree.contains("agent-\(i).md")) }
         for i in 1...15 { #expect(tree.contains("work/g\(i).md")) }
-        try fixture.git("fsck --strict --no-progress")
+        try await fixture.git("fsck --strict --no-progress")
     }
 
     /// An agent whose plain `git commit` knows nothing of Gateway: Gateway waits out every index lock the
@@ -90,9 +90,9 @@ import GatewayTestSupport
         commands += (1...15).map { Self.put(gw, "mayor", "g\($0).md") }
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
-        let tree = Set(try fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
+        let tree = Set(try await fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
         for i in 1...25 { #expect(tree.contains("agent-\(i).md")) }
         for i in 1...15 { #expect(tree.contains("work/g\(i).md")) }
-        try fixture.git("fsck --strict --no-progress")
+        try await fixture.git("fsck --strict --no-progress")
     }
 }

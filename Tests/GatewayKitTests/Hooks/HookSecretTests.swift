@@ -51,7 +51,7 @@ struct HookSecretTests {
 
         let put = try await Self.gw(["hook", "put", "mayor", input.path], hooks)
         #expect(put.succeeded, "\(put.stderr)")
-        let committed = try hooks.git("ls-tree -r --name-only hooks/mayor")
+        let committed = try await hooks.git("ls-tree -r --name-only hooks/mayor")
         #expect(committed.contains("work/task.md") && committed.contains("notes/fine.md"), "\(committed)")
         #expect(!committed.contains("leak") && !committed.contains("dump.bin"), "\(committed)")
         #expect(put.stderr.contains("notes/leak *.md") && put.stderr.contains(Self.tokenVariable), "\(put.stderr)")
@@ -62,7 +62,7 @@ struct HookSecretTests {
         let again = try await Self.gw(["memory", "append", "a later entry"], hooks)
         #expect(again.succeeded, "\(again.stderr)")
         #expect(again.stderr.contains("notes/leak *.md"), "\(again.stderr)")
-        let everything = try hooks.git("log -p --all")
+        let everything = try await hooks.git("log -p --all")
         #expect(!everything.contains("ZZ-\(Self.tag)") && !everything.contains(Self.password))
     }
 
@@ -76,7 +76,7 @@ struct HookSecretTests {
         try "first version\nand \(Self.token)\n".write(to: notes, atomically: true, encoding: .utf8)
         let second = try await Self.gw(["memory", "append", "two"], hooks)
         #expect(second.succeeded, "\(second.stderr)")
-        #expect(try hooks.git("show hooks/mayor:notes.md") == "first version\n")
+        #expect(try await hooks.git("show hooks/mayor:notes.md") == "first version\n")
         #expect(second.stderr.contains("notes.md") && second.stderr.contains(Self.tokenVariable), "\(second.stderr)")
     }
 }

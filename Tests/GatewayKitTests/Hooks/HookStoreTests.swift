@@ -13,7 +13,7 @@ import GatewayTestSupport
         let result = try await fixture.store.put("mayor", name: "task.md", data: Data("look at the logs\n".utf8))
         #expect(result.commit != nil)
         #expect(result.paths == ["work/task.md"])
-        #expect(try fixture.git("show hooks/mayor:work/task.md") == "look at the logs\n")
+        #expect(try await fixture.git("show hooks/mayor:work/task.md") == "look at the logs\n")
         let details = try await fixture.store.show("mayor")
         #expect(details.files.map(\.path).contains("work/task.md"))
         #expect(details.uncommitted.isEmpty)
@@ -27,15 +27,15 @@ import GatewayTestSupport
         _ = try await fixture.store.put("nux", name: "a.md", data: Data("a".utf8))
         let hook = Hook(agent: "nux", town: fixture.town)
         #expect(hook.path == fixture.town.root.appendingPathComponent(".gateway/hooks/nux").path)
-        #expect(try fixture.git("rev-parse --abbrev-ref HEAD", in: hook.worktree).contains("hooks/nux"))
-        let mayorIndex = try fixture.git("rev-parse --git-path index", in: fixture.town.mayorDirectory)
-        let nuxIndex = try fixture.git("rev-parse --git-path index", in: hook.worktree)
+        #expect(try await fixture.git("rev-parse --abbrev-ref HEAD", in: hook.worktree).contains("hooks/nux"))
+        let mayorIndex = try await fixture.git("rev-parse --git-path index", in: fixture.town.mayorDirectory)
+        let nuxIndex = try await fixture.git("rev-parse --git-path index", in: hook.worktree)
         #expect(mayorIndex != nuxIndex)
         #expect(nuxIndex.contains("worktrees/nux/index"))
         let agents = try await fixture.store.list().map(\.agent)
         #expect(agents == ["mayor", "nux"])
         // The orphan branch shares no history with the town's main branch.
-        #expect(try fixture.commitCount("nux") == 2)
+        #expect(try await fixture.commitCount("nux") == 2)
     }
 
     @Test func unknownAndInvalidAgentsAreClearErrors() async throws {
@@ -62,11 +62,11 @@ import GatewayTestSupport
         try FileSystem.writeAtomically("draft\n", to: mayor.appendingPathComponent("notes/draft.md"))
         let result = try await fixture.store.put("mayor", name: "job.md", data: Data("job\n".utf8))
         #expect(Set(result.tookAlong) == ["MEMORY.md", "notes/"])
-        #expect(try fixture.git("show hooks/mayor:MEMORY.md").contains("short replies"))
-        #expect(try fixture.git("show hooks/mayor:notes/draft.md") == "draft\n")
+        #expect(try await fixture.git("show hooks/mayor:MEMORY.md").contains("short replies"))
+        #expect(try await fixture.git("show hooks/mayor:notes/draft.md") == "draft\n")
         #expect(try String(contentsOf: mayor.appendingPathComponent("MEMORY.md"), encoding: .utf8).contains("short replies"))
-        #expect(try fixture.git("log -1 --format=%B hooks/mayor").contains("With uncommitted changes already in the hook"))
-        #expect(try fixture.git("status --porcelain", in: mayor).isEmpty)
+        #expect(try await fixture.git("log -1 --format=%B hooks/mayor").contains("With uncommitted changes already in the hook"))
+        #expect(try await fixture.git("status --porcelain", in: mayor).isEmpty)
     }
 
     @Test func recoveryCommitsWhatACrashLeftAndSaysSo() async throws {
@@ -76,14 +76,14 @@ import GatewayTestSupport
         try FileSystem.writeAtomically("half-done\n", to: mayor.appendingPathComponent("work/interrupted.md"))
         let recovered = try await fixture.store.recoverUncommitted("mayor")
         #expect(recovered?.commit != nil)
-        #expect(try fixture.git("log -1 --format=%s hooks/mayor").hasPrefix("Recover uncommitted changes"))
-        #expect(try fixture.git("show hooks/mayor:work/interrupted.md") == "half-done\n")
+        #expect(try await fixture.git("log -1 --format=%s hooks/mayor").hasPrefix("Recover uncommitted changes"))
+        #expect(try await fixture.git("show hooks/mayor:work/interrupted.md") == "half-done\n")
         #expect(try await fixture.store.recoverUncommitted("mayor") == nil)
     }
 
     @Test func aWriteWaitsWhileTheAgentsGitHoldsTheIndexLockAndNeverDeletesIt() async throws {
         let fixture = try await TestTown()
-        let lock = URL(fileURLWithPath: try fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory)
+        let lock = URL(fileURLWithPath: try await fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory)
             .trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: fixture.town.mayorDirectory).standardizedFileURL
         // The agent's git holds the worktree's index lock.
         try Data().write(to: lock)
@@ -96,22 +96,22 @@ import GatewayTestSupport
         let write = Task { try await store.put("mayor", name: "waited.md", data: Data("w".utf8)) }
         let retry = "hook worktree locked by another git; retrying"
         try await pollUntil("three retries on the held lock, or the lock gone, or a commit", context: { "; log:\n\(log.text)" }) { () -> Bool? in
-            let commits = try fixture.commitCount("mayor")
+            let commits = try await fixture.commitCount("mayor")
             return log.text.components(separatedBy: retry).count > 3 || !FileSystem.exists(lock) || commits != 1 ? true : nil
         }
         #expect(FileSystem.exists(lock), "Gateway must never remove a lock another git holds")
-        #expect(try fixture.commitCount("mayor") == 1, "no commit while the lock is held")
+        #expect(try await fixture.commitCount("mayor") == 1, "no commit while the lock is held")
         try FileManager.default.removeItem(at: lock)
         let result = try await write.value
         #expect(result.commit != nil)
-        #expect(try fixture.commitCount("mayor") == 2)
+        #expect(try await fixture.commitCount("mayor") == 2)
     }
 
     @Test func aLockHeldPastTheWaitIsAnErrorNamingIt() async throws {
         var settings = HooksSettings()
         settings.lockWait = .seconds(1)
         let fixture = try await TestTown()
-        let lockPath = try fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory).trimmingCharacters(in: .whitespacesAndNewlines)
+        let lockPath = try await fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory).trimmingCharacters(in: .whitespacesAndNewlines)
         let lock = URL(fileURLWithPath: lockPath, relativeTo: fixture.town.mayorDirectory).standardizedFileURL
         try Data().write(to: lock)
         await #expect { try await fixture.hookStore(settings: settings).put("mayor", name: "x.md", data: Data("x".utf8)) } throws: { error in
@@ -128,7 +128,7 @@ import GatewayTestSupport
         let fixture = try await TestTown()
         let pushed = try await fixture.hookStore(settings: settings).put("mayor", name: "a.md", data: Data("a".utf8))
         #expect(pushed.pushError == nil)
-        let local = try fixture.git("rev-parse hooks/mayor")
+        let local = try await fixture.git("rev-parse hooks/mayor")
         await #expect(try shell("git rev-parse hooks/mayor", in: remoteDirectory.path("remote.git")) == local)
 
         var broken = settings

@@ -14,11 +14,11 @@ extension TestTown {
 
     /// Runs git in a folder (the town's root by default) and returns its stdout; fails the test when git fails.
     @discardableResult
-    func git(_ arguments: String, in folder: URL? = nil) throws -> String {
-        try shell("git \(arguments)", in: folder ?? town.root)
+    func git(_ arguments: String, in folder: URL? = nil) async throws -> String {
+        try await shell("git \(arguments)", in: folder ?? town.root)
     }
 
-    func commitCount(_ agent: String) throws -> Int {
-        Int(try git("rev-list --count refs/heads/hooks/\(agent)").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    func commitCount(_ agent: String) async throws -> Int {
+        Int(try await git("rev-list --count refs/heads/hooks/\(agent)").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 }

@@ -115,7 +115,7 @@ struct AgentEnvironmentTests {
     }
 
     /// Checks one agent's process environment and the town's tmux global environment.
-    static func expectClean(agentPID pid: String, town: Town, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectClean(agentPID pid: String, town: Town, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let variables = try environ(of: pid)
         let values = variables.values.joined(separator: "\n")
         #expect(variables[tokenVariable] == nil && variables[allowedNameVariable] == nil && variables[unlistedVariable] == nil,
@@ -124,15 +124,15 @@ struct AgentEnvironmentTests {
         #expect(variables[passedVariable] == "passed-\(tag)", "pass_env did not pass \(passedVariable)", sourceLocation: sourceLocation)
         #expect(variables["PATH"]?.hasPrefix(town.runtimeDirectory.appendingPathComponent(AgentGit.directoryName).path) == true,
                 "PATH does not start with agent-bin: \(variables["PATH"] ?? "none")", sourceLocation: sourceLocation)
-        let global = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", town.tmuxSocket, "show-environment", "-g"]))
+        let global = try await LiveProcessRunner().run(Command("tmux", ["-L", town.tmuxSocket, "show-environment", "-g"]))
         #expect(global.succeeded, "\(global.stderr)", sourceLocation: sourceLocation)
         for needle in [tokenVariable, "AA-\(tag)", allowedNameVariable, allowedNameSecret, unlistedVariable] {
             #expect(!global.stdout.contains(needle), "the tmux global environment holds \(needle)", sourceLocation: sourceLocation)
         }
     }
 
-    static func panePID(_ session: String, town: Town) throws -> String? {
-        let result = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", town.tmuxSocket, "display-message", "-p", "-t", "=\(session):", "#{pane_pid}"]))
+    static func panePID(_ session: String, town: Town) async throws -> String? {
+        let result = try await LiveProcessRunner().run(Command("tmux", ["-L", town.tmuxSocket, "display-message", "-p", "-t", "=\(session):", "#{pane_pid}"]))
         let pid = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return result.succeeded && !pid.isEmpty ? pid : nil
     }
@@ -144,13 +144,13 @@ struct AgentEnvironmentTests {
         try Self.configure(town, profile: "sim")
         let started = try await Self.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
-        let first = try town.panePID()
-        try Self.expectClean(agentPID: String(first), town: town.town)
+        let first = try await town.panePID()
+        try await Self.expectClean(agentPID: String(first), town: town.town)
         // A crash is revived by tmux's pane-died hook, whose `gw agent-died` runs in the server's
         // environment: the new agent still has what pass_env names, and still no secret.
         kill(first, SIGKILL)
         try await town.waitForRestart(1)
-        try Self.expectClean(agentPID: String(try town.panePID()), town: town.town)
+        try await Self.expectClean(agentPID: String(try await town.panePID()), town: town.town)
     }
 
     /// A server an older gw started holds that gw's whole environment: the next start clears it.
@@ -163,7 +163,7 @@ struct AgentEnvironmentTests {
         #expect(old.succeeded, "\(old.stderr)")
         let started = try await Self.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
-        try Self.expectClean(agentPID: String(try town.panePID()), town: town.town)
+        try await Self.expectClean(agentPID: String(try await town.panePID()), town: town.town)
     }
 
     @Test func aPolecatGetsNoSecret() async throws {
@@ -179,10 +179,11 @@ struct AgentEnvironmentTests {
         let slung = try await Self.gwProcess(["sling", "hold on", "--rig", "app"], town: polecats.town)
         #expect(slung.succeeded, "\(slung.stderr)\(slung.stdout)")
         let pid = try await pollUntil("a polecat's pane") { () -> String? in
-            let sessions = try polecats.tmux(["list-sessions", "-F", "#{session_name}"]).stdout.split(separator: "\n")
-            return try sessions.first { $0.hasPrefix("polecat-") }.flatMap { try Self.panePID(String($0), town: polecats.town) }
+            let sessions = try await polecats.tmux(["list-sessions", "-F", "#{session_name}"]).stdout.split(separator: "\n")
+            guard let session = sessions.first(where: { $0.hasPrefix("polecat-") }) else { return nil }
+            return try await Self.panePID(String(session), town: polecats.town)
         }
-        try Self.expectClean(agentPID: pid, town: polecats.town)
+        try await Self.expectClean(agentPID: pid, town: polecats.town)
     }
     #endif
 }
@@ -196,7 +197,7 @@ struct AgentEnvironmentTests {
         try AgentSecretsProcessTests.configure(town, profile: "claude")
         let started = try await AgentSecretsProcessTests.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
-        try AgentSecretsProcessTests.expectClean(agentPID: String(try town.panePID()), town: town.town)
+        try await AgentSecretsProcessTests.expectClean(agentPID: String(try await town.panePID()), town: town.town)
         // The Mayor still works with what it was given.
         #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "still there?"]) == "ECHO: still there?\n")
     }

@@ -95,7 +95,7 @@ import GatewayTestSupport
         let town = try await town()
         defer { town.close() }
         try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "quote a dialog"])
-        #expect(town.screen().contains("Do you want to proceed?"))
+        #expect(await town.screen().contains("Do you want to proceed?"))
         // The quote sat on screen and read as a live permission prompt: every later delivery deferred.
         #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "30s", "next"]) == "ECHO: next\n")
         try await town.gwOK(["mayor", "restart"])

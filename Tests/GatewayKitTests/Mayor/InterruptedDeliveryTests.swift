@@ -10,9 +10,9 @@ import GatewayTestSupport
 @Suite(.serialized) struct InterruptedDeliveryTests {
     /// Pastes `text` into the Mayor's input line the way `TurnDelivery` does, and waits to see it.
     func pasteAsAKilledDeliveryDid(_ text: String, into town: TestTown) async throws {
-        try town.tmuxOK(["set-buffer", "-b", "killed", "--", text])
-        try town.tmuxOK(["paste-buffer", "-p", "-d", "-b", "killed", "-t", "=mayor:"])
-        try await town.wait("the pasted prompt in the input line") { town.screen().contains(text) ? true : nil }
+        try await town.tmuxOK(["set-buffer", "-b", "killed", "--", text])
+        try await town.tmuxOK(["paste-buffer", "-p", "-d", "-b", "killed", "-t", "=mayor:"])
+        try await town.wait("the pasted prompt in the input line") { await town.screen().contains(text) ? true : nil }
     }
 
     func expectSubmittedOnce(_ town: TestTown, _ id: Int64, _ text: String) async throws {

@@ -89,11 +89,11 @@ import GatewayTestSupport
         let town = try await town()
         defer { town.close() }
         try await town.gwOK(["mayor", "start"])
-        try town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
-        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
+        try await town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        try await town.wait("the typed text on screen") { await town.screen().contains("half typed by a person") ? true : nil }
         let send = try await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
         #expect(send.stderr.contains("someone is typing in its input line"), "\(send.stderr)")
-        #expect(town.screen().contains("half typed by a person"))
+        #expect(await town.screen().contains("half typed by a person"))
         #expect(try await town.turns().map(\.state) == [.queued])
     }
 
@@ -117,7 +117,7 @@ import GatewayTestSupport
         try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "remember the word lighthouse"])
         let session = try #require(try await town.agent()?.sessionId)
         try await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
-        kill(try town.panePID(), SIGKILL)
+        kill(try await town.panePID(), SIGKILL)
         // `gw mayor status` looks at the pane, as a person or the daemon would.
         let failed = try await town.wait("the killed turn to fail") { () -> Turn? in
             try await town.status().lastTurn.flatMap { $0.state == .failed ? $0 : nil }
@@ -132,7 +132,7 @@ import GatewayTestSupport
         // The request after the restart carries the conversation: at least the three earlier prompts.
         #expect((resumed["messages"] as? Int ?? 0) >= 5, "\(resumed)")
         for restart in 2...3 {
-            kill(try town.panePID(), SIGKILL)
+            kill(try await town.panePID(), SIGKILL)
             if restart == 2 {
                 try await town.waitForRestart(2)
             }

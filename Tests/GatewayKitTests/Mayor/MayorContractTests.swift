@@ -47,7 +47,7 @@ import GatewayTestSupport
         try await town.gwOK(["mayor", "start"])
         // SessionStart (which `start` waits for) may come before the input box is drawn.
         let idle = try? await town.wait("an idle screen", timeout: 15) { () -> AgentScreen? in
-            let screen = AgentScreen(text: town.screen(), profile: runtime.profile)
+            let screen = AgentScreen(text: await town.screen(), profile: runtime.profile)
             return screen.readyForInput ? screen : nil
         }
         seen.idleReady = idle != nil
@@ -57,7 +57,7 @@ import GatewayTestSupport
         }
         try await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
         let busy = try await town.wait("a busy screen", timeout: 10) { () -> AgentScreen? in
-            let screen = AgentScreen(text: town.screen(), profile: runtime.profile)
+            let screen = AgentScreen(text: await town.screen(), profile: runtime.profile)
             return screen.busy ? screen : nil
         }
         seen.busyWhileSlow = busy.busy

@@ -75,7 +75,7 @@ import GatewayTestSupport
     /// The agent in the pane works in the Mayor's hook, with GW_TOWN naming the town exactly and the
     /// agents' git first on its PATH.
     func expectAgentProcess(of town: TestTown, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let pid = try town.panePID()
+        let pid = try await town.panePID()
         let cwd = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")
         #expect(cwd == town.town.mayorDirectory.path, sourceLocation: sourceLocation)
         let environment = try Self.environment(of: pid)

@@ -14,7 +14,7 @@ import GatewayTestSupport
         for round in 1...12 {
             let restart = try await town.gw(["mayor", "restart"])
             #expect(restart.succeeded, "round \(round): \(restart.stdout)\(restart.stderr)")
-            let sessions = try town.tmux(["list-sessions", "-F", "#{session_name}"])
+            let sessions = try await town.tmux(["list-sessions", "-F", "#{session_name}"])
             #expect(sessions.succeeded && sessions.stdout == "mayor\n", "round \(round): \(sessions.stdout)\(sessions.stderr)")
             if !restart.succeeded { break }
         }
@@ -38,8 +38,8 @@ extension MayorRestartTests {
         let outcome = try await lifecycle.start()
         #expect(outcome != .alreadyRunning)
         #expect(runner.newSessions == 2, "made again after the server died")
-        #expect(try town.tmux(["has-session", "-t", "=mayor"]).succeeded)
-        #expect(try town.tmux(["show-options", "-w", "-v", "-t", "=mayor:", "remain-on-exit"]).stdout == "on\n")
+        #expect(try await town.tmux(["has-session", "-t", "=mayor"]).succeeded)
+        #expect(try await town.tmux(["show-options", "-w", "-v", "-t", "=mayor:", "remain-on-exit"]).stdout == "on\n")
     }
 }
 

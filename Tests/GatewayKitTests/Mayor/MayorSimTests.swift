@@ -88,12 +88,12 @@ import GatewayTestSupport
         let town = try await town()
         defer { town.close() }
         try await town.gwOK(["mayor", "start"])
-        try town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
-        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
+        try await town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        try await town.wait("the typed text on screen") { await town.screen().contains("half typed by a person") ? true : nil }
         let send = try await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
         #expect(send.status == 0)
         #expect(send.stderr.contains("someone is typing in its input line"), "\(send.stderr)")
-        let screen = town.screen()
+        let screen = await town.screen()
         #expect(screen.contains("half typed by a person") && !screen.contains("from gateway"), "\(screen)")
         #expect(try await town.turns().map(\.state) == [.queued])
     }
@@ -120,7 +120,7 @@ import GatewayTestSupport
         #expect(record.note?.contains("resuming session \(session)") == true)
         // The double redraws the resumed conversation: the earlier turn is in its context again.
         try await town.wait("the resumed conversation on screen", timeout: 30) {
-            town.screen().contains("remember the word lighthouse") ? true : nil
+            await town.screen().contains("remember the word lighthouse") ? true : nil
         }
         #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "still there?"]) == "ECHO: still there?\n")
     }
@@ -130,10 +130,10 @@ import GatewayTestSupport
         defer { town.close() }
         try await town.gwOK(["mayor", "start"])
         for restart in 1...2 {
-            kill(try town.panePID(), SIGKILL)
+            kill(try await town.panePID(), SIGKILL)
             try await town.waitForRestart(restart)
         }
-        kill(try town.panePID(), SIGKILL)
+        kill(try await town.panePID(), SIGKILL)
         try await town.wait("the crash loop") { try await town.status().state == "crash_loop" ? true : nil }
         let status = try await town.status()
         #expect(status.state == "crash_loop" && status.restarts == 2)

@@ -19,19 +19,19 @@ import GatewayTestSupport
         try town.configure(ScreenAgentTests.profile(command: agent.path))
         let start = try await town.gw(["mayor", "start"])
         #expect(start.succeeded, "\(start.stderr)")
-        try await town.wait("the REPL's prompt") { town.replScreen().hasSuffix(">") ? true : nil }
+        try await town.wait("the REPL's prompt") { await town.replScreen().hasSuffix(">") ? true : nil }
         return town
     }
 
     /// Pastes `text` into the REPL's input line the way `TurnDelivery` does, and waits to see it.
     static func paste(_ text: String, into town: TestTown) async throws {
-        #expect(try town.tmux(["set-buffer", "-b", "killed", "--", text]).succeeded)
-        #expect(try town.tmux(["paste-buffer", "-p", "-d", "-b", "killed", "-t", "=mayor:"]).succeeded)
-        try await town.wait("the pasted prompt in the input line") { town.replScreen().contains(text) ? true : nil }
+        #expect(try await town.tmux(["set-buffer", "-b", "killed", "--", text]).succeeded)
+        #expect(try await town.tmux(["paste-buffer", "-p", "-d", "-b", "killed", "-t", "=mayor:"]).succeeded)
+        try await town.wait("the pasted prompt in the input line") { await town.replScreen().contains(text) ? true : nil }
     }
 
-    static func answers(_ text: String, on town: TestTown) -> Int {
-        town.replScreen().components(separatedBy: "answer: \(text)").count - 1
+    static func answers(_ text: String, on town: TestTown) async -> Int {
+        await town.replScreen().components(separatedBy: "answer: \(text)").count - 1
     }
 
     @Test func aQueuedPromptAlreadyPastedIsSubmittedOnceAndItsReplyRead() async throws {
@@ -43,9 +43,10 @@ import GatewayTestSupport
         let deliver = try await town.gw(["mayor", "deliver", "--wait", "30s"])
         #expect(deliver.succeeded, "\(deliver.stdout)\(deliver.stderr)")
         let turn = try #require(try await town.ledger().turn(id))
-        #expect(turn.state == .done && turn.reply == "answer: \(text)", "\(turn)\n\(town.replScreen())")
+        let screen = await town.replScreen()
+        #expect(turn.state == .done && turn.reply == "answer: \(text)", "\(turn)\n\(screen)")
         #expect(turn.enterPresses == 1)
-        #expect(Self.answers(text, on: town) == 1, "submitted once, not pasted again")
+        #expect(await Self.answers(text, on: town) == 1, "submitted once, not pasted again")
     }
 
     @Test func aSentPromptWhoseEnterNeverCameIsSubmittedOnce() async throws {
@@ -59,9 +60,10 @@ import GatewayTestSupport
         let deliver = try await town.gw(["mayor", "deliver", "--wait", "30s"])
         #expect(deliver.succeeded, "\(deliver.stdout)\(deliver.stderr)")
         let turn = try #require(try await ledger.turn(id))
-        #expect(turn.state == .done && turn.reply == "answer: \(text)", "\(turn)\n\(town.replScreen())")
+        let screen = await town.replScreen()
+        #expect(turn.state == .done && turn.reply == "answer: \(text)", "\(turn)\n\(screen)")
         #expect(turn.enterPresses == 2)
-        #expect(Self.answers(text, on: town) == 1)
+        #expect(await Self.answers(text, on: town) == 1)
     }
 
     /// Submitted, then its watcher killed: the daemon, with nothing queued, fails it within a few polls,
@@ -74,7 +76,7 @@ import GatewayTestSupport
         let orphan = try await ledger.enqueueTurn(agent: "mayor", text: text, source: "test", at: Date())
         try await Self.paste(text, into: town)
         try await ledger.markTurnSent(orphan, at: Date())
-        #expect(try town.tmux(["send-keys", "-t", "=mayor:", "Enter"]).succeeded)
+        #expect(try await town.tmux(["send-keys", "-t", "=mayor:", "Enter"]).succeeded)
         try await ledger.markTurnSubmitted(orphan, at: Date())
 
         let daemon = try town.spawnDaemon()
@@ -93,8 +95,9 @@ import GatewayTestSupport
             guard let turn = try await ledger.turn(next), turn.state.hasEnded else { return nil }
             return turn
         }
-        #expect(done.state == .done && done.reply == "answer: the next question", "\(done)\n\(town.replScreen())")
-        #expect(Self.answers(text, on: town) == 1, "the orphan's prompt was not sent again")
+        let screen = await town.replScreen()
+        #expect(done.state == .done && done.reply == "answer: the next question", "\(done)\n\(screen)")
+        #expect(await Self.answers(text, on: town) == 1, "the orphan's prompt was not sent again")
         daemon.signal(SIGTERM)
         #expect(try await daemon.wait() == 0)
     }
@@ -114,7 +117,7 @@ import GatewayTestSupport
         chmod(town.directory.path("repl.sh").path, 0o755)
         let restart = try await town.gw(["mayor", "restart"])
         #expect(restart.succeeded, "\(restart.stdout)\(restart.stderr)")
-        try await town.wait("the slow REPL's prompt") { town.replScreen().hasSuffix(">") ? true : nil }
+        try await town.wait("the slow REPL's prompt") { await town.replScreen().hasSuffix(">") ? true : nil }
         let send = Task { try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "a slow one"]) }
         let ledger = try town.ledger()
         try await town.wait("the slow turn submitted") { try await ledger.turnInFlight(agent: "mayor")?.state == .submitted ? true : nil }
@@ -129,7 +132,7 @@ import GatewayTestSupport
 
 extension TestTown {
     /// The Mayor's pane as text, trailing blanks trimmed (the REPL's idle screen ends in `>`).
-    func replScreen() -> String {
-        ((try? tmux(["capture-pane", "-p", "-J", "-t", "=mayor:"]))?.stdout ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    func replScreen() async -> String {
+        ((try? await tmux(["capture-pane", "-p", "-J", "-t", "=mayor:"]))?.stdout ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -15,9 +15,9 @@ import GatewayTestSupport
         var count: Int { lock.withLock { bodies.count } }
     }
 
-    static func started(_ town: URL) throws -> StdioClient {
+    static func started(_ town: URL) async throws -> StdioClient {
         let client = try StdioClient(town: town)
-        _ = try client.request("initialize", [
+        _ = try await client.request("initialize", [
             "protocolVersion": "2025-03-26", "capabilities": [:] as [String: Any], "clientInfo": ["name": "test", "version": "1"],
         ])
         try client.send(["jsonrpc": "2.0", "method": "notifications/initialized"])
@@ -46,13 +46,14 @@ import GatewayTestSupport
             url = "\(server.baseURL)/notify"
             """)
         // Three servers, as three agents' Claude Code would start them, taking turns.
-        let clients = try (0..<3).map { _ in try Self.started(fixture.town.root) }
+        var clients: [StdioClient] = []
+        for _ in 0..<3 { clients.append(try await Self.started(fixture.town.root)) }
         defer { clients.forEach { $0.close() } }
         var accepted: [String] = []
         var refused: [String] = []
         for round in 0..<3 {
             for (index, client) in clients.enumerated() {
-                let result = try client.call("notify", ["text": "urgent \(round)-\(index)", "priority": "urgent"])
+                let result = try await client.call("notify", ["text": "urgent \(round)-\(index)", "priority": "urgent"])
                 if result.isError { refused.append(result.text) } else { accepted.append(result.text) }
             }
         }
@@ -64,7 +65,7 @@ import GatewayTestSupport
         // Each accepted call returned only once its post was made: the server has them all, and no more.
         #expect(posts.count == 3)
 
-        let big = try clients[0].call("notify", ["text": String(repeating: "长", count: 14_000)])
+        let big = try await clients[0].call("notify", ["text": String(repeating: "长", count: 14_000)])
         #expect(big.isError && big.text.contains("42007 bytes") && big.text.contains("notify_max_bytes"), "\(big.text)")
         let rows = try await Ledger(file: fixture.town.ledgerFile).outboxEntries(limit: 100)
         #expect(rows.count == 3)

@@ -34,8 +34,8 @@ import GatewayTestSupport
               with a second line
 
             """)
-        #expect(try fixture.commitCount("mayor") == 4)
-        #expect(try fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
+        #expect(try await fixture.commitCount("mayor") == 4)
+        #expect(try await fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
     }
 
     @Test func aRetriedAppendNeverMakesASecondCopy() async throws {
@@ -78,8 +78,8 @@ import GatewayTestSupport
         let text = try String(contentsOf: fixture.town.mayorDirectory.appendingPathComponent("memory/2026-03-14.md"), encoding: .utf8)
         for index in 1...50 { #expect(text.contains("entry number \(index) 第\(index + 100)条\n")) }
         #expect(text.components(separatedBy: "\n- ").count - 1 == 50)
-        #expect(try fixture.commitCount("mayor") == 51)
-        try fixture.git("fsck --strict --no-progress")
+        #expect(try await fixture.commitCount("mayor") == 51)
+        try await fixture.git("fsck --strict --no-progress")
         // Every append also indexed its file: the last entries are searchable at once.
         let hits = try store(fixture).search("第150条")
         #expect(hits.count == 1 && hits[0].snippet.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "").contains("entry number 50 第150条"), "\(hits)")

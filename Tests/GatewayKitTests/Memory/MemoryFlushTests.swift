@@ -56,7 +56,7 @@ import GatewayTestSupport
         #expect(text.contains("The owner flies to Tokyo on Friday"))
         #expect(text.contains("- 12:00 Two-line entry\n  with its second line"))
         #expect(text.contains("Summary of the day"), "what the flush added is kept")
-        #expect(try fixture.git("log -1 --format=%s hooks/mayor").contains("Restore 2 entries of memory/2026-03-14.md"))
+        #expect(try await fixture.git("log -1 --format=%s hooks/mayor").contains("Restore 2 entries of memory/2026-03-14.md"))
         #expect(FlushState.load(fixture.town).lastCheck?.hasPrefix("restored 2 entries") == true)
     }
 
@@ -66,9 +66,9 @@ import GatewayTestSupport
         let file = fixture.directory.url.appendingPathComponent("claude/s.jsonl")
         // The hook reads transcripts only inside the agent's Claude folder.
         let variables = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor", "CLAUDE_CONFIG_DIR": file.deletingLastPathComponent().path]
-        func stop() throws {
+        func stop() async throws {
             let payload = #"{"session_id":"s","transcript_path":"\#(file.path)"}"#
-            let result = try runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables, input: payload)
+            let result = try await runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables, input: payload)
             #expect(result.status == 0, "\(result.stderr)")
         }
         func flushTurns() async throws -> Int {
@@ -76,18 +76,18 @@ import GatewayTestSupport
         }
         // 12,383 tokens of context: far below half of 300,000.
         try FileSystem.writeAtomically(TranscriptFixtures.realClaude + "\n", to: file)
-        try stop()
+        try await stop()
         #expect(try await flushTurns() == 0)
         // 161,000 tokens: past half the window.
         try FileSystem.writeAtomically(TranscriptFixtures.realClaude + "\n" + TranscriptFixtures.splitReply + "\n", to: file)
-        try stop()
+        try await stop()
         #expect(try await flushTurns() == 1)
-        try stop()
+        try await stop()
         #expect(try await flushTurns() == 1, "one flush per cycle")
         let compact = try await runProduct("gw", ["agent-event", "SessionStart"], in: fixture.town.root, environment: variables,
                                      input: #"{"session_id":"s","source":"compact"}"#)
         #expect(compact.status == 0)
-        try stop()
+        try await stop()
         #expect(try await flushTurns() == 2, "after compaction the next crossing flushes again")
     }
 

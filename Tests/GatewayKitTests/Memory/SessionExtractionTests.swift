@@ -66,7 +66,7 @@ import GatewayTestSupport
         #expect(today.contains("## 01:11 prompt\n\nplease commit\n\n**Reply**\n\nCommitted.\n"))
         #expect(!today.contains("git init"), "tool calls are left out")
         #expect(try sessionLog(fixture, "2025-06-01").contains("Noted: Mochi."))
-        let commits = try fixture.commitCount("mayor")
+        let commits = try await fixture.commitCount("mayor")
 
         // Again, and again with the cursor forgotten: nothing changes, nothing is committed.
         let second = try await extractor(fixture).extract([file])
@@ -75,7 +75,7 @@ import GatewayTestSupport
         let third = try await extractor(fixture).extract([file])
         #expect(third.turnsRead == 2 && third.files.isEmpty)
         #expect(try sessionLog(fixture, "2026-11-26") == today)
-        #expect(try fixture.commitCount("mayor") == commits)
+        #expect(try await fixture.commitCount("mayor") == commits)
         #expect(SessionLog.keys(in: today) == ["5f62660b-1140-4067-b6a6-ca2b0023fb6c"])
     }
 
@@ -120,7 +120,7 @@ import GatewayTestSupport
         let stop = try await runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables, input: payload)
         #expect(stop.status == 0, "\(stop.stderr)")
         #expect(try sessionLog(fixture, "2026-11-26").contains("please commit"))
-        #expect(try fixture.git("log -1 --format=%s hooks/mayor").contains("Extract the conversation"))
+        #expect(try await fixture.git("log -1 --format=%s hooks/mayor").contains("Extract the conversation"))
 
         try FileSystem.writeAtomically(TranscriptFixtures.realClaude + "\n" + TranscriptFixtures.splitReply + "\n", to: file)
         let compact = try await runProduct("gw", ["agent-event", "PreCompact"], in: fixture.town.root, environment: variables,

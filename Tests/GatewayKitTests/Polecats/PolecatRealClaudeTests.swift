@@ -38,7 +38,7 @@ struct PolecatRealClaudeTests {
         #expect(polecat.commits?.contains("Add a greeting") == true)
         let branch = try #require(polecat.branch)
         await #expect(try shell("git show \(branch):greeting.txt", in: town.bareRepository) == "hello from a polecat\n")
-        let result = try town.hookFile("polecat-furiosa", "work/result.md")
+        let result = try await town.hookFile("polecat-furiosa", "work/result.md")
         #expect(result.contains("Add a greeting"))
         #expect(result.contains("Added and committed greeting.txt."))
     }

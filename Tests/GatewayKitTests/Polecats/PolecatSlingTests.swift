@@ -23,10 +23,10 @@ import GatewayTestSupport
         #expect(polecat.state == .done, "\(polecat.error ?? "")")
         let branch = try #require(polecat.branch)
         #expect(branch.hasPrefix("polecat/furiosa-"))
-        let result = try town.hookFile("polecat-furiosa", "work/result.md")
+        let result = try await town.hookFile("polecat-furiosa", "work/result.md")
         #expect(result.contains("Tidied the README."))
         #expect(result.contains("- branch: \(branch)"))
-        #expect(try town.hookFile("polecat-furiosa", "work/task.md").contains("Please tidy the readme."))
+        #expect(try await town.hookFile("polecat-furiosa", "work/task.md").contains("Please tidy the readme."))
 
         let ledger = try town.ledger()
         let convoy = try #require(try await ledger.convoy(polecat.convoyId))
@@ -41,7 +41,7 @@ import GatewayTestSupport
         #expect(report.text.contains("Polecat furiosa"))
         #expect(report.text.contains("done"))
 
-        #expect(!(try town.sessionExists("polecat-furiosa")), "the polecat's session ends with its work")
+        #expect(!(try await town.sessionExists("polecat-furiosa")), "the polecat's session ends with its work")
         let worktree = try #require(polecat.worktree)
         #expect(FileSystem.exists(URL(fileURLWithPath: worktree)), "the worktree stays until merged or pruned")
         await #expect(try shell("git rev-parse --abbrev-ref HEAD", in: URL(fileURLWithPath: worktree)) == "\(branch)\n")
@@ -76,7 +76,7 @@ import GatewayTestSupport
             #expect(convoy.state == .closed)
             #expect(convoy.items.first?.state == .done)
             let agent = try #require(polecat.agent)
-            #expect(try town.hookFile(agent, "work/result.md").contains("Job done."))
+            #expect(try await town.hookFile(agent, "work/result.md").contains("Job done."))
         }
         let reports = try await ledger.recentTurns(agent: "mayor", limit: 10)
         #expect(reports.count == 3)
@@ -96,7 +96,7 @@ import GatewayTestSupport
 
         #expect(polecat.state == .failed)
         #expect(polecat.error?.contains("died") == true, "\(polecat.error ?? "")")
-        let screen = try town.hookFile("polecat-furiosa", "work/last-screen.txt")
+        let screen = try await town.hookFile("polecat-furiosa", "work/last-screen.txt")
         #expect(screen.contains("boom"), "the pane's last screen shows the prompt it died on")
         #expect(FileSystem.exists(URL(fileURLWithPath: try #require(polecat.worktree))))
         let convoy = try #require(try await town.ledger().convoy(polecat.convoyId))
@@ -104,7 +104,7 @@ import GatewayTestSupport
         #expect(convoy.state == .closed)
         let agent = try #require(try await town.ledger().agent("polecat-furiosa"))
         #expect(agent.state != .running && agent.state != .starting, "a polecat is never restarted")
-        #expect(!(try town.sessionExists("polecat-furiosa")))
+        #expect(!(try await town.sessionExists("polecat-furiosa")))
     }
 
     @Test func aFormulaSlingRendersItsVariables() async throws {
@@ -196,7 +196,7 @@ import GatewayTestSupport
         let polecat = try await supervisor.wait(for: started.id, timeout: 120)
         #expect(polecat.state == .done, "\(polecat.error ?? "")")
         #expect(polecat.commits?.contains("Edit the config") == true)
-        #expect(try town.hookFile("polecat-furiosa", "work/result.md").contains("Edit the config"))
+        #expect(try await town.hookFile("polecat-furiosa", "work/result.md").contains("Edit the config"))
 
         try await supervisor.reconcile()
         #expect(FileSystem.exists(worktree), "not merged yet: the worktree stays")

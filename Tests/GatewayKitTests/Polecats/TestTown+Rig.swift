@@ -12,7 +12,7 @@ extension TestTown {
         let town = try await TestTown(.sim(rules: rules), config: "[mayor]\nsubmit_timeout = \"5s\"", "[polecats]\n\(polecats)")
         try "[user]\n\tname = Polecat Test\n\temail = polecat@example.com\n"
             .write(to: town.home.appendingPathComponent(".gitconfig"), atomically: true, encoding: .utf8)
-        let project = try makeProject(in: town.directory.url)
+        let project = try await makeProject(in: town.directory.url)
         _ = try await RigManager(environment: town.environment, town: town.town).add(name: "app", source: project.path)
         return town
     }
@@ -21,7 +21,7 @@ extension TestTown {
     var bareRepository: URL { town.rigRepository("app") }
 
     /// A file on a hook branch of the town repo, read with git (not from the worktree).
-    func hookFile(_ agent: String, _ path: String) throws -> String {
-        try shell("git show hooks/\(agent):\(path)", in: town.root)
+    func hookFile(_ agent: String, _ path: String) async throws -> String {
+        try await shell("git show hooks/\(agent):\(path)", in: town.root)
     }
 }

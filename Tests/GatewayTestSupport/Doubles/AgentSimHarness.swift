@@ -57,12 +57,12 @@ public final class AgentSimHarness: @unchecked Sendable {
 
     /// Starts the double in tmux with `--settings` (and `--rules`), plus `arguments`.
     @discardableResult
-    public func start(_ arguments: [String] = [], resume: Bool = false, environment: [String: String] = [:]) throws -> TmuxTestServer {
+    public func start(_ arguments: [String] = [], resume: Bool = false, environment: [String: String] = [:]) async throws -> TmuxTestServer {
         tmux?.kill()
         var argv = [try builtProduct("gw-agent-sim").path, "--settings", settingsFile.path]
         argv += resume ? ["--resume", sessionID] : ["--session-id", sessionID]
         if FileManager.default.fileExists(atPath: directory.path("rules.toml").path) { argv += ["--rules", directory.path("rules.toml").path] }
-        let server = try TmuxTestServer(command: argv + arguments, in: workspace, environment: [
+        let server = try await TmuxTestServer(command: argv + arguments, in: workspace, environment: [
             "CLAUDE_CONFIG_DIR": configDirectory.path, "HOOK_LOG": directory.url.path, "GW_SIM_RULES": "",
         ].merging(environment) { _, new in new })
         tmux = server
@@ -90,7 +90,7 @@ public final class AgentSimHarness: @unchecked Sendable {
     /// Waits until `count` payloads of `name` have arrived; returns them.
     @discardableResult
     public func waitForHook(_ name: String, count: Int = 1, timeout: Double = 30) async throws -> [[String: Any]] {
-        try await TmuxTestServer.waitUntil(timeout: timeout, "\(count) \(name) hook call(s)", lastSeen: { (try? self.tmux?.capture()) ?? "" }) {
+        try await TmuxTestServer.waitUntil(timeout: timeout, "\(count) \(name) hook call(s)", lastSeen: { (try? await self.tmux?.capture()) ?? "" }) {
             let found = try hookEvents(name)
             return found.count >= count ? found : nil
         }
@@ -123,9 +123,9 @@ public final class AgentSimHarness: @unchecked Sendable {
     }
 
     /// Pastes a prompt and presses Enter as its own key, the way Gateway delivers a turn.
-    public func send(_ prompt: String) throws {
+    public func send(_ prompt: String) async throws {
         guard let tmux else { throw GatewayError("start the agent first") }
-        try tmux.paste(prompt)
-        try tmux.sendKeys("Enter")
+        try await tmux.paste(prompt)
+        try await tmux.sendKeys("Enter")
     }
 }

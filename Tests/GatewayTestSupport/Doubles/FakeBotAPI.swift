@@ -70,7 +70,10 @@ public final class FakeBotAPI: @unchecked Sendable {
     public var accepted: [Received] { all.filter(\.accepted) }
 
     /// Waits (up to `timeout`) until a request hit a `.hang` behaviour.
-    public func waitForHang(timeout: TimeInterval = 60) -> Bool { hangArrived.wait(timeout: .now() + timeout) == .success }
+    public func waitForHang(timeout: TimeInterval = 60) async -> Bool {
+        let arrived = hangArrived
+        return await onOwnThread { arrived.wait(timeout: .now() + timeout) == .success }
+    }
 
     public func release() { hangGate.signal() }
 

@@ -48,14 +48,14 @@ public final class ClaudeSandbox: @unchecked Sendable {
     public let apiKey = "sk-gw-test-\(UUID().uuidString)"
 
     /// `{{PROJECT}}` in the rules stands for the project's absolute path (tool inputs need one).
-    public init(rules: String? = nil) throws {
+    public init(rules: String? = nil) async throws {
         claude = try RealClaude.requireBinary()
         home = directory.path("home")
         configDirectory = directory.path("claude-config")
         hooksFile = directory.path("hooks.jsonl")
         settingsFile = directory.path("settings.json")
         for folder in [home, configDirectory] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-        project = try makeProject(in: directory.url, name: "project")
+        project = try await makeProject(in: directory.url, name: "project")
         sim = try ModelSimProcess(rules: rules?.replacingOccurrences(of: "{{PROJECT}}", with: project.path), in: directory.url)
         try writeSettings()
         // What Gateway does before every start: no onboarding screen, no trust or API-key question.
@@ -113,41 +113,42 @@ public final class ClaudeTmuxSession: @unchecked Sendable {
     public let socket = "gw-test-\(UUID().uuidString.prefix(8))"
     public let name = "claude"
 
-    public init(_ sandbox: ClaudeSandbox, sessionID: UUID) throws {
+    public init(_ sandbox: ClaudeSandbox, sessionID: UUID) async throws {
         var arguments = ["new-session", "-d", "-s", name, "-x", "160", "-y", "50", "-c", sandbox.project.path]
         for (key, value) in sandbox.environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         arguments += [sandbox.claude.path, "--session-id", sessionID.uuidString.lowercased(),
                       "--settings", sandbox.settingsFile.path, "--permission-mode", "acceptEdits"]
-        try startServer(arguments, errors: sandbox.directory.path("tmux.stderr"))
+        try await startServer(arguments, errors: sandbox.directory.path("tmux.stderr"))
     }
 
     /// `new-session` starts the tmux server, which would inherit the descriptors Foundation's
     /// `Process` uses to watch the client and keep the call from returning (see `DetachedSpawn`).
-    private func startServer(_ arguments: [String], errors: URL) throws {
-        let status = try DetachedSpawn.run("tmux", ["-L", socket] + arguments, errors: errors)
+    private func startServer(_ arguments: [String], errors: URL) async throws {
+        let status = try await DetachedSpawn.run("tmux", ["-L", socket] + arguments, errors: errors)
         guard status == 0 else {
             throw GatewayError("tmux new-session failed (exit \(status)): \((try? FileSystem.readText(errors)) ?? "")")
         }
     }
 
+    /// `tmux -L <socket> ARGS`, awaited on a thread of its own.
     @discardableResult
-    public func tmux(_ arguments: [String]) throws -> String {
-        let result = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", socket] + arguments))
+    public func tmux(_ arguments: [String]) async throws -> String {
+        let result = try await LiveProcessRunner().run(Command("tmux", ["-L", socket] + arguments))
         guard result.succeeded else { throw GatewayError("tmux \(arguments.first ?? "") failed: \(result.stderr)") }
         return result.stdout
     }
 
-    public func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+    public func screen() async throws -> String { try await tmux(["capture-pane", "-p", "-t", name]) }
 
     /// Pastes `text` as one bracketed paste, waits 300 ms, then presses Enter on its own.
     public func submit(_ text: String, via directory: URL) async throws {
         let file = directory.appendingPathComponent("prompt-\(UUID().uuidString.prefix(8)).txt")
         try Data(text.utf8).write(to: file)
         let buffer = "gw-\(UUID().uuidString.prefix(8))"
-        try tmux(["load-buffer", "-b", buffer, file.path])
-        try tmux(["paste-buffer", "-p", "-d", "-b", buffer, "-t", name])
+        try await tmux(["load-buffer", "-b", buffer, file.path])
+        try await tmux(["paste-buffer", "-p", "-d", "-b", buffer, "-t", name])
         try await Task.sleep(for: .milliseconds(300))
-        try tmux(["send-keys", "-t", name, "Enter"])
+        try await tmux(["send-keys", "-t", name, "Enter"])
     }
 
     private var killed = false
@@ -156,7 +157,11 @@ public final class ClaudeTmuxSession: @unchecked Sendable {
     public func kill() {
         guard !killed else { return }
         killed = true
-        do { try tmux(["kill-server"]) } catch { print("could not stop the test tmux server \(socket): \(error)") }
+        // Blocking, briefly: kill() runs in a `defer` or deinit, which cannot await.
+        do {
+            let result = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", socket, "kill-server"]))
+            if !result.succeeded { print("could not stop the test tmux server \(socket): \(result.stderr)") }
+        } catch { print("could not stop the test tmux server \(socket): \(error)") }
     }
 
     deinit { kill() }

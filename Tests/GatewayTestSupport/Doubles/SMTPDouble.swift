@@ -56,7 +56,10 @@ public final class SMTPDouble: @unchecked Sendable {
     }
 
     /// Waits until a message containing the --hold marker was recorded and its answer held back.
-    public func waitForHold(timeout: TimeInterval = 60) -> Bool { holds.wait(timeout: .now() + timeout) == .success }
+    public func waitForHold(timeout: TimeInterval = 60) async -> Bool {
+        let holds = holds
+        return await onOwnThread { holds.wait(timeout: .now() + timeout) == .success }
+    }
 
     /// Lets one held message have its 250 answer.
     public func release() throws {

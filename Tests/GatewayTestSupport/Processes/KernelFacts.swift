@@ -27,9 +27,9 @@ public enum KernelFacts {
     }
 
     /// Whether any process's command line contains `text` (pgrep -f, which never matches itself).
-    public static func anyProcess(commandLineContaining text: String) throws -> Bool {
+    public static func anyProcess(commandLineContaining text: String) async throws -> Bool {
         let pattern = NSRegularExpression.escapedPattern(for: text)
-        let result = try LiveProcessRunner.runBlocking(Command("pgrep", ["-f", "--", pattern]))
+        let result = try await LiveProcessRunner().run(Command("pgrep", ["-f", "--", pattern]))
         guard result.status <= 1 else { throw GatewayError("pgrep failed (\(result.status)): \(result.stderr)") }
         return result.status == 0
     }

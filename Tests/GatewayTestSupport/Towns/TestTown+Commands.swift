@@ -15,8 +15,11 @@ extension TestTown {
     @discardableResult
     public func gwOK(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         let result = try await gw(arguments)
-        #expect(result.succeeded, "gw \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)\(result.stdout)\nscreen:\n\(screen())",
-                sourceLocation: sourceLocation)
+        if !result.succeeded {
+            let screen = await screen()
+            Issue.record("gw \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)\(result.stdout)\nscreen:\n\(screen)",
+                         sourceLocation: sourceLocation)
+        }
         return result.stdout
     }
 
@@ -26,7 +29,7 @@ extension TestTown {
     public func wait<T>(_ what: String, timeout: Double = 60, _ probe: () async throws -> T?) async throws -> T {
         try await pollUntil(what, timeout: timeout, context: { [self] in
             let log = daemonLog
-            return "; screen:\n\(screen())" + (log.isEmpty ? "" : "\nDaemon log:\n\(log)")
+            return "; screen:\n\(await screen())" + (log.isEmpty ? "" : "\nDaemon log:\n\(log)")
         }, probe)
     }
 }

@@ -62,7 +62,7 @@ extension TestTown {
     /// once the handler that declared a crash loop has exited, no restart can come.
     public func waitForDeathHandlersToExit() async throws {
         try await wait("the Mayor's death handlers to exit") { () -> Bool? in
-            try KernelFacts.anyProcess(commandLineContaining: "agent-died mayor --town \(town.root.path)") ? nil : true
+            try await KernelFacts.anyProcess(commandLineContaining: "agent-died mayor --town \(town.root.path)") ? nil : true
         }
     }
 
@@ -71,7 +71,7 @@ extension TestTown {
     public func waitForMayor(timeout: Double = 60, not previous: Int32? = nil) async throws -> Int32 {
         let ledger = try ledger()
         return try await wait("the Mayor to come up", timeout: timeout) { () -> Int32? in
-            guard try await ledger.agent("mayor")?.state == .running, let pane = try mayorPane(), !pane.dead, pane.pid != previous else { return nil }
+            guard try await ledger.agent("mayor")?.state == .running, let pane = try await mayorPane(), !pane.dead, pane.pid != previous else { return nil }
             return pane.pid
         }
     }

@@ -169,7 +169,8 @@ public final class TestTown: @unchecked Sendable {
             return !closed
         }
         guard first else { return }
-        if let result = try? tmux(["kill-server"]), !result.succeeded, !result.stderr.contains("no server running"),
+        // Blocking, briefly: close() runs in a `defer` or deinit, which cannot await.
+        if let result = try? LiveProcessRunner.runBlocking(Command("tmux", ["-L", town.tmuxSocket, "kill-server"])), !result.succeeded, !result.stderr.contains("no server running"),
            !result.stderr.contains("error connecting") {
             print("could not stop tmux server \(town.tmuxSocket): \(result.stderr)")
         }
