@@ -81,7 +81,10 @@ import GatewayTestSupport
             tally.fail("kill \(kill): the turn in flight ended \(failed.state.rawValue) (\(failed.error ?? "no error"))")
         }
         try await town.waitForRestart(before + 1)
-        let back = Date().timeIntervalSince(killedAt)
+        // Timed by the Mayor's own event — the SessionStart its restarted Claude Code recorded — not by
+        // when this test's polling saw it back, which a loaded machine may delay by any amount.
+        let cameUp = try await town.ledger().firstEvent("SessionStart", agent: "mayor", after: killedAt)
+        let back = (cameUp ?? Date()).timeIntervalSince(killedAt)
         let times = try await town.ledger().restartTimes("mayor")
         let died = try #require(times.last)
         let count = times.filter { $0 >= died.addingTimeInterval(-Self.window) }.count
@@ -174,6 +177,15 @@ import GatewayTestSupport
 }
 
 extension Ledger {
+    /// When the agent's first `event` hook after `date` was recorded (by the hook's own process).
+    func firstEvent(_ event: String, agent: String, after date: Date) throws -> Date? {
+        try database.read { db in
+            try Double.fetchOne(db, sql: "SELECT received_at FROM agent_events WHERE agent = ? AND event = ? AND received_at > ? ORDER BY id LIMIT 1",
+                                arguments: [agent, event, date.timeIntervalSince1970])
+                .map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
     /// When the agent's restarts were recorded (the moment each death was handled), oldest first.
     func restartTimes(_ agent: String) throws -> [Date] {
         try database.read { db in

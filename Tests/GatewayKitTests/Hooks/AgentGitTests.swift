@@ -52,10 +52,16 @@ import GatewayTestSupport
 
         /// Whether git has still not finished once it provably waits for `lock`. With flock(1) the
         /// kernel lists it blocked on the lock (or git finishes first: the failure, seen at once).
-        /// `gw hook lock-exec` polls the lock instead, which leaves no trace to wait for: there, git
-        /// not finishing within a second is all there is.
+        /// `gw hook lock-exec` polls the lock without blocking instead, which /proc/locks does not list:
+        /// it is seen waiting as a lock-exec with the lock file open and no git started under it.
         func waitsFor(_ lock: URL) async throws -> Bool {
-            guard usesFlock else { return try await finishedStatus(within: 1.0) == nil }
+            guard usesFlock else {
+                try await pollUntil("gw hook lock-exec to open \(lock.lastPathComponent), or git to finish", timeout: 90) { () -> Bool? in
+                    let waiting = KernelFacts.processes(commandLineContaining: "hook lock-exec", withOpen: lock)
+                    return waiting.contains { KernelFacts.children(of: $0).isEmpty } || status != nil ? true : nil
+                }
+                return status == nil
+            }
             try await pollUntil("git to block on \(lock.lastPathComponent), or to finish", timeout: 90) { () -> Bool? in
                 try KernelFacts.flockWaiters(on: lock).contains { $0.contains("flock") } || status != nil ? true : nil
             }

@@ -87,21 +87,34 @@ import GatewayTestSupport
             .trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: fixture.town.mayorDirectory).standardizedFileURL
         // The agent's git holds the worktree's index lock.
         try Data().write(to: lock)
-        // The committer logs each retry it makes because of the lock: three retries prove it met the
-        // lock again and again, and waited instead of committing or removing the lock.
+        // The committer logs each retry it makes because of the lock, then sleeps on the environment's
+        // clock. On a manual clock each retry waits until the test steps time: the test sees every
+        // retry as it goes to sleep and checks the lock and the branch then, with no wall-clock window
+        // that a loaded machine could close before the checks ran.
+        let clock = ManualWallClock(Date())
         let log = CapturedLog()
         var environment = fixture.environment
+        environment.clock = clock
         environment.logger = Logger(label: "gw-test") { _ in CapturingLogHandler(log: log) }
         let store = HookStore(environment: environment, town: fixture.town, settings: HooksSettings())
         let write = Task { try await store.put("mayor", name: "waited.md", data: Data("w".utf8)) }
         let retry = "hook worktree locked by another git; retrying"
-        try await pollUntil("three retries on the held lock, or the lock gone, or a commit", context: { "; log:\n\(log.text)" }) { () -> Bool? in
-            let commits = try await fixture.commitCount("mayor")
-            return log.text.components(separatedBy: retry).count > 3 || !FileSystem.exists(lock) || commits != 1 ? true : nil
+        func nextRetry() async throws {
+            try await pollUntil("the write's next retry, asleep on the clock", context: { "; log:\n\(log.text)" }) { () -> Bool? in
+                clock.sleeperDeadlines.isEmpty ? nil : true
+            }
         }
-        #expect(FileSystem.exists(lock), "Gateway must never remove a lock another git holds")
-        #expect(try await fixture.commitCount("mayor") == 1, "no commit while the lock is held")
+        // Three retries: each met the lock again and waited, instead of committing or removing it.
+        for retries in 1...3 {
+            try await nextRetry()
+            #expect(log.text.components(separatedBy: retry).count - 1 == retries, "log:\n\(log.text)")
+            #expect(FileSystem.exists(lock), "Gateway must never remove a lock another git holds")
+            #expect(try await fixture.commitCount("mayor") == 1, "no commit while the lock is held")
+            clock.advance(by: 1)
+        }
+        try await nextRetry()
         try FileManager.default.removeItem(at: lock)
+        clock.advance(by: 1)
         let result = try await write.value
         #expect(result.commit != nil)
         #expect(try await fixture.commitCount("mayor") == 2)

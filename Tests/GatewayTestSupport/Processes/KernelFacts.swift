@@ -20,6 +20,31 @@ public enum KernelFacts {
         }
     }
 
+    /// The pids of the processes whose command line contains `text` and which have `url` open: a
+    /// process that polls a lock without blocking leaves no waiter in /proc/locks, but this trace.
+    public static func processes(commandLineContaining text: String, withOpen url: URL) -> [String] {
+        let target = url.resolvingSymlinksInPath().path
+        return allPids().filter { commandLine($0).contains(text) }.filter { pid in
+            let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            return descriptors.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) == target }
+        }
+    }
+
+    /// The pids of `pid`'s children, from each process's parent in /proc/PID/stat.
+    public static func children(of pid: String) -> [String] {
+        allPids().filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            // After the command's name in parentheses: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && fields[1] == pid
+        }
+    }
+
+    private static func allPids() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+    }
+
     /// A process's arguments joined by spaces ("" once it has exited).
     public static func commandLine(_ pid: String) -> String {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "" }
