@@ -88,7 +88,7 @@ import GatewayTestSupport
     @Test(arguments: ["plain", "login"])
     func deliversWithAuthAndTheStableMessageID(mechanism: String) async throws {
         let base = TemporaryDirectory()
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--password", "s3cret-pw", "--require-auth"])
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--password", "s3cret-pw", "--require-auth"])
         defer { smtp.stop() }
         let mail = try await NotifyTestRig(toml(port: smtp.port, auth: mechanism), variables: ["SMTP_PASSWORD": "s3cret-pw"])
         let entry = try await mail.enqueue("heartbeat:run-1:news", target: "mail", title: "每日资讯", text: "三条重要资讯 & more", priority: .urgent)
@@ -108,7 +108,7 @@ import GatewayTestSupport
 
     @Test func aRefusedLoginFailsClearlyWithoutThePassword() async throws {
         let base = TemporaryDirectory()
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--reject-auth", "--require-auth"])
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--reject-auth", "--require-auth"])
         defer { smtp.stop() }
         let mail = try await NotifyTestRig(toml(port: smtp.port), variables: ["SMTP_PASSWORD": "s3cret-pw"])
         let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")
@@ -123,7 +123,7 @@ import GatewayTestSupport
 
     @Test func aDroppedConnectionIsRetriedWithTheSameMessageID() async throws {
         let base = TemporaryDirectory()
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--drop", "1"])
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--drop", "1"])
         defer { smtp.stop() }
         let mail = try await NotifyTestRig(toml(port: smtp.port, password: false))
         let entry = try await mail.enqueue("sling:9", target: "mail", title: "Sling done", text: "ok")
@@ -157,7 +157,7 @@ import GatewayTestSupport
     func deliversOverTLSTrustingTheConfiguredCA(tls: String) async throws {
         let base = TemporaryDirectory()
         let (cert, key) = try await makeCertificate(in: base.url)
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", tls, "--cert", cert.path, "--key", key.path, "--password", "pw-over-tls", "--require-auth"])
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--tls", tls, "--cert", cert.path, "--key", key.path, "--password", "pw-over-tls", "--require-auth"])
         defer { smtp.stop() }
         let mail = try await NotifyTestRig(toml(port: smtp.port, tls: tls, caFile: cert.path), variables: ["SMTP_PASSWORD": "pw-over-tls"])
         let entry = try await mail.enqueue("manual:tls", target: "mail", title: "over \(tls)", text: "encrypted")
@@ -169,7 +169,7 @@ import GatewayTestSupport
     @Test func anUntrustedCertificateFailsWithTheFix() async throws {
         let base = TemporaryDirectory()
         let (cert, key) = try await makeCertificate(in: base.url)
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", "implicit", "--cert", cert.path, "--key", key.path])
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--tls", "implicit", "--cert", cert.path, "--key", key.path])
         defer { smtp.stop() }
         let mail = try await NotifyTestRig(toml(port: smtp.port, password: false, tls: "implicit"))
         let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")

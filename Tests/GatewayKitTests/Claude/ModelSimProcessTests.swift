@@ -9,7 +9,7 @@ import GatewayTestSupport
 @Suite struct ModelSimProcessTests {
     @Test func startsOnAFreePortAnswersAndLogsAndDiesWhenKilled() async throws {
         let directory = TemporaryDirectory("model-sim-process")
-        let sim = try ModelSimProcess(rules: "[[rule]]\nmatch = \"ping\"\nreply = \"pong\"\n", in: directory.url)
+        let sim = try await ModelSimProcess(rules: "[[rule]]\nmatch = \"ping\"\nreply = \"pong\"\n", in: directory.url)
         var request = URLRequest(url: URL(string: "\(sim.baseURL)/v1/messages?beta=true")!)
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"model":"m","stream":false,"messages":[{"role":"user","content":"ping 世界"}]}"#.utf8)

@@ -17,6 +17,7 @@ import GatewayTestSupport
             chat_id = 7
             token_env = "TG_TOKEN"
             api_base = "\(api.baseURL)"
+            timeout = "10m"
             """)
         defer { town.close() }
         setenv("TG_TOKEN", fakeToken, 1)
@@ -26,6 +27,7 @@ import GatewayTestSupport
         await #expect(try town.gw(["notify", "send", "--target", "phone", "one"]).status == 0)
         try await town.wait("one delivered") { try await ledger.outboxEntries(limit: 100_000).first?.state == .delivered ? true : nil }
         await #expect(try town.gw(["notify", "send", "--target", "phone", "two"]).status == 0)
+        // The call's timeout is ten minutes: only the kill ends it, however late this test goes on.
         #expect(await api.waitForHang())
         first.signal(SIGKILL)
         _ = try await first.wait()

@@ -22,7 +22,9 @@ import GatewayTestSupport
     ]
 
     @Test(.timeLimit(.minutes(10))) func hostilePromptsReachTheModelByTheRule() async throws {
-        let town = try await TestTown(.claude(try RealClaude.requireBinary()), config: TestTown.quickMayor)
+        // Claude Code's UserPromptSubmit hook runs a debug `gw` that a loaded machine may take seconds to
+        // start: Enter is pressed again, and the turn failed, only when no hook came in 10 s.
+        let town = try await TestTown(.claude(try RealClaude.requireBinary()), config: TestTown.quickMayor, "[mayor]\nsubmit_timeout = \"10s\"")
         defer { town.close() }
         var samples = ContentSamples(generator: FaultPlan.generator())
         var tally = FaultTally("content-claude")

@@ -53,7 +53,7 @@ import GatewayTestSupport
             tally.faults += 1
 
             outage.release()
-            let smtp = try SMTPDouble(in: base.url, port: port, record: "received-\(index)")
+            let smtp = try await SMTPDouble(in: base.url, port: port, record: "received-\(index)")
             #expect(smtp.port == port)
             let final = try await pollUntil("the queued mail to be delivered", timeout: 120) { () -> [OutboxEntry]? in
                 var entries: [OutboxEntry] = []

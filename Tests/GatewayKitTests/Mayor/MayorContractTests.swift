@@ -10,17 +10,22 @@ import GatewayTestSupport
 /// reads, turn states, reply text, what TranscriptReader extracts, and AgentScreen's idle/busy reading.
 /// If the double drifts from the real CLI, this test names the difference.
 @Suite(.serialized) struct MayorContractTests {
-    static let rules = """
+    /// The slow answer is held until the test creates `gate`, once it has seen the busy screen: the
+    /// agent is busy for as long as the test looks, however slowly a loaded machine runs the test.
+    static func rules(gate: URL) -> String {
+        """
         [[rule]]
         match = "think slowly"
         reply = "Thought slowly."
-        delay = "3s"
+        hold_until = "\(gate.path)"
+        delay = "1s"
 
         [[rule]]
         match = "bad request please"
         status = 400
         error_message = "scripted bad request"
         """
+    }
 
     /// The payload keys Gateway reads (HookEvent) for each event it acts on.
     static let readKeys = ["session_id", "prompt_id", "transcript_path", "cwd", "prompt", "last_assistant_message", "source", "error"]
@@ -41,7 +46,7 @@ import GatewayTestSupport
         }
     }
 
-    func observe(_ town: TestTown) async throws -> Observation {
+    func observe(_ town: TestTown, gate: URL) async throws -> Observation {
         var seen = Observation()
         let runtime = try town.runtime()
         try await town.gwOK(["mayor", "start"])
@@ -62,6 +67,7 @@ import GatewayTestSupport
         }
         seen.busyWhileSlow = busy.busy
         seen.busyReady = busy.readyForInput
+        try Data().write(to: gate)
         let slow = try await TurnDelivery(lifecycle: AgentLifecycle(runtime: runtime)).waitForEnd(2, timeout: 60)
         #expect(slow.state == .done)
         let failed = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "bad request please"])
@@ -79,9 +85,11 @@ import GatewayTestSupport
     }
 
     @Test func theDoubleMatchesTheRealCLIInWhatGatewayReads() async throws {
-        let sim = try await TestTown(.sim(rules: Self.rules), config: TestTown.quickMayor)
+        let simGate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-contract-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: simGate) }
+        let sim = try await TestTown(.sim(rules: Self.rules(gate: simGate)), config: TestTown.quickMayor)
         defer { sim.close() }
-        let double = try await observe(sim)
+        let double = try await observe(sim, gate: simGate)
         #expect(double.events == ["SessionStart", "UserPromptSubmit", "Stop", "UserPromptSubmit", "Stop", "UserPromptSubmit", "StopFailure"])
         #expect(double.states == [.done, .done, .failed])
         #expect(double.replies.prefix(2) == ["ECHO: hello contract", "Thought slowly."])
@@ -89,9 +97,11 @@ import GatewayTestSupport
         #expect(double.idleReady && double.busyWhileSlow && !double.busyReady)
         #expect(double.errorMentions400)
         guard RealClaude.shouldRun() else { return }
-        let real = try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules), config: TestTown.quickMayor)
+        let realGate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-contract-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: realGate) }
+        let real = try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules(gate: realGate)), config: TestTown.quickMayor)
         defer { real.close() }
-        let claude = try await observe(real)
+        let claude = try await observe(real, gate: realGate)
         #expect(claude == double, "real Claude Code:\n\(claude)\ngw-agent-sim:\n\(double)")
     }
 }

@@ -16,7 +16,7 @@ struct PolecatRealClaudeTests {
         let worktree = town.town.polecatDirectory("app", "furiosa")
         let modelDirectory = town.directory.path("model")
         try FileManager.default.createDirectory(at: modelDirectory, withIntermediateDirectories: true)
-        let model = try ModelSimProcess(rules: """
+        let model = try await ModelSimProcess(rules: """
             [[rule]]
             name = "greeting"
             match = "add a greeting file"

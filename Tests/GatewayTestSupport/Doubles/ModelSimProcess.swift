@@ -8,8 +8,9 @@ public final class ModelSimProcess: @unchecked Sendable {
     public let baseURL: String
     public let logFile: URL
 
-    /// Starts `gw-model-sim --port 0 [--rules FILE] --log FILE` and reads its `listening on` line.
-    public init(rules: String? = nil, in directory: URL) throws {
+    /// Starts `gw-model-sim --port 0 [--rules FILE] --log FILE` and reads its `listening on` line, on a
+    /// thread of its own: a loaded machine may take seconds to start it.
+    public init(rules: String? = nil, in directory: URL) async throws {
         logFile = directory.appendingPathComponent("model-sim.jsonl")
         var arguments = ["--port", "0", "--log", logFile.path]
         if let rules {
@@ -28,12 +29,16 @@ public final class ModelSimProcess: @unchecked Sendable {
         process.standardError = try FileHandle(forWritingTo: errors)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // The first line comes at once, or the pipe closes because the process died.
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line += byte
+        // The first line comes once it listens, or the pipe closes because the process died.
+        let reader = output.fileHandleForReading
+        let line = await onOwnThread { () -> Data in
+            var line = Data()
+            while true {
+                let byte = reader.readData(ofLength: 1)
+                if byte.isEmpty || byte == Data("\n".utf8) { break }
+                line += byte
+            }
+            return line
         }
         let text = String(decoding: line, as: UTF8.self)
         guard text.hasPrefix("listening on http://127.0.0.1:") else {

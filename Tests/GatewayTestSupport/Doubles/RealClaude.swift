@@ -56,7 +56,7 @@ public final class ClaudeSandbox: @unchecked Sendable {
         settingsFile = directory.path("settings.json")
         for folder in [home, configDirectory] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
         project = try await makeProject(in: directory.url, name: "project")
-        sim = try ModelSimProcess(rules: rules?.replacingOccurrences(of: "{{PROJECT}}", with: project.path), in: directory.url)
+        sim = try await ModelSimProcess(rules: rules?.replacingOccurrences(of: "{{PROJECT}}", with: project.path), in: directory.url)
         try writeSettings()
         // What Gateway does before every start: no onboarding screen, no trust or API-key question.
         try ClaudeConfigHome(configDirectory: configDirectory, home: home).accountFile

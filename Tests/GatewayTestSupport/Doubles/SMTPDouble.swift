@@ -17,7 +17,7 @@ public final class SMTPDouble: @unchecked Sendable {
     }
 
     /// `port` 0 picks a free one; another listens there again (a server back after an outage).
-    public init(in directory: URL, arguments: [String] = [], port: Int = 0, record: String = "smtp-received") throws {
+    public init(in directory: URL, arguments: [String] = [], port: Int = 0, record: String = "smtp-received") async throws {
         recordDirectory = directory.appendingPathComponent(record)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -28,12 +28,17 @@ public final class SMTPDouble: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // The first line is "PORT n" once it listens; EOF first means it could not start.
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
+        // The first line is "PORT n" once it listens; EOF first means it could not start. Read on a
+        // thread of its own: Python takes a while to start on a loaded machine.
+        let firstLine = output.fileHandleForReading
+        let line = await onOwnThread { () -> Data in
+            var line = Data()
+            while true {
+                let byte = firstLine.readData(ofLength: 1)
+                if byte.isEmpty || byte == Data("\n".utf8) { break }
+                line.append(byte)
+            }
+            return line
         }
         let text = String(decoding: line, as: UTF8.self)
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {

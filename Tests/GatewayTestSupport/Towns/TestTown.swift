@@ -103,7 +103,7 @@ public final class TestTown: @unchecked Sendable {
             if oldVersion { env["GW_SIM_OLD_VERSION"] = "1" }
             settings.insert("[mayor]\nagent = \"sim\"\n\n" + Self.profile("sim", env: env, args: agentArgs), at: 0)
         case .claude(let binary, let rules, let approveKey):
-            let model = try ModelSimProcess(rules: rules, in: directory.url)
+            let model = try await ModelSimProcess(rules: rules, in: directory.url)
             self.model = model
             settings.insert("[mayor]\nagent = \"claude\"", at: 0)
             settings.insert(try claudeProfile(binary, model: model, args: agentArgs, approveKey: approveKey), at: 1)
