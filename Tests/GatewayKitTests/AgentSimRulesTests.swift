@@ -7,10 +7,14 @@ import GatewayTestSupport
 /// the swallowed first Enter, crashes, hangs, StopFailure and permission prompts.
 @Suite struct AgentSimRulesTests {
     @Test func busyTurnShowsEscToInterruptKeepsThePromptLineAndQueuesTypedInput() async throws {
+        // The slow answer is held until the gate exists: the turn is busy for as long as the test types.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: gate) }
         let sim = try AgentSimHarness(rules: """
             [[rule]]
             match = "slow"
-            delay = "8s"
+            hold_until = "\(gate.path)"
+            delay = "1s"
             reply = "finally"
             """)
         let tmux = try await sim.start()
@@ -32,6 +36,7 @@ import GatewayTestSupport
         #expect(submits.map { $0["prompt"] as? String } == ["a slow one", "first queued", "second queued"])
         #expect(Set(submits.compactMap { $0["prompt_id"] as? String }).count == 1)
         #expect(try sim.hookEvents("Stop").isEmpty)
+        try Data().write(to: gate)
         let stops = try await sim.waitForHook("Stop", count: 2)
         #expect(stops[0]["last_assistant_message"] as? String == "finally")
         #expect(stops[0]["prompt_id"] as? String == submits[0]["prompt_id"] as? String)

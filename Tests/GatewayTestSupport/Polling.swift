@@ -2,10 +2,11 @@ import Foundation
 import GatewayCore
 
 /// Polls `probe` every 100 ms until it returns a value: the facts tests wait for live in other
-/// processes (the ledger, tmux, the servers' logs), with no event to wait on. The timeout is generous
-/// for a loaded machine; `context` adds what helps read a timeout (a daemon's log, a screen).
+/// processes (the ledger, tmux, the servers' logs), with no event to wait on. The timeout only stops a
+/// test that hangs, so it is generous for a machine loaded many times over (several full test runs
+/// and builds at once); `context` adds what helps read a timeout (a daemon's log, a screen).
 @discardableResult
-public func pollUntil<T>(_ what: String, timeout: TimeInterval = 60, context: () async -> String = { "" },
+public func pollUntil<T>(_ what: String, timeout: TimeInterval = 180, context: () async -> String = { "" },
                          _ probe: () async throws -> T?) async throws -> T {
     let deadline = Date().addingTimeInterval(timeout)
     while true {

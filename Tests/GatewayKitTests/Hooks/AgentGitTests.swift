@@ -56,13 +56,13 @@ import GatewayTestSupport
         /// it is seen waiting as a lock-exec with the lock file open and no git started under it.
         func waitsFor(_ lock: URL) async throws -> Bool {
             guard usesFlock else {
-                try await pollUntil("gw hook lock-exec to open \(lock.lastPathComponent), or git to finish", timeout: 90) { () -> Bool? in
+                try await pollUntil("gw hook lock-exec to open \(lock.lastPathComponent), or git to finish", timeout: 240) { () -> Bool? in
                     let waiting = KernelFacts.processes(commandLineContaining: "hook lock-exec", withOpen: lock)
                     return waiting.contains { KernelFacts.children(of: $0).isEmpty } || status != nil ? true : nil
                 }
                 return status == nil
             }
-            try await pollUntil("git to block on \(lock.lastPathComponent), or to finish", timeout: 90) { () -> Bool? in
+            try await pollUntil("git to block on \(lock.lastPathComponent), or to finish", timeout: 240) { () -> Bool? in
                 try KernelFacts.flockWaiters(on: lock).contains { $0.contains("flock") } || status != nil ? true : nil
             }
             return status == nil

@@ -74,7 +74,7 @@ struct HookClaudeTests {
         // The kernel shows the put blocked on the hook's lock, which Claude's git holds until `release`:
         // it has provably not written. (Its status file appearing first is the failure, seen at once.)
         let lockFile = hooks.lockFile(for: "mayor")
-        try await town.wait("the put to block on the hook's lock, or to finish") { () -> Bool? in
+        try await town.wait("the put to block on the hook's lock, or to finish", timeout: 240) { () -> Bool? in
             try KernelFacts.flockWaiters(on: lockFile).contains { $0.contains("hook put mayor") } || signals.exists("put-status") ? true : nil
         }
         #expect(!signals.exists("put-status"), "the put should wait while Claude's git holds the hook")
@@ -99,7 +99,7 @@ struct HookClaudeTests {
         try await town.wait("Claude's second Bash command", timeout: 120) { signals.exists("second-started") ? true : nil }
         // The agents' git (flock(1) running `git add`) blocked on the hook's lock the test holds: it
         // has provably not staged, let alone committed. (Its status appearing first is the failure.)
-        try await town.wait("Claude's git to block on the hook's lock, or to finish") { () -> Bool? in
+        try await town.wait("Claude's git to block on the hook's lock, or to finish", timeout: 240) { () -> Bool? in
             try KernelFacts.flockWaiters(on: lockFile).contains { $0.contains("add claude-second.md") } || signals.text("second-status") != nil ? true : nil
         }
         #expect(signals.text("second-status") == nil, "Claude's git should wait while Gateway holds the hook")

@@ -8,13 +8,15 @@ import GatewayTestSupport
 /// town starts. Skipped, with the reason printed, when GW_CLAUDE_BIN is absent outside CI; under CI
 /// (CI=true) it runs and fails without it.
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun())) struct MayorClaudeTests {
-    static let rules = """
+    /// The slow answer is held until the test creates `gate`: the turn runs for as long as the test's
+    /// next gw commands take, however slowly a loaded machine runs them.
+    static func rules(gate: URL) -> String {
+        """
         [[rule]]
         match = "think slowly"
         reply = "Thought slowly."
-        # Long enough that a loaded machine still runs the next gw commands, each a process of its own,
-        # while the turn runs.
-        delay = "12s"
+        hold_until = "\(gate.path)"
+        delay = "1s"
 
         [[rule]]
         match = "bad request please"
@@ -31,9 +33,13 @@ import GatewayTestSupport
         match = "what was the word"
         reply = "The word was lighthouse."
         """
+    }
+
+    /// This test's gate for the slow answer (each test runs on an instance of its own); no file yet.
+    let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
 
     func town(mayor: [String] = [], approveKey: Bool = true) async throws -> TestTown {
-        try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules, approveKey: approveKey), config: TestTown.quickMayor,
+        try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules(gate: gate), approveKey: approveKey), config: TestTown.quickMayor,
                            (["[mayor]"] + mayor).joined(separator: "\n"))
     }
 
@@ -75,12 +81,14 @@ import GatewayTestSupport
 
     @Test func aSlowTurnDefersTheNextSendUntilItsStop() async throws {
         let town = try await town()
-        defer { town.close() }
+        defer { town.close(); try? FileManager.default.removeItem(at: gate) }
         try await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
         #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
         let second = try await town.gw(["mayor", "send", "--timeout", "1s", "second"])
         #expect(second.status == 0 && second.stderr.contains("queued but not sent yet"), "\(second.stderr)")
         #expect(try await town.turns().map(\.state) == [.submitted, .queued])
+        // The slow answer may come now.
+        try Data().write(to: gate)
         #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "third"]) == "ECHO: third\n")
         #expect(try await town.turns().map { $0.reply ?? "" } == ["Thought slowly.", "ECHO: second", "ECHO: third"])
     }

@@ -8,13 +8,15 @@ import GatewayTestSupport
 /// real Claude Code cannot give on demand (a swallowed Enter, a crash mid-turn, an older hook contract),
 /// and the delivery rules, fast. Each test runs one town with its own tmux server.
 @Suite(.serialized) struct MayorSimTests {
-    static let rules = """
+    /// The slow answer is held until the test creates `gate`: the turn runs for as long as the test's
+    /// next gw commands take, however slowly a loaded machine runs them.
+    static func rules(gate: URL) -> String {
+        """
         [[rule]]
         match = "think slowly"
         reply = "Thought slowly."
-        # Long enough that a loaded machine still runs the next gw commands, each a process of its own,
-        # while the turn runs.
-        delay = "12s"
+        hold_until = "\(gate.path)"
+        delay = "1s"
 
         [[rule]]
         match = "swallow"
@@ -29,9 +31,13 @@ import GatewayTestSupport
         match = "limit me"
         stop_failure = "rate_limit"
         """
+    }
+
+    /// This test's gate for the slow answer (each test runs on an instance of its own); no file yet.
+    let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
 
     func town(oldVersion: Bool = false, mayor: [String] = []) async throws -> TestTown {
-        try await TestTown(.sim(rules: Self.rules, oldVersion: oldVersion), config: TestTown.quickMayor, (["[mayor]"] + mayor).joined(separator: "\n"))
+        try await TestTown(.sim(rules: Self.rules(gate: gate), oldVersion: oldVersion), config: TestTown.quickMayor, (["[mayor]"] + mayor).joined(separator: "\n"))
     }
 
     @Test func roundTripKeepsAMultiLinePromptWhole() async throws {
@@ -69,7 +75,7 @@ import GatewayTestSupport
 
     @Test func aSlowTurnMakesTheNextSendDeferAndItIsDeliveredAfterStop() async throws {
         let town = try await town()
-        defer { town.close() }
+        defer { town.close(); try? FileManager.default.removeItem(at: gate) }
         try await town.gwOK(["mayor", "send", "--timeout", "60s", "think slowly"])
         #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
         let second = try await town.gw(["mayor", "send", "--timeout", "1s", "second"])
@@ -77,6 +83,8 @@ import GatewayTestSupport
         #expect(second.stderr.contains("queued but not sent yet") && second.stderr.contains("busy with turn 1"), "\(second.stderr)")
         let status = try await town.status()
         #expect(status.state == "deferred" && status.queuedTurns == 1 && status.deferredBecause == "busy with turn 1")
+        // The slow answer may come now.
+        try Data().write(to: gate)
         let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "third"])
         #expect(reply == "ECHO: third\n")
         let turns = try await town.turns()

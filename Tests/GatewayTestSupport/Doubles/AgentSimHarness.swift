@@ -89,7 +89,7 @@ public final class AgentSimHarness: @unchecked Sendable {
 
     /// Waits until `count` payloads of `name` have arrived; returns them.
     @discardableResult
-    public func waitForHook(_ name: String, count: Int = 1, timeout: Double = 30) async throws -> [[String: Any]] {
+    public func waitForHook(_ name: String, count: Int = 1, timeout: Double = 120) async throws -> [[String: Any]] {
         try await TmuxTestServer.waitUntil(timeout: timeout, "\(count) \(name) hook call(s)", lastSeen: { (try? await self.tmux?.capture()) ?? "" }) {
             let found = try hookEvents(name)
             return found.count >= count ? found : nil

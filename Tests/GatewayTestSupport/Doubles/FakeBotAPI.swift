@@ -70,7 +70,7 @@ public final class FakeBotAPI: @unchecked Sendable {
     public var accepted: [Received] { all.filter(\.accepted) }
 
     /// Waits (up to `timeout`) until a request hit a `.hang` behaviour.
-    public func waitForHang(timeout: TimeInterval = 60) async -> Bool {
+    public func waitForHang(timeout: TimeInterval = 180) async -> Bool {
         let arrived = hangArrived
         return await onOwnThread { arrived.wait(timeout: .now() + timeout) == .success }
     }

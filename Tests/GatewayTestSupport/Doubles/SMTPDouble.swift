@@ -61,7 +61,7 @@ public final class SMTPDouble: @unchecked Sendable {
     }
 
     /// Waits until a message containing the --hold marker was recorded and its answer held back.
-    public func waitForHold(timeout: TimeInterval = 60) async -> Bool {
+    public func waitForHold(timeout: TimeInterval = 180) async -> Bool {
         let holds = holds
         return await onOwnThread { holds.wait(timeout: .now() + timeout) == .success }
     }

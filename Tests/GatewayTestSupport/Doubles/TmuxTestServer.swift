@@ -96,7 +96,7 @@ public final class TmuxTestServer: @unchecked Sendable {
 
     /// Waits until the screen satisfies `condition`; returns that screen. Fails with the last screen.
     @discardableResult
-    public func waitForScreen(timeout: Double = 30, _ what: String = "the expected screen", _ condition: (String) -> Bool) async throws -> String {
+    public func waitForScreen(timeout: Double = 120, _ what: String = "the expected screen", _ condition: (String) -> Bool) async throws -> String {
         var last = ""
         return try await Self.waitUntil(timeout: timeout, what, lastSeen: { "screen:\n\(last)" }) {
             last = try await capture()
@@ -105,7 +105,7 @@ public final class TmuxTestServer: @unchecked Sendable {
     }
 
     /// Waits for the pane's command to exit; returns its status.
-    public func waitForExit(timeout: Double = 30) async throws -> Int32 {
+    public func waitForExit(timeout: Double = 120) async throws -> Int32 {
         try await Self.waitUntil(timeout: timeout, "the pane's command to exit", lastSeen: { (try? await self.capture()) ?? "" }) {
             try await exitStatus()
         }
@@ -113,7 +113,7 @@ public final class TmuxTestServer: @unchecked Sendable {
 
     /// Polls `probe` every 50 ms until it returns a value. tmux offers no event for "the screen now
     /// shows X", so this is the one place tests poll; the timeout is generous for a loaded machine.
-    public static func waitUntil<T>(timeout: Double = 30, _ what: String, lastSeen: () async -> String = { "" }, _ probe: () async throws -> T?) async throws -> T {
+    public static func waitUntil<T>(timeout: Double = 120, _ what: String, lastSeen: () async -> String = { "" }, _ probe: () async throws -> T?) async throws -> T {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let value = try await probe() { return value }

@@ -32,7 +32,7 @@ public final class ChildProcess: @unchecked Sendable {
     public func signal(_ signal: Int32) { kill(pid, signal) }
 
     /// Waits for the exit (reaping it); returns the exit code, 128+N for a signal, nil on timeout.
-    public func wait(timeout: Double = 60) async throws -> Int32? {
+    public func wait(timeout: Double = 180) async throws -> Int32? {
         if let exitCode { return exitCode }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {

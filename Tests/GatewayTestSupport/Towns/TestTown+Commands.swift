@@ -26,7 +26,7 @@ extension TestTown {
     /// Waits (polling: the facts live in other processes) until `probe` returns a value; a timeout shows
     /// the Mayor's screen and, when a daemon ran, its log.
     @discardableResult
-    public func wait<T>(_ what: String, timeout: Double = 60, _ probe: () async throws -> T?) async throws -> T {
+    public func wait<T>(_ what: String, timeout: Double = 180, _ probe: () async throws -> T?) async throws -> T {
         try await pollUntil(what, timeout: timeout, context: { [self] in
             let log = daemonLog
             return "; screen:\n\(await screen())" + (log.isEmpty ? "" : "\nDaemon log:\n\(log)")

@@ -68,7 +68,7 @@ extension TestTown {
 
     /// Waits until the Mayor is recorded running with a live pane (another than `previous`); returns its pid.
     @discardableResult
-    public func waitForMayor(timeout: Double = 60, not previous: Int32? = nil) async throws -> Int32 {
+    public func waitForMayor(timeout: Double = 180, not previous: Int32? = nil) async throws -> Int32 {
         let ledger = try ledger()
         return try await wait("the Mayor to come up", timeout: timeout) { () -> Int32? in
             guard try await ledger.agent("mayor")?.state == .running, let pane = try await mayorPane(), !pane.dead, pane.pid != previous else { return nil }
