@@ -102,12 +102,16 @@ struct RealClaudeTests {
     }
 
     @Test func aSlowAnswerKeepsClaudeBusyAndAnOverloadWithoutRetryFailsAtOnce() async throws {
+        // The slow answer is held until the gate exists: Claude stays busy until the test has seen it.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: gate) }
         let sandbox = try await ClaudeSandbox(rules: """
             [[rule]]
             name = "slow"
             match = "take your time"
             reply = "Took my time."
-            delay = "3s"
+            hold_until = "\(gate.path)"
+            delay = "1s"
 
             [[rule]]
             name = "overloaded"
@@ -123,6 +127,7 @@ struct RealClaudeTests {
             try await tmux.screen().contains("esc to interrupt")
         }
         #expect(try sandbox.events(named: "Stop").isEmpty, "busy means the turn has not ended")
+        try Data().write(to: gate)
         try await waitUntil(timeout: Self.timeout, "the Stop hook") { try !sandbox.events(named: "Stop").isEmpty }
         #expect(try sandbox.events(named: "Stop").first?["last_assistant_message"] as? String == "Took my time.")
         try await waitForIdle(tmux)

@@ -9,19 +9,27 @@ import GatewayTestSupport
 /// UserPromptSubmit hook carries exactly what reached its input line. Each test names the finding it
 /// guards: before these rules, each of these jammed the queue, garbled the text or typed keys.
 @Suite(.serialized) struct HostilePromptTests {
-    static let rules = """
+    /// The slow answer is held until the test creates `gate`: the turn runs for as long as the test
+    /// looks at the queue, however slowly a loaded machine runs it.
+    static func rules(gate: URL) -> String {
+        """
         [[rule]]
         match = "think slowly"
         reply = "Thought slowly."
-        delay = "4s"
+        hold_until = "\(gate.path)"
+        delay = "1s"
 
         [[rule]]
         match = "quote a dialog"
         reply = "The screen said: Do you want to proceed?\\n ❯ 1. Yes\\nand: Yes, I trust this folder\\nQuick safety check"
         """
+    }
+
+    /// This test's gate for the slow answer (each test runs on an instance of its own); no file yet.
+    let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
 
     func town() async throws -> TestTown {
-        try await TestTown(.sim(rules: Self.rules), config: TestTown.quickMayor)
+        try await TestTown(.sim(rules: Self.rules(gate: gate)), config: TestTown.quickMayor)
     }
 
     /// The prompts the agent took, in order, from its UserPromptSubmit hooks.
@@ -132,7 +140,7 @@ import GatewayTestSupport
 
     @Test func theQueueSaysWhyEachTurnWaitsAndCancelDropsOne() async throws {
         let town = try await town()
-        defer { town.close() }
+        defer { town.close(); try? FileManager.default.removeItem(at: gate) }
         try await town.gwOK(["mayor", "send", "--timeout", "60s", "think slowly"])
         let ledger = try town.ledger()
         let second = try await ledger.enqueueTurn(agent: "mayor", text: "second", source: "manual", at: Date())
@@ -149,6 +157,8 @@ import GatewayTestSupport
         let again = try await town.gw(["mayor", "cancel", "\(third)"])
         #expect(again.status != 0 && again.stderr.contains("already ended"))
         #expect(try await town.gw(["mayor", "cancel", "999"]).stderr.contains("`gw mayor queue`"))
+        // The slow answer may come now.
+        try Data().write(to: gate)
         #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "fourth"]) == "ECHO: fourth\n")
         let turns = try await town.turns()
         #expect(turns.map(\.state) == [.done, .done, .failed, .done])

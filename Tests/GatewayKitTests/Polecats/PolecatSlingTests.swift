@@ -181,11 +181,15 @@ import GatewayTestSupport
     }
 
     @Test func commitsMadeDuringTheTurnAreReportedAndAMergedWorktreeGoesByItself() async throws {
+        // The answer is held until the gate exists: the turn runs until the test has committed in it.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: gate) }
         let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "edit slowly"
             reply = "Edited."
-            delay = "3s"
+            hold_until = "\(gate.path)"
+            delay = "1s"
             """)
         defer { town.close() }
         let supervisor = try town.supervisor
@@ -193,6 +197,7 @@ import GatewayTestSupport
         let worktree = URL(fileURLWithPath: try #require(started.worktree))
         // What the agent would do with its own tools: commit on its branch while the turn runs.
         _ = try await shell("git -c user.email=p@example.com -c user.name=Polecat commit -q --allow-empty -m 'Edit the config'", in: worktree)
+        try Data().write(to: gate)
         let polecat = try await supervisor.wait(for: started.id, timeout: 120)
         #expect(polecat.state == .done, "\(polecat.error ?? "")")
         #expect(polecat.commits?.contains("Edit the config") == true)
