@@ -91,11 +91,28 @@ let package = Package(
             "GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gw-bench-hello"), // the floor gw-bench compares `gw agent-event` with: a Foundation hello-world
+        // What the test targets share: temporary folders, the test environment, shell helpers, the
+        // doubles' process wrappers and the test towns. A plain target, because a test target cannot
+        // depend on another; it sees only the domain's public API, so it builds in release as well.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: [
+                "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+                "GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/GatewayTestSupport"
+        ),
+        // The domain's tests: they run `gw` as the built binary, never the command tree in-process.
         .testTarget(name: "GatewayKitTests", dependencies: [
             "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat",
-            "GatewayKit", "GatewayDemo", "GatewayCLI", "LoopbackHTTP",
+            "GatewayKit", "LoopbackHTTP", "GatewayTestSupport",
         ]),
-        .testTarget(name: "GatewayCLITests", dependencies: ["GatewayCLI", "GatewayKit"]),
+        // The command tree's tests (install, rigs, notify, doctor, config, heartbeat dry-run, demo): in-process
+        // through GatewayMain, or the built binary.
+        .testTarget(name: "GatewayCLITests", dependencies: [
+            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+            "GatewayKit", "GatewayCLI", "LoopbackHTTP", "GatewayTestSupport",
+        ]),
         .testTarget(name: "SimKitTests", dependencies: ["SimKit", "LoopbackHTTP"]),
     ],
     swiftLanguageModes: [.v6]

@@ -72,6 +72,7 @@ public final class ModelSimServer: @unchecked Sendable {
         if let error = decision.step.error {
             entry["status"] = .number(Double(error.status))
             log?.append(entry)
+            hold(decision.step.holdUntil, writer: nil)
             pause(decision.step.delay, writer: nil)
             var headers = ["Content-Type": "application/json", "request-id": "req_gwsim_\(counter.next())"]
             if let retryAfter = error.retryAfter { headers["retry-after"] = String(Int(retryAfter.rounded(.up))) }
@@ -90,20 +91,22 @@ public final class ModelSimServer: @unchecked Sendable {
             },
             inputTokens: AnthropicWire.estimateTokens(http.body.count))
         guard request.stream else {
+            hold(decision.step.holdUntil, writer: nil)
             pause(decision.step.delay, writer: nil)
             writer.respond(status: 200, json: AnthropicWire.json(message).jsonText)
             return
         }
-        stream(message, delay: decision.step.delay, writer: writer)
+        stream(message, delay: decision.step.delay, holdUntil: decision.step.holdUntil, writer: writer)
     }
 
     /// Streams the events; a delay is spread over the text deltas (about ten a second), or spent
     /// before the content when there is no text, with pings so the client sees a live stream.
-    private func stream(_ message: AnthropicWire.Message, delay: Double, writer: HTTPResponseWriter) {
+    private func stream(_ message: AnthropicWire.Message, delay: Double, holdUntil: String?, writer: HTTPResponseWriter) {
         let chunks = delay > 0 ? max(1, Int(delay * 10)) : 1
         let events = AnthropicWire.events(message, textChunks: chunks)
         let textDeltas = events.filter { $0.name == "content_block_delta" && $0.data["delta"]?["type"]?.stringValue == "text_delta" }.count
         writer.startStream(headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache", "request-id": "req_gwsim_\(counter.next())"])
+        hold(holdUntil, writer: writer)
         for event in events {
             guard writer.connected else { return }
             let isTextDelta = event.name == "content_block_delta" && event.data["delta"]?["type"]?.stringValue == "text_delta"
@@ -114,6 +117,21 @@ public final class ModelSimServer: @unchecked Sendable {
             writer.write(event.text)
         }
         writer.finish()
+    }
+
+    /// Waits until the file at `path` exists (at once without one), pinging a stream every second and
+    /// stopping early when the client has gone.
+    private func hold(_ path: String?, writer: HTTPResponseWriter?) {
+        guard let path else { return }
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: path) {
+            Thread.sleep(forTimeInterval: 0.1)
+            waited += 1
+            if let writer, waited.isMultiple(of: 10) {
+                guard writer.connected else { return }
+                writer.write(AnthropicWire.Event(name: "ping", data: .object(["type": .string("ping")])).text)
+            }
+        }
     }
 
     /// Sleeps `seconds`, sending a ping at least every second on a stream, and stopping early when

@@ -48,12 +48,16 @@ public struct SimStep: Sendable, Equatable {
     public var delay: Double
     /// When set, the step answers with this HTTP error instead.
     public var error: SimError?
+    /// When set, the answer is held (the client kept busy) until this file exists, then streamed over
+    /// `delay`: a test ends a slow turn when it has checked what it wanted, not when a timer runs out.
+    public var holdUntil: String?
 
-    public init(reply: String? = nil, tools: [SimToolUse] = [], delay: Double = 0, error: SimError? = nil) {
+    public init(reply: String? = nil, tools: [SimToolUse] = [], delay: Double = 0, error: SimError? = nil, holdUntil: String? = nil) {
         self.reply = reply
         self.tools = tools
         self.delay = delay
         self.error = error
+        self.holdUntil = holdUntil
     }
 }
 

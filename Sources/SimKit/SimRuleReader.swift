@@ -6,7 +6,7 @@ struct SimRuleReader {
     let table: TOMLTable
     let place: String
 
-    static let stepKeys: Set<String> = ["reply", "tools", "delay", "status", "error_type", "error_message", "retry_after", "should_retry"]
+    static let stepKeys: Set<String> = ["reply", "tools", "delay", "hold_until", "status", "error_type", "error_message", "retry_after", "should_retry"]
     static let agentKeys: Set<String> = ["crash", "hang", "stop_failure", "permission_prompt", "ignore_first_enter"]
     static let ruleKeys: Set<String> = stepKeys.union(agentKeys).union(["name", "match", "regex", "once", "chance", "step"])
 
@@ -55,7 +55,7 @@ struct SimRuleReader {
         let single = try step()
         if single.error != nil || single.tools.isEmpty { return [single] }
         return [
-            SimStep(reply: "", tools: single.tools, delay: single.delay),
+            SimStep(reply: "", tools: single.tools, delay: single.delay, holdUntil: single.holdUntil),
             SimStep(reply: single.reply ?? SimStep.afterToolsReply),
         ]
     }
@@ -76,7 +76,8 @@ struct SimRuleReader {
                 throw SimRulesError("\(place) (key \"\(key)\"): only meaningful with \"status\"")
             }
         }
-        return SimStep(reply: try string("reply"), tools: try tools(), delay: try duration("delay") ?? 0, error: error)
+        return SimStep(reply: try string("reply"), tools: try tools(), delay: try duration("delay") ?? 0, error: error,
+                       holdUntil: try string("hold_until"))
     }
 
     func tools() throws(SimRulesError) -> [SimToolUse] {

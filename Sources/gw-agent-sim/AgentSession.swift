@@ -22,6 +22,9 @@ final class AgentSession {
         var started: Double
         /// When the answer is due; nil while waiting for a permission answer or when the turn hangs.
         var due: Double?
+
+        /// Whether the answer waits for a gate file that does not exist yet (the rule's `hold_until`).
+        var isHeld: Bool { plan.holdUntil.map { !FileManager.default.fileExists(atPath: $0) } ?? false }
     }
 
     let options: AgentOptions
@@ -81,7 +84,7 @@ final class AgentSession {
     private func pollTimeout() -> Double? {
         switch phase {
         case .busy(let turn):
-            guard let due = turn.due else { return 0.25 }
+            guard let due = turn.due, !turn.isHeld else { return 0.25 }
             return max(0, min(0.25, due - Self.now()))
         case .idle, .permission:
             return nil
@@ -103,7 +106,7 @@ final class AgentSession {
 
     /// Finishes a turn whose time has come.
     private func advance() {
-        if case .busy(let turn) = phase, let due = turn.due, Self.now() >= due { finish(turn) }
+        if case .busy(let turn) = phase, let due = turn.due, Self.now() >= due, !turn.isHeld { finish(turn) }
     }
 
     // MARK: keys

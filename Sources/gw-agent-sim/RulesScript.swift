@@ -45,6 +45,7 @@ struct RulesScript: TurnScript {
         let reply = rule.steps.last(where: { !($0.reply ?? "").isEmpty })?.reply ?? SimRuleBook.echo(prompt)
         var plan = TurnPlan(reply: reply)
         plan.delay = rule.steps.reduce(0) { $0 + $1.delay }
+        plan.holdUntil = rule.steps.lazy.compactMap(\.holdUntil).first
         plan.crash = rule.agent.crash
         plan.hang = rule.agent.hang
         plan.ignoreFirstEnter = rule.agent.ignoreFirstEnter

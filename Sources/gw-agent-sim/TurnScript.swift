@@ -7,6 +7,8 @@ struct TurnPlan {
     var reply: String
     /// Seconds the turn stays busy before answering.
     var delay: Double = 0
+    /// A file that must exist before the turn answers (a test's gate); nil for none.
+    var holdUntil: String?
     /// The process exits with status 70 mid-turn, after the prompt is in the transcript.
     var crash = false
     /// The turn never ends on its own (Esc interrupts it; killing the process ends it).

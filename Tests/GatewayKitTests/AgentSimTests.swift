@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 /// gw-agent-sim, the terminal test double of Claude Code, checked in a real tmux pane against the
 /// contract in claude-code.md: hook payloads, screen, transcript, resume and the old-version mode.
@@ -9,7 +10,7 @@ import Testing
 
     @Test func roundTripFiresHooksWithClaudesPayloadKeysAndEnvironment() async throws {
         let sim = try AgentSimHarness()
-        let tmux = try sim.start()
+        let tmux = try await sim.start()
         defer { sim.kill() }
         let start = try await sim.waitForHook("SessionStart")[0]
         #expect(Self.commonKeys.union(["source", "model"]).isSubset(of: Set(start.keys)))
@@ -19,7 +20,7 @@ import Testing
         #expect(start["cwd"] as? String == sim.workspace.path)
 
         try await tmux.waitForScreen("the idle input line") { $0.contains("❯\u{00A0}") }
-        try sim.send("hello there")
+        try await sim.send("hello there")
         let stop = try await sim.waitForHook("Stop")[0]
         let submit = try sim.hookEvents("UserPromptSubmit")[0]
         #expect(Self.commonKeys.union(["prompt_id", "permission_mode", "prompt"]).isSubset(of: Set(submit.keys)))
@@ -42,7 +43,7 @@ import Testing
 
     @Test func multiLineChinesePasteArrivesAsOnePromptByteExact() async throws {
         let sim = try AgentSimHarness()
-        let tmux = try sim.start()
+        let tmux = try await sim.start()
         defer { sim.kill() }
         try await sim.waitForHook("SessionStart")
         var prompt = ""
@@ -52,10 +53,10 @@ import Testing
             prompt += "第\(line)行：网关把提示原样送达，标点「」、空格  和 tab\t也不例外。\n"
         }
         prompt += "最后一行 without newline ✓"
-        try tmux.paste(prompt)
+        try await tmux.paste(prompt)
         // A large paste is collapsed in the input box, as Claude Code shows it.
         try await tmux.waitForScreen("the collapsed paste") { $0.contains("❯\u{00A0}[Pasted text #1 +\(line) lines]") }
-        try tmux.sendKeys("Enter")
+        try await tmux.sendKeys("Enter")
         let stop = try await sim.waitForHook("Stop")[0]
         let submits = try sim.hookEvents("UserPromptSubmit")
         #expect(submits.count == 1)
@@ -69,12 +70,12 @@ import Testing
 
     @Test func transcriptRecordsHaveClaudesShapeAndHookContext() async throws {
         let sim = try AgentSimHarness()
-        try sim.start()
+        try await sim.start()
         defer { sim.kill() }
         try await sim.waitForHook("SessionStart")
-        try sim.send("first")
+        try await sim.send("first")
         try await sim.waitForHook("Stop")
-        try sim.send("second")
+        try await sim.send("second")
         let stops = try await sim.waitForHook("Stop", count: 2)
         let records = try sim.transcriptRecords()
         let users = records.filter { $0["type"] as? String == "user" }
@@ -110,12 +111,12 @@ import Testing
 
     @Test func userPromptSubmitExitTwoBlocksThePrompt() async throws {
         let sim = try AgentSimHarness()
-        let tmux = try sim.start()
+        let tmux = try await sim.start()
         defer { sim.kill() }
         try await sim.waitForHook("SessionStart")
-        try sim.send("this is forbidden")
+        try await sim.send("this is forbidden")
         try await tmux.waitForScreen("the block notice") { $0.contains("blocked by hook") && $0.contains("forbidden prompts are refused") }
-        try sim.send("allowed")
+        try await sim.send("allowed")
         let stop = try await sim.waitForHook("Stop")
         #expect(stop.count == 1)
         #expect(stop[0]["last_assistant_message"] as? String == "ECHO: allowed")
@@ -125,25 +126,25 @@ import Testing
 
     @Test func resumeReloadsTheConversationAndContinuesTheTranscript() async throws {
         let sim = try AgentSimHarness()
-        let first = try sim.start()
+        let first = try await sim.start()
         try await sim.waitForHook("SessionStart")
-        try sim.send("remember the number 42")
+        try await sim.send("remember the number 42")
         try await sim.waitForHook("Stop")
-        try first.type("/exit")
-        try first.sendKeys("Enter")
+        try await first.type("/exit")
+        try await first.sendKeys("Enter")
         #expect(try await first.waitForExit() == 0)
         let end = try await sim.waitForHook("SessionEnd")[0]
         #expect(end["reason"] as? String == "prompt_input_exit")
         sim.kill()
 
-        let second = try sim.start(resume: true)
+        let second = try await sim.start(resume: true)
         defer { sim.kill() }
         let starts = try await sim.waitForHook("SessionStart", count: 2)
         #expect(starts[1]["source"] as? String == "resume")
         #expect(starts[1]["session_id"] as? String == sim.sessionID)
         try await second.waitForScreen("the earlier turn") { $0.contains("❯ remember the number 42") && $0.contains("ECHO: remember the number 42") }
         let before = try sim.transcriptRecords().count
-        try sim.send("what was the number?")
+        try await sim.send("what was the number?")
         try await sim.waitForHook("Stop", count: 2)
         let records = try sim.transcriptRecords()
         #expect(records.count > before)
@@ -154,29 +155,29 @@ import Testing
 
     @Test func terminationEndsTheSessionWithSessionEndOther() async throws {
         let sim = try AgentSimHarness()
-        let tmux = try sim.start()
+        let tmux = try await sim.start()
         defer { sim.kill() }
         try await sim.waitForHook("SessionStart")
-        #expect(kill(try tmux.panePID(), SIGTERM) == 0)
+        #expect(kill(try await tmux.panePID(), SIGTERM) == 0)
         #expect(try await tmux.waitForExit() == 128 + SIGTERM)
         let end = try sim.hookEvents("SessionEnd")
         #expect(end.count == 1 && end.first?["reason"] as? String == "other")
     }
 
-    @Test func resumeOfAnUnknownSessionFailsLikeClaude() throws {
+    @Test func resumeOfAnUnknownSessionFailsLikeClaude() async throws {
         let directory = TemporaryDirectory()
         let id = UUID().uuidString.lowercased()
-        let result = try runProduct("gw-agent-sim", ["--resume", id], in: directory.url, environment: ["CLAUDE_CONFIG_DIR": directory.path("config").path])
+        let result = try await runProduct("gw-agent-sim", ["--resume", id], in: directory.url, environment: ["CLAUDE_CONFIG_DIR": directory.path("config").path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("No conversation found with session ID: \(id)"))
     }
 
     @Test func oldVersionModeOmitsTheNewerHookFields() async throws {
         let sim = try AgentSimHarness()
-        try sim.start(["--old-version"])
+        try await sim.start(["--old-version"])
         defer { sim.kill() }
         try await sim.waitForHook("SessionStart")
-        try sim.send("old times")
+        try await sim.send("old times")
         let stop = try await sim.waitForHook("Stop")[0]
         let submit = try sim.hookEvents("UserPromptSubmit")[0]
         #expect(submit["prompt"] as? String == "old times")
@@ -189,17 +190,17 @@ import Testing
         #expect(version.stdout == "\(AgentSimHarness.oldVersion) (Claude Code)\n")
     }
 
-    @Test func badCommandLinesAreRefusedWithClaudesMessages() throws {
+    @Test func badCommandLinesAreRefusedWithClaudesMessages() async throws {
         let directory = TemporaryDirectory()
-        let version = try runProduct("gw-agent-sim", ["--version"])
+        let version = try await runProduct("gw-agent-sim", ["--version"])
         #expect(version.status == 0 && version.stdout == "2.1.332 (Claude Code)\n")
-        let unknown = try runProduct("gw-agent-sim", ["--no-such-flag"], in: directory.url)
+        let unknown = try await runProduct("gw-agent-sim", ["--no-such-flag"], in: directory.url)
         #expect(unknown.status == 1 && unknown.stderr.contains("unknown option '--no-such-flag'"))
-        let badID = try runProduct("gw-agent-sim", ["--session-id", "not-a-uuid"], in: directory.url)
+        let badID = try await runProduct("gw-agent-sim", ["--session-id", "not-a-uuid"], in: directory.url)
         #expect(badID.status == 1 && badID.stderr.contains("Invalid session ID"))
-        let badSettings = try runProduct("gw-agent-sim", ["--settings", "{not json"], in: directory.url)
+        let badSettings = try await runProduct("gw-agent-sim", ["--settings", "{not json"], in: directory.url)
         #expect(badSettings.status == 1 && badSettings.stderr.contains("Invalid JSON provided to --settings"))
-        let badMode = try runProduct("gw-agent-sim", ["--permission-mode", "yolo"], in: directory.url)
+        let badMode = try await runProduct("gw-agent-sim", ["--permission-mode", "yolo"], in: directory.url)
         #expect(badMode.status == 1 && badMode.stderr.contains("Allowed choices are"))
     }
 }

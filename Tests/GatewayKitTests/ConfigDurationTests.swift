@@ -2,6 +2,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 @Suite struct ConfigValueTests {
     @Test(arguments: [("30s", 30_000), ("30m", 1_800_000), ("2h", 7_200_000), ("1d", 86_400_000), ("1h30m", 5_400_000), ("500ms", 500)])

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 @Suite struct EmailMessageTests {
     let date = Date(timeIntervalSince1970: 1_800_000_000)
@@ -87,9 +88,9 @@ import Testing
     @Test(arguments: ["plain", "login"])
     func deliversWithAuthAndTheStableMessageID(mechanism: String) async throws {
         let base = TemporaryDirectory()
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--password", "s3cret-pw", "--require-auth"])
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--password", "s3cret-pw", "--require-auth"])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port, auth: mechanism), variables: ["SMTP_PASSWORD": "s3cret-pw"])
+        let mail = try await NotifyTestRig(toml(port: smtp.port, auth: mechanism), variables: ["SMTP_PASSWORD": "s3cret-pw"])
         let entry = try await mail.enqueue("heartbeat:run-1:news", target: "mail", title: "每日资讯", text: "三条重要资讯 & more", priority: .urgent)
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .delivered)
@@ -107,9 +108,9 @@ import Testing
 
     @Test func aRefusedLoginFailsClearlyWithoutThePassword() async throws {
         let base = TemporaryDirectory()
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--reject-auth", "--require-auth"])
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--reject-auth", "--require-auth"])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port), variables: ["SMTP_PASSWORD": "s3cret-pw"])
+        let mail = try await NotifyTestRig(toml(port: smtp.port), variables: ["SMTP_PASSWORD": "s3cret-pw"])
         let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .failed)
@@ -122,9 +123,9 @@ import Testing
 
     @Test func aDroppedConnectionIsRetriedWithTheSameMessageID() async throws {
         let base = TemporaryDirectory()
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--drop", "1"])
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--drop", "1"])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port, password: false))
+        let mail = try await NotifyTestRig(toml(port: smtp.port, password: false))
         let entry = try await mail.enqueue("sling:9", target: "mail", title: "Sling done", text: "ok")
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .delivered)
@@ -137,7 +138,7 @@ import Testing
 
     /// Nothing listening is an outage: the mail keeps waiting past max_attempts (3 here), saying why.
     @Test func aServerThatIsNotThereIsRetriedWithoutGivingUp() async throws {
-        let mail = try NotifyTestRig(toml(port: 1, password: false))
+        let mail = try await NotifyTestRig(toml(port: 1, password: false))
         let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")
         var final = try await mail.deliver([entry.id], within: 1)
         for _ in 0..<60 where (final.first?.attempts ?? 0) <= 3 { final = try await mail.deliver([entry.id], within: 1) }
@@ -147,18 +148,18 @@ import Testing
     }
 
     /// A self-signed certificate for 127.0.0.1, made with the openssl command.
-    func makeCertificate(in directory: URL) throws -> (cert: URL, key: URL) {
-        try shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null", in: directory)
+    func makeCertificate(in directory: URL) async throws -> (cert: URL, key: URL) {
+        try await shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null", in: directory)
         return (directory.appendingPathComponent("cert.pem"), directory.appendingPathComponent("key.pem"))
     }
 
     @Test(arguments: ["starttls", "implicit"])
     func deliversOverTLSTrustingTheConfiguredCA(tls: String) async throws {
         let base = TemporaryDirectory()
-        let (cert, key) = try makeCertificate(in: base.url)
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", tls, "--cert", cert.path, "--key", key.path, "--password", "pw-over-tls", "--require-auth"])
+        let (cert, key) = try await makeCertificate(in: base.url)
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--tls", tls, "--cert", cert.path, "--key", key.path, "--password", "pw-over-tls", "--require-auth"])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port, tls: tls, caFile: cert.path), variables: ["SMTP_PASSWORD": "pw-over-tls"])
+        let mail = try await NotifyTestRig(toml(port: smtp.port, tls: tls, caFile: cert.path), variables: ["SMTP_PASSWORD": "pw-over-tls"])
         let entry = try await mail.enqueue("manual:tls", target: "mail", title: "over \(tls)", text: "encrypted")
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .delivered, "\(final.first?.lastError ?? "")")
@@ -167,10 +168,10 @@ import Testing
 
     @Test func anUntrustedCertificateFailsWithTheFix() async throws {
         let base = TemporaryDirectory()
-        let (cert, key) = try makeCertificate(in: base.url)
-        let smtp = try SMTPDouble(in: base.url, arguments: ["--tls", "implicit", "--cert", cert.path, "--key", key.path])
+        let (cert, key) = try await makeCertificate(in: base.url)
+        let smtp = try await SMTPDouble(in: base.url, arguments: ["--tls", "implicit", "--cert", cert.path, "--key", key.path])
         defer { smtp.stop() }
-        let mail = try NotifyTestRig(toml(port: smtp.port, password: false, tls: "implicit"))
+        let mail = try await NotifyTestRig(toml(port: smtp.port, password: false, tls: "implicit"))
         let entry = try await mail.enqueue("manual:1", target: "mail", title: "t", text: "x")
         let final = try await mail.deliver([entry.id])
         #expect(final.first?.state == .failed)

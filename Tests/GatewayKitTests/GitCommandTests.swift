@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 @Suite struct GitCommandTests {
     let repository = URL(fileURLWithPath: "/town")

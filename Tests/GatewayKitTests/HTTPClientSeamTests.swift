@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 /// Notifications reach the network only through the environment's HTTP client. The targets' own tests
 /// talk to real servers on loopback; these check the seam itself.
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func aWebhookIsPostedThroughTheEnvironmentsClient() async throws {
-        let rig = try NotifyTestRig(Self.toml, variables: ["HOOK_AUTH": "Bearer token"])
+        let rig = try await NotifyTestRig(Self.toml, variables: ["HOOK_AUTH": "Bearer token"])
         let entry = try await rig.enqueue("manual:1", target: "hook", title: "T", text: "body")
         let client = RecordingClient()
         #expect(try await deliver(rig, entry, http: client)?.state == .delivered)
@@ -53,7 +54,7 @@ import Testing
     }
 
     @Test func anEnvironmentWithoutHTTPFailsTheNotificationSayingWhy() async throws {
-        let rig = try NotifyTestRig(Self.toml, variables: ["HOOK_AUTH": "Bearer token"])
+        let rig = try await NotifyTestRig(Self.toml, variables: ["HOOK_AUTH": "Bearer token"])
         let entry = try await rig.enqueue("manual:1", target: "hook", text: "body")
         let final = try await deliver(rig, entry, http: UnconfiguredHTTPClient())
         #expect(final?.state == .failed)

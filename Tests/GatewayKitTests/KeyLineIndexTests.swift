@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Config problems name their line however the file was saved and however its tables were spelled.
 @Suite("Config problem lines")

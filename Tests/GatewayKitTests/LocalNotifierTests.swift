@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 @Suite struct LocalNotifierTests {
     /// A folder holding stand-in programs with the given names.
@@ -33,7 +34,7 @@ import Testing
 
     @Test func consolePrintsTheTargetPriorityTitleAndText() async throws {
         let output = CapturedOutput()
-        let rig = try NotifyTestRig("[notify.targets.term]\nkind = \"console\"")
+        let rig = try await NotifyTestRig("[notify.targets.term]\nkind = \"console\"")
         let entry = try await rig.enqueue("manual:1", target: "term", title: "T", text: "hello", priority: .urgent)
         try await ConsoleNotifier(output: output, targetName: "term").deliver(entry) { _ in }
         #expect(output.stdout == "[notify term] [urgent] T: hello\n")

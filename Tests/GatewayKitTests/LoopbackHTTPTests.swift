@@ -3,6 +3,7 @@ import LoopbackHTTP
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GatewayTestSupport
 #endif
 
 @Suite struct LoopbackHTTPTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 @Suite struct NotifyConfigTests {
     func problems(_ toml: String) -> [String] {

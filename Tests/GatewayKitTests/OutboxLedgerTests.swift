@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 @Suite struct OutboxLedgerTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
@@ -99,7 +100,7 @@ import Testing
     /// (a lock held past the busy timeout, a full disk). Its next pass must deliver that row again before
     /// the ones behind it, not leave it to the next daemon.
     @Test func theNextPassRecoversARowTheLiveWorkerLeftSending() async throws {
-        let rig = try NotifyTestRig("[notify.targets.screen]\nkind = \"console\"")
+        let rig = try await NotifyTestRig("[notify.targets.screen]\nkind = \"console\"")
         let one = try await rig.enqueue("manual:1", target: "screen", text: "one")
         let two = try await rig.enqueue("manual:2", target: "screen", text: "two")
         let lease = try #require(try await OutboxLease.acquire(OutboxLease.file(for: rig.town), until: Date().addingTimeInterval(5)))
@@ -140,8 +141,8 @@ import Testing
         #expect(a.messageID(domain: "example.com").hasSuffix("@example.com>"))
     }
 
-    @Test func backoffDoublesUpToItsCap() throws {
-        let rig = try NotifyTestRig("[notify]\nbackoff = \"2s\"\nmax_backoff = \"10s\"\n[notify.targets.term]\nkind = \"console\"")
+    @Test func backoffDoublesUpToItsCap() async throws {
+        let rig = try await NotifyTestRig("[notify]\nbackoff = \"2s\"\nmax_backoff = \"10s\"\n[notify.targets.term]\nkind = \"console\"")
         #expect((1...5).map { rig.worker.backoff(attempts: $0) } == [2, 4, 8, 10, 10])
     }
 }

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import GatewayKit
+import GatewayTestSupport
 
 @Suite struct ProductSmokeTests {
-    @Test func gwPrintsHelpAndUsageErrorsExitTwo() throws {
-        let help = try runProduct("gw", ["--help"])
+    @Test func gwPrintsHelpAndUsageErrorsExitTwo() async throws {
+        let help = try await runProduct("gw", ["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("install"))
-        let bad = try runProduct("gw", ["no-such-command"])
+        let bad = try await runProduct("gw", ["no-such-command"])
         #expect(bad.status == 2)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// A gateway.toml that is not valid TOML names the line and says what to do about it.
 @Suite("TOML syntax errors")
@@ -81,8 +82,9 @@ struct TOMLPreflightTests {
 /// stack (the process killed by SIGSEGV, exit 139, no message) is a syntax problem with its line.
 @Suite struct TOMLDepthTests {
     func check(_ text: String) async throws -> ProcessResult {
-        let directory = TemporaryDirectory("gw-toml-depth")
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         try FileSystem.writeAtomically(text, to: town.configFile)
         return try await runProduct("gw", ["config", "check", "--town", town.root.path])
     }

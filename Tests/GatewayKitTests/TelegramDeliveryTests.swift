@@ -3,13 +3,14 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayNotify
 import GatewayCore
+import GatewayTestSupport
 
 /// The Telegram notifier and the outbox worker against a fake Bot API on loopback.
 @Suite struct TelegramDeliveryTests {
     @Test func deliversEscapedHTMLToTheChat() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }
-        let rig = try NotifyTestRig(telegramTOML(api.baseURL), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(telegramTOML(api.baseURL), variables: ["TG_TOKEN": fakeToken])
         let entry = try await rig.enqueue("manual:1", target: "phone", title: "CI <main>", text: "tests & lint > ok")
         let final = try await rig.deliver([entry.id])
         #expect(final.map(\.state) == [.delivered])
@@ -19,7 +20,7 @@ import GatewayCore
     @Test func a429WaitsForRetryAfterAndDoesNotCountAsAnAttempt() async throws {
         let api = try FakeBotAPI([.tooManyRequests(retryAfter: 1)])
         defer { api.stop() }
-        let rig = try NotifyTestRig(telegramTOML(api.baseURL, maxAttempts: 1), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(telegramTOML(api.baseURL, maxAttempts: 1), variables: ["TG_TOKEN": fakeToken])
         let entry = try await rig.enqueue("manual:1", target: "phone", text: "hi")
         let started = Date()
         let final = try await rig.deliver([entry.id])
@@ -33,7 +34,7 @@ import GatewayCore
     @Test func a500IsRetriedWithBackoffThenGivenUpAfterMaxAttempts() async throws {
         let api = try FakeBotAPI([.serverError(500), .serverError(502), .serverError(503), .serverError(500)])
         defer { api.stop() }
-        let rig = try NotifyTestRig(telegramTOML(api.baseURL, maxAttempts: 3, backoff: "50ms"), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(telegramTOML(api.baseURL, maxAttempts: 3, backoff: "50ms"), variables: ["TG_TOKEN": fakeToken])
         let first = try await rig.enqueue("manual:1", target: "phone", text: "one")
         let second = try await rig.enqueue("manual:2", target: "phone", text: "two")
         let final = try await rig.deliver([first.id, second.id])
@@ -48,7 +49,7 @@ import GatewayCore
     @Test func aSlowAnswerTimesOutIsRetriedAndMarkedAsAPossibleDuplicate() async throws {
         let api = try FakeBotAPI([.slow(seconds: 4)])
         defer { api.stop() }
-        let rig = try NotifyTestRig(telegramTOML(api.baseURL, timeout: "1s"), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(telegramTOML(api.baseURL, timeout: "1s"), variables: ["TG_TOKEN": fakeToken])
         let entry = try await rig.enqueue("manual:1", target: "phone", text: "late")
         let final = try await rig.deliver([entry.id])
         #expect(final.first?.state == .delivered)
@@ -62,7 +63,7 @@ import GatewayCore
     @Test func cannotParseEntitiesFallsBackToPlainText() async throws {
         let api = try FakeBotAPI([.parseError])
         defer { api.stop() }
-        let rig = try NotifyTestRig(telegramTOML(api.baseURL), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(telegramTOML(api.baseURL), variables: ["TG_TOKEN": fakeToken])
         let entry = try await rig.enqueue("manual:1", target: "phone", title: "T", text: "a < b")
         #expect(try await rig.deliver([entry.id]).first?.state == .delivered)
         #expect(api.all.map(\.parseMode) == ["HTML", nil])
@@ -72,7 +73,7 @@ import GatewayCore
     @Test func aLongTextGoesAsPartsAndResumesAfterTheLastRecordedPart() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }
-        let rig = try NotifyTestRig(telegramTOML(api.baseURL), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(telegramTOML(api.baseURL), variables: ["TG_TOKEN": fakeToken])
         let paragraph = String(repeating: "news ", count: 700)
         let text = [paragraph, paragraph, paragraph].joined(separator: "\n\n")
         let entry = try await rig.enqueue("heartbeat:r1:news", target: "phone", text: text)
@@ -88,7 +89,7 @@ import GatewayCore
     @Test func aRefusedTokenFailsWithoutShowingIt() async throws {
         let api = try FakeBotAPI([.unauthorized])
         defer { api.stop() }
-        let rig = try NotifyTestRig(telegramTOML(api.baseURL), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(telegramTOML(api.baseURL), variables: ["TG_TOKEN": fakeToken])
         let entry = try await rig.enqueue("manual:1", target: "phone", text: "x")
         let final = try await rig.deliver([entry.id])
         #expect(final.first?.state == .failed)
@@ -103,7 +104,7 @@ import GatewayCore
         let api = try FakeBotAPI()
         let base = api.baseURL
         api.stop()
-        let rig = try NotifyTestRig(telegramTOML(base, maxAttempts: 2, backoff: "10ms"), variables: ["TG_TOKEN": fakeToken])
+        let rig = try await NotifyTestRig(telegramTOML(base, maxAttempts: 2, backoff: "10ms"), variables: ["TG_TOKEN": fakeToken])
         let entry = try await rig.enqueue("manual:1", target: "phone", text: "x")
         // Unreachable is an outage, not a refusal: it never uses up max_attempts (2 here).
         var final = try await rig.deliver([entry.id], within: 1)
@@ -119,7 +120,7 @@ import GatewayCore
     @Test func aMissingTokenVariableFailsWithTheFix() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }
-        let rig = try NotifyTestRig(telegramTOML(api.baseURL))
+        let rig = try await NotifyTestRig(telegramTOML(api.baseURL))
         let entry = try await rig.enqueue("manual:1", target: "phone", text: "x")
         let final = try await rig.deliver([entry.id])
         #expect(final.first?.state == .failed)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayNotify
+import GatewayTestSupport
 
 @Suite struct TelegramFormatTests {
     /// What Telegram would show: the HTML with its three entities decoded and the bold tag removed.

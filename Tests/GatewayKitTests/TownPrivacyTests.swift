@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// What Gateway creates for a town is the owner's alone, whatever the umask: other accounts on the
 /// machine cannot read the ledger, the daemon's log, the agents' settings or the Mayor's memory.
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func aNewTownsStateIsTheOwnersAlone() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let town = fixture.town
         #expect(try Self.mode(town.runtimeDirectory) == 0o700)
         #expect(try Self.mode(town.mayorDirectory) == 0o700)
@@ -37,7 +38,7 @@ import Testing
 
     /// A town made before the rule is closed when its agent starts.
     @Test func anOlderTownIsClosedWhenItsStateIsSecured() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         for url in [fixture.town.runtimeDirectory, fixture.town.mayorDirectory] { chmod(url.path, 0o755) }
         chmod(fixture.town.ledgerFile.path, 0o644)
         try TownPrivacy.secure(fixture.town)

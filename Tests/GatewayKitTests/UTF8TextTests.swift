@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// Files that are not UTF-8 are reported with the line of the first bad byte and the fix.
 @Suite("UTF-8 text files")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The clock every wait goes through. The manual clock is stepped by hand and each test waits for the
 /// event it needs (a sleeper filed, a task's value), so none sleeps for real or asserts after a pause.

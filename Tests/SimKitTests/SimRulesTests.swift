@@ -49,6 +49,11 @@ import Testing
         permission_prompt = { tool = "Bash", input = { command = "rm -rf /" } }
         """
 
+    @Test func aHeldAnswerNamesItsFile() throws {
+        let rules = try SimRules.parse("[[rule]]\nmatch = \"slow\"\nreply = \"Done.\"\nhold_until = \"/tmp/gate\"\ndelay = \"1s\"\n", file: "rules.toml").rules
+        #expect(rules[0].steps == [SimStep(reply: "Done.", delay: 1, holdUntil: "/tmp/gate")])
+    }
+
     @Test func parsesEveryKindOfRule() throws {
         let rules = try SimRules.parse(Self.sample, file: "rules.toml").rules
         #expect(rules.count == 7)

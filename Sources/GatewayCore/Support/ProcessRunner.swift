@@ -85,7 +85,8 @@ public struct LiveProcessRunner: ProcessRunning {
         try await BlockingWait.run { try Self.runBlocking(command) }
     }
 
-    static func runBlocking(_ command: Command) throws -> ProcessResult {
+    /// Runs `command` on the calling thread, for callers that cannot await (tests' setup).
+    public static func runBlocking(_ command: Command) throws -> ProcessResult {
         Self.ignoreBrokenPipes
         let executable = try resolve(command.executable).path
         let stdout = try TemporaryOutput()

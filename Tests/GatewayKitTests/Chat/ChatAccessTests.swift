@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GatewayTestSupport
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayChat
@@ -176,7 +177,7 @@ import Testing
 /// `gw chat` as the owner types it.
 @Suite struct ChatCommandTests {
     @Test func allowListPairAndRevokeThroughTheCommandLine() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let root = fixture.town.root
         func gw(_ arguments: String...) async throws -> ProcessResult {
             try await runProduct("gw", ["chat"] + arguments, in: root, environment: ["GW_TOWN": root.path])

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import GatewayTestSupport
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayChat

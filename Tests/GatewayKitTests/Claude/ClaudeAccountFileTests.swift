@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 @Suite struct ClaudeAccountFileTests {
     let directory = TemporaryDirectory("claude-account")

@@ -3,12 +3,13 @@ import Testing
 @testable import GatewayKit
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GatewayTestSupport
 #endif
 
 @Suite struct ModelSimProcessTests {
     @Test func startsOnAFreePortAnswersAndLogsAndDiesWhenKilled() async throws {
         let directory = TemporaryDirectory("model-sim-process")
-        let sim = try ModelSimProcess(rules: "[[rule]]\nmatch = \"ping\"\nreply = \"pong\"\n", in: directory.url)
+        let sim = try await ModelSimProcess(rules: "[[rule]]\nmatch = \"ping\"\nreply = \"pong\"\n", in: directory.url)
         var request = URLRequest(url: URL(string: "\(sim.baseURL)/v1/messages?beta=true")!)
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"model":"m","stream":false,"messages":[{"role":"user","content":"ping 世界"}]}"#.utf8)
@@ -26,15 +27,15 @@ import FoundationNetworking
         await #expect(throws: (any Error).self) { _ = try await URLSession.shared.data(for: request) }
     }
 
-    @Test func badRulesStopItWithTheFileAndLine() throws {
+    @Test func badRulesStopItWithTheFileAndLine() async throws {
         let directory = TemporaryDirectory("model-sim-process")
         let rules = directory.path("bad.toml")
         try "[[rule]]\nmatch = \"a\"\nstatsu = 500\n".write(to: rules, atomically: true, encoding: .utf8)
-        let result = try runProduct("gw-model-sim", ["--rules", rules.path])
+        let result = try await runProduct("gw-model-sim", ["--rules", rules.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(rules.path):1: rule 1: unknown key \"statsu\""))
         #expect(result.stdout.isEmpty)
-        let usage = try runProduct("gw-model-sim", ["--port", "many"])
+        let usage = try await runProduct("gw-model-sim", ["--port", "many"])
         #expect(usage.status == 2)
     }
 }

@@ -4,14 +4,15 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// The real Claude Code calling Gateway's MCP tools: the MCP config and permission Gateway generates
 /// for the Mayor, `gw mcp serve` started by Claude Code itself, gw-model-sim asking for the calls.
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun(), "needs GW_CLAUDE_BIN (scripts/test sets it)"))
 struct RealClaudeMCPTests {
     @Test func claudeCallsTheMemoryToolsThroughGwMcpServe() async throws {
-        let fixture = try await HookTown()
-        let sandbox = try ClaudeSandbox(rules: """
+        let fixture = try await TestTown()
+        let sandbox = try await ClaudeSandbox(rules: """
             [[rule]]
             name = "remember"
             match = "remember the cat"
@@ -31,7 +32,7 @@ struct RealClaudeMCPTests {
         #expect(result["result"] as? String == "Stored.", "\(result)")
         let log = try FileSystem.readText(fixture.town.mayorDirectory.appendingPathComponent("memory/2026-03-14.md"))
         #expect(log.contains("The owner's cat is called Mochi"))
-        #expect(try fixture.git("log -1 --format=%s hooks/mayor").contains("Append to memory/2026-03-14.md"))
+        #expect(try await fixture.git("log -1 --format=%s hooks/mayor").contains("Append to memory/2026-03-14.md"))
         let steps = try sandbox.sim.requests().filter { $0["rule"] as? String == "remember" }
         #expect(steps.map { $0["step"] as? Int } == [0, 1, 2])
         #expect(steps.dropFirst().allSatisfy { $0["tool_result"] as? Bool == true })
@@ -53,10 +54,10 @@ struct RealClaudeMCPTests {
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun(), "needs GW_CLAUDE_BIN (scripts/test sets it)"))
 struct RealClaudeMemoryHookTests {
     @Test func stopAndCompactKeepTheConversationAndPrimeAgain() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try FileSystem.writeAtomically("# MEMORY.md\n\n- The owner's cat is called Mochi.\n",
                                        to: fixture.town.mayorDirectory.appendingPathComponent("MEMORY.md"))
-        let sandbox = try ClaudeSandbox()
+        let sandbox = try await ClaudeSandbox()
         sandbox.extraEnvironment = ["GW_TOWN": fixture.town.root.path, "GW_AGENT": "mayor"]
         let settings = sandbox.directory.path("gateway-settings.json")
         try FileSystem.writeAtomically(ClaudeHookSettings.json(gwExecutable: try builtProduct("gw").path, skipBypassWarning: false), to: settings)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The real Claude Code against gw-model-sim. Serialised: each scenario starts a 400 MB binary, and
 /// the machine has 2 cores.
@@ -10,7 +11,7 @@ struct RealClaudeTests {
     static let timeout: TimeInterval = 90
 
     @Test func headlessPromptIsEchoedExactly() async throws {
-        let sandbox = try ClaudeSandbox()
+        let sandbox = try await ClaudeSandbox()
         let result = try await sandbox.runHeadless("hello 世界")
         #expect(result["result"] as? String == "ECHO: hello 世界")
         #expect(result["is_error"] as? Bool == false)
@@ -20,7 +21,7 @@ struct RealClaudeTests {
     }
 
     @Test func toolCallsReallyRunAndTheResultsContinueTheRule() async throws {
-        let sandbox = try ClaudeSandbox(rules: """
+        let sandbox = try await ClaudeSandbox(rules: """
             [[rule]]
             name = "write-and-commit"
             match = "write the notes"
@@ -45,9 +46,9 @@ struct RealClaudeTests {
     }
 
     @Test func interactivePastedPromptFiresHooksByteForByte() async throws {
-        let sandbox = try ClaudeSandbox()
+        let sandbox = try await ClaudeSandbox()
         let sessionID = UUID()
-        let tmux = try ClaudeTmuxSession(sandbox, sessionID: sessionID)
+        let tmux = try await ClaudeTmuxSession(sandbox, sessionID: sessionID)
         defer { tmux.kill() }
         try await waitForReady(sandbox, tmux)
         let start = try #require(try sandbox.events(named: "SessionStart").first)
@@ -72,14 +73,14 @@ struct RealClaudeTests {
     }
 
     @Test func aModelErrorFiresStopFailureAndNoStop() async throws {
-        let sandbox = try ClaudeSandbox(rules: """
+        let sandbox = try await ClaudeSandbox(rules: """
             [[rule]]
             name = "refuse"
             match = "please fail"
             status = 400
             error_message = "scripted bad request"
             """)
-        let tmux = try ClaudeTmuxSession(sandbox, sessionID: UUID())
+        let tmux = try await ClaudeTmuxSession(sandbox, sessionID: UUID())
         defer { tmux.kill() }
         try await waitForReady(sandbox, tmux)
         try await tmux.submit("please fail", via: sandbox.directory.url)
@@ -101,12 +102,16 @@ struct RealClaudeTests {
     }
 
     @Test func aSlowAnswerKeepsClaudeBusyAndAnOverloadWithoutRetryFailsAtOnce() async throws {
-        let sandbox = try ClaudeSandbox(rules: """
+        // The slow answer is held until the gate exists: Claude stays busy until the test has seen it.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: gate) }
+        let sandbox = try await ClaudeSandbox(rules: """
             [[rule]]
             name = "slow"
             match = "take your time"
             reply = "Took my time."
-            delay = "3s"
+            hold_until = "\(gate.path)"
+            delay = "1s"
 
             [[rule]]
             name = "overloaded"
@@ -114,14 +119,15 @@ struct RealClaudeTests {
             status = 529
             should_retry = false
             """)
-        let tmux = try ClaudeTmuxSession(sandbox, sessionID: UUID())
+        let tmux = try await ClaudeTmuxSession(sandbox, sessionID: UUID())
         defer { tmux.kill() }
         try await waitForReady(sandbox, tmux)
         try await tmux.submit("take your time", via: sandbox.directory.url)
         try await waitUntil(timeout: Self.timeout, "the busy line while the answer streams") {
-            try tmux.screen().contains("esc to interrupt")
+            try await tmux.screen().contains("esc to interrupt")
         }
         #expect(try sandbox.events(named: "Stop").isEmpty, "busy means the turn has not ended")
+        try Data().write(to: gate)
         try await waitUntil(timeout: Self.timeout, "the Stop hook") { try !sandbox.events(named: "Stop").isEmpty }
         #expect(try sandbox.events(named: "Stop").first?["last_assistant_message"] as? String == "Took my time.")
         try await waitForIdle(tmux)
@@ -142,7 +148,7 @@ struct RealClaudeTests {
     /// The input line is shown and no turn is running.
     func waitForIdle(_ tmux: ClaudeTmuxSession) async throws {
         try await waitUntil(timeout: Self.timeout, "Claude's idle input line") {
-            let screen = try tmux.screen()
+            let screen = try await tmux.screen()
             return screen.contains("\u{276F}") && !screen.contains("esc to interrupt")
         }
     }

@@ -3,14 +3,14 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// `gw convoy …` run as the built binary against a real town ledger.
 @Suite struct ConvoyCommandTests {
     @Test func showPrintsItemsAsJSON() async throws {
-        let folder = TemporaryDirectory()
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url)
-        let outcome = try await TownInstaller(environment: environment).install(at: folder.path("town"), name: nil, force: false)
-        guard case .created(let town) = outcome else { throw GatewayError("the town already existed") }
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let ledger = try Ledger(file: town.ledgerFile)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let id = try await ledger.createConvoy(kind: "sling", title: "Fix the parser", items: [
@@ -48,10 +48,9 @@ import Testing
     }
 
     @Test func anEmptyLedgerSaysHowConvoysAppear() async throws {
-        let folder = TemporaryDirectory()
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url)
-        let outcome = try await TownInstaller(environment: environment).install(at: folder.path("town"), name: nil, force: false)
-        guard case .created(let town) = outcome else { throw GatewayError("the town already existed") }
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let list = try await runProduct("gw", ["convoy", "list", "--town", town.root.path])
         #expect(list.stdout == "No convoys yet: heartbeats and slings create them.\n")
         let json = try await runProduct("gw", ["convoy", "list", "--json", "--town", town.root.path])

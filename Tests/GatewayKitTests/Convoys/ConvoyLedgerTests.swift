@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 @Suite struct ConvoyLedgerTests {
     let folder = TemporaryDirectory("gw-convoy")

@@ -3,23 +3,21 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The daemon killed with SIGKILL in the middle of a beat: after a restart the beat completes once.
 @Suite(.serialized) struct DaemonBeatCrashTests {
     @Test func aBeatInterruptedByAKilledDaemonCompletesOnceAfterTheRestart() async throws {
-        let rules = TemporaryDirectory("gw-beat-rules")
-        let rulesFile = rules.path("rules.toml")
-        try """
+        let rules = """
             [[rule]]
             match = "Beat task"
             reply = "## Beat task\\nThe nightly build broke twice."
             delay = "30s"
-            """.write(to: rulesFile, atomically: true, encoding: .utf8)
-        let town = try await DaemonTestTown(
-            heartbeat: "notify = [\"log\"]",
-            extra: "[notify.targets.log]\nkind = \"console\"\n\n[agents.sim]\nenv = { GW_SIM_RULES = \"\(rulesFile.path)\" }")
-        defer { town.cleanUp() }
-        try "## Beat task\n- check the builds\n".write(to: town.town.heartbeatFile, atomically: true, encoding: .utf8)
+            """
+        let town = try await TestTown(.sim(rules: rules), config: TestTown.quickDaemon,
+                                      "[heartbeat]\nnotify = [\"log\"]", "[notify.targets.log]\nkind = \"console\"",
+                                      heartbeat: "## Beat task\n- check the builds\n")
+        defer { town.close() }
         let ledger = try town.ledger()
 
         let first = try town.spawnDaemon()
@@ -29,7 +27,7 @@ import Testing
         // The daemon delivers the beat's turn; kill it while the Mayor is still working on it (pasted or
         // submitted: the reply takes 30 s, room for a test process slowed by a loaded machine). Stopped
         // first, so it cannot handle the beat between this look and the kill.
-        let run = try await town.waitUntil("the beat's turn delivered") { () async throws -> HeartbeatRun? in
+        let run = try await town.wait("the beat's turn delivered") { () async throws -> HeartbeatRun? in
             guard let run = try await ledger.unhandledHeartbeatRuns().first,
                   let state = try await ledger.turn(run.turnId)?.state, [.sent, .submitted].contains(state) else { return nil }
             return run
@@ -40,12 +38,12 @@ import Testing
         _ = try await first.wait()
 
         // The Mayor finishes the turn on its own; its Stop hook records the reply with no daemon.
-        try await town.waitUntil("the turn done") { try await ledger.turn(run.turnId)?.state == .done ? true : nil }
+        try await town.wait("the turn done") { try await ledger.turn(run.turnId)?.state == .done ? true : nil }
         #expect(try await ledger.heartbeatRun(beatId: run.beatId)?.state == "sent")
 
         let second = try town.spawnDaemon()
-        try await town.waitUntil("the beat handled") { try await ledger.heartbeatRun(beatId: run.beatId)?.state == "handled" ? true : nil }
-        try await town.waitUntil("the notification delivered") {
+        try await town.wait("the beat handled") { try await ledger.heartbeatRun(beatId: run.beatId)?.state == "handled" ? true : nil }
+        try await town.wait("the notification delivered") {
             try await ledger.outboxEntries(limit: 100_000).first?.state == .delivered ? true : nil
         }
         second.signal(SIGTERM)

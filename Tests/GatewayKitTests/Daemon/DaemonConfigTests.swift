@@ -2,20 +2,20 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 @testable import GatewayHeartbeat
 
 /// The daemon's one config: read once, changed whole, a bad edit kept out with its file and line.
 @Suite struct DaemonConfigTests {
-    func town() throws -> (TemporaryDirectory, Town) {
-        let directory = TemporaryDirectory("gw-daemon-config")
-        let town = Town(root: directory.url)
-        try "[heartbeat]\nevery = \"30m\"\n".write(to: town.configFile, atomically: true, encoding: .utf8)
-        return (directory, town)
+    /// A bare town folder (its gateway.toml and runtime folder, nothing installed).
+    func bareTown() async throws -> TestTown {
+        try await TestTown(config: "[heartbeat]\nevery = \"30m\"", installed: false)
     }
 
-    @Test func anEditIsTakenInWholeAndATouchChangesNothing() throws {
-        let (directory, town) = try town()
-        _ = directory
+    @Test func anEditIsTakenInWholeAndATouchChangesNothing() async throws {
+        let fixture = try await bareTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let config = try DaemonConfig(town: town)
         #expect(config.current.gateway.heartbeat.every == .minutes(30))
         #expect(config.reload() == DaemonConfig.Reload(), "nothing changed")
@@ -33,9 +33,10 @@ import Testing
         #expect(config.current.generation == 1)
     }
 
-    @Test func aBadEditKeepsTheRunningConfigAndIsToldOncePerEdit() throws {
-        let (directory, town) = try town()
-        _ = directory
+    @Test func aBadEditKeepsTheRunningConfigAndIsToldOncePerEdit() async throws {
+        let fixture = try await bareTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let config = try DaemonConfig(town: town)
         try "[heartbeat]\n\nevery = \"often\"\n".write(to: town.configFile, atomically: true, encoding: .utf8)
         let first = config.reload()
@@ -68,9 +69,10 @@ import Testing
         #expect(again.edit != trouble.edit)
     }
 
-    @Test func aRemovedConfigOrABadHeartbeatFileIsKeptOutByFile() throws {
-        let (directory, town) = try town()
-        _ = directory
+    @Test func aRemovedConfigOrABadHeartbeatFileIsKeptOutByFile() async throws {
+        let fixture = try await bareTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let config = try DaemonConfig(town: town)
         try FileManager.default.removeItem(at: town.configFile)
         try Data([0x23, 0x20, 0xFF, 0x0A]).write(to: town.heartbeatFile)
@@ -83,9 +85,10 @@ import Testing
         #expect(try config.current.heartbeatDocument() == .missing)
     }
 
-    @Test func aDaemonNeverStartsOnAConfigItCannotRead() throws {
-        let (directory, town) = try town()
-        _ = directory
+    @Test func aDaemonNeverStartsOnAConfigItCannotRead() async throws {
+        let fixture = try await bareTown()
+        defer { fixture.close() }
+        let town = fixture.town
         try "[daemon]\npoll = \"often\"\n".write(to: town.configFile, atomically: true, encoding: .utf8)
         #expect(throws: GatewayError.self) { try DaemonConfig(town: town) }
         // A bad HEARTBEAT.md does not stop it: the heartbeat reports it until it is fixed.

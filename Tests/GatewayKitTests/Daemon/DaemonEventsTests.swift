@@ -7,6 +7,7 @@ import Darwin
 #endif
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The daemon's events without a daemon: a wake-up between tasks, the doorbell's socket, and the
 /// kernel's word that a watched file changed.

@@ -5,6 +5,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayNotify
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The daemon's parts that need no running daemon: its unit files, lock, log and config.
 struct DaemonPartsTests {
@@ -59,25 +60,26 @@ struct DaemonPartsTests {
     }
 
     @Test func installPrintsOrWritesTheUnitAndTheCommandThatEnablesIt() async throws {
-        let directory = TemporaryDirectory("gw-daemon-install")
-        let installed = try await installTown(in: directory)
-        let home = directory.path("home")
-        let variables = ["HOME": home.path, "PATH": "/custom/bin:/usr/bin"]
-        let printed = await gw(["daemon", "install", "--print", "--kind", "systemd", "--town", installed.root.path], in: directory.url, variables: variables)
-        #expect(printed.code == 0, "\(printed.stderr)")
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let (installed, home) = (fixture.town, fixture.home)
+        // The unit names the PATH gw ran with; the town's HOME is where it is written.
+        let variables = ["PATH": "/custom/bin:/usr/bin"]
+        let printed = try await fixture.gw(["daemon", "install", "--print", "--kind", "systemd"], variables: variables)
+        #expect(printed.status == 0, "\(printed.stderr)")
         let gwPath = try builtProduct("gw").path
         #expect(printed.stdout.contains(#"ExecStart="\#(gwPath)" "daemon" "run" "--town" "\#(installed.root.path)""#), "\(printed.stdout)")
         #expect(printed.stdout.contains(#"Environment="PATH=/custom/bin:/usr/bin""#))
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent(".config").path))
 
-        let written = await gw(["daemon", "install", "--kind", "systemd", "--town", installed.root.path], in: directory.url, variables: variables)
-        #expect(written.code == 0, "\(written.stderr)")
+        let written = try await fixture.gw(["daemon", "install", "--kind", "systemd"], variables: variables)
+        #expect(written.status == 0, "\(written.stderr)")
         let file = home.appendingPathComponent(".config/systemd/user/gateway-\(installed.id).service")
         #expect(try String(contentsOf: file, encoding: .utf8) == printed.stdout)
         #expect(written.stdout.contains("systemctl --user enable --now gateway-\(installed.id).service"))
 
-        let bad = await gw(["daemon", "install", "--kind", "upstart", "--town", installed.root.path], in: directory.url, variables: variables)
-        #expect(bad.code == 2)
+        let bad = try await fixture.gw(["daemon", "install", "--kind", "upstart"], variables: variables)
+        #expect(bad.status == 2)
         #expect(bad.stderr.contains("--kind must be systemd or launchd"))
     }
 
@@ -101,10 +103,10 @@ struct DaemonPartsTests {
         second.release()
     }
 
-    @Test func aPidFileNamingADeadProcessIsStale() throws {
+    @Test func aPidFileNamingADeadProcessIsStale() async throws {
         let directory = TemporaryDirectory("gw-daemon-stale")
         let town = Town(root: directory.url)
-        let exited = try LiveProcessRunner.runBlocking(Command("/bin/sh", ["-c", "echo $$"]))
+        let exited = try await LiveProcessRunner().run(Command("/bin/sh", ["-c", "echo $$"]))
         let deadPid = try #require(Int32(exited.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         try FileManager.default.createDirectory(at: town.runtimeDirectory, withIntermediateDirectories: true)
         try "\(deadPid)\n".write(to: DaemonPidFile.url(town), atomically: true, encoding: .utf8)

@@ -2,13 +2,14 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Several `gw daemon start` at the same moment: one daemon runs, and every start says so and exits 0
 /// — standing down because another daemon holds the town's lock is success, not an error.
 @Suite(.serialized) struct DaemonStartRaceTests {
     @Test func simultaneousStartsAllSucceedAndOneDaemonRuns() async throws {
-        let town = try await DaemonTestTown()
-        defer { town.cleanUp() }
+        let town = try await TestTown(.sim(), config: TestTown.quickDaemon)
+        defer { town.close() }
         for round in 1...3 {
             async let first = town.gw(["daemon", "start"])
             async let second = town.gw(["daemon", "start"])

@@ -2,6 +2,7 @@ import Foundation
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// What makes a rejection clear: it names the file, the line where one applies, and says how to fix
 /// it. Each check returns what is missing, or nil when the error is clear.

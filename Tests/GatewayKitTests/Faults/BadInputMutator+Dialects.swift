@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 
 /// Structural damage written in each input's own syntax.
 extension InputMutator {

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 
 /// The ways the bad-input scenario damages a file or payload: what editors, terminals, disks and
 /// careless hands do to text.

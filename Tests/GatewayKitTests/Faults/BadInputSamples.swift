@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 
 /// The valid inputs the bad-input scenario damages: one of each kind, written the way people and
 /// Claude Code write them, with every section and option in use so mutations reach every reader.

@@ -6,6 +6,7 @@ import Foundation
 @testable import GatewayAgents
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// One run of the bad-input scenario against one real town: each trial writes a damaged input where
 /// Gateway reads it, runs the real reader, and records in the tally what went wrong.
@@ -82,11 +83,11 @@ struct BadInputTrials {
 
     /// Runs the real binary on the damaged config now in the town: `gw config check`, and the
     /// `--json` commands that read it. No crash, a clear error, never a secret.
-    mutating func configThroughBinary(_ bytes: [UInt8]) throws {
+    mutating func configThroughBinary(_ bytes: [UInt8]) async throws {
         let root = ["--town", town.root.path]
-        let check = try runProduct("gw", ["config", "check"] + root, environment: variables)
-        let status = try runProduct("gw", ["status", "--json"] + root, environment: variables)
-        let preview = try runProduct("gw", ["heartbeat", "dry-run", "--json", "--at", "2026-11-26T09:05"] + root, environment: variables)
+        let check = try await runProduct("gw", ["config", "check"] + root, environment: variables)
+        let status = try await runProduct("gw", ["status", "--json"] + root, environment: variables)
+        let preview = try await runProduct("gw", ["heartbeat", "dry-run", "--json", "--at", "2026-11-26T09:05"] + root, environment: variables)
         for (name, result) in [("config check", check), ("status --json", status), ("heartbeat dry-run --json", preview)] {
             tally.trials += 1
             if result.status >= 128 { fail("gw \(name) crashed (status \(result.status)): \(result.stderr.suffix(300))") }

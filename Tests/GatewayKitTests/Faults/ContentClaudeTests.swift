@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// The `content` scenario's sample on the real Claude Code: hostile prompts through real tmux, each
 /// compared with the user text of the request gw-model-sim received — what the model itself read,
@@ -21,22 +22,24 @@ import Testing
     ]
 
     @Test(.timeLimit(.minutes(10))) func hostilePromptsReachTheModelByTheRule() async throws {
-        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()))
+        // Claude Code's UserPromptSubmit hook runs a debug `gw` that a loaded machine may take seconds to
+        // start: Enter is pressed again, and the turn failed, only when no hook came in 10 s.
+        let town = try await TestTown(.claude(try RealClaude.requireBinary()), config: TestTown.quickMayor, "[mayor]\nsubmit_timeout = \"10s\"")
         defer { town.close() }
         var samples = ContentSamples(generator: FaultPlan.generator())
         var tally = FaultTally("content-claude")
         tally.seed = samples.generator.seed
         let generated = (0..<FaultPlan.trials(short: 6, full: 60)).map { samples.prompt($0 % 96) }
         try? FileManager.default.removeItem(atPath: "/tmp/gw-content-claude-ran")
-        await town.gwOK(["mayor", "start"])
+        try await town.gwOK(["mayor", "start"])
         let ledger = try town.ledger()
         for prompt in Self.fixed + generated {
             guard let expected = try? TurnText.prepare(prompt) else { continue }
             tally.trials += 1
             let before = try town.model?.requests().count ?? 0
             let id = try await ledger.enqueueTurn(agent: "mayor", text: prompt, source: "content", at: Date())
-            let delivered = await town.gw(["mayor", "deliver", "--wait", "60s"])
-            if delivered.code != 0 { tally.fail("turn \(id): delivery exited \(delivered.code): \(delivered.stderr)") }
+            let delivered = try await town.gw(["mayor", "deliver", "--wait", "60s"])
+            if delivered.status != 0 { tally.fail("turn \(id): delivery exited \(delivered.status): \(delivered.stderr)") }
             let turn = try await town.wait("turn \(id) to end", timeout: 60) { try await ledger.turn(id).flatMap { $0.state.hasEnded ? $0 : nil } }
             // Side requests (the session's title) carry the prompt too; only the conversation's count.
             let seen = try (town.model?.requests() ?? []).dropFirst(before).filter { ($0["structured"] as? Bool) != true }

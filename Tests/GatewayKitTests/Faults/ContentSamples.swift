@@ -1,6 +1,7 @@
 import Foundation
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Generated prompts for the `content` scenario: any size from 1 byte to 1 MiB, built from what breaks
 /// terminals, tmux and parsers — CJK, emoji sequences, combining marks, right-to-left text, every C0

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// Fault scenario 8: thousands of damaged HEARTBEAT.md files, gateway.toml files, hook payloads and
 /// transcript lines — flipped bytes, truncation, lost and doubled lines, invalid UTF-8, NUL bytes,
@@ -21,14 +22,15 @@ struct FaultBadInputTests {
         // A trap ends the process before the tally prints: the seed printed first replays the run.
         print("bad-input: seed \(random.seed) (replay with GW_FAULTS_SEED=\(random.seed))")
 
-        let directory = TemporaryDirectory("gw-fault-input")
-        let town = try await installTown(in: directory)
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let town = fixture.town
         let secretFile = town.root.appendingPathComponent(BadInputSamples.passwordFile)
         try FileManager.default.createDirectory(at: secretFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileSystem.writeAtomically(BadInputSamples.smtpPassword + "\n", to: secretFile, permissions: 0o600)
         try FileManager.default.createDirectory(at: town.root.appendingPathComponent("transcripts"), withIntermediateDirectories: true)
         try FileSystem.writeAtomically(BadInputSamples.gatewayToml, to: town.configFile)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.root, variables: [BadInputSamples.tokenVariable: BadInputSamples.telegramToken])
+        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.root, variables: [BadInputSamples.tokenVariable: BadInputSamples.telegramToken], clock: .live, processes: .live)
 
         var trials = BadInputTrials(
             town: town, environment: environment, ledger: try Ledger(file: town.ledgerFile),
@@ -55,7 +57,7 @@ struct FaultBadInputTests {
         let binaryEvery = max(1, perKind / throughBinary)
         for index in 0..<perKind {
             let bytes = try trials.config()
-            if index % binaryEvery == 0 { try trials.configThroughBinary(bytes) }
+            if index % binaryEvery == 0 { try await trials.configThroughBinary(bytes) }
             await Task.yield()
         }
         try FileSystem.writeAtomically(BadInputSamples.gatewayToml, to: town.configFile)

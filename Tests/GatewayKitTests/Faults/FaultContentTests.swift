@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Scenario `content`: thousands of generated prompts (`ContentSamples`) queued for the Mayor on
 /// gw-agent-sim through real tmux. Each must arrive by the rule — `TurnText.prepare`'s text typed
@@ -14,9 +15,9 @@ import Testing
         var tally = FaultTally("content")
         var samples = ContentSamples(generator: FaultPlan.generator())
         tally.seed = samples.generator.seed
-        let town = try await MayorTestTown(.sim(oldVersion: false), mayor: ["paste_delay = \"30ms\""])
+        let town = try await TestTown(.sim(), config: TestTown.quickMayor, "[mayor]\npaste_delay = \"30ms\"")
         defer { town.close() }
-        await town.gwOK(["mayor", "start"])
+        try await town.gwOK(["mayor", "start"])
         let ledger = try town.ledger()
         let count = FaultPlan.trials(short: 100, full: 2000)
         var index = 0
@@ -39,8 +40,8 @@ import Testing
                     if expected != nil { tally.fail("trial \(index): refused: \(error.userMessage)") }
                 }
             }
-            let delivered = await town.gw(["mayor", "deliver", "--wait", "300s", "--town", town.town.root.path])
-            if delivered.code != 0 || delivered.stdout.contains("stay queued") {
+            let delivered = try await town.gw(["mayor", "deliver", "--wait", "300s", "--town", town.town.root.path])
+            if delivered.status != 0 || delivered.stdout.contains("stay queued") {
                 tally.fail("the queue stalled: \(delivered.stdout) \(delivered.stderr)")
             }
             if let last = batch.last?.turn {
@@ -54,7 +55,7 @@ import Testing
 
     /// Reads back each turn of a batch and the UserPromptSubmit events since it was queued. A text that
     /// the batch holds twice (short prompts repeat) must be submitted as many times as it was queued.
-    func check(_ batch: [(turn: Int64, expected: String)], after event: Int64, town: MayorTestTown, ledger: Ledger, tally: inout FaultTally) async throws {
+    func check(_ batch: [(turn: Int64, expected: String)], after event: Int64, town: TestTown, ledger: Ledger, tally: inout FaultTally) async throws {
         let submitted = try await ledger.events(agent: "mayor", after: event).filter { $0.event == .userPromptSubmit }
             .compactMap { HookEvent(name: $0.event, json: $0.payload).prompt }
         let queued = Dictionary(batch.map { ($0.expected, 1) }, uniquingKeysWith: +)

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// Fault scenario 1: the real `gw daemon run`, its Mayor on the real Claude Code over an instant
 /// gw-model-sim, beating every second (the shortest `[heartbeat] every` allows) — killed with SIGKILL
@@ -45,8 +46,8 @@ import Testing
         let cycles = FaultPlan.trials(short: 5, full: 200)
         let api = try FakeBotAPI()
         defer { api.stop() }
-        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()), rules: Self.rules(findings: cycles * 2 + 20),
-                                           mayor: ["turn_timeout = \"60s\""])
+        let town = try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules(findings: cycles * 2 + 20)),
+                                      config: TestTown.quickMayor, "[mayor]\nturn_timeout = \"60s\"")
         defer { town.close() }
         let rig = DaemonKillRig(town: town, api: api)
         try rig.configure(every: "1s")
@@ -75,7 +76,7 @@ import Testing
             if now > handled { progressAt = Date() }
             handled = now
             if Date().timeIntervalSince(progressAt) > 120 {
-                tally.fail("no beat handled for 120 s after \(handled) beats and \(tally.faults) kills; daemon log:\n\(rig.daemonLog().suffix(3000))\nscreen:\n\(town.screen())")
+                tally.fail("no beat handled for 120 s after \(handled) beats and \(tally.faults) kills; daemon log:\n\(rig.daemonLog().suffix(3000))\nscreen:\n\(await town.screen())")
                 break
             }
         }
@@ -105,21 +106,12 @@ import Testing
 
 /// The daemon, its configuration and the read-back for `FaultDaemonKillTests`.
 struct DaemonKillRig {
-    let town: MayorTestTown
+    let town: TestTown
     let api: FakeBotAPI
-    let baseConfig: String
-
-    init(town: MayorTestTown, api: FakeBotAPI) {
-        self.town = town
-        self.api = api
-        baseConfig = (try? String(contentsOf: town.town.configFile, encoding: .utf8)) ?? ""
-    }
 
     /// The town's config with the heartbeat at `every`, written atomically (the daemon rereads it).
     func configure(every: String) throws {
-        try """
-            \(baseConfig)
-
+        try town.configure("""
             [heartbeat]
             every = "\(every)"
             notify = ["phone"]
@@ -135,16 +127,12 @@ struct DaemonKillRig {
             chat_id = 7
             token_env = "TG_TOKEN"
             api_base = "\(api.baseURL)"
-            """.write(to: town.town.configFile, atomically: true, encoding: .utf8)
+            """)
     }
 
-    func spawn() throws -> ChildProcess {
-        let variables = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": town.home.path, "TG_TOKEN": fakeToken]
-        return try ChildProcess(try builtProduct("gw").path, ["daemon", "run", "--town", town.town.root.path], environment: variables,
-                                output: town.directory.path("daemon.out"))
-    }
+    func spawn() throws -> ChildProcess { try town.spawnDaemon(variables: ["TG_TOKEN": fakeToken]) }
 
-    func daemonLog() -> String { (try? String(contentsOf: DaemonLog.file(for: town.town), encoding: .utf8)) ?? "" }
+    func daemonLog() -> String { town.daemonLog }
 
     func handledBeats(_ ledger: Ledger) async throws -> Int {
         try await ledger.heartbeatHistory(limit: 100_000).filter { $0.outcome == "ran" }.count - (try await ledger.unhandledHeartbeatRuns().count)
@@ -189,7 +177,7 @@ struct DaemonKillRig {
             tally.lose("the model got \(prompts.count) beat prompts for \(beats.count) beats", count: beats.count - prompts.count)
         }
         let served = prompts.compactMap { ($0["rule"] as? String).flatMap { $0.hasPrefix("finding-") ? Int($0.dropFirst(8)) : nil } }
-        let log = try committedDailyLogs()
+        let log = try await committedDailyLogs()
         // Every row: a finding from early in a long run is far behind the most recent ones.
         let entries = try await ledger.outboxEntries(limit: 100_000)
         var window = 0
@@ -223,8 +211,12 @@ struct DaemonKillRig {
 
     /// Every daily log as committed on hooks/mayor (`memory/YYYY-MM-DD.md`, and any archived into a
     /// month's folder), one after the other; the conversation extracts in memory/sessions are no log.
-    func committedDailyLogs() throws -> String {
-        let files = try shell("git ls-tree -r --name-only hooks/mayor -- memory", in: town.town.root).split(separator: "\n")
-        return try files.filter { $0.hasSuffix(".md") && !$0.hasPrefix("memory/sessions/") }.map { try shell("git show 'hooks/mayor:\($0)'", in: town.town.root) }.joined(separator: "\n")
+    func committedDailyLogs() async throws -> String {
+        let files = try await shell("git ls-tree -r --name-only hooks/mayor -- memory", in: town.town.root).split(separator: "\n")
+        var logs: [String] = []
+        for file in files where file.hasSuffix(".md") && !file.hasPrefix("memory/sessions/") {
+            logs.append(try await shell("git show 'hooks/mayor:\(file)'", in: town.town.root))
+        }
+        return logs.joined(separator: "\n")
     }
 }

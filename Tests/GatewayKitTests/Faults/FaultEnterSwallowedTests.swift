@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Scenario 5: the Mayor's terminal swallows the first Enter of about one prompt in five (gw-agent-sim's
 /// `ignore_first_enter` on a seeded `chance` rule). Every prompt goes through `gw mayor send` and must be
@@ -27,7 +28,7 @@ import Testing
             chance = 0.2
             ignore_first_enter = true
             """
-        let town = try await MayorTestTown(.sim(oldVersion: false), rules: rules)
+        let town = try await TestTown(.sim(rules: rules), config: TestTown.quickMayor)
         defer { town.close() }
         let count = FaultPlan.trials(short: 15, full: 200)
         var prompts: [String] = []
@@ -36,9 +37,9 @@ import Testing
             let prompt = "prompt \(index) of \(count)\(index == 1 ? " (swallowed on cue)" : "") \(generator.next() % 1_000_000)"
             prompts.append(prompt)
             tally.trials += 1
-            let result = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", prompt])
-            if result.code != 0 || result.stdout != "ECHO: \(prompt)\n" {
-                tally.fail("send \(index) exited \(result.code): \(result.stderr.prefix(300)) \(result.stdout.prefix(200))")
+            let result = try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", prompt])
+            if result.status != 0 || result.stdout != "ECHO: \(prompt)\n" {
+                tally.fail("send \(index) exited \(result.status): \(result.stderr.prefix(300)) \(result.stdout.prefix(200))")
             }
         }
         try await check(prompts, town: town, tally: &tally)
@@ -46,7 +47,7 @@ import Testing
     }
 
     /// Reads back, per prompt, the turn rows, the UserPromptSubmit events and the transcript's user records.
-    func check(_ prompts: [String], town: MayorTestTown, tally: inout FaultTally) async throws {
+    func check(_ prompts: [String], town: TestTown, tally: inout FaultTally) async throws {
         let ledger = try town.ledger()
         let turns = try await ledger.recentTurns(agent: "mayor", limit: 100_000)
         let submitted = try await ledger.events(agent: "mayor").filter { $0.event == .userPromptSubmit }

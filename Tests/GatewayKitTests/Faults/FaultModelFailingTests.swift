@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// Scenario 6: the real Claude Code Mayor against a gw-model-sim that answers about a third of turns
 /// with a 529, a 500, a 400 or a slow stream (seeded `chance` rules). Heartbeat beats (BeatRunner, as
@@ -63,12 +64,7 @@ import Testing
         var tally = FaultTally("model-failing")
         var generator = FaultPlan.generator()
         tally.seed = generator.seed
-        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()), rules: Self.rules(seed: generator.next() >> 1))
-        defer { town.close() }
-        let config = try String(contentsOf: town.town.configFile, encoding: .utf8)
-        try (config + """
-
-
+        let town = try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules(seed: generator.next() >> 1)), config: TestTown.quickMayor, """
             [heartbeat]
             every = "1s"
             notify = ["terminal"]
@@ -76,9 +72,9 @@ import Testing
 
             [notify.targets.terminal]
             kind = "console"
-            """).write(to: town.town.configFile, atomically: true, encoding: .utf8)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.town.root)
-        let runner = BeatRunner(environment: environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
+            """)
+        defer { town.close() }
+        let runner = BeatRunner(environment: town.environment, town: town.town, startedAt: Date().addingTimeInterval(-60))
         var sent: [Sent] = []
         for trial in 1...FaultPlan.trials(short: 6, full: 100) {
             tally.trials += 1
@@ -100,7 +96,7 @@ import Testing
     /// half the beats `Backup` asked for too; otherwise Backup (every 2h) goes out only when it never
     /// ran or a failed beat owes it. The model echoes the prompt, so each task's finding is its own
     /// token. Prompts hold no clock time or random id, so the faults replay from the tally's seed.
-    func beat(_ trial: Int, town: MayorTestTown, runner: BeatRunner, generator: inout SeededGenerator) async throws -> Sent {
+    func beat(_ trial: Int, town: TestTown, runner: BeatRunner, generator: inout SeededGenerator) async throws -> Sent {
         let tokens = ["Builds": "build-token-\(trial)-\(generator.next() % 1_000_000)",
                       "Backup": "backup-token-\(trial)-\(generator.next() % 1_000_000)"]
         try """
@@ -122,23 +118,23 @@ import Testing
                     backupAskedFor: askForBackup)
     }
 
-    func plain(_ trial: Int, town: MayorTestTown, generator: inout SeededGenerator, tally: inout FaultTally) async throws -> Sent {
+    func plain(_ trial: Int, town: TestTown, generator: inout SeededGenerator, tally: inout FaultTally) async throws -> Sent {
         let text = "plain turn \(trial) \(generator.next() % 1_000_000)"
-        let result = await town.gw(["mayor", "send", "--wait", "--timeout", "180s", text])
+        let result = try await town.gw(["mayor", "send", "--wait", "--timeout", "180s", text])
         let turn = try #require(try await town.ledger().recentTurns(agent: "mayor", limit: 5).first { $0.text == text })
         // The sender is told, once, either way.
-        if turn.state == .done, result.code != 0 || result.stdout != "ECHO: \(text)\n" {
-            tally.fail("plain \(trial): done, but the sender got \(result.code) \(result.stdout.prefix(80))")
+        if turn.state == .done, result.status != 0 || result.stdout != "ECHO: \(text)\n" {
+            tally.fail("plain \(trial): done, but the sender got \(result.status) \(result.stdout.prefix(80))")
         }
-        if turn.state != .done, result.code == 0 || result.stderr.components(separatedBy: "API Error").count != 2 {
-            tally.fail("plain \(trial): \(turn.state.rawValue), but the sender got \(result.code): \(result.stderr.prefix(200))")
+        if turn.state != .done, result.status == 0 || result.stderr.components(separatedBy: "API Error").count != 2 {
+            tally.fail("plain \(trial): \(turn.state.rawValue), but the sender got \(result.status): \(result.stderr.prefix(200))")
         }
         return Sent(label: "plain \(trial)", text: text)
     }
 
     /// Reads everything back: the model's log, the turn rows, the hook events, the beats, the outbox
     /// and the daily log.
-    func check(_ sent: [Sent], town: MayorTestTown, tally: inout FaultTally) async throws {
+    func check(_ sent: [Sent], town: TestTown, tally: inout FaultTally) async throws {
         let ledger = try town.ledger()
         let model = try #require(town.model)
         let requests = try model.requests().filter { ($0["tools"] as? Int ?? 0) > 0 && $0["structured"] as? Bool != true }
@@ -196,7 +192,7 @@ import Testing
     }
 
     /// Every daily log in the Mayor's hook (a run may cross midnight).
-    func dailyLogs(_ town: MayorTestTown) throws -> String {
+    func dailyLogs(_ town: TestTown) throws -> String {
         let folder = town.town.mayorDirectory.appendingPathComponent("memory")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return try names.filter { $0.hasSuffix(".md") }.sorted()

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
 /// Scenario 4: the SMTP server is down for a while — nothing listens on its port — while the daemon's
 /// outbox worker keeps trying and more mail is queued behind the first; then a server starts on the same
@@ -18,7 +19,7 @@ import Testing
         var outage = try ClosedPort()
         let port = outage.port
 
-        let rig = try NotifyTestRig(Self.toml(port: port))
+        let rig = try await NotifyTestRig(Self.toml(port: port))
         // The daemon's outbox service, woken as whatever queues a notification wakes it; between rings it
         // waits for the next retry, whose backoff is the only timer here.
         let wakeup = Wakeup()
@@ -52,7 +53,7 @@ import Testing
             tally.faults += 1
 
             outage.release()
-            let smtp = try SMTPDouble(in: base.url, port: port, record: "received-\(index)")
+            let smtp = try await SMTPDouble(in: base.url, port: port, record: "received-\(index)")
             #expect(smtp.port == port)
             let final = try await pollUntil("the queued mail to be delivered", timeout: 120) { () -> [OutboxEntry]? in
                 var entries: [OutboxEntry] = []

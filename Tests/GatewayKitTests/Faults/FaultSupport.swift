@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The fault-injection and soak scenarios (`scripts/faults`). Each runs a few trials by default — the
 /// short form `swift test` (and so CI) runs — and its full count with `GW_FAULTS=full`

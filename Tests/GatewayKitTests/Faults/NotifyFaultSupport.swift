@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatewayKit
+import GatewayTestSupport
 
 /// Counting what notification servers really received, for the delivery scenarios. Every message in
 /// them carries a unique tag as its text (and, for email, as its subject), so an arrival names the

@@ -3,14 +3,13 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// `gw formula …` run as the built binary against a real installed town.
 @Suite struct FormulaCommandTests {
     /// A fresh town with one formula of its own, `formulas/greet.toml`.
-    static func town(_ folder: TemporaryDirectory) async throws -> Town {
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: folder.url)
-        let outcome = try await TownInstaller(environment: environment).install(at: folder.path("town"), name: nil, force: false)
-        guard case .created(let town) = outcome else { throw GatewayError("the town already existed") }
+    static func town() async throws -> TestTown {
+        let fixture = try await TestTown()
         try """
             formula = "greet"
             description = "Greet {{who}}."
@@ -28,13 +27,14 @@ import Testing
             id = "look"
             title = "Find {{who}}"
             acceptance = "You see {{who}}."
-            """.write(to: town.formulasDirectory.appendingPathComponent("greet.toml"), atomically: true, encoding: .utf8)
-        return town
+            """.write(to: fixture.town.formulasDirectory.appendingPathComponent("greet.toml"), atomically: true, encoding: .utf8)
+        return fixture
     }
 
     @Test func renderPrintsTheExactPrompt() async throws {
-        let folder = TemporaryDirectory()
-        let town = try await Self.town(folder)
+        let fixture = try await Self.town()
+        defer { fixture.close() }
+        let town = fixture.town
         let result = try await runProduct("gw", ["formula", "render", "greet", "--var", "who=Ada", "--town", town.root.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
@@ -54,8 +54,9 @@ import Testing
     }
 
     @Test func renderErrorsExitWithUsageOrConfigStatus() async throws {
-        let folder = TemporaryDirectory()
-        let town = try await Self.town(folder)
+        let fixture = try await Self.town()
+        defer { fixture.close() }
+        let town = fixture.town
         let missing = try await runProduct("gw", ["formula", "render", "greet", "--town", town.root.path])
         #expect(missing.status == 2)
         #expect(missing.stderr == "gw: formulas/greet.toml:4: vars.who: required variable has no value: add --var who=VALUE\n")
@@ -71,8 +72,9 @@ import Testing
     }
 
     @Test func listAndShowAsJSON() async throws {
-        let folder = TemporaryDirectory()
-        let town = try await Self.town(folder)
+        let fixture = try await Self.town()
+        defer { fixture.close() }
+        let town = fixture.town
         let list = try await runProduct("gw", ["formula", "list", "--json", "--town", town.root.path])
         #expect(list.status == 0, "\(list.stderr)")
         let listings = try JSONDecoder().decode([FormulaLibrary.Listing].self, from: Data(list.stdout.utf8))

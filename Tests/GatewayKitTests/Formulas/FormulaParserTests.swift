@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayWork
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 @Suite struct FormulaParserTests {
     @Test func readsEveryField() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayWork
+import GatewayTestSupport
 
 @Suite struct FormulaRenderTests {
     static let greeting = """

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// Parses formula text as the town file `formulas/NAME.toml`.
 func parseFormula(_ text: String, name: String = "t") throws(ConfigFailure) -> Formula {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// A beat whose turn failed owes its tasks to the next beat, whatever their schedules say; the beat
 /// that carries them clears the debt.
@@ -73,21 +74,21 @@ import Testing
             status = 500
             error_message = "scripted outage"
             """
-        let rig = try await SimMayorTown(rules: rules, heartbeat: "## Backup\n> schedule: every 2h\n- check it\n")
+        let rig = try await TestTown.beating(rules: rules, heartbeat: "## Backup\n> schedule: every 2h\n- check it\n")
         defer { rig.close() }
         let runner = rig.runner()
         let beatId = try #require(try await runner.runNow(tasks: []).beatId)
         let waiter = HeartbeatWaiter(environment: rig.environment, town: rig.town, runner: runner)
         let report = try await waiter.waitForBeat(beatId, timeout: 60)
         #expect(report.failed)
-        #expect(try await rig.ledger.heartbeatRun(beatId: beatId)?.summary?.hasPrefix("failed: ") == true)
-        #expect(try await rig.ledger.loadHeartbeatMarks().tasks["backup"]?.owedSince != nil)
+        #expect(try await rig.ledger().heartbeatRun(beatId: beatId)?.summary?.hasPrefix("failed: ") == true)
+        #expect(try await rig.ledger().loadHeartbeatMarks().tasks["backup"]?.owedSince != nil)
         // Handling the beat again (after a crash) neither alerts again nor moves the debt.
-        let owed = try await rig.ledger.loadHeartbeatMarks()
+        let owed = try await rig.ledger().loadHeartbeatMarks()
         try await BeatReplyHandler(environment: rig.environment, town: rig.town, context: try runner.load())
-            .handle(try #require(try await rig.ledger.heartbeatRun(beatId: beatId)), turn: try #require(report.turn))
-        #expect(try await rig.ledger.loadHeartbeatMarks() == owed)
-        let alerts = try await rig.ledger.outboxEntries(limit: 10).filter { $0.source == "heartbeat:\(beatId):failed" }
+            .handle(try #require(try await rig.ledger().heartbeatRun(beatId: beatId)), turn: try #require(report.turn))
+        #expect(try await rig.ledger().loadHeartbeatMarks() == owed)
+        let alerts = try await rig.ledger().outboxEntries(limit: 10).filter { $0.source == "heartbeat:\(beatId):failed" }
         #expect(alerts.count == 1)
         let scheduler = HeartbeatScheduler(settings: try rig.config.heartbeat, document: try HeartbeatDocument.load(from: rig.town.heartbeatFile),
                                            startedAt: Date())

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 @Suite struct HeartbeatDocumentTests {
     private func problems(_ text: String) -> [String] {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The marks in a real SQLite file: what one process records, the next one (a restarted daemon) reads.
 @Suite struct HeartbeatLedgerTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 @Suite struct HeartbeatPromptTests {
     private let file = """

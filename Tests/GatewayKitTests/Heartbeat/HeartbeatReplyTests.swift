@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 @Suite struct HeartbeatReplyTests {
     private let tasks = [HeartbeatTask(name: "每日资讯", line: 1), HeartbeatTask(name: "Check the Inbox", line: 5)]

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 @Suite struct HeartbeatSchedulerTests {
     private func document(_ text: String) -> HeartbeatDocument {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 @Suite struct HeartbeatSettingsTests {
     private func problems(_ toml: String) -> [String] {

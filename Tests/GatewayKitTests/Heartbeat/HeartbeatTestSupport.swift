@@ -2,6 +2,7 @@ import Foundation
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// An instant from ISO 8601 text with its zone, e.g. `2026-11-26T09:00:00+08:00`.
 func instant(_ text: String) -> Date {

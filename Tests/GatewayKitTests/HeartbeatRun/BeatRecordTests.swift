@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayNotify
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// A beat that calls the Mayor is written whole — beat, marks, convoy, queued prompt, run row — or not
 /// at all, so a daemon killed between those writes can never leave a beat recorded as run (its tasks'

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayAgents
 @testable import GatewayHeartbeat
 import GatewayCore
+import GatewayTestSupport
 
 /// The heartbeat end to end with real tmux and the terminal double as the Mayor.
 @Suite(.serialized) struct BeatRunnerTests {
@@ -23,7 +24,7 @@ import GatewayCore
         """
 
     @Test func aBeatStoresTheFindingCommitsItAndNotifiesOnce() async throws {
-        let rig = try await SimMayorTown(rules: Self.findingRules, heartbeat: Self.tasks)
+        let rig = try await TestTown.beating(rules: Self.findingRules, heartbeat: Self.tasks)
         defer { rig.close() }
         let runner = rig.runner()
         let (beat, skipped) = try await runner.runNow(tasks: [])
@@ -37,18 +38,18 @@ import GatewayCore
         #expect(stored.branch == "hooks/mayor")
         #expect(try rig.dailyLog().contains("三条要闻：量子纠错突破。"))
         await #expect(try shell("git log -1 --format=%H hooks/mayor", in: rig.town.root).hasPrefix(stored.commit))
-        let outbox = try await rig.ledger.outboxEntries(limit: 10)
+        let outbox = try await rig.ledger().outboxEntries(limit: 10)
         #expect(outbox.count == 1, "one notification for the finding, none for HEARTBEAT_OK")
         #expect(outbox.first?.priority == .urgent)
         // Handling the same beat again (as after a crash) changes nothing.
         try await BeatReplyHandler(environment: rig.environment, town: rig.town, context: try runner.load())
-            .handle(try #require(try await rig.ledger.heartbeatRun(beatId: beatId)), turn: try #require(report.turn))
-        #expect(try await rig.ledger.outboxEntries(limit: 10).count == 1)
+            .handle(try #require(try await rig.ledger().heartbeatRun(beatId: beatId)), turn: try #require(report.turn))
+        #expect(try await rig.ledger().outboxEntries(limit: 10).count == 1)
         #expect(try rig.dailyLog().components(separatedBy: "三条要闻").count == 2)
     }
 
     @Test func anIdenticalAlertWithin24HoursIsNotSentAgain() async throws {
-        let rig = try await SimMayorTown(rules: Self.findingRules, heartbeat: Self.tasks)
+        let rig = try await TestTown.beating(rules: Self.findingRules, heartbeat: Self.tasks)
         defer { rig.close() }
         // Beats are keyed by their second: the clock steps past it rather than the test waiting it out.
         let clock = ShiftedWallClock()
@@ -60,7 +61,7 @@ import GatewayCore
             _ = try await HeartbeatWaiter(environment: environment, town: rig.town, runner: runner).waitForBeat(beatId, timeout: 60)
             clock.advance(by: 1.1)
         }
-        #expect(try await rig.ledger.outboxEntries(limit: 10).count == 1)
+        #expect(try await rig.ledger().outboxEntries(limit: 10).count == 1)
     }
 
     @Test func anAllOKReplySendsNothing() async throws {
@@ -69,59 +70,60 @@ import GatewayCore
             match = "Quiet check"
             reply = "HEARTBEAT_OK"
             """
-        let rig = try await SimMayorTown(rules: rules, heartbeat: "## Quiet check\n- look around\n")
+        let rig = try await TestTown.beating(rules: rules, heartbeat: "## Quiet check\n- look around\n")
         defer { rig.close() }
         let runner = rig.runner()
         let beatId = try #require(try await runner.runNow(tasks: []).beatId)
         let report = try await HeartbeatWaiter(environment: rig.environment, town: rig.town, runner: runner).waitForBeat(beatId, timeout: 60)
         #expect(report.convoy?.items.map(\.summary) == ["HEARTBEAT_OK"])
-        #expect(try await rig.ledger.outboxEntries(limit: 10).isEmpty)
+        #expect(try await rig.ledger().outboxEntries(limit: 10).isEmpty)
         #expect(try !rig.dailyLog().contains("Quiet check"))
     }
 
     @Test func anEmptyHeartbeatFileMakesNoAgentCall() async throws {
-        let rig = try await SimMayorTown(rules: "", heartbeat: "# nothing here\n\n## Later\n- \n")
+        let rig = try await TestTown.beating(rules: "", heartbeat: "# nothing here\n\n## Later\n- \n")
         defer { rig.close() }
         let result = try await rig.runner().runNow(tasks: [])
         #expect(result.beatId == nil)
         #expect(try await rig.mayor().isRunning() == false, "no agent was started")
-        #expect(try await rig.ledger.recentTurns(agent: "mayor", limit: 5).isEmpty)
+        #expect(try await rig.ledger().recentTurns(agent: "mayor", limit: 5).isEmpty)
     }
 
     @Test func aBusyMayorDefersTheBeat() async throws {
+        // The slow answer is held until the gate exists: the Mayor is busy for as long as the checks take.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
         let rules = """
             [[rule]]
             match = "think slowly"
             reply = "done thinking"
-            delay = "4s"
+            hold_until = "\(gate.path)"
+            delay = "1s"
             """
-        let rig = try await SimMayorTown(rules: rules, heartbeat: "## Quiet check\n- look around\n")
-        defer { rig.close() }
+        let rig = try await TestTown.beating(rules: rules, heartbeat: "## Quiet check\n- look around\n")
+        defer { rig.close(); try? FileManager.default.removeItem(at: gate) }
         let mayor = try rig.mayor()
         _ = try await mayor.start()
-        let ledger = try rig.ledger
+        let ledger = try rig.ledger()
         let slow = try await ledger.enqueueTurn(agent: "mayor", text: "think slowly", source: "test", at: Date())
         try await TurnDelivery(lifecycle: mayor).deliverQueued(deadline: Date().addingTimeInterval(20))
         #expect(try await ledger.turn(slow)?.state == .submitted)
         // While the Mayor works, a due beat is deferred: nothing is recorded, no second prompt is pasted.
         let busy = try await rig.runner().mayorBusy(try rig.runner().load())
         #expect(busy?.contains("busy") == true)
-        #expect(try await TurnDelivery(lifecycle: mayor).waitForEnd(slow, timeout: 30).state == .done)
+        try Data().write(to: gate)
+        #expect(try await TurnDelivery(lifecycle: mayor).waitForEnd(slow, timeout: 120).state == .done)
         // Once the turn has ended (and the screen has caught up), the beat may go.
-        var reason: String? = "not checked"
-        for _ in 0..<50 where reason != nil {
-            reason = try await rig.runner().mayorBusy(try rig.runner().load())
-            if reason != nil { try await Task.sleep(nanoseconds: 100_000_000) }
+        try await pollUntil("the Mayor free for the beat") { () async throws -> Bool? in
+            try await rig.runner().mayorBusy(try rig.runner().load()) == nil ? true : nil
         }
-        #expect(reason == nil)
     }
 
     @Test func aPersonTypingDefersTheBeatAndKeepsTheirText() async throws {
-        let rig = try await SimMayorTown(rules: "", heartbeat: "## Quiet check\n- look around\n")
+        let rig = try await TestTown.beating(rules: "", heartbeat: "## Quiet check\n- look around\n")
         defer { rig.close() }
         let mayor = try rig.mayor()
         _ = try await mayor.start()
-        _ = try rig.tmux(["send-keys", "-t", "=mayor:", "-l", "half-typed thought"])
+        _ = try await rig.tmux(["send-keys", "-t", "=mayor:", "-l", "half-typed thought"])
         // The double echoes the keys in its own time: wait until its input line shows them all.
         let profile = try rig.config.profile("sim")
         try await pollUntil("the typed text in the input line") {
@@ -145,7 +147,7 @@ import GatewayCore
             match = "News today"
             reply = "## News today[201~\\nOne item found.\\n\\n## Quiet\\nHEARTBEAT_OK"
             """
-        let rig = try await SimMayorTown(rules: rules, heartbeat: tasks)
+        let rig = try await TestTown.beating(rules: rules, heartbeat: tasks)
         defer { rig.close() }
         let runner = rig.runner()
         let beatId = try #require(try await runner.runNow(tasks: []).beatId)

@@ -4,18 +4,17 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayMemory
 @testable import GatewayHeartbeat
+import GatewayTestSupport
 
 /// The daily memory-organising step, on the terminal double as the Mayor.
 @Suite(.serialized) struct OrganizeStepTests {
-    func rig() async throws -> SimMayorTown {
-        let rig = try await SimMayorTown(rules: "", heartbeat: "# no tasks\n")
-        var config = try String(contentsOf: rig.town.configFile, encoding: .utf8)
-        config = config.replacingOccurrences(of: "\n[heartbeat]\n", with: "\n[heartbeat]\nevery = \"1s\"\norganize_at = \"00:00\"\n")
-        try config.write(to: rig.town.configFile, atomically: true, encoding: .utf8)
+    func rig() async throws -> TestTown {
+        let rig = try await TestTown.beating(rules: "", heartbeat: "# no tasks\n")
+        try rig.configure("[heartbeat]\nevery = \"1s\"\norganize_at = \"00:00\"")
         return rig
     }
 
-    func yesterday(_ rig: SimMayorTown) throws -> String {
+    func yesterday(_ rig: TestTown) throws -> String {
         let settings = try rig.config.heartbeat
         return ZonedTime.local(Date(), in: settings.timeZone()).day.adding(days: -1).description
     }
@@ -33,7 +32,7 @@ import Testing
         environment.clock = clock
         let runner = BeatRunner(environment: environment, town: rig.town, startedAt: clock.now().addingTimeInterval(-60))
         _ = try await runner.step()
-        let ledger = try rig.ledger
+        let ledger = try rig.ledger()
         let turns = try await ledger.recentTurns(agent: "mayor", limit: 10)
         #expect(turns.map(\.source) == ["memory-organize:\(day)"])
         #expect(turns.first?.text.contains("Distil the daily log of \(day) into MEMORY.md") == true)
@@ -52,7 +51,7 @@ import Testing
         let rig = try await rig()
         defer { rig.close() }
         _ = try await BeatRunner(environment: rig.environment, town: rig.town, startedAt: Date().addingTimeInterval(-60)).step()
-        #expect(try await rig.ledger.recentTurns(agent: "mayor", limit: 10).isEmpty)
+        #expect(try await rig.ledger().recentTurns(agent: "mayor", limit: 10).isEmpty)
         #expect(try await rig.mayor().isRunning() == false)
     }
 

@@ -2,15 +2,13 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 @Suite struct OwnerAlertTests {
     @Test func aPermissionRequestFromTheMayorIsQueuedForTheOwner() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
-        var config = try String(contentsOf: town.configFile, encoding: .utf8)
-        config = config.replacingOccurrences(of: "\n[heartbeat]\n", with: "\n[heartbeat]\nnotify = [\"terminal\"]\n")
-        config += "\n[notify.targets.terminal]\nkind = \"console\"\n"
-        try config.write(to: town.configFile, atomically: true, encoding: .utf8)
+        let fixture = try await TestTown(config: "[heartbeat]\nnotify = [\"terminal\"]", "[notify.targets.terminal]\nkind = \"console\"")
+        defer { fixture.close() }
+        let town = fixture.town
         let payload = #"{"session_id":"s","hook_event_name":"PermissionRequest","tool_name":"Bash","tool_input":{"command":"rm -rf build"},"future_field":1}"#
         let result = try await runProduct("gw", ["agent-event", "PermissionRequest"], environment: ["GW_TOWN": town.root.path, "GW_AGENT": "mayor"], input: payload)
         #expect(result.status == 0, "\(result.stderr)")

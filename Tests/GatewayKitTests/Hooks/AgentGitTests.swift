@@ -8,22 +8,23 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GatewayTestSupport
 
 /// The `git` on agents' PATH: it waits for the hook's lock inside the town's hook worktrees, and only
 /// there; both of its ways to take the lock (flock(1), `gw hook lock-exec`) behave alike.
 @Suite struct AgentGitTests {
     struct Fixture {
-        let hooks: HookTown
+        let hooks: TestTown
         let agentGit: AgentGit
         let marker: URL
         let usesFlock: Bool
 
         init(flock: Bool) async throws {
             usesFlock = flock
-            hooks = try await HookTown()
+            hooks = try await TestTown()
             agentGit = AgentGit(town: hooks.town)
             try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
-                                 flock: flock ? try HookTown.flockProgram() : nil,
+                                 flock: flock ? try flockProgram() : nil,
                                  gatewayExecutable: try builtProduct("gw").path)
             marker = hooks.directory.path("finished")
         }
@@ -51,11 +52,17 @@ import Darwin
 
         /// Whether git has still not finished once it provably waits for `lock`. With flock(1) the
         /// kernel lists it blocked on the lock (or git finishes first: the failure, seen at once).
-        /// `gw hook lock-exec` polls the lock instead, which leaves no trace to wait for: there, git
-        /// not finishing within a second is all there is.
+        /// `gw hook lock-exec` polls the lock without blocking instead, which /proc/locks does not list:
+        /// it is seen waiting as a lock-exec with the lock file open and no git started under it.
         func waitsFor(_ lock: URL) async throws -> Bool {
-            guard usesFlock else { return try await finishedStatus(within: 1.0) == nil }
-            try await pollUntil("git to block on \(lock.lastPathComponent), or to finish", timeout: 90) { () -> Bool? in
+            guard usesFlock else {
+                try await pollUntil("gw hook lock-exec to open \(lock.lastPathComponent), or git to finish", timeout: 240) { () -> Bool? in
+                    let waiting = KernelFacts.processes(commandLineContaining: "hook lock-exec", withOpen: lock)
+                    return waiting.contains { KernelFacts.children(of: $0).isEmpty } || status != nil ? true : nil
+                }
+                return status == nil
+            }
+            try await pollUntil("git to block on \(lock.lastPathComponent), or to finish", timeout: 240) { () -> Bool? in
                 try KernelFacts.flockWaiters(on: lock).contains { $0.contains("flock") } || status != nil ? true : nil
             }
             return status == nil
@@ -73,7 +80,7 @@ import Darwin
         #expect(try await fixture.waitsFor(lock.url), "git ran while the hook's lock was held: \(fixture.output)")
         lock.release()
         #expect(try await fixture.finishedStatus(within: 90) == "0", "\(fixture.output)")
-        #expect(try fixture.hooks.git("log -1 --format=%s hooks/mayor") == "agent commit\n")
+        #expect(try await fixture.hooks.git("log -1 --format=%s hooks/mayor") == "agent commit\n")
     }
 
     /// `git -c key=value -C mayor …` run from elsewhere works in the hook, so it waits too.
@@ -149,7 +156,7 @@ import Darwin
         let town = Town(root: hostile)
         try FileManager.default.createDirectory(at: town.mayorDirectory, withIntermediateDirectories: true)
         let agentGit = AgentGit(town: town)
-        try agentGit.install(realGit: try #require(ExecutableLookup.find("git")), flock: try HookTown.flockProgram(),
+        try agentGit.install(realGit: try #require(ExecutableLookup.find("git")), flock: try flockProgram(),
                              gatewayExecutable: try builtProduct("gw").path)
         let version = try await shell("\(ShellQuote.word(agentGit.script.path)) --version", in: directory.url)
         #expect(version.hasPrefix("git version"))
@@ -162,7 +169,7 @@ import Darwin
 
     /// Claude Code's Bash tool rebuilds PATH from the login shell; the SessionStart hook's env file puts
     /// the agents' git back in front, once per session however often the session starts.
-    @Test func theClaudeSessionFileGetsThePathLineOnce() throws {
+    @Test func theClaudeSessionFileGetsThePathLineOnce() async throws {
         let directory = TemporaryDirectory("gw-env-file")
         let agentGit = AgentGit(town: Town(root: directory.path("town")))
         let file = directory.path("session-env")
@@ -171,7 +178,7 @@ import Darwin
         #expect(try agentGit.exportToClaudeSession(envFile: file.path))
         #expect(try String(contentsOf: file, encoding: .utf8) == "export FROM_ANOTHER_HOOK=1\n\(agentGit.exportLine)\n")
         #expect(try !agentGit.exportToClaudeSession(envFile: nil))
-        let path = try shell(". '\(file.path)'; printf %s \"$PATH\"", in: directory.url)
+        let path = try await shell(". '\(file.path)'; printf %s \"$PATH\"", in: directory.url)
         #expect(path.hasPrefix(agentGit.directory.path + ":"))
     }
 }

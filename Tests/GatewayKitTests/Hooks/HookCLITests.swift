@@ -3,10 +3,11 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 @Suite struct HookCLITests {
     @Test func putShowListAndLogThroughGw() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let root = fixture.town.root
         try FileSystem.writeAtomically("review the open pull requests\n", to: fixture.directory.path("review.md"))
         let put = try await runProduct("gw", ["hook", "put", "mayor", fixture.directory.path("review.md").path], in: root)
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func failuresExitNonZeroWithInstructions() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let root = fixture.town.root
         let unknown = try await runProduct("gw", ["hook", "show", "ghost"], in: root)
         #expect(unknown.status == 1)

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 /// The real Claude Code committing in the Mayor's hook with its own Bash tool while Gateway writes to
 /// the same hook: neither side's git fails for the other's lock, and both changes are kept.
@@ -53,15 +54,15 @@ struct HookClaudeTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
         try "Claude's second note\n".write(to: signals.url("second-message"), atomically: true, encoding: .utf8)
 
-        let town = try await MayorTestTown(.claude(claude), rules: Self.rules(signals), agentArgs: ["--allowedTools", "Bash"])
+        let town = try await TestTown(.claude(claude, rules: Self.rules(signals)), config: TestTown.quickMayor, agentArgs: ["--allowedTools", "Bash"])
         defer { town.close() }
         // The Mayor's HOME has no git identity; a person's town repo would have one.
         _ = try await shell("git config user.name 'Town Owner' && git config user.email owner@example.com", in: town.town.root)
-        await town.gwOK(["mayor", "start"])
-        let hooks = HookStore(environment: GatewayEnvironment.test(workingDirectory: town.directory.url).0, town: town.town)
+        try await town.gwOK(["mayor", "start"])
+        let hooks = HookStore(environment: town.environment, town: town.town)
 
         // 1. Claude's commit is open (its editor waits); `gw hook put` waits for it, then lands.
-        await town.gwOK(["mayor", "send", "commit the first note"])
+        try await town.gwOK(["mayor", "send", "commit the first note"])
         try await town.wait("Claude's git commit to open its editor", timeout: 120) {
             if let status = signals.text("first-status") { throw GatewayError("Claude's git commit exited \(status): \(signals.text("first-stderr") ?? "")") }
             return signals.exists("editor-started") ? true : nil
@@ -73,7 +74,7 @@ struct HookClaudeTests {
         // The kernel shows the put blocked on the hook's lock, which Claude's git holds until `release`:
         // it has provably not written. (Its status file appearing first is the failure, seen at once.)
         let lockFile = hooks.lockFile(for: "mayor")
-        try await town.wait("the put to block on the hook's lock, or to finish") { () -> Bool? in
+        try await town.wait("the put to block on the hook's lock, or to finish", timeout: 240) { () -> Bool? in
             try KernelFacts.flockWaiters(on: lockFile).contains { $0.contains("hook put mayor") } || signals.exists("put-status") ? true : nil
         }
         #expect(!signals.exists("put-status"), "the put should wait while Claude's git holds the hook")
@@ -94,11 +95,11 @@ struct HookClaudeTests {
             .trimmingCharacters(in: .whitespacesAndNewlines))
         let held = try HeldLock(hooks.lockFile(for: "mayor"))
         try Data().write(to: indexLock)
-        await town.gwOK(["mayor", "send", "commit the second note"])
+        try await town.gwOK(["mayor", "send", "commit the second note"])
         try await town.wait("Claude's second Bash command", timeout: 120) { signals.exists("second-started") ? true : nil }
         // The agents' git (flock(1) running `git add`) blocked on the hook's lock the test holds: it
         // has provably not staged, let alone committed. (Its status appearing first is the failure.)
-        try await town.wait("Claude's git to block on the hook's lock, or to finish") { () -> Bool? in
+        try await town.wait("Claude's git to block on the hook's lock, or to finish", timeout: 240) { () -> Bool? in
             try KernelFacts.flockWaiters(on: lockFile).contains { $0.contains("add claude-second.md") } || signals.text("second-status") != nil ? true : nil
         }
         #expect(signals.text("second-status") == nil, "Claude's git should wait while Gateway holds the hook")
@@ -119,10 +120,10 @@ struct HookClaudeTests {
         #expect(left.isEmpty, "uncommitted in the Mayor's hook: \(left)")
         // fsck takes an object written while it runs for a missing one: stop the Mayor (its hooks write
         // session notes to this repo after each turn), and give a straggling hook a moment.
-        await town.gwOK(["mayor", "stop"])
+        try await town.gwOK(["mayor", "stop"])
         var fsck = ProcessResult(status: -1, stdout: "", stderr: "")
         for _ in 0..<5 {
-            fsck = try LiveProcessRunner.runBlocking(Command("git", ["fsck", "--strict", "--no-progress"], in: root))
+            fsck = try await LiveProcessRunner().run(Command("git", ["fsck", "--strict", "--no-progress"], in: root))
             if fsck.succeeded { break }
             try await Task.sleep(nanoseconds: 1_000_000_000)
         }

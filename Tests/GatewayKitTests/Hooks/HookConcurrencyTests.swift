@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
+import GatewayTestSupport
 
 /// Many real `gw` processes writing at once, and an agent committing in the same worktree.
 @Suite struct HookConcurrencyTests {
@@ -11,23 +12,23 @@ import Testing
     }
 
     @Test func twentyConcurrentPutsMakeTwentyCommitsAndNoneIsLost() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let commands = (1...20).map { Self.put(gw, "mayor", "job-\($0).md") }
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
-        #expect(try fixture.commitCount("mayor") == 21)
-        let files = try fixture.git("ls-tree --name-only hooks/mayor work/").split(separator: "\n")
+        #expect(try await fixture.commitCount("mayor") == 21)
+        let files = try await fixture.git("ls-tree --name-only hooks/mayor work/").split(separator: "\n")
         #expect(files.count == 20)
         for index in 1...20 {
-            #expect(try fixture.git("show hooks/mayor:work/job-\(index).md") == "content of job-\(index).md\n")
+            #expect(try await fixture.git("show hooks/mayor:work/job-\(index).md") == "content of job-\(index).md\n")
         }
-        try fixture.git("fsck --strict --no-progress")
-        #expect(try fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
+        try await fixture.git("fsck --strict --no-progress")
+        #expect(try await fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
     }
 
     @Test func writersToDifferentHooksIncludingNewOnesAllLand() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agents = ["mayor", "nux", "slit", "toast"]
         // The three polecat hooks do not exist yet: their first writers race to create them.
@@ -35,9 +36,9 @@ import Testing
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.root, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
         for agent in agents {
-            #expect(try fixture.commitCount(agent) == 5, "hook of \(agent): its start and four puts")
+            #expect(try await fixture.commitCount(agent) == 5, "hook of \(agent): its start and four puts")
         }
-        try fixture.git("fsck --strict --no-progress")
+        try await fixture.git("fsck --strict --no-progress")
     }
 
     /// An agent using plain `git add` and `git commit`, through the `git` Gateway puts first on every
@@ -48,11 +49,11 @@ import Testing
     /// committed either way.
     @Test(arguments: [true, false])
     func anAgentsPlainGitWaitsForGatewaysCommitsAndNeitherFails(flock: Bool) async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agentGit = AgentGit(town: fixture.town)
         try agentGit.install(realGit: try #require(ExecutableLookup.find("git")),
-                             flock: flock ? try HookTown.flockProgram() : nil, gatewayExecutable: gw)
+                             flock: flock ? try flockProgram() : nil, gatewayExecutable: gw)
         let agentLoop = """
             PATH='\(agentGit.directory.path)':$PATH
             [ "$(command -v git)" = '\(agentGit.script.path)' ] || { echo "not the agents' git: $(command -v git)"; exit 3; }
@@ -65,17 +66,17 @@ import Testing
         commands += (1...15).map { Self.put(gw, "mayor", "g\($0).md") }
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
-        let tree = Set(try fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
+        let tree = Set(try await fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
         for i in 1...25 { #expect(tree.contains("agent-\(i).md")) }
         for i in 1...15 { #expect(tree.contains("work/g\(i).md")) }
-        try fixture.git("fsck --strict --no-progress")
+        try await fixture.git("fsck --strict --no-progress")
     }
 
     /// An agent whose plain `git commit` knows nothing of Gateway: Gateway waits out every index lock the
     /// agent holds and never fails. Plain git cannot wait for a lock, so the agent's loop retries when it
     /// meets one of Gateway's; at the end every change of both sides is committed.
     @Test func gatewayNeverFailsAgainstAPlainGitAgentAndKeepsEverything() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         let agentLoop = """
             for i in $(seq 1 25); do echo "agent $i" > agent-$i.md; n=0
@@ -89,9 +90,9 @@ import Testing
         commands += (1...15).map { Self.put(gw, "mayor", "g\($0).md") }
         let failures = try await failuresRunningAtOnce(commands, in: fixture.town.mayorDirectory, outputs: fixture.directory.path("out"))
         #expect(failures.isEmpty, "\(failures)")
-        let tree = Set(try fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
+        let tree = Set(try await fixture.git("ls-tree -r --name-only hooks/mayor").split(separator: "\n").map(String.init))
         for i in 1...25 { #expect(tree.contains("agent-\(i).md")) }
         for i in 1...15 { #expect(tree.contains("work/g\(i).md")) }
-        try fixture.git("fsck --strict --no-progress")
+        try await fixture.git("fsck --strict --no-progress")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GatewayTestSupport
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayHooks
@@ -8,10 +9,10 @@ import Testing
 /// not asked for one before each commit, but a commit that fails for want of one gets Gateway's.
 @Suite struct HookIdentityTests {
     @Test func aPutIntoARepoWithNoIdentityAnywhereCommitsAsGateway() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         // No identity in the town repo, none in HOME, none system-wide: plain git would refuse to commit.
-        _ = try? fixture.git("config --unset user.name")
-        _ = try? fixture.git("config --unset user.email")
+        _ = try? await fixture.git("config --unset user.name")
+        _ = try? await fixture.git("config --unset user.email")
         let home = fixture.directory.path("bare-home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let bare = ["HOME": home.path, "XDG_CONFIG_HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1"]
@@ -23,13 +24,13 @@ import Testing
 
         let put = try await runProduct("gw", ["hook", "put", "mayor", input.path, "--town", fixture.town.root.path], in: fixture.town.root, environment: bare)
         #expect(put.succeeded, "\(put.stderr)")
-        #expect(try fixture.git("log -1 --format='%an <%ae>%n%s' hooks/mayor") == "Gateway <gateway@localhost>\nHang work/task.md on the hook of mayor\n")
-        #expect(try fixture.git("config user.email").trimmingCharacters(in: .whitespacesAndNewlines) == "gateway@localhost")
-        #expect(try fixture.git("show hooks/mayor:refused.md") == "x\n", "the agent's staged file went along")
+        #expect(try await fixture.git("log -1 --format='%an <%ae>%n%s' hooks/mayor") == "Gateway <gateway@localhost>\nHang work/task.md on the hook of mayor\n")
+        #expect(try await fixture.git("config user.email").trimmingCharacters(in: .whitespacesAndNewlines) == "gateway@localhost")
+        #expect(try await fixture.git("show hooks/mayor:refused.md") == "x\n", "the agent's staged file went along")
         // With the identity in place, the next write commits at once.
         let again = try await runProduct("gw", ["hook", "put", "mayor", input.path, "--name", "again.md", "--town", fixture.town.root.path], in: fixture.town.root, environment: bare)
         #expect(again.succeeded, "\(again.stderr)")
-        #expect(try fixture.commitCount("mayor") == 3)
+        #expect(try await fixture.commitCount("mayor") == 3)
     }
 
     @Test func gitsWordsForAMissingIdentityAreRecognised() {

@@ -4,18 +4,19 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// What an agent hands `gw agent-event` is bounded: a transcript is read only when it is a regular
 /// file in the agent's Claude folder, and only so much of it; a payload is stored up to its cap, and a
 /// Stop over the cap takes its reply from the transcript — never a cut reply.
 @Suite struct HookInputBoundsTests {
     struct Fixture {
-        let hooks: HookTown
+        let hooks: TestTown
         let claude: URL
         var variables: [String: String] { ["GW_TOWN": hooks.town.root.path, "GW_AGENT": "worker", "CLAUDE_CONFIG_DIR": claude.path] }
 
         init() async throws {
-            hooks = try await HookTown()
+            hooks = try await TestTown()
             claude = hooks.directory.path("claude-config")
             try FileManager.default.createDirectory(at: claude, withIntermediateDirectories: true)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// A file in a hook that holds one of Gateway's secrets is left out of Gateway's commits (and so of
 /// any push), with a warning naming the file and the secret — never the value.
@@ -12,17 +13,15 @@ struct HookSecretTests {
     static let password = "filed-password-\(tag)"
 
     /// `gw ARGS --town T` as its own process, with the token exported.
-    static func gw(_ arguments: [String], _ hooks: HookTown) async throws -> ProcessResult {
-        try await runProduct("gw", arguments + ["--town", hooks.town.root.path], in: hooks.town.root,
-                             environment: [tokenVariable: token])
+    static func gw(_ arguments: [String], _ hooks: TestTown) async throws -> ProcessResult {
+        try await hooks.gw(arguments, variables: [tokenVariable: token])
     }
 
-    static func configure(_ hooks: HookTown) throws {
+    static func configure(_ hooks: TestTown) throws {
         let passwordFile = hooks.directory.path("smtp-password")
         try password.write(to: passwordFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passwordFile.path)
-        let config = try String(contentsOf: hooks.town.configFile, encoding: .utf8) + """
-
+        try hooks.configure("""
             [notify.targets.tg]
             kind = "telegram"
             chat_id = 1
@@ -35,12 +34,11 @@ struct HookSecretTests {
             to = ["me@example.com"]
             username = "me"
             password_file = "\(passwordFile.path)"
-            """
-        try config.write(to: hooks.town.configFile, atomically: true, encoding: .utf8)
+            """)
     }
 
     @Test func filesHoldingASecretStayOutOfTheCommitWithAWarning() async throws {
-        let hooks = try await HookTown()
+        let hooks = try await TestTown()
         try Self.configure(hooks)
         let mayor = hooks.town.mayorDirectory
         // What an agent might write: a token in a note, a password in a binary file, a harmless note.
@@ -53,7 +51,7 @@ struct HookSecretTests {
 
         let put = try await Self.gw(["hook", "put", "mayor", input.path], hooks)
         #expect(put.succeeded, "\(put.stderr)")
-        let committed = try hooks.git("ls-tree -r --name-only hooks/mayor")
+        let committed = try await hooks.git("ls-tree -r --name-only hooks/mayor")
         #expect(committed.contains("work/task.md") && committed.contains("notes/fine.md"), "\(committed)")
         #expect(!committed.contains("leak") && !committed.contains("dump.bin"), "\(committed)")
         #expect(put.stderr.contains("notes/leak *.md") && put.stderr.contains(Self.tokenVariable), "\(put.stderr)")
@@ -64,12 +62,12 @@ struct HookSecretTests {
         let again = try await Self.gw(["memory", "append", "a later entry"], hooks)
         #expect(again.succeeded, "\(again.stderr)")
         #expect(again.stderr.contains("notes/leak *.md"), "\(again.stderr)")
-        let everything = try hooks.git("log -p --all")
+        let everything = try await hooks.git("log -p --all")
         #expect(!everything.contains("ZZ-\(Self.tag)") && !everything.contains(Self.password))
     }
 
     @Test func aSecretChangedIntoACommittedFileKeepsTheCommittedVersion() async throws {
-        let hooks = try await HookTown()
+        let hooks = try await TestTown()
         try Self.configure(hooks)
         let notes = hooks.town.mayorDirectory.appendingPathComponent("notes.md")
         try "first version\n".write(to: notes, atomically: true, encoding: .utf8)
@@ -78,7 +76,7 @@ struct HookSecretTests {
         try "first version\nand \(Self.token)\n".write(to: notes, atomically: true, encoding: .utf8)
         let second = try await Self.gw(["memory", "append", "two"], hooks)
         #expect(second.succeeded, "\(second.stderr)")
-        #expect(try hooks.git("show hooks/mayor:notes.md") == "first version\n")
+        #expect(try await hooks.git("show hooks/mayor:notes.md") == "first version\n")
         #expect(second.stderr.contains("notes.md") && second.stderr.contains(Self.tokenVariable), "\(second.stderr)")
     }
 }

@@ -5,14 +5,15 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayHooks
 @testable import GatewayWork
+import GatewayTestSupport
 
 @Suite struct HookStoreTests {
     @Test func putCommitsWorkThatShowAndLogRead() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let result = try await fixture.store.put("mayor", name: "task.md", data: Data("look at the logs\n".utf8))
         #expect(result.commit != nil)
         #expect(result.paths == ["work/task.md"])
-        #expect(try fixture.git("show hooks/mayor:work/task.md") == "look at the logs\n")
+        #expect(try await fixture.git("show hooks/mayor:work/task.md") == "look at the logs\n")
         let details = try await fixture.store.show("mayor")
         #expect(details.files.map(\.path).contains("work/task.md"))
         #expect(details.uncommitted.isEmpty)
@@ -22,23 +23,23 @@ import Testing
     }
 
     @Test func anotherAgentsHookIsMadeOnFirstUseWithItsOwnIndex() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         _ = try await fixture.store.put("nux", name: "a.md", data: Data("a".utf8))
         let hook = Hook(agent: "nux", town: fixture.town)
         #expect(hook.path == fixture.town.root.appendingPathComponent(".gateway/hooks/nux").path)
-        #expect(try fixture.git("rev-parse --abbrev-ref HEAD", in: hook.worktree).contains("hooks/nux"))
-        let mayorIndex = try fixture.git("rev-parse --git-path index", in: fixture.town.mayorDirectory)
-        let nuxIndex = try fixture.git("rev-parse --git-path index", in: hook.worktree)
+        #expect(try await fixture.git("rev-parse --abbrev-ref HEAD", in: hook.worktree).contains("hooks/nux"))
+        let mayorIndex = try await fixture.git("rev-parse --git-path index", in: fixture.town.mayorDirectory)
+        let nuxIndex = try await fixture.git("rev-parse --git-path index", in: hook.worktree)
         #expect(mayorIndex != nuxIndex)
         #expect(nuxIndex.contains("worktrees/nux/index"))
         let agents = try await fixture.store.list().map(\.agent)
         #expect(agents == ["mayor", "nux"])
         // The orphan branch shares no history with the town's main branch.
-        #expect(try fixture.commitCount("nux") == 2)
+        #expect(try await fixture.commitCount("nux") == 2)
     }
 
     @Test func unknownAndInvalidAgentsAreClearErrors() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         await #expect { try await fixture.store.show("nobody") } throws: { error in
             (error as? GatewayError)?.message.contains("no hook for agent \"nobody\"") == true
         }
@@ -54,66 +55,79 @@ import Testing
     }
 
     @Test func gatewaysCommitTakesTheAgentsUncommittedEditsAlong() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let mayor = fixture.town.mayorDirectory
         // The agent is mid-edit: a changed tracked file and a new untracked one, neither committed.
         try FileSystem.writeAtomically("# MEMORY.md\n\nThe owner prefers short replies.\n", to: mayor.appendingPathComponent("MEMORY.md"))
         try FileSystem.writeAtomically("draft\n", to: mayor.appendingPathComponent("notes/draft.md"))
         let result = try await fixture.store.put("mayor", name: "job.md", data: Data("job\n".utf8))
         #expect(Set(result.tookAlong) == ["MEMORY.md", "notes/"])
-        #expect(try fixture.git("show hooks/mayor:MEMORY.md").contains("short replies"))
-        #expect(try fixture.git("show hooks/mayor:notes/draft.md") == "draft\n")
+        #expect(try await fixture.git("show hooks/mayor:MEMORY.md").contains("short replies"))
+        #expect(try await fixture.git("show hooks/mayor:notes/draft.md") == "draft\n")
         #expect(try String(contentsOf: mayor.appendingPathComponent("MEMORY.md"), encoding: .utf8).contains("short replies"))
-        #expect(try fixture.git("log -1 --format=%B hooks/mayor").contains("With uncommitted changes already in the hook"))
-        #expect(try fixture.git("status --porcelain", in: mayor).isEmpty)
+        #expect(try await fixture.git("log -1 --format=%B hooks/mayor").contains("With uncommitted changes already in the hook"))
+        #expect(try await fixture.git("status --porcelain", in: mayor).isEmpty)
     }
 
     @Test func recoveryCommitsWhatACrashLeftAndSaysSo() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let mayor = fixture.town.mayorDirectory
         // A writer killed after writing, before committing, leaves exactly this.
         try FileSystem.writeAtomically("half-done\n", to: mayor.appendingPathComponent("work/interrupted.md"))
         let recovered = try await fixture.store.recoverUncommitted("mayor")
         #expect(recovered?.commit != nil)
-        #expect(try fixture.git("log -1 --format=%s hooks/mayor").hasPrefix("Recover uncommitted changes"))
-        #expect(try fixture.git("show hooks/mayor:work/interrupted.md") == "half-done\n")
+        #expect(try await fixture.git("log -1 --format=%s hooks/mayor").hasPrefix("Recover uncommitted changes"))
+        #expect(try await fixture.git("show hooks/mayor:work/interrupted.md") == "half-done\n")
         #expect(try await fixture.store.recoverUncommitted("mayor") == nil)
     }
 
     @Test func aWriteWaitsWhileTheAgentsGitHoldsTheIndexLockAndNeverDeletesIt() async throws {
-        let fixture = try await HookTown()
-        let lock = URL(fileURLWithPath: try fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory)
+        let fixture = try await TestTown()
+        let lock = URL(fileURLWithPath: try await fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory)
             .trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: fixture.town.mayorDirectory).standardizedFileURL
         // The agent's git holds the worktree's index lock.
         try Data().write(to: lock)
-        // The committer logs each retry it makes because of the lock: three retries prove it met the
-        // lock again and again, and waited instead of committing or removing the lock.
+        // The committer logs each retry it makes because of the lock, then sleeps on the environment's
+        // clock. On a manual clock each retry waits until the test steps time: the test sees every
+        // retry as it goes to sleep and checks the lock and the branch then, with no wall-clock window
+        // that a loaded machine could close before the checks ran.
+        let clock = ManualWallClock(Date())
         let log = CapturedLog()
         var environment = fixture.environment
+        environment.clock = clock
         environment.logger = Logger(label: "gw-test") { _ in CapturingLogHandler(log: log) }
-        let store = HookStore(environment: environment, town: fixture.town, settings: fixture.settings)
+        let store = HookStore(environment: environment, town: fixture.town, settings: HooksSettings())
         let write = Task { try await store.put("mayor", name: "waited.md", data: Data("w".utf8)) }
         let retry = "hook worktree locked by another git; retrying"
-        try await pollUntil("three retries on the held lock, or the lock gone, or a commit", context: { "; log:\n\(log.text)" }) { () -> Bool? in
-            let commits = try fixture.commitCount("mayor")
-            return log.text.components(separatedBy: retry).count > 3 || !FileSystem.exists(lock) || commits != 1 ? true : nil
+        func nextRetry() async throws {
+            try await pollUntil("the write's next retry, asleep on the clock", context: { "; log:\n\(log.text)" }) { () -> Bool? in
+                clock.sleeperDeadlines.isEmpty ? nil : true
+            }
         }
-        #expect(FileSystem.exists(lock), "Gateway must never remove a lock another git holds")
-        #expect(try fixture.commitCount("mayor") == 1, "no commit while the lock is held")
+        // Three retries: each met the lock again and waited, instead of committing or removing it.
+        for retries in 1...3 {
+            try await nextRetry()
+            #expect(log.text.components(separatedBy: retry).count - 1 == retries, "log:\n\(log.text)")
+            #expect(FileSystem.exists(lock), "Gateway must never remove a lock another git holds")
+            #expect(try await fixture.commitCount("mayor") == 1, "no commit while the lock is held")
+            clock.advance(by: 1)
+        }
+        try await nextRetry()
         try FileManager.default.removeItem(at: lock)
+        clock.advance(by: 1)
         let result = try await write.value
         #expect(result.commit != nil)
-        #expect(try fixture.commitCount("mayor") == 2)
+        #expect(try await fixture.commitCount("mayor") == 2)
     }
 
     @Test func aLockHeldPastTheWaitIsAnErrorNamingIt() async throws {
         var settings = HooksSettings()
         settings.lockWait = .seconds(1)
-        let fixture = try await HookTown(settings: settings)
-        let lockPath = try fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory).trimmingCharacters(in: .whitespacesAndNewlines)
+        let fixture = try await TestTown()
+        let lockPath = try await fixture.git("rev-parse --git-path index.lock", in: fixture.town.mayorDirectory).trimmingCharacters(in: .whitespacesAndNewlines)
         let lock = URL(fileURLWithPath: lockPath, relativeTo: fixture.town.mayorDirectory).standardizedFileURL
         try Data().write(to: lock)
-        await #expect { try await fixture.store.put("mayor", name: "x.md", data: Data("x".utf8)) } throws: { error in
+        await #expect { try await fixture.hookStore(settings: settings).put("mayor", name: "x.md", data: Data("x".utf8)) } throws: { error in
             (error as? GatewayError)?.message.contains("held a lock") == true
         }
         #expect(FileSystem.exists(lock))
@@ -124,10 +138,10 @@ import Testing
         try await shell("git init -q --bare remote.git", in: remoteDirectory.url)
         var settings = HooksSettings()
         settings.remote = remoteDirectory.path("remote.git").path
-        let fixture = try await HookTown(settings: settings)
-        let pushed = try await fixture.store.put("mayor", name: "a.md", data: Data("a".utf8))
+        let fixture = try await TestTown()
+        let pushed = try await fixture.hookStore(settings: settings).put("mayor", name: "a.md", data: Data("a".utf8))
         #expect(pushed.pushError == nil)
-        let local = try fixture.git("rev-parse hooks/mayor")
+        let local = try await fixture.git("rev-parse hooks/mayor")
         await #expect(try shell("git rev-parse hooks/mayor", in: remoteDirectory.path("remote.git")) == local)
 
         var broken = settings

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayNotify
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// AgentScreen on screens captured from the real Claude Code (ClaudeScreens), and TranscriptReader on
 /// that session's transcript.

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayHooks
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Gateway's secrets (notify tokens, SMTP passwords, webhook headers) never reach an agent: each agent
 /// starts with an environment built from an allowlist, and the town's tmux server — which copies its
@@ -80,15 +81,10 @@ struct AgentEnvironmentTests {
     }
 
     /// Adds the secrets' targets and `pass_env` for `profile` to a town's gateway.toml.
-    static func configure(_ town: Town, profile: String) throws {
-        var config = try String(contentsOf: town.configFile, encoding: .utf8)
-        let header = "[agents.\(profile)]\n"
-        if config.contains(header) {
-            config = config.replacingOccurrences(of: header, with: header + "pass_env = [\"\(passedVariable)\"]\n")
-        } else {
-            config += "\n\(header)pass_env = [\"\(passedVariable)\"]\n"
-        }
-        config += """
+    static func configure(_ town: TestTown, profile: String) throws {
+        try town.configure("""
+            [agents.\(profile)]
+            pass_env = ["\(passedVariable)"]
 
             [notify.targets.tg]
             kind = "telegram"
@@ -99,8 +95,7 @@ struct AgentEnvironmentTests {
             kind = "webhook"
             url = "http://127.0.0.1:9/x"
             headers_env = { Authorization = "\(allowedNameVariable)" }
-            """
-        try config.write(to: town.configFile, atomically: true, encoding: .utf8)
+            """)
     }
 
     /// `gw ARGS --town T` as a process of its own, with the secrets exported as a user would.
@@ -120,7 +115,7 @@ struct AgentEnvironmentTests {
     }
 
     /// Checks one agent's process environment and the town's tmux global environment.
-    static func expectClean(agentPID pid: String, town: Town, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectClean(agentPID pid: String, town: Town, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let variables = try environ(of: pid)
         let values = variables.values.joined(separator: "\n")
         #expect(variables[tokenVariable] == nil && variables[allowedNameVariable] == nil && variables[unlistedVariable] == nil,
@@ -129,46 +124,46 @@ struct AgentEnvironmentTests {
         #expect(variables[passedVariable] == "passed-\(tag)", "pass_env did not pass \(passedVariable)", sourceLocation: sourceLocation)
         #expect(variables["PATH"]?.hasPrefix(town.runtimeDirectory.appendingPathComponent(AgentGit.directoryName).path) == true,
                 "PATH does not start with agent-bin: \(variables["PATH"] ?? "none")", sourceLocation: sourceLocation)
-        let global = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", town.tmuxSocket, "show-environment", "-g"]))
+        let global = try await LiveProcessRunner().run(Command("tmux", ["-L", town.tmuxSocket, "show-environment", "-g"]))
         #expect(global.succeeded, "\(global.stderr)", sourceLocation: sourceLocation)
         for needle in [tokenVariable, "AA-\(tag)", allowedNameVariable, allowedNameSecret, unlistedVariable] {
             #expect(!global.stdout.contains(needle), "the tmux global environment holds \(needle)", sourceLocation: sourceLocation)
         }
     }
 
-    static func panePID(_ session: String, town: Town) throws -> String? {
-        let result = try LiveProcessRunner.runBlocking(Command("tmux", ["-L", town.tmuxSocket, "display-message", "-p", "-t", "=\(session):", "#{pane_pid}"]))
+    static func panePID(_ session: String, town: Town) async throws -> String? {
+        let result = try await LiveProcessRunner().run(Command("tmux", ["-L", town.tmuxSocket, "display-message", "-p", "-t", "=\(session):", "#{pane_pid}"]))
         let pid = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return result.succeeded && !pid.isEmpty ? pid : nil
     }
 
     #if os(Linux)
     @Test func theMayorOnTheSimGetsNoSecret() async throws {
-        let town = try await MayorTestTown(.sim(oldVersion: false))
+        let town = try await TestTown(.sim(), config: TestTown.quickMayor)
         defer { town.close() }
-        try Self.configure(town.town, profile: "sim")
+        try Self.configure(town, profile: "sim")
         let started = try await Self.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
-        let first = try town.panePID()
-        try Self.expectClean(agentPID: String(first), town: town.town)
+        let first = try await town.panePID()
+        try await Self.expectClean(agentPID: String(first), town: town.town)
         // A crash is revived by tmux's pane-died hook, whose `gw agent-died` runs in the server's
         // environment: the new agent still has what pass_env names, and still no secret.
         kill(first, SIGKILL)
         try await town.waitForRestart(1)
-        try Self.expectClean(agentPID: String(try town.panePID()), town: town.town)
+        try await Self.expectClean(agentPID: String(try await town.panePID()), town: town.town)
     }
 
     /// A server an older gw started holds that gw's whole environment: the next start clears it.
     @Test func aServerStartedWithSecretsIsCleared() async throws {
-        let town = try await MayorTestTown(.sim(oldVersion: false))
+        let town = try await TestTown(.sim(), config: TestTown.quickMayor)
         defer { town.close() }
-        try Self.configure(town.town, profile: "sim")
+        try Self.configure(town, profile: "sim")
         let old = try await LiveProcessRunner().run(Command("tmux", ["-L", town.town.tmuxSocket, "new-session", "-d", "-s", "old", "sleep", "600"],
                                                             environment: Self.exported))
         #expect(old.succeeded, "\(old.stderr)")
         let started = try await Self.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
-        try Self.expectClean(agentPID: String(try town.panePID()), town: town.town)
+        try await Self.expectClean(agentPID: String(try await town.panePID()), town: town.town)
     }
 
     @Test func aPolecatGetsNoSecret() async throws {
@@ -178,16 +173,17 @@ struct AgentEnvironmentTests {
             reply = "Held."
             delay = "60s"
             """
-        let polecats = try await PolecatTown(rules: rules)
+        let polecats = try await TestTown.withRig(rules: rules)
         defer { polecats.close() }
-        try Self.configure(polecats.town, profile: "sim")
+        try Self.configure(polecats, profile: "sim")
         let slung = try await Self.gwProcess(["sling", "hold on", "--rig", "app"], town: polecats.town)
         #expect(slung.succeeded, "\(slung.stderr)\(slung.stdout)")
         let pid = try await pollUntil("a polecat's pane") { () -> String? in
-            let sessions = try polecats.tmux(["list-sessions", "-F", "#{session_name}"]).stdout.split(separator: "\n")
-            return try sessions.first { $0.hasPrefix("polecat-") }.flatMap { try Self.panePID(String($0), town: polecats.town) }
+            let sessions = try await polecats.tmux(["list-sessions", "-F", "#{session_name}"]).stdout.split(separator: "\n")
+            guard let session = sessions.first(where: { $0.hasPrefix("polecat-") }) else { return nil }
+            return try await Self.panePID(String(session), town: polecats.town)
         }
-        try Self.expectClean(agentPID: pid, town: polecats.town)
+        try await Self.expectClean(agentPID: pid, town: polecats.town)
     }
     #endif
 }
@@ -196,14 +192,14 @@ struct AgentEnvironmentTests {
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun())) struct AgentSecretsClaudeTests {
     #if os(Linux)
     @Test func realClaudeGetsNoSecret() async throws {
-        let town = try await MayorTestTown(.claude(try RealClaude.requireBinary()))
+        let town = try await TestTown(.claude(try RealClaude.requireBinary()), config: TestTown.quickMayor)
         defer { town.close() }
-        try AgentSecretsProcessTests.configure(town.town, profile: "claude")
+        try AgentSecretsProcessTests.configure(town, profile: "claude")
         let started = try await AgentSecretsProcessTests.gwProcess(["mayor", "start"], town: town.town)
         #expect(started.succeeded, "\(started.stderr)\(started.stdout)")
-        try AgentSecretsProcessTests.expectClean(agentPID: String(try town.panePID()), town: town.town)
+        try await AgentSecretsProcessTests.expectClean(agentPID: String(try await town.panePID()), town: town.town)
         // The Mayor still works with what it was given.
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "still there?"]) == "ECHO: still there?\n")
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "still there?"]) == "ECHO: still there?\n")
     }
     #endif
 }

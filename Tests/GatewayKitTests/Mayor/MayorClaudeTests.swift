@@ -2,16 +2,21 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// The Mayor driven through `gw` against the real Claude Code (GW_CLAUDE_BIN) and a gw-model-sim the
 /// town starts. Skipped, with the reason printed, when GW_CLAUDE_BIN is absent outside CI; under CI
 /// (CI=true) it runs and fails without it.
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun())) struct MayorClaudeTests {
-    static let rules = """
+    /// The slow answer is held until the test creates `gate`: the turn runs for as long as the test's
+    /// next gw commands take, however slowly a loaded machine runs them.
+    static func rules(gate: URL) -> String {
+        """
         [[rule]]
         match = "think slowly"
         reply = "Thought slowly."
-        delay = "4s"
+        hold_until = "\(gate.path)"
+        delay = "1s"
 
         [[rule]]
         match = "bad request please"
@@ -28,9 +33,14 @@ import Testing
         match = "what was the word"
         reply = "The word was lighthouse."
         """
+    }
 
-    func town(mayor: [String] = [], approveKey: Bool = true) async throws -> MayorTestTown {
-        try await MayorTestTown(.claude(try RealClaude.requireBinary()), rules: Self.rules, mayor: mayor, approveKey: approveKey)
+    /// This test's gate for the slow answer (each test runs on an instance of its own); no file yet.
+    let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
+
+    func town(mayor: [String] = [], approveKey: Bool = true) async throws -> TestTown {
+        try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules(gate: gate), approveKey: approveKey), config: TestTown.quickMayor,
+                           (["[mayor]"] + mayor).joined(separator: "\n"))
     }
 
     /// Gateway trusts its own Mayor folder before the start: no dialog, and Claude's file says so.
@@ -38,7 +48,7 @@ import Testing
         let town = try await town()
         defer { town.close() }
         let prompt = "hello 世界\nsecond line"
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", prompt]) == "ECHO: \(prompt)\n")
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", prompt]) == "ECHO: \(prompt)\n")
         let account = try String(contentsOf: town.configDirectory.appendingPathComponent(".claude.json"), encoding: .utf8)
         let object = try JSONSerialization.jsonObject(with: Data(account.utf8)) as? [String: Any]
         let projects = object?["projects"] as? [String: Any]
@@ -57,7 +67,7 @@ import Testing
         #expect(prompt.utf8.count > 3000)
         // Pasted a line at a time, the prompt is never collapsed into <pasted_content>: the model gets
         // exactly the text, and so does the echo.
-        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", prompt])
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", prompt])
         #expect(reply == "ECHO: \(prompt)\n")
         let turn = try #require(try await town.turns().last)
         #expect(turn.state == .done && turn.enterPresses == 1)
@@ -71,25 +81,27 @@ import Testing
 
     @Test func aSlowTurnDefersTheNextSendUntilItsStop() async throws {
         let town = try await town()
-        defer { town.close() }
-        await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
-        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
-        let second = await town.gw(["mayor", "send", "--timeout", "1s", "second"])
-        #expect(second.code == 0 && second.stderr.contains("queued but not sent yet"), "\(second.stderr)")
+        defer { town.close(); try? FileManager.default.removeItem(at: gate) }
+        try await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
+        #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
+        let second = try await town.gw(["mayor", "send", "--timeout", "1s", "second"])
+        #expect(second.status == 0 && second.stderr.contains("queued but not sent yet"), "\(second.stderr)")
         #expect(try await town.turns().map(\.state) == [.submitted, .queued])
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "third"]) == "ECHO: third\n")
+        // The slow answer may come now.
+        try Data().write(to: gate)
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "third"]) == "ECHO: third\n")
         #expect(try await town.turns().map { $0.reply ?? "" } == ["Thought slowly.", "ECHO: second", "ECHO: third"])
     }
 
     @Test func halfTypedTextIsNotClobbered() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "start"])
-        try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
-        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
-        let send = await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
+        try await town.gwOK(["mayor", "start"])
+        try await town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        try await town.wait("the typed text on screen") { await town.screen().contains("half typed by a person") ? true : nil }
+        let send = try await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
         #expect(send.stderr.contains("someone is typing in its input line"), "\(send.stderr)")
-        #expect(town.screen().contains("half typed by a person"))
+        #expect(await town.screen().contains("half typed by a person"))
         #expect(try await town.turns().map(\.state) == [.queued])
     }
 
@@ -97,12 +109,12 @@ import Testing
     func aModelErrorFailsTheTurn(prompt: String, error: String) async throws {
         let town = try await town()
         defer { town.close() }
-        let result = await town.gw(["mayor", "send", "--wait", "--timeout", "90s", prompt])
-        #expect(result.code != 0 && result.stderr.contains(error), "\(result.stderr)")
+        let result = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", prompt])
+        #expect(result.status != 0 && result.stderr.contains(error), "\(result.stderr)")
         #expect(try await town.events().contains { $0.event == "StopFailure" })
         #expect(try await town.turns().last?.state == .failed)
         // After a 529 the input line shows a placeholder; the next prompt must still go out.
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "next"]) == "ECHO: next\n")
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "next"]) == "ECHO: next\n")
     }
 
     /// Killed mid-turn: the turn fails, the pane-died hook restarts Claude with --resume (the model sees
@@ -110,10 +122,10 @@ import Testing
     @Test func aKilledMayorResumesItsConversationThenStopsAtACrashLoop() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "remember the word lighthouse"])
+        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "remember the word lighthouse"])
         let session = try #require(try await town.agent()?.sessionId)
-        await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
-        kill(try town.panePID(), SIGKILL)
+        try await town.gwOK(["mayor", "send", "--timeout", "90s", "think slowly"])
+        kill(try await town.panePID(), SIGKILL)
         // `gw mayor status` looks at the pane, as a person or the daemon would.
         let failed = try await town.wait("the killed turn to fail") { () -> Turn? in
             try await town.status().lastTurn.flatMap { $0.state == .failed ? $0 : nil }
@@ -123,35 +135,35 @@ import Testing
         #expect(try await town.agent()?.sessionId == session)
         let model = try #require(town.model)
         let before = try model.requests().count
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "what was the word?"]) == "The word was lighthouse.\n")
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "what was the word?"]) == "The word was lighthouse.\n")
         let resumed = try #require(try model.requests().dropFirst(before).last { ($0["rule"] as? String) != nil })
         // The request after the restart carries the conversation: at least the three earlier prompts.
         #expect((resumed["messages"] as? Int ?? 0) >= 5, "\(resumed)")
         for restart in 2...3 {
-            kill(try town.panePID(), SIGKILL)
+            kill(try await town.panePID(), SIGKILL)
             if restart == 2 {
                 try await town.waitForRestart(2)
             }
         }
         try await town.wait("the crash loop") { try await town.status().state == "crash_loop" ? true : nil }
-        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: crash loop"))
+        #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: crash loop"))
         // The handler that declared the loop has exited without restarting it; no daemon runs, so
         // nothing else would.
         try await town.waitForDeathHandlersToExit()
         #expect(try await town.agent()?.restarts == 2)
         #expect(await AgentLifecycle(runtime: try town.runtime()).isRunning() == false)
-        let refused = await town.gw(["mayor", "send", "--timeout", "5s", "anyone?"])
-        #expect(refused.code != 0 && refused.stderr.contains("crash loop"), "\(refused.stderr)")
+        let refused = try await town.gw(["mayor", "send", "--timeout", "5s", "anyone?"])
+        #expect(refused.status != 0 && refused.stderr.contains("crash loop"), "\(refused.stderr)")
     }
 
     @Test func stopThenStartResumesTheSameSession() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "remember the word lighthouse"])
+        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "remember the word lighthouse"])
         let session = try #require(try await town.agent()?.sessionId)
-        await town.gwOK(["mayor", "stop"])
-        #expect(await town.gwOK(["mayor", "start"]).contains("resuming its conversation \(session)"))
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "what was the word?"]) == "The word was lighthouse.\n")
+        try await town.gwOK(["mayor", "stop"])
+        #expect(try await town.gwOK(["mayor", "start"]).contains("resuming its conversation \(session)"))
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "what was the word?"]) == "The word was lighthouse.\n")
         #expect(try await town.agent()?.sessionId == session)
     }
 
@@ -172,14 +184,14 @@ import Testing
             (projects[$0] as? [String: Any])?["hasTrustDialogAccepted"] as? Bool == true
         }
         #expect(trusted, "\(projects)")
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "trusted"]) == "ECHO: trusted\n")
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "trusted"]) == "ECHO: trusted\n")
     }
 
     @Test func anUnapprovedAPIKeyIsReportedNotAnswered() async throws {
         let town = try await town(approveKey: false)
         defer { town.close() }
-        let result = await town.gw(["mayor", "start"])
-        #expect(result.code != 0)
+        let result = try await town.gw(["mayor", "start"])
+        #expect(result.status != 0)
         #expect(result.stderr.contains("API key confirmation") && result.stderr.contains("ANTHROPIC_API_KEY is set but not approved"), "\(result.stderr)")
         let account = try String(contentsOf: town.configDirectory.appendingPathComponent(".claude.json"), encoding: .utf8)
         #expect(!account.contains(String(town.apiKey.suffix(20))), "Gateway must not approve the key")

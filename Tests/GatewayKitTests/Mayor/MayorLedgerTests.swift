@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// The turn state machine as hook events drive it, on a real SQLite ledger.
 @Suite struct MayorLedgerTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayHooks
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// A town whose path holds what tmux, /bin/sh and the tmux command parser would each read as syntax:
 /// the Mayor (gw-agent-sim) must still run in its hook, with GW_TOWN and PATH as Gateway set them, and
@@ -28,17 +29,17 @@ import Testing
     @Test func aTownWhosePathTmuxAndTheShellWouldExpandRunsItsMayorInItsHook() async throws {
         #if os(Linux)
         let markers = TemporaryDirectory("gw-markers")
-        let town = try await MayorTestTown(.sim(oldVersion: false), rules: Self.rules, townPath: Self.hostilePath(markers: markers.url))
+        let town = try await TestTown(.sim(rules: Self.rules), config: TestTown.quickMayor, path: Self.hostilePath(markers: markers.url))
         defer { town.close() }
         #expect(town.town.root.path.hasSuffix("Notes#Work/#{pane_id} #S ##W/#(touch \(markers.url.path)/format-job)/$(touch \(markers.url.path)/dollar) `touch \(markers.url.path)/backtick`/it's \"quoted\"; ~ $HOME \\ end"))
-        await town.gwOK(["mayor", "start"])
+        try await town.gwOK(["mayor", "start"])
         try await expectAgentProcess(of: town)
 
         // The pane-died hook names this town: a crash is noticed and the Mayor restarted in its hook.
-        _ = await town.gw(["mayor", "send", "--timeout", "5s", "crash now"])
+        _ = try await town.gw(["mayor", "send", "--timeout", "5s", "crash now"])
         try await town.waitForRestart(1)
         try await expectAgentProcess(of: town)
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "after the crash"]) == "ECHO: after the crash\n")
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "after the crash"]) == "ECHO: after the crash\n")
 
         let ran = try FileManager.default.contentsOfDirectory(atPath: markers.url.path)
         #expect(ran.isEmpty, "a command inside the town's path ran: \(ran)")
@@ -49,9 +50,9 @@ import Testing
     /// first, also when it has no CLAUDE_ENV_FILE to fix its PATH later.
     @Test func theMayorsOwnProcessHasTheAgentsGitFirstOnItsPath() async throws {
         #if os(Linux)
-        let town = try await MayorTestTown(.sim(oldVersion: false))
+        let town = try await TestTown(.sim(), config: TestTown.quickMayor)
         defer { town.close() }
-        await town.gwOK(["mayor", "start"])
+        try await town.gwOK(["mayor", "start"])
         try await expectAgentProcess(of: town)
         #endif
     }
@@ -73,8 +74,8 @@ import Testing
 
     /// The agent in the pane works in the Mayor's hook, with GW_TOWN naming the town exactly and the
     /// agents' git first on its PATH.
-    func expectAgentProcess(of town: MayorTestTown, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let pid = try town.panePID()
+    func expectAgentProcess(of town: TestTown, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let pid = try await town.panePID()
         let cwd = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")
         #expect(cwd == town.town.mayorDirectory.path, sourceLocation: sourceLocation)
         let environment = try Self.environment(of: pid)

@@ -3,17 +3,18 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// `gw mayor restart` on a town whose only tmux session is the Mayor: stopping it makes the town's
 /// tmux server exit a moment later, and the start that follows must not land on that dying server.
 @Suite(.serialized) struct MayorRestartTests {
     @Test func restartingTheOnlySessionAgainAndAgainAlwaysLeavesTheMayorRunning() async throws {
         let town = try await ScreenInterruptedDeliveryTests.replTown()
-        defer { town.cleanUp() }
+        defer { town.close() }
         for round in 1...12 {
             let restart = try await town.gw(["mayor", "restart"])
             #expect(restart.succeeded, "round \(round): \(restart.stdout)\(restart.stderr)")
-            let sessions = try town.tmux(["list-sessions", "-F", "#{session_name}"])
+            let sessions = try await town.tmux(["list-sessions", "-F", "#{session_name}"])
             #expect(sessions.succeeded && sessions.stdout == "mayor\n", "round \(round): \(sessions.stdout)\(sessions.stderr)")
             if !restart.succeeded { break }
         }
@@ -28,16 +29,17 @@ extension MayorRestartTests {
     /// and make the session again rather than fail on its next tmux command or leave no Mayor.
     @Test func aNewSessionLostToAnExitingServerIsMadeAgain() async throws {
         let town = try await ScreenInterruptedDeliveryTests.replTown()
-        defer { town.cleanUp() }
+        defer { town.close() }
         await #expect(try town.gw(["mayor", "stop"]).succeeded)
         let runner = ServerDyingAfterFirstNewSession(socket: town.town.tmuxSocket)
-        let (environment, _) = GatewayEnvironment.test(workingDirectory: town.directory.url, processes: runner)
+        var environment = town.environment
+        environment.processes = runner
         let lifecycle = AgentLifecycle(runtime: .mayor(environment: environment, town: town.town, config: try town.town.loadConfig()))
         let outcome = try await lifecycle.start()
         #expect(outcome != .alreadyRunning)
         #expect(runner.newSessions == 2, "made again after the server died")
-        #expect(try town.tmux(["has-session", "-t", "=mayor"]).succeeded)
-        #expect(try town.tmux(["show-options", "-w", "-v", "-t", "=mayor:", "remain-on-exit"]).stdout == "on\n")
+        #expect(try await town.tmux(["has-session", "-t", "=mayor"]).succeeded)
+        #expect(try await town.tmux(["show-options", "-w", "-v", "-t", "=mayor:", "remain-on-exit"]).stdout == "on\n")
     }
 }
 

@@ -2,16 +2,21 @@ import Foundation
 import Testing
 @testable import GatewayKit
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// The Mayor driven through `gw` against gw-agent-sim (profile `sim`): the scenarios that need a cue the
 /// real Claude Code cannot give on demand (a swallowed Enter, a crash mid-turn, an older hook contract),
 /// and the delivery rules, fast. Each test runs one town with its own tmux server.
 @Suite(.serialized) struct MayorSimTests {
-    static let rules = """
+    /// The slow answer is held until the test creates `gate`: the turn runs for as long as the test's
+    /// next gw commands take, however slowly a loaded machine runs them.
+    static func rules(gate: URL) -> String {
+        """
         [[rule]]
         match = "think slowly"
         reply = "Thought slowly."
-        delay = "4s"
+        hold_until = "\(gate.path)"
+        delay = "1s"
 
         [[rule]]
         match = "swallow"
@@ -26,16 +31,20 @@ import Testing
         match = "limit me"
         stop_failure = "rate_limit"
         """
+    }
 
-    func town(oldVersion: Bool = false, mayor: [String] = []) async throws -> MayorTestTown {
-        try await MayorTestTown(.sim(oldVersion: oldVersion), rules: Self.rules, mayor: mayor)
+    /// This test's gate for the slow answer (each test runs on an instance of its own); no file yet.
+    let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
+
+    func town(oldVersion: Bool = false, mayor: [String] = []) async throws -> TestTown {
+        try await TestTown(.sim(rules: Self.rules(gate: gate), oldVersion: oldVersion), config: TestTown.quickMayor, (["[mayor]"] + mayor).joined(separator: "\n"))
     }
 
     @Test func roundTripKeepsAMultiLinePromptWhole() async throws {
         let town = try await town()
         defer { town.close() }
         let prompt = "hello 世界\nsecond line"
-        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", prompt])
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", prompt])
         #expect(reply == "ECHO: \(prompt)\n")
         let turn = try #require(try await town.turns().last)
         #expect(turn.state == .done && turn.enterPresses == 1 && turn.promptId != nil)
@@ -47,7 +56,7 @@ import Testing
     @Test func aSwallowedEnterIsPressedOnceMoreAndSubmittedOnce() async throws {
         let town = try await town()
         defer { town.close() }
-        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "swallow this"])
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "swallow this"])
         #expect(reply == "Swallowed once.\n")
         let turn = try #require(try await town.turns().last)
         #expect(turn.enterPresses == 2)
@@ -57,7 +66,7 @@ import Testing
     @Test func anOlderAgentsStopWithoutReplyIsReadFromTheTranscript() async throws {
         let town = try await town(oldVersion: true)
         defer { town.close() }
-        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "old hooks"])
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "old hooks"])
         #expect(reply == "ECHO: old hooks\n")
         let stop = try #require(try await town.events().last { $0.event == "Stop" })
         let event = HookEvent(name: "Stop", json: stop.payload)
@@ -66,15 +75,17 @@ import Testing
 
     @Test func aSlowTurnMakesTheNextSendDeferAndItIsDeliveredAfterStop() async throws {
         let town = try await town()
-        defer { town.close() }
-        await town.gwOK(["mayor", "send", "--timeout", "60s", "think slowly"])
-        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
-        let second = await town.gw(["mayor", "send", "--timeout", "1s", "second"])
-        #expect(second.code == 0)
+        defer { town.close(); try? FileManager.default.removeItem(at: gate) }
+        try await town.gwOK(["mayor", "send", "--timeout", "60s", "think slowly"])
+        #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: busy"))
+        let second = try await town.gw(["mayor", "send", "--timeout", "1s", "second"])
+        #expect(second.status == 0)
         #expect(second.stderr.contains("queued but not sent yet") && second.stderr.contains("busy with turn 1"), "\(second.stderr)")
         let status = try await town.status()
         #expect(status.state == "deferred" && status.queuedTurns == 1 && status.deferredBecause == "busy with turn 1")
-        let reply = await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "third"])
+        // The slow answer may come now.
+        try Data().write(to: gate)
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "third"])
         #expect(reply == "ECHO: third\n")
         let turns = try await town.turns()
         #expect(turns.map(\.state) == [.done, .done, .done])
@@ -84,13 +95,13 @@ import Testing
     @Test func halfTypedTextIsNeverClobbered() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "start"])
-        try town.tmux(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
-        try await town.wait("the typed text on screen") { town.screen().contains("half typed by a person") ? true : nil }
-        let send = await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
-        #expect(send.code == 0)
+        try await town.gwOK(["mayor", "start"])
+        try await town.tmuxOK(["send-keys", "-t", "=mayor:", "-l", "half typed by a person"])
+        try await town.wait("the typed text on screen") { await town.screen().contains("half typed by a person") ? true : nil }
+        let send = try await town.gw(["mayor", "send", "--timeout", "2s", "from gateway"])
+        #expect(send.status == 0)
         #expect(send.stderr.contains("someone is typing in its input line"), "\(send.stderr)")
-        let screen = town.screen()
+        let screen = await town.screen()
         #expect(screen.contains("half typed by a person") && !screen.contains("from gateway"), "\(screen)")
         #expect(try await town.turns().map(\.state) == [.queued])
     }
@@ -98,8 +109,8 @@ import Testing
     @Test func aStopFailureFailsTheTurnWithTheError() async throws {
         let town = try await town()
         defer { town.close() }
-        let result = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "limit me"])
-        #expect(result.code != 0)
+        let result = try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "limit me"])
+        #expect(result.status != 0)
         #expect(result.stderr.contains("turn 1 failed: rate_limit"), "\(result.stderr)")
         #expect(try await town.turns().last?.state == .failed)
     }
@@ -107,30 +118,30 @@ import Testing
     @Test func aCrashFailsTheTurnAndTheMayorComesBackInItsConversation() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "remember the word lighthouse"])
+        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "remember the word lighthouse"])
         let session = try #require(try await town.agent()?.sessionId)
-        let crashed = await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "crash now"])
-        #expect(crashed.code != 0 && crashed.stderr.contains("the agent died during the turn"), "\(crashed.stderr)")
+        let crashed = try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "crash now"])
+        #expect(crashed.status != 0 && crashed.stderr.contains("the agent died during the turn"), "\(crashed.stderr)")
         try await town.waitForRestart(1)
         let record = try #require(try await town.agent())
         #expect(record.sessionId == session)
         #expect(record.note?.contains("resuming session \(session)") == true)
         // The double redraws the resumed conversation: the earlier turn is in its context again.
         try await town.wait("the resumed conversation on screen", timeout: 30) {
-            town.screen().contains("remember the word lighthouse") ? true : nil
+            await town.screen().contains("remember the word lighthouse") ? true : nil
         }
-        #expect(await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "still there?"]) == "ECHO: still there?\n")
+        #expect(try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "still there?"]) == "ECHO: still there?\n")
     }
 
     @Test func repeatedDeathsEndInACrashLoopWithNoMoreRestarts() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "start"])
+        try await town.gwOK(["mayor", "start"])
         for restart in 1...2 {
-            kill(try town.panePID(), SIGKILL)
+            kill(try await town.panePID(), SIGKILL)
             try await town.waitForRestart(restart)
         }
-        kill(try town.panePID(), SIGKILL)
+        kill(try await town.panePID(), SIGKILL)
         try await town.wait("the crash loop") { try await town.status().state == "crash_loop" ? true : nil }
         let status = try await town.status()
         #expect(status.state == "crash_loop" && status.restarts == 2)
@@ -141,18 +152,18 @@ import Testing
         #expect(try await town.agent()?.restarts == 2)
         #expect(await AgentLifecycle(runtime: try town.runtime()).isRunning() == false)
         // `gw mayor restart` is the way out.
-        #expect(await town.gwOK(["mayor", "restart"]).contains("Started the Mayor"))
+        #expect(try await town.gwOK(["mayor", "restart"]).contains("Started the Mayor"))
         #expect(try await town.agent()?.state == .running)
     }
 
     @Test func stopThenStartResumesTheSameSession() async throws {
         let town = try await town()
         defer { town.close() }
-        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "first"])
+        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "first"])
         let session = try #require(try await town.agent()?.sessionId)
-        #expect(await town.gwOK(["mayor", "stop"]).contains("Stopped the Mayor"))
-        #expect(await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: stopped"))
-        #expect(await town.gwOK(["mayor", "start"]).contains("resuming its conversation \(session)"))
+        #expect(try await town.gwOK(["mayor", "stop"]).contains("Stopped the Mayor"))
+        #expect(try await town.gwOK(["mayor", "status"]).hasPrefix("Mayor: stopped"))
+        #expect(try await town.gwOK(["mayor", "start"]).contains("resuming its conversation \(session)"))
         #expect(try await town.agent()?.sessionId == session)
         let start = try #require(try await town.events().last { $0.event == "SessionStart" })
         #expect(HookEvent(name: "SessionStart", json: start.payload).source == "resume")
@@ -161,10 +172,10 @@ import Testing
     @Test func statusJSONHasTheDocumentedShape() async throws {
         let town = try await town()
         defer { town.close() }
-        let stopped = try JSONSerialization.jsonObject(with: Data(await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any]
+        let stopped = try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any]
         #expect(stopped?["state"] as? String == "stopped")
-        await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "shape"])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any])
+        try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "shape"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any])
         #expect(Set(object.keys).isSuperset(of: ["state", "agent", "profile", "sessionId", "uptimeSeconds", "restarts", "queuedTurns", "lastTurn"]))
         #expect(object["state"] as? String == "idle" && object["agent"] as? String == "mayor" && object["profile"] as? String == "sim")
         let last = try #require(object["lastTurn"] as? [String: Any])

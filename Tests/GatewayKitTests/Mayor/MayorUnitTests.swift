@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// Hook payload parsing, restart backoff and the tmux command lines the Mayor runs.
 @Suite struct MayorUnitTests {

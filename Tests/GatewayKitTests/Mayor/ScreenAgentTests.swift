@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+import GatewayTestSupport
 
 /// An agent without hooks, read from the screen: a small shell program that prompts `> `, shows a
 /// busy line while it works (erased when done, as spinners are), then its answer.
@@ -31,21 +32,18 @@ import Testing
     }
 
     @Test func aScreenReadAgentAnswersThroughGatewaysFallbackPath() async throws {
-        let directory = TemporaryDirectory()
-        let town = try await installTown(in: directory)
-        defer { _ = try? shell("tmux -L \(town.tmuxSocket) kill-server", in: directory.url) }
-        let agent = directory.path("repl.sh")
+        let fixture = try await TestTown(config: "[mayor]\nagent = \"repl\"")
+        defer { fixture.close() }
+        let town = fixture.town
+        let agent = fixture.directory.path("repl.sh")
         try Self.repl.write(to: agent, atomically: true, encoding: .utf8)
         chmod(agent.path, 0o755)
-        var config = try String(contentsOf: town.configFile, encoding: .utf8)
-        config = config.replacingOccurrences(of: "\n[mayor]\n", with: "\n[mayor]\nagent = \"repl\"\n")
-        config += Self.profile(command: agent.path)
-        try config.write(to: town.configFile, atomically: true, encoding: .utf8)
+        try fixture.configure(Self.profile(command: agent.path))
 
-        let first = await gw(["mayor", "send", "--wait", "--timeout", "60s", "what is two plus two"], in: town.root)
-        #expect(first.code == 0, "\(first.stderr)")
+        let first = try await fixture.gw(["mayor", "send", "--wait", "--timeout", "60s", "what is two plus two"])
+        #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout == "answer: what is two plus two\n")
-        let second = await gw(["mayor", "send", "--wait", "--timeout", "60s", "and three"], in: town.root)
+        let second = try await fixture.gw(["mayor", "send", "--wait", "--timeout", "60s", "and three"])
         #expect(second.stdout == "answer: and three\n", "\(second.stderr)")
         let turns = try await Ledger(file: town.ledgerFile).recentTurns(agent: "mayor", limit: 5)
         #expect(turns.map(\.state) == [.done, .done])

@@ -3,17 +3,18 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct MemoryAppendTests {
     /// 2026-03-14 20:30 UTC: already 2026-03-15 04:30 in Shanghai.
     static let evening = Date(timeIntervalSince1970: 1_773_520_200)
 
-    func store(_ fixture: HookTown, config: String = "") throws -> MemoryStore {
+    func store(_ fixture: TestTown, config: String = "") throws -> MemoryStore {
         MemoryStore(environment: fixture.environment, town: fixture.town, config: try GatewayConfig.parse(config))
     }
 
     @Test func appendsEntriesUnderSectionsAndCommitsEach() async throws {
-        let fixture = try await HookTown(clock: ManualWallClock(Self.evening))
+        let fixture = try await TestTown(clock: ManualWallClock(Self.evening))
         let memory = try store(fixture, config: "[heartbeat]\nactive_hours = { start = \"08:00\", end = \"23:00\", timezone = \"Asia/Shanghai\" }\n")
         let first = try await memory.append("Read the tech news: 三条科技新闻", section: "News")
         #expect(first.file == "memory/2026-03-15.md", "the day counts in the heartbeat's zone")
@@ -33,12 +34,12 @@ import Testing
               with a second line
 
             """)
-        #expect(try fixture.commitCount("mayor") == 4)
-        #expect(try fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
+        #expect(try await fixture.commitCount("mayor") == 4)
+        #expect(try await fixture.git("status --porcelain", in: fixture.town.mayorDirectory).isEmpty)
     }
 
     @Test func aRetriedAppendNeverMakesASecondCopy() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let memory = try store(fixture)
         let first = try await memory.append("Decided: deploys only on weekdays", day: "2026-03-14", section: "Decisions")
         let retry = try await memory.append("Decided: deploys only on weekdays  \n", day: "2026-03-14", section: "Decisions")
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func failurePathsAreClearErrors() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let memory = try store(fixture)
         for bad in ["2026-02-30", "14/03/2026", "2026-3-14", "tomorrow"] {
             await #expect { try await memory.append("x", day: bad) } throws: { error in
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func fiftyProcessesAppendingAtOnceLoseNothing() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let gw = try builtProduct("gw").path
         // Numbers past 59, so no entry's number can match the HH:MM time each entry is stamped with.
         let commands = (1...50).map { index in
@@ -77,15 +78,15 @@ import Testing
         let text = try String(contentsOf: fixture.town.mayorDirectory.appendingPathComponent("memory/2026-03-14.md"), encoding: .utf8)
         for index in 1...50 { #expect(text.contains("entry number \(index) 第\(index + 100)条\n")) }
         #expect(text.components(separatedBy: "\n- ").count - 1 == 50)
-        #expect(try fixture.commitCount("mayor") == 51)
-        try fixture.git("fsck --strict --no-progress")
+        #expect(try await fixture.commitCount("mayor") == 51)
+        try await fixture.git("fsck --strict --no-progress")
         // Every append also indexed its file: the last entries are searchable at once.
         let hits = try store(fixture).search("第150条")
         #expect(hits.count == 1 && hits[0].snippet.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "").contains("entry number 50 第150条"), "\(hits)")
     }
 
     @Test func appendFromStdinThroughTheCLI() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let appended = try await runProduct("gw", ["memory", "append", "-", "--date", "2026-03-14", "--section", "Notes"],
                                       in: fixture.town.root, input: "from stdin\n")
         #expect(appended.status == 0)

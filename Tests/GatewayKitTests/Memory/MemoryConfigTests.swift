@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayHooks
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct MemoryConfigTests {
     @Test func theTemplateParsesAndItsDefaultsAreTheDefaults() throws {

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct MemoryPrimerTests {
     func makeMemory(days: Int, linesPerDay: Int) throws -> TemporaryDirectory {
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func dryRunThroughTheCLIShowsTheTextAndTheCuts() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         for day in 1...5 {
             let text = (1...60).map { "- 10:00 entry \($0) of day \(day)" }.joined(separator: "\n")
             try FileSystem.writeAtomically("# 2026-03-0\(day)\n\n\(text)\n",

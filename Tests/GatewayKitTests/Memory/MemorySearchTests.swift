@@ -3,18 +3,19 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct MemorySearchTests {
-    func write(_ text: String, _ relative: String, in fixture: HookTown) throws {
+    func write(_ text: String, _ relative: String, in fixture: TestTown) throws {
         try FileSystem.writeAtomically(text, to: fixture.town.mayorDirectory.appendingPathComponent(relative))
     }
 
-    func store(_ fixture: HookTown) throws -> MemoryStore {
+    func store(_ fixture: TestTown) throws -> MemoryStore {
         MemoryStore(environment: fixture.environment, town: fixture.town, config: GatewayConfig())
     }
 
     @Test func ranksByBM25WithFileLineAndSnippet() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try write("# 2026-03-01\n\n- 09:00 tmux tmux: the tmux socket moved\n", "memory/2026-03-01.md", in: fixture)
         try write("# 2026-03-02\n\n- 09:00 A long note about many things: deploys, reviews, the garden, the weather,"
                   + " the train timetable, and in passing tmux, then lunch plans and more words here.\n", "memory/2026-03-02.md", in: fixture)
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func chineseQueriesOfOneTwoAndFourCharactersFindTheirText() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try write("# 2026-03-03\n\n- 08:00 今天的科技新闻很多\n- 09:00 人工智能突破了新的记录\n", "memory/2026-03-03.md", in: fixture)
         try write("# 2026-03-04\n\n- 08:00 天气很好，去公园散步\n- 09:00 Swift 6 concurrency notes\n", "memory/2026-03-04.md", in: fixture)
         let memory = try store(fixture)
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func theIndexFollowsFilesEditedOutsideGateway() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let memory = try store(fixture)
         let index = try MemoryIndex.open(town: fixture.town)
         try write("# 2026-03-05\n\n- 10:00 first note\n", "memory/2026-03-05.md", in: fixture)
@@ -71,16 +72,16 @@ import Testing
 
     /// Files older than the clock's resolution, so the index records their fingerprint and a search
     /// that finds it unchanged reads no row.
-    func settle(_ fixture: HookTown) async throws {
+    func settle(_ fixture: TestTown) async throws {
         _ = try await shell("find MEMORY.md memory -name '*.md' -exec touch -d '2 minutes ago' {} +", in: fixture.town.mayorDirectory)
     }
 
-    func recordedFingerprint(_ fixture: HookTown) throws -> Int64? {
+    func recordedFingerprint(_ fixture: TestTown) throws -> Int64? {
         try MemoryIndex.open(town: fixture.town).database.read { db in try Int64.fetchOne(db, sql: "SELECT fingerprint FROM scan") }
     }
 
     @Test func aSearchSeesEditsInPlaceAndCommitsMadeWithPlainGit() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let memory = try store(fixture)
         let mayor = fixture.town.mayorDirectory
         try write("# 2026-03-07\n\n- 10:00 first note\n", "memory/2026-03-07.md", in: fixture)
@@ -108,7 +109,7 @@ import Testing
     }
 
     @Test func aWriteThroughGatewayIsFoundByTheNextSearch() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let memory = try store(fixture)
         try write("# 2026-03-09\n\n- 10:00 first note\n", "memory/2026-03-09.md", in: fixture)
         try await settle(fixture)
@@ -125,7 +126,7 @@ import Testing
     }
 
     @Test func anEmptyQueryIsAUsageError() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         #expect { try store(fixture).search("  ?! ") } throws: { error in (error as? GatewayError)?.exit == .usage }
     }
 

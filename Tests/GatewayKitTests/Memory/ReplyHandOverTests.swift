@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GatewayTestSupport
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
@@ -11,14 +12,14 @@ import Testing
 /// when the daemon does not take the poke.
 @Suite struct ReplyHandOverTests {
     struct Fixture {
-        let hooks: HookTown
+        let hooks: TestTown
         let environment: GatewayEnvironment
         let transcript: URL
         let ledger: Ledger
         let turn: Int64
 
         init() async throws {
-            hooks = try await HookTown()
+            hooks = try await TestTown()
             try FileSystem.writeAtomically(SessionExtractionTests.utc, to: hooks.town.configFile)
             transcript = hooks.directory.url.appendingPathComponent("claude/s.jsonl")
             try FileSystem.writeAtomically(TranscriptFixtures.realClaude + "\n", to: transcript)
@@ -48,7 +49,7 @@ import Testing
             (try? FileSystem.readText(hooks.town.mayorDirectory.appendingPathComponent(SessionLog.relativePath(day: "2026-11-26")))) ?? ""
         }
 
-        var lastCommit: String { (try? hooks.git("log -1 --format=%s hooks/mayor")) ?? "" }
+        func lastCommit() async -> String { (try? await hooks.git("log -1 --format=%s hooks/mayor")) ?? "" }
     }
 
     @Test func withADaemonTheHookLeavesTheExtractionToItAndTheTurnIsDoneOnlyAfterTheCommit() async throws {
@@ -72,7 +73,7 @@ import Testing
         let bookkeeping = ReplyBookkeeping(environment: fixture.environment, town: fixture.hooks.town, claudeHome: ClaudeConfigHome(variables: fixture.environment.variables)) { try fixture.hooks.town.loadConfig().memoryConfig }
         #expect(try await bookkeeping.finishAll(ledger: fixture.ledger) == [fixture.turn])
         #expect(fixture.sessionLog.contains("please commit"))
-        #expect(fixture.lastCommit.contains("Extract the conversation"))
+        #expect(await fixture.lastCommit().contains("Extract the conversation"))
         let done = try #require(try await fixture.ledger.turn(fixture.turn))
         #expect(done.state == .done)
         #expect(done.reply == "Committed.")
@@ -87,7 +88,7 @@ import Testing
         #expect(outcome.turnState == .done)
         #expect(try await fixture.ledger.turn(fixture.turn)?.state == .done)
         #expect(fixture.sessionLog.contains("please commit"))
-        #expect(fixture.lastCommit.contains("Extract the conversation"))
+        #expect(await fixture.lastCommit().contains("Extract the conversation"))
     }
 
     @Test func withoutADaemonTheHookExtractsBeforeTheTurnEnds() async throws {

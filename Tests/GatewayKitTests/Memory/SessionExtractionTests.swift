@@ -4,21 +4,22 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 @Suite struct SessionExtractionTests {
     static let utc = "[heartbeat]\nactive_hours = { start = \"00:00\", end = \"23:59\", timezone = \"UTC\" }\n"
 
-    func extractor(_ fixture: HookTown) throws -> SessionExtractor {
+    func extractor(_ fixture: TestTown) throws -> SessionExtractor {
         SessionExtractor(environment: fixture.environment, town: fixture.town, config: try GatewayConfig.parse(Self.utc))
     }
 
-    func transcript(_ fixture: HookTown, _ text: String, name: String = "s.jsonl") throws -> URL {
+    func transcript(_ fixture: TestTown, _ text: String, name: String = "s.jsonl") throws -> URL {
         let url = fixture.directory.url.appendingPathComponent("claude/\(name)")
         try FileSystem.writeAtomically(text + "\n", to: url)
         return url
     }
 
-    func sessionLog(_ fixture: HookTown, _ day: String) throws -> String {
+    func sessionLog(_ fixture: TestTown, _ day: String) throws -> String {
         try FileSystem.readText(fixture.town.mayorDirectory.appendingPathComponent(SessionLog.relativePath(day: day)))
     }
 
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func extractsIntoTheDaysSessionLogAndCommitsIdempotently() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let file = try transcript(fixture, TranscriptFixtures.realClaude + "\n" + TranscriptFixtures.older)
         let first = try await extractor(fixture).extract([file])
         #expect(first.turnsRead == 2)
@@ -65,7 +66,7 @@ import Testing
         #expect(today.contains("## 01:11 prompt\n\nplease commit\n\n**Reply**\n\nCommitted.\n"))
         #expect(!today.contains("git init"), "tool calls are left out")
         #expect(try sessionLog(fixture, "2025-06-01").contains("Noted: Mochi."))
-        let commits = try fixture.commitCount("mayor")
+        let commits = try await fixture.commitCount("mayor")
 
         // Again, and again with the cursor forgotten: nothing changes, nothing is committed.
         let second = try await extractor(fixture).extract([file])
@@ -74,12 +75,12 @@ import Testing
         let third = try await extractor(fixture).extract([file])
         #expect(third.turnsRead == 2 && third.files.isEmpty)
         #expect(try sessionLog(fixture, "2026-11-26") == today)
-        #expect(try fixture.commitCount("mayor") == commits)
+        #expect(try await fixture.commitCount("mayor") == commits)
         #expect(SessionLog.keys(in: today) == ["5f62660b-1140-4067-b6a6-ca2b0023fb6c"])
     }
 
     @Test func readsIncrementallyAndCompletesATurnWhoseReplyCameLater() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         let lines = TranscriptFixtures.splitReply.split(separator: "\n").map(String.init)
         let file = try transcript(fixture, TranscriptFixtures.realClaude + "\n" + lines[0])
         let first = try await extractor(fixture).extract([file])
@@ -110,7 +111,7 @@ import Testing
     }
 
     @Test func theMayorsStopAndPreCompactHooksExtractThroughTheCommandLine() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try FileSystem.writeAtomically(Self.utc, to: fixture.town.configFile)
         let file = try transcript(fixture, TranscriptFixtures.realClaude)
         // The hook reads transcripts only inside the agent's Claude folder.
@@ -119,7 +120,7 @@ import Testing
         let stop = try await runProduct("gw", ["agent-event", "Stop"], in: fixture.town.root, environment: variables, input: payload)
         #expect(stop.status == 0, "\(stop.stderr)")
         #expect(try sessionLog(fixture, "2026-11-26").contains("please commit"))
-        #expect(try fixture.git("log -1 --format=%s hooks/mayor").contains("Extract the conversation"))
+        #expect(try await fixture.git("log -1 --format=%s hooks/mayor").contains("Extract the conversation"))
 
         try FileSystem.writeAtomically(TranscriptFixtures.realClaude + "\n" + TranscriptFixtures.splitReply + "\n", to: file)
         let compact = try await runProduct("gw", ["agent-event", "PreCompact"], in: fixture.town.root, environment: variables,
@@ -136,7 +137,7 @@ import Testing
     }
 
     @Test func byHandItFindsTheMayorsTranscriptsInItsClaudeConfigFolder() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try FileSystem.writeAtomically(Self.utc, to: fixture.town.configFile)
         let config = fixture.directory.url.appendingPathComponent("claude-config")
         let folder = TranscriptReader.folder(configDirectory: config, cwd: fixture.town.mayorDirectory.path)
@@ -150,7 +151,7 @@ import Testing
     }
 
     @Test func brokenLinesAndMissingTranscriptsNeverFailTheHook() async throws {
-        let fixture = try await HookTown()
+        let fixture = try await TestTown()
         try FileSystem.writeAtomically(Self.utc, to: fixture.town.configFile)
         // A torn write (no newline yet) and a line that is not JSON are skipped; the rest is read.
         let file = try transcript(fixture, "{not json\n" + TranscriptFixtures.older)

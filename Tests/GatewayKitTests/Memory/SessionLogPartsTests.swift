@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GatewayCore
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// A day's session log grows in bounded parts, so a Stop late in a busy day rewrites, commits and
 /// re-indexes one part, never the whole day.

@@ -4,6 +4,7 @@ import Testing
 @testable import GatewayCore
 @testable import GatewayAgents
 @testable import GatewayMemory
+import GatewayTestSupport
 
 /// The Mayor's memory hooks with gw-agent-sim as the Mayor: its Stop hooks extract the conversation
 /// from the transcript it writes, and its growing `usage` figures bring one flush turn, delivered at once.
@@ -24,17 +25,15 @@ import Testing
             reply = "Added 1 entry."
             delay = "3s"
             """
-        let rig = try await SimMayorTown(rules: rules, heartbeat: "")
+        let rig = try await TestTown.beating(rules: rules, heartbeat: "")
         defer { rig.close() }
-        var config = try String(contentsOf: rig.town.configFile, encoding: .utf8)
-        config = config.replacingOccurrences(of: "\n[memory]\n", with: "\n[memory]\nflush_at = 0.4\ncontext_window = 10000\n")
-        try config.write(to: rig.town.configFile, atomically: true, encoding: .utf8)
+        try rig.configure("[memory]\nflush_at = 0.4\ncontext_window = 10000")
         let memory = MemoryStore(environment: rig.environment, town: rig.town, config: try rig.config)
         #expect(try await memory.append("The owner's flight leaves at 07:40").appended)
 
         let mayor = try rig.mayor()
         _ = try await mayor.start()
-        let ledger = try rig.ledger
+        let ledger = try rig.ledger()
         let delivery = TurnDelivery(lifecycle: mayor)
         func flushTurns() async throws -> [Turn] { try await ledger.recentTurns(agent: "mayor", limit: 20).filter { $0.source == "memory-flush" } }
         let day = memory.calendar.day(of: Date())

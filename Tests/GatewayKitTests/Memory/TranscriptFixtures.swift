@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 
 /// Lines of a transcript the real Claude Code (2.1.332) wrote during the tests, kept in their order:
 /// queue operations, a prompt, attachments, request records, a tool call and its result, the final

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 @Suite struct PolecatConfigTests {
     @Test func theTemplateHoldsThePolecatDefaultsCommented() throws {

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import GatewayDemo
 @testable import GatewayKit
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// A polecat on the real Claude Code, its model played by gw-model-sim: Claude writes and commits a
 /// file in the polecat's worktree with its own tools, and the result on the hook lists that commit.
@@ -10,13 +10,13 @@ import Testing
 struct PolecatRealClaudeTests {
     @Test func claudeCommitsInItsWorktreeAndTheResultListsTheCommit() async throws {
         let claude = try RealClaude.requireBinary()
-        let town = try await PolecatTown(rules: "")
+        let town = try await TestTown.withRig(rules: "")
         defer { town.close() }
         // The first polecat is furiosa, so its worktree is known before the sling.
         let worktree = town.town.polecatDirectory("app", "furiosa")
         let modelDirectory = town.directory.path("model")
         try FileManager.default.createDirectory(at: modelDirectory, withIntermediateDirectories: true)
-        let model = try ModelSimProcess(rules: """
+        let model = try await ModelSimProcess(rules: """
             [[rule]]
             name = "greeting"
             match = "add a greeting file"
@@ -28,11 +28,7 @@ struct PolecatRealClaudeTests {
             reply = "Added and committed greeting.txt."
             """, in: modelDirectory)
         defer { model.stop() }
-        let home = town.directory.path("claude-home")
-        try DemoClaude.prepareHome(home)
-        var config = try String(contentsOf: town.town.configFile, encoding: .utf8)
-        config += DemoClaude.profile(command: claude.path, home: home, modelURL: model.baseURL) + "args = [\"--allowedTools\", \"Bash\"]\n"
-        try config.write(to: town.town.configFile, atomically: true, encoding: .utf8)
+        try town.configure(try town.claudeProfile(claude, model: model, args: ["--allowedTools", "Bash"]))
 
         let supervisor = try town.supervisor
         let started = try await supervisor.sling(SlingRequest(rig: "app", text: "Please add a greeting file and commit it.", profile: "claude"))
@@ -42,7 +38,7 @@ struct PolecatRealClaudeTests {
         #expect(polecat.commits?.contains("Add a greeting") == true)
         let branch = try #require(polecat.branch)
         await #expect(try shell("git show \(branch):greeting.txt", in: town.bareRepository) == "hello from a polecat\n")
-        let result = try town.hookFile("polecat-furiosa", "work/result.md")
+        let result = try await town.hookFile("polecat-furiosa", "work/result.md")
         #expect(result.contains("Add a greeting"))
         #expect(result.contains("Added and committed greeting.txt."))
     }

@@ -3,11 +3,12 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayWork
+import GatewayTestSupport
 
 /// Slings on the terminal double with real git worktrees and real tmux on the town's socket.
 @Suite(.serialized) struct PolecatSlingTests {
     @Test func aWaitedSlingFinishesWithItsResultOnTheHookAndReportsToTheMayor() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "tidy the readme"
             reply = "Tidied the README."
@@ -22,12 +23,12 @@ import Testing
         #expect(polecat.state == .done, "\(polecat.error ?? "")")
         let branch = try #require(polecat.branch)
         #expect(branch.hasPrefix("polecat/furiosa-"))
-        let result = try town.hookFile("polecat-furiosa", "work/result.md")
+        let result = try await town.hookFile("polecat-furiosa", "work/result.md")
         #expect(result.contains("Tidied the README."))
         #expect(result.contains("- branch: \(branch)"))
-        #expect(try town.hookFile("polecat-furiosa", "work/task.md").contains("Please tidy the readme."))
+        #expect(try await town.hookFile("polecat-furiosa", "work/task.md").contains("Please tidy the readme."))
 
-        let ledger = try town.ledger
+        let ledger = try town.ledger()
         let convoy = try #require(try await ledger.convoy(polecat.convoyId))
         #expect(convoy.kind == "sling")
         #expect(convoy.state == .closed)
@@ -40,14 +41,14 @@ import Testing
         #expect(report.text.contains("Polecat furiosa"))
         #expect(report.text.contains("done"))
 
-        #expect(!(try town.sessionExists("polecat-furiosa")), "the polecat's session ends with its work")
+        #expect(!(try await town.sessionExists("polecat-furiosa")), "the polecat's session ends with its work")
         let worktree = try #require(polecat.worktree)
         #expect(FileSystem.exists(URL(fileURLWithPath: worktree)), "the worktree stays until merged or pruned")
         await #expect(try shell("git rev-parse --abbrev-ref HEAD", in: URL(fileURLWithPath: worktree)) == "\(branch)\n")
     }
 
     @Test func slingsBeyondTheCapQueueAndAllComplete() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "job"
             reply = "Job done."
@@ -69,13 +70,13 @@ import Testing
         #expect(ended.map(\.state) == [.done, .done, .done], "\(ended.compactMap(\.error))")
         #expect(ended[2].name != nil && ended[2].name != ended[0].name && ended[2].name != ended[1].name,
                 "the third gets a free name: the others keep their worktrees")
-        let ledger = try town.ledger
+        let ledger = try town.ledger()
         for polecat in ended {
             let convoy = try #require(try await ledger.convoy(polecat.convoyId))
             #expect(convoy.state == .closed)
             #expect(convoy.items.first?.state == .done)
             let agent = try #require(polecat.agent)
-            #expect(try town.hookFile(agent, "work/result.md").contains("Job done."))
+            #expect(try await town.hookFile(agent, "work/result.md").contains("Job done."))
         }
         let reports = try await ledger.recentTurns(agent: "mayor", limit: 10)
         #expect(reports.count == 3)
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func aCrashedPolecatFailsWithItsScreenSavedAndItsWorktreeKept() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "boom"
             crash = true
@@ -95,19 +96,19 @@ import Testing
 
         #expect(polecat.state == .failed)
         #expect(polecat.error?.contains("died") == true, "\(polecat.error ?? "")")
-        let screen = try town.hookFile("polecat-furiosa", "work/last-screen.txt")
+        let screen = try await town.hookFile("polecat-furiosa", "work/last-screen.txt")
         #expect(screen.contains("boom"), "the pane's last screen shows the prompt it died on")
         #expect(FileSystem.exists(URL(fileURLWithPath: try #require(polecat.worktree))))
-        let convoy = try #require(try await town.ledger.convoy(polecat.convoyId))
+        let convoy = try #require(try await town.ledger().convoy(polecat.convoyId))
         #expect(convoy.items.first?.state == .failed)
         #expect(convoy.state == .closed)
-        let agent = try #require(try await town.ledger.agent("polecat-furiosa"))
+        let agent = try #require(try await town.ledger().agent("polecat-furiosa"))
         #expect(agent.state != .running && agent.state != .starting, "a polecat is never restarted")
-        #expect(!(try town.sessionExists("polecat-furiosa")))
+        #expect(!(try await town.sessionExists("polecat-furiosa")))
     }
 
     @Test func aFormulaSlingRendersItsVariables() async throws {
-        let town = try await PolecatTown(rules: """
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "Write the changelog for release 2.5"
             reply = "Changelog written."
@@ -141,7 +142,7 @@ import Testing
         let polecat = try await supervisor.wait(for: started.id, timeout: 120)
         #expect(polecat.state == .done, "\(polecat.error ?? "")")
         let turnId = try #require(polecat.turnId)
-        let turn = try #require(try await town.ledger.turn(turnId))
+        let turn = try #require(try await town.ledger().turn(turnId))
         #expect(turn.text.contains("Write the changelog for release 2.5"))
         #expect(turn.text.contains("Collect the changes since 2.4"))
         #expect(turn.reply == "Changelog written.")
@@ -152,7 +153,7 @@ import Testing
     }
 
     @Test func pruneRefusesUnmergedWorkAndRemovesMergedWorktrees() async throws {
-        let town = try await PolecatTown(rules: "")
+        let town = try await TestTown.withRig(rules: "")
         defer { town.close() }
         let supervisor = try town.supervisor
         let first = try await supervisor.wait(for: try await supervisor.sling(SlingRequest(rig: "app", text: "first", profile: "sim")).id, timeout: 120)
@@ -180,11 +181,15 @@ import Testing
     }
 
     @Test func commitsMadeDuringTheTurnAreReportedAndAMergedWorktreeGoesByItself() async throws {
-        let town = try await PolecatTown(rules: """
+        // The answer is held until the gate exists: the turn runs until the test has committed in it.
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-slow-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: gate) }
+        let town = try await TestTown.withRig(rules: """
             [[rule]]
             match = "edit slowly"
             reply = "Edited."
-            delay = "3s"
+            hold_until = "\(gate.path)"
+            delay = "1s"
             """)
         defer { town.close() }
         let supervisor = try town.supervisor
@@ -192,10 +197,11 @@ import Testing
         let worktree = URL(fileURLWithPath: try #require(started.worktree))
         // What the agent would do with its own tools: commit on its branch while the turn runs.
         _ = try await shell("git -c user.email=p@example.com -c user.name=Polecat commit -q --allow-empty -m 'Edit the config'", in: worktree)
+        try Data().write(to: gate)
         let polecat = try await supervisor.wait(for: started.id, timeout: 120)
         #expect(polecat.state == .done, "\(polecat.error ?? "")")
         #expect(polecat.commits?.contains("Edit the config") == true)
-        #expect(try town.hookFile("polecat-furiosa", "work/result.md").contains("Edit the config"))
+        #expect(try await town.hookFile("polecat-furiosa", "work/result.md").contains("Edit the config"))
 
         try await supervisor.reconcile()
         #expect(FileSystem.exists(worktree), "not merged yet: the worktree stays")

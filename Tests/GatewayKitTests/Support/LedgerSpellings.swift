@@ -1,6 +1,7 @@
 @testable import GatewayKit
 @testable import GatewayNotify
 @testable import GatewayAgents
+import GatewayTestSupport
 
 // Some tests name events and priorities as the ledger stores them ("Stop", "urgent"); these read that
 // text into the types the code uses.

@@ -1,52 +1,28 @@
 import Foundation
-import Logging
 import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayNotify
+import GatewayTestSupport
 
-/// Collects log lines, so tests can search them for secrets.
-final class CapturedLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var text: String { lock.withLock { lines.joined(separator: "\n") } }
-}
-
-struct CapturingLogHandler: LogHandler {
-    let log: CapturedLog
-    var logLevel: Logger.Level = .trace
-    var metadata: Logger.Metadata = [:]
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        log.append("\(event.level): \(event.message)")
-    }
-}
-
-/// A town folder, its ledger and an outbox worker over the targets in `toml`.
+/// A bare town folder (its gateway.toml and ledger, nothing installed) and an outbox worker over the
+/// targets in `toml`, with everything the environment logs captured.
 struct NotifyTestRig {
-    let directory = TemporaryDirectory("gw-notify")
-    let town: Town
+    let base: TestTown
     let ledger: Ledger
     let worker: OutboxWorker
-    let output: CapturedOutput
-    let log = CapturedLog()
-    let environment: GatewayEnvironment
 
-    init(_ toml: String, variables: [String: String] = [:], limiter: RateLimiter = RateLimiter(overall: .zero, perKey: .zero)) throws {
-        town = Town(root: directory.url)
-        let settings = try GatewayConfig.parse(toml).notify
-        var (environment, output) = GatewayEnvironment.test(workingDirectory: directory.url, variables: variables)
-        let log = self.log
-        environment.logger = Logger(label: "gw-test") { _ in CapturingLogHandler(log: log) }
-        self.environment = environment
-        self.output = output
-        ledger = try Ledger(file: town.ledgerFile)
-        worker = OutboxWorker(town: town, settings: settings, ledger: ledger, environment: environment, limiter: limiter)
+    init(_ toml: String, variables: [String: String] = [:], limiter: RateLimiter = RateLimiter(overall: .zero, perKey: .zero)) async throws {
+        base = try await TestTown(config: toml, variables: variables, installed: false)
+        ledger = try base.ledger()
+        worker = OutboxWorker(town: base.town, settings: try base.config.notify, ledger: ledger, environment: base.environment, limiter: limiter)
     }
+
+    var town: Town { base.town }
+    var directory: TemporaryDirectory { base.directory }
+    var environment: GatewayEnvironment { base.environment }
+    var output: CapturedOutput { base.output }
+    var log: CapturedLog { base.capturedLog }
 
     func enqueue(_ source: String, target: String, title: String = "Gateway", text: String, priority: NotificationPriority = .normal) async throws -> OutboxEntry {
         try await ledger.enqueueNotification(
@@ -76,5 +52,3 @@ func telegramTOML(_ api: String, timeout: String = "5s", maxAttempts: Int = 5, b
     timeout = "\(timeout)"
     """
 }
-
-let fakeToken = "987654:SECRET-bot-token-value"

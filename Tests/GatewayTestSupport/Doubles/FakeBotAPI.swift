@@ -1,0 +1,207 @@
+import Foundation
+import LoopbackHTTP
+
+/// A loopback server that answers like Telegram's Bot API — `sendMessage`, and for the chat `getMe` and
+/// `getUpdates` (a long poll from an offset, fed with `deliver`) — and misbehaves on demand:
+/// each request takes the next scripted behaviour, then `.ok` once the script runs out — or, built with
+/// `choose:`, whatever that function picks for the request's text. It also serves as a webhook receiver
+/// (it records the JSON body's `text`).
+public final class FakeBotAPI: @unchecked Sendable {
+    /// Picks a request's behaviour from its text and how many earlier requests carried the same text.
+    public typealias Chooser = @Sendable (_ text: String, _ earlier: Int) -> Behaviour
+
+    public enum Behaviour: Sendable {
+        case ok
+        /// 429 with `parameters.retry_after`.
+        case tooManyRequests(retryAfter: Int)
+        case serverError(Int)
+        /// Answers ok after `seconds`, too late for a short client timeout.
+        case slow(seconds: Double)
+        /// "can't parse entities" for HTML messages (plain text is accepted).
+        case parseError
+        /// Never answers until `release()`, then drops the connection. `accepting` says whether the
+        /// server had taken the message (it counts as delivered) or died before processing it.
+        case hang(accepting: Bool)
+        /// Takes nothing and says nothing for `seconds` (longer than the client's timeout), then drops
+        /// the connection: a timeout before the server recorded the message.
+        case stall(seconds: Double)
+        case unauthorized
+    }
+
+    public struct Received: Sendable, Equatable {
+        public var token: String
+        public var chatID: String
+        public var text: String
+        public var parseMode: String?
+        /// False when the fake refused it (an error answer): only accepted messages were delivered.
+        public var accepted: Bool
+
+        public init(token: String, chatID: String, text: String, parseMode: String?, accepted: Bool) {
+            self.token = token
+            self.chatID = chatID
+            self.text = text
+            self.parseMode = parseMode
+            self.accepted = accepted
+        }
+    }
+
+    private let lock = NSLock()
+    private var script: [Behaviour]
+    private let chooser: Chooser?
+    private var received: [Received] = []
+    private let hangGate = DispatchSemaphore(value: 0)
+    private let hangArrived = DispatchSemaphore(value: 0)
+    public private(set) var server: LoopbackHTTPServer!
+
+    public init(_ script: [Behaviour] = []) throws {
+        self.script = script
+        chooser = nil
+        server = try LoopbackHTTPServer { [weak self] request, writer in self?.handle(request, writer) }
+    }
+
+    public init(choose: @escaping Chooser) throws {
+        script = []
+        chooser = choose
+        server = try LoopbackHTTPServer { [weak self] request, writer in self?.handle(request, writer) }
+    }
+
+    public var baseURL: String { server.baseURL }
+
+    public var all: [Received] { lock.withLock { received } }
+    public var accepted: [Received] { all.filter(\.accepted) }
+
+    /// Waits (up to `timeout`) until a request hit a `.hang` behaviour.
+    public func waitForHang(timeout: TimeInterval = 180) async -> Bool {
+        let arrived = hangArrived
+        return await onOwnThread { arrived.wait(timeout: .now() + timeout) == .success }
+    }
+
+    public func release() { hangGate.signal() }
+
+    public func stop() {
+        for _ in 0..<4 { hangGate.signal() }
+        server.stop()
+    }
+
+    private func handle(_ request: HTTPRequest, _ writer: HTTPResponseWriter) {
+        if let method = request.path.split(separator: "/").last, ["getMe", "getUpdates"].contains(method) {
+            return handleUpdates(String(method), request, writer)
+        }
+        let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
+        let token = request.path.split(separator: "/").first.map { String($0.dropFirst(3)) } ?? ""
+        let chat = (json["chat_id"] as? String) ?? (json["chat_id"] as? NSNumber)?.stringValue ?? ""
+        let text = json["text"] as? String ?? ""
+        let parseMode = json["parse_mode"] as? String
+        let behaviour: Behaviour = lock.withLock {
+            if let chooser { return chooser(text, received.count(where: { $0.text == text })) }
+            return script.isEmpty ? .ok : script.removeFirst()
+        }
+        func record(_ accepted: Bool) {
+            lock.withLock { received.append(Received(token: token, chatID: chat, text: text, parseMode: parseMode, accepted: accepted)) }
+        }
+        let ok = #"{"ok":true,"result":{"message_id":1}}"#
+        switch behaviour {
+        case .ok:
+            record(true)
+            writer.respond(status: 200, json: ok)
+        case .tooManyRequests(let after):
+            record(false)
+            writer.respond(status: 429, json: #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(after)","parameters":{"retry_after":\#(after)}}"#)
+        case .serverError(let status):
+            record(false)
+            writer.respond(status: status, json: #"{"ok":false,"error_code":\#(status),"description":"Internal Server Error"}"#)
+        case .slow(let seconds):
+            record(true)
+            Thread.sleep(forTimeInterval: seconds)
+            writer.respond(status: 200, json: ok)
+        case .parseError where parseMode == "HTML":
+            record(false)
+            writer.respond(status: 400, json: #"{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3"}"#)
+        case .parseError:
+            record(true)
+            writer.respond(status: 200, json: ok)
+        case .hang(let accepting):
+            record(accepting)
+            hangArrived.signal()
+            hangGate.wait()
+            writer.abort()
+        case .stall(let seconds):
+            record(false)
+            Thread.sleep(forTimeInterval: seconds)
+            writer.abort()
+        case .unauthorized:
+            record(false)
+            writer.respond(status: 401, json: #"{"ok":false,"error_code":401,"description":"Unauthorized"}"#)
+        }
+    }
+
+    // MARK: The updates side
+
+    public static let botId: Int64 = 4242
+    /// What a poll meets instead of an answer.
+    public enum PollFault: Sendable, Equatable {
+        case status(Int, description: String)
+        /// Held and never answered: the client's timeout ends it.
+        case hang
+        /// The connection closed without an answer.
+        case drop
+    }
+
+    private var pendingUpdates: [[String: Any]] = []
+    private var waitingPolls: [(offset: Int64, writer: HTTPResponseWriter)] = []
+    private var pollFaults: [PollFault] = []
+    private var pollOffsets: [Int64] = []
+
+    /// The offsets the polls asked from, in order.
+    public var offsetsPolled: [Int64] { lock.withLock { pollOffsets } }
+
+    /// Queues updates for the next poll that asks from their ids on (and answers a poll held now).
+    public func deliver(_ updates: [[String: Any]]) {
+        let held = lock.withLock { () -> [(offset: Int64, writer: HTTPResponseWriter)] in
+            pendingUpdates += updates
+            defer { waitingPolls.removeAll() }
+            return waitingPolls
+        }
+        for poll in held { answerPoll(from: poll.offset, poll.writer) }
+    }
+
+    public func failNextPoll(_ fault: PollFault) { lock.withLock { pollFaults.append(fault) } }
+
+    private func handleUpdates(_ method: String, _ request: HTTPRequest, _ writer: HTTPResponseWriter) {
+        guard method == "getUpdates" else {
+            return writer.respond(status: 200, json: #"{"ok":true,"result":{"id":\#(Self.botId),"is_bot":true,"username":"GatewayTestBot"}}"#)
+        }
+        let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
+        let offset = (json["offset"] as? NSNumber)?.int64Value ?? 0
+        let (fault, ready) = lock.withLock { () -> (PollFault?, Bool) in
+            pollOffsets.append(offset)
+            if !pollFaults.isEmpty { return (pollFaults.removeFirst(), false) }
+            // Telegram forgets what an offset confirms.
+            pendingUpdates.removeAll { Self.updateId($0) < offset }
+            if pendingUpdates.isEmpty { waitingPolls.append((offset, writer)) }
+            return (nil, !pendingUpdates.isEmpty)
+        }
+        switch fault {
+        case .status(let status, let description)?:
+            let retry = status == 429 ? #","parameters":{"retry_after":1}"# : ""
+            writer.respond(status: status, json: #"{"ok":false,"error_code":\#(status),"description":"\#(description)"\#(retry)}"#)
+        case .hang?:
+            break
+        case .drop?:
+            writer.abort()
+        case nil:
+            if ready { answerPoll(from: offset, writer) }
+        }
+    }
+
+    private func answerPoll(from offset: Int64, _ writer: HTTPResponseWriter) {
+        let updates = lock.withLock { pendingUpdates.filter { Self.updateId($0) >= offset } }
+        let data = (try? JSONSerialization.data(withJSONObject: ["ok": true, "result": updates])) ?? Data()
+        writer.respond(status: 200, headers: ["Content-Type": "application/json"], body: data)
+    }
+
+    private static func updateId(_ update: [String: Any]) -> Int64 { (update["update_id"] as? NSNumber)?.int64Value ?? 0 }
+}
+
+/// A bot token in Telegram's shape, for tests: output, logs and the ledger must never show it.
+public let fakeToken = "987654:SECRET-bot-token-value"
