@@ -107,3 +107,45 @@ extension Ledger {
                       receivedAt: Date(timeIntervalSince1970: row["received_at"]), turnId: row["turn_id"], note: row["note"])
     }
 }
+
+/// How the bot's poller fares, for `gw chat status`.
+public struct ChatPollHealth: Sendable, Equatable, Codable {
+    public var botId: Int64
+    public var nextOffset: Int64
+    public var lastOkAt: Date?
+    public var lastError: String?
+    public var lastErrorAt: Date?
+}
+
+extension Ledger {
+    /// A poll that came back (with or without updates).
+    public func chatPollSucceeded(bot: Int64, at date: Date) throws {
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO chat_poll(bot_id, next_offset, last_ok_at) VALUES (?, 0, ?)
+                ON CONFLICT(bot_id) DO UPDATE SET last_ok_at = excluded.last_ok_at
+                """, arguments: [bot, date.timeIntervalSince1970])
+        }
+    }
+
+    /// A poll that failed, with what went wrong (never holding the token: callers pass API errors).
+    public func chatPollFailed(bot: Int64, error: String, at date: Date) throws {
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO chat_poll(bot_id, next_offset, last_error, last_error_at) VALUES (?, 0, ?, ?)
+                ON CONFLICT(bot_id) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at
+                """, arguments: [bot, String(error.prefix(500)), date.timeIntervalSince1970])
+        }
+    }
+
+    public func chatPollHealth() throws -> [ChatPollHealth] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM chat_poll ORDER BY bot_id").map { row in
+                ChatPollHealth(botId: row["bot_id"], nextOffset: row["next_offset"],
+                               lastOkAt: (row["last_ok_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                               lastError: row["last_error"],
+                               lastErrorAt: (row["last_error_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+}

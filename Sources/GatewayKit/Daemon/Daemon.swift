@@ -61,6 +61,7 @@ public struct Daemon: Sendable {
             broker,
             PolecatService(config: config, events: events, environment: environment, handOff: broker.handOff),
             SchedulerService(runner: runner, config: config, events: events),
+            ChatService(config: config, events: events, environment: environment),
         ]
     }
 

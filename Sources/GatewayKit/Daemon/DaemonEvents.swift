@@ -19,6 +19,8 @@ final class DaemonEvents: Sendable {
     let polecats = Wakeup()
     /// The config service: gateway.toml or HEARTBEAT.md changed, or SIGHUP.
     let config = Wakeup()
+    /// The chat poller: its settings may have changed.
+    let chat = Wakeup()
 
     /// Routes one poke to the services it concerns.
     func received(_ poke: DoorbellListener.Poke) {
@@ -49,6 +51,6 @@ final class DaemonEvents: Sendable {
 
     /// A new config: every service looks again with it.
     func everything() {
-        for wakeup in [broker, hooks, outbox, scheduler, polecats] { wakeup.ring() }
+        for wakeup in [broker, hooks, outbox, scheduler, polecats, chat] { wakeup.ring() }
     }
 }

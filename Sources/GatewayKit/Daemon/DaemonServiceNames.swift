@@ -11,3 +11,4 @@ extension MayorSupervisor: CustomStringConvertible { var description: String { "
 extension TurnBroker: CustomStringConvertible { var description: String { "TurnBroker" } }
 extension PolecatService: CustomStringConvertible { var description: String { "PolecatService" } }
 extension SchedulerService: CustomStringConvertible { var description: String { "SchedulerService" } }
+extension ChatService: CustomStringConvertible { var description: String { "ChatService" } }
