@@ -37,15 +37,16 @@ public struct GatewayEnvironment: Sendable {
     }
 
     public static func live(logger: Logger, ledgers: LedgerAccess) -> GatewayEnvironment {
-        GatewayEnvironment(
-            processes: LiveProcessRunner(),
+        let processes = LiveProcessRunner()
+        return GatewayEnvironment(
+            processes: processes,
             clock: SystemWallClock(),
             output: StandardOutput(),
             logger: logger,
             variables: ProcessInfo.processInfo.environment,
             workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
             ledgers: ledgers,
-            http: URLSessionHTTPClient()
+            http: CurlHTTPClient(processes: processes)
         )
     }
 

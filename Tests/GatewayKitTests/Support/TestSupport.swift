@@ -35,7 +35,7 @@ extension GatewayEnvironment {
         let environment = GatewayEnvironment(
             processes: processes, clock: clock, output: output, logger: logger,
             variables: base, workingDirectory: workingDirectory,
-            executablePath: (try? builtProduct("gw").path) ?? "gw", ledgers: .gateway(), http: URLSessionHTTPClient())
+            executablePath: (try? builtProduct("gw").path) ?? "gw", ledgers: .gateway(), http: CurlHTTPClient(processes: LiveProcessRunner()))
         return (environment, output)
     }
 }
