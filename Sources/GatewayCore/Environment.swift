@@ -52,7 +52,7 @@ public struct GatewayEnvironment: Sendable {
 
     /// This process's own executable, symlinks resolved.
     public static var currentExecutable: String {
-        Bundle.main.executablePath.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } ?? CommandLine.arguments[0]
+        RunningExecutable.path ?? CommandLine.arguments[0]
     }
 
     public var git: GitClient { GitClient(runner: processes) }
