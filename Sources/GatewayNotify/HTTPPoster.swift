@@ -57,6 +57,9 @@ public struct HTTPPoster: Sendable {
             return .retry("\(what): the connection was lost during the request", uncertain: true)
         case .tlsFailed:
             return .permanent("\(what): the TLS connection failed (certificate or protocol, curl exit \(error.code))")
+        case .notSent:
+            // Nothing left this machine, so a retry cannot duplicate.
+            return .retry("\(what): the request could not be prepared (no space or no access in the temporary folder?)")
         case .other:
             return .retry("\(what): the request failed (curl exit \(error.code))", uncertain: true)
         }

@@ -162,6 +162,7 @@ import Testing
         #expect(CurlExit.transportError(7).reason == .cannotConnect)
         #expect(CurlExit.transportError(52).reason == .connectionLost)
         #expect(CurlExit.transportError(60).reason == .tlsFailed)
+        #expect(CurlExit.transportError(26).reason == .notSent)
         #expect(CurlExit.transportError(47).reason == .other)
     }
 

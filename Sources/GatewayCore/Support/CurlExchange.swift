@@ -75,6 +75,8 @@ public enum CurlExit {
         case 18, 52, 55, 56, 92: .connectionLost
         case 8: .badResponse
         case 35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91: .tlsFailed
+        // curl could not read the request's body file: nothing was sent.
+        case 26: .notSent
         default: .other
         }
     }

@@ -29,9 +29,14 @@ public struct CurlHTTPClient: HTTPClient {
 
     public func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         let config = try CurlRequestConfig.render(request)
-        let folder = try CurlExchangeFolder()
+        let folder: CurlExchangeFolder
+        do {
+            folder = try CurlExchangeFolder()
+            if let body = request.body { try folder.writeRequestBody(body) }
+        } catch {
+            throw HTTPTransportError(.notSent, code: 0)
+        }
         defer { folder.remove() }
-        if let body = request.body { try folder.writeRequestBody(body) }
         let result: ProcessResult
         do {
             result = try await processes.run(command(request, folder: folder, config: config))
@@ -74,12 +79,8 @@ public struct CurlExchangeFolder: Sendable {
 
     public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("gw-http-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false,
-                                                    attributes: [.posixPermissions: Int(FileSystem.privateDirectoryMode)])
-        } catch {
-            throw GatewayError("could not create a temporary folder for curl in \(url.deletingLastPathComponent().path): \(error.localizedDescription)")
-        }
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: Int(FileSystem.privateDirectoryMode)])
     }
 
     public var requestBodyFile: URL { url.appendingPathComponent("request-body") }
@@ -89,6 +90,7 @@ public struct CurlExchangeFolder: Sendable {
     func writeRequestBody(_ body: Data) throws {
         guard FileManager.default.createFile(atPath: requestBodyFile.path, contents: body,
                                              attributes: [.posixPermissions: Int(FileSystem.privateFileMode)]) else {
+            remove()
             throw GatewayError("could not write the request body for curl in \(url.path)")
         }
     }

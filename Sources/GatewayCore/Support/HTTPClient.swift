@@ -56,11 +56,13 @@ public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConver
         case badResponse
         /// TLS failed: the certificate, its chain, or the protocol.
         case tlsFailed
+        /// The request never left this machine: its files could not be written or read (a full disk).
+        case notSent
         case other
     }
 
     public var reason: Reason
-    /// The transport's own code (curl's exit status), for the record.
+    /// The transport's own code (curl's exit status; 0 when curl never ran), for the record.
     public var code: Int32
 
     public init(_ reason: Reason, code: Int32) {
@@ -68,7 +70,7 @@ public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConver
         self.code = code
     }
 
-    public var description: String { "HTTP transport failed (\(reason.rawValue), curl exit \(code))" }
+    public var description: String { "HTTP transport failed (\(reason.rawValue)\(code == 0 ? "" : ", curl exit \(code)"))" }
 }
 
 /// For an environment that was never meant to reach the network: every request fails, naming why.
