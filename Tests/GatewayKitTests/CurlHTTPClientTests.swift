@@ -64,7 +64,6 @@ import Testing
         let request = HTTPClientRequest(url: URL(string: "\(server.baseURL)/echo")!, method: "POST",
                                         headers: ["Content-Type": "application/octet-stream", "Authorization": "Bearer a \"quoted\" \\ value"],
                                         body: body, timeout: 10)
-        let started = Date()
         let response = try await client.send(request)
         #expect(response.status == 200)
         #expect(response.body == body)
@@ -72,7 +71,6 @@ import Testing
         #expect(response.headers["x-got-auth"] == "Bearer a \"quoted\" \\ value")
         #expect(response.headers["x-got-type"] == "application/octet-stream")
         #expect(response.headers["x-got-expect"] == "-")
-        #expect(Date().timeIntervalSince(started) < 1)
     }
 
     @Test func anEmptyAnswerIsAnEmptyBody() async throws {
@@ -94,14 +92,13 @@ import Testing
         #expect(response.headers["location"] == nil)
     }
 
+    /// The server answers after 3 s: a timeout rather than its late answer shows curl gave up at 0.5 s.
     @Test func noAnswerWithinTheTimeoutIsATimeout() async throws {
         let server = try Self.server()
         defer { server.stop() }
-        let started = Date()
         await #expect(throws: HTTPTransportError(.timedOut, code: 28)) {
             _ = try await client.send(HTTPClientRequest(url: URL(string: "\(server.baseURL)/slow")!, timeout: 0.5))
         }
-        #expect(Date().timeIntervalSince(started) < 2.5)
     }
 
     @Test func aRefusedConnectionIsCannotConnect() async throws {
