@@ -4,12 +4,14 @@ import PackageDescription
 // Every dependency here is rebuilt from scratch by CI on 2 cores, so each one must earn its minutes:
 // ArgumentParser (CLI), Logging (diagnostics), GRDB (the SQLite ledger), TOMLKit (gateway.toml),
 // ServiceLifecycle (the daemon's services, started in order and stopped gracefully on SIGTERM).
-// MCP (the stdio server `gw mcp serve` that gives the Mayor its memory tools).
+// MCP (the stdio server `gw mcp serve` that gives the Mayor its memory tools), linked only into `gw-mcp`:
+// it brings FoundationNetworking (libcurl, TLS, Kerberos), which would slow every `gw` start.
 let package = Package(
     name: "Gateway",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gw", targets: ["gw"]),
+        .executable(name: "gw-mcp", targets: ["gw-mcp"]),
         .executable(name: "gw-model-sim", targets: ["gw-model-sim"]),
         .executable(name: "gw-agent-sim", targets: ["gw-agent-sim"]),
         .library(name: "GatewayKit", targets: ["GatewayKit"]),
@@ -68,7 +70,6 @@ let package = Package(
             dependencies: [
                 "GatewayKit",
                 "GatewayDemo",
-                "GatewayMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,6 +80,12 @@ let package = Package(
             dependencies: ["GatewayKit", .product(name: "MCP", package: "swift-sdk")]
         ),
         .executableTarget(name: "gw", dependencies: ["GatewayCLI"]),
+        // What `gw mcp serve` execs: the MCP server in a program of its own, installed beside `gw`.
+        .executableTarget(name: "gw-mcp", dependencies: [
+            "GatewayMCP", "GatewayKit", "GatewayCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Test doubles (named as such everywhere): a scripted model server and a terminal double of Claude Code.
         // A small loopback HTTP/1.1 server for the doubles: the scripted model server and the fake Bot API in tests.
         .target(name: "LoopbackHTTP"),

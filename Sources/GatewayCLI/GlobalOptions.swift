@@ -16,6 +16,9 @@ struct GlobalOptions: ParsableArguments {
     func locateTown(_ environment: GatewayEnvironment) throws -> Town {
         try TownLocator.locate(flag: town, environment: environment)
     }
+
+    /// These flags as given, for a program `gw` hands over to (`gw-mcp`).
+    var forwardedArguments: [String] { (town.map { ["--town", $0] } ?? []) + (verbose ? ["--verbose"] : []) }
 }
 
 /// `--json` for commands whose output is data.

@@ -37,21 +37,22 @@ public struct GatewayEnvironment: Sendable {
     }
 
     public static func live(logger: Logger, ledgers: LedgerAccess) -> GatewayEnvironment {
-        GatewayEnvironment(
-            processes: LiveProcessRunner(),
+        let processes = LiveProcessRunner()
+        return GatewayEnvironment(
+            processes: processes,
             clock: SystemWallClock(),
             output: StandardOutput(),
             logger: logger,
             variables: ProcessInfo.processInfo.environment,
             workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
             ledgers: ledgers,
-            http: URLSessionHTTPClient()
+            http: CurlHTTPClient(processes: processes)
         )
     }
 
     /// This process's own executable, symlinks resolved.
     public static var currentExecutable: String {
-        Bundle.main.executablePath.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } ?? CommandLine.arguments[0]
+        RunningExecutable.path ?? CommandLine.arguments[0]
     }
 
     public var git: GitClient { GitClient(runner: processes) }

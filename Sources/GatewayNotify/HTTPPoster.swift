@@ -1,8 +1,5 @@
 import Foundation
 import GatewayCore
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// POSTs JSON through the environment's HTTP client and turns transport errors into delivery
 /// failures whose text never includes the URL, which for Telegram carries the bot token.
@@ -31,13 +28,13 @@ public struct HTTPPoster: Sendable {
         let response: HTTPClientResponse
         do {
             response = try await client.send(HTTPClientRequest(url: url, method: "POST", headers: allHeaders, body: data, timeout: timeout))
-        } catch let error as URLError {
+        } catch let error as HTTPTransportError {
             throw Self.failure(error, what: what, timeout: timeout)
         } catch let error as GatewayError {
             // The environment cannot reach the network at all (`UnconfiguredHTTPClient`): retrying is futile.
             throw .permanent("\(what): \(error.message)")
         } catch {
-            // Not a URLError, so nothing says how far the request got: it may have been accepted, and a
+            // Not a transport error, so nothing says how far the request got: it may have been accepted, and a
             // repeat must be flagged as a possible duplicate.
             throw .retry("\(what): the request failed (\(type(of: error)))", uncertain: true)
         }
@@ -46,22 +43,25 @@ public struct HTTPPoster: Sendable {
         return Response(status: response.status, body: response.body, retryAfterHeader: retryAfter)
     }
 
-    /// Only the error's code is used: its description would print the URL.
-    static func failure(_ error: URLError, what: String, timeout: TimeInterval) -> DeliveryFailure {
-        switch error.code {
+    /// The error carries no URL, so nothing here can print the token.
+    static func failure(_ error: HTTPTransportError, what: String, timeout: TimeInterval) -> DeliveryFailure {
+        switch error.reason {
         case .timedOut:
             // The request may have reached the server before the answer was lost.
             return .retry("\(what) did not answer within \(Int(timeout))s", uncertain: true)
-        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-            return .unreachable("\(what) could not be reached (\(error.code.rawValue)): check the network or the configured URL")
-        case .badServerResponse:
+        case .cannotConnect, .cannotResolveHost:
+            return .unreachable("\(what) could not be reached (curl exit \(error.code)): check the network or the configured URL")
+        case .badResponse:
             return .retry("\(what): the answer was not HTTP", uncertain: true)
-        case .networkConnectionLost:
+        case .connectionLost:
             return .retry("\(what): the connection was lost during the request", uncertain: true)
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid:
-            return .permanent("\(what): the TLS connection failed (certificate or protocol, \(error.code.rawValue))")
-        default:
-            return .retry("\(what): the request failed (URL error \(error.code.rawValue))", uncertain: true)
+        case .tlsFailed:
+            return .permanent("\(what): the TLS connection failed (certificate or protocol, curl exit \(error.code))")
+        case .notSent:
+            // Nothing left this machine, so a retry cannot duplicate.
+            return .retry("\(what): the request could not be prepared (no space or no access in the temporary folder?)")
+        case .other:
+            return .retry("\(what): the request failed (curl exit \(error.code))", uncertain: true)
         }
     }
 }

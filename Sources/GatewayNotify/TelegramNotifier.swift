@@ -1,8 +1,5 @@
 import Foundation
 import GatewayCore
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Sends to a Telegram chat through the Bot API's `sendMessage`, in HTML mode, one part at a time,
 /// within the per-chat and global rate limits.

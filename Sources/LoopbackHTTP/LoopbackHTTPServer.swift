@@ -128,6 +128,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     private var connections: Set<Int32> = []
+    /// Until the accept loop ends; guarded by `lock`.
+    private var listenerOpen = true
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
 
     /// Binds 127.0.0.1:`port` (0 picks a free port) and starts accepting.
     public init(port: UInt16 = 0, handler: @escaping Handler) throws {
@@ -161,23 +164,39 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Stops accepting and closes every open connection. Safe to call again (deinit does): the
-    /// listener is closed once, since a second close could hit a descriptor reused by another thread.
+    /// Stops accepting and closes every open connection; the port is closed when it returns. Safe to call
+    /// again (deinit does).
+    ///
+    /// Only the accept loop closes the listener, once it has left `accept`: closed from here while that
+    /// thread was between two calls, its descriptor could go to another server's (another test's)
+    /// listener, and the loop would then take and drop that server's connections.
     public func stop() {
-        let open: Set<Int32>? = lock.withLock {
-            guard !stopped else { return nil }
+        let listening: Bool = lock.withLock {
+            guard !stopped else { return false }
             stopped = true
-            return connections
+            // Under the lock, where a connection in the set is still open: outside it, one could close
+            // meanwhile and its descriptor go to another server's socket, which this would then cut.
+            for connection in connections { shutdown(connection, Int32(SHUT_RDWR)) }
+            // Linux wakes a thread blocked in `accept` on this.
+            if listenerOpen { shutdown(listener, Int32(SHUT_RDWR)) }
+            return listenerOpen
         }
-        guard let open else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }
+        guard listening else { return }
+        // Where shutting down a listener does not wake `accept` (macOS), a connection does.
+        Platform.connect(port: port)
+        acceptLoopEnded.wait()
     }
 
     deinit { stop() }
 
     private func acceptLoop() {
+        defer {
+            lock.withLock {
+                listenerOpen = false
+                close(listener)
+            }
+            acceptLoopEnded.signal()
+        }
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
@@ -201,8 +220,11 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     private func serve(_ connection: Int32) {
         defer {
-            lock.withLock { _ = connections.remove(connection) }
-            close(connection)
+            // Closed under the lock, so `stop` never shuts down a descriptor that was reused.
+            lock.withLock {
+                connections.remove(connection)
+                close(connection)
+            }
         }
         var reader = RequestReader(socket: connection)
         while let request = reader.next() {
@@ -283,6 +305,20 @@ enum Platform {
     static let streamSocket = SOCK_STREAM
     static let sendFlags: Int32 = 0
     #endif
+
+    /// Opens and at once closes a connection to 127.0.0.1:`port`; refused or not, it does not matter.
+    static func connect(port: UInt16) {
+        let probe = socket(AF_INET, streamSocket, 0)
+        guard probe >= 0 else { return }
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    }
 
     static func prepare(_ connection: Int32) {
         var one: Int32 = 1

@@ -34,7 +34,7 @@ struct NotifyBench: BenchSuite {
         logger.logLevel = .critical
         let environment = GatewayEnvironment(processes: LiveProcessRunner(), clock: SystemWallClock(), output: StandardOutput(),
                                              logger: logger, variables: ["BENCH_TOKEN": "1:bench"], workingDirectory: base, ledgers: .gateway(),
-                                             http: URLSessionHTTPClient())
+                                             http: CurlHTTPClient(processes: LiveProcessRunner()))
         var ids: [Int64] = []
         for index in 0..<messages {
             let request = NotificationRequest(source: "bench:\(index)", target: "chat\(index % chats + 1)", title: "Bench", text: "message \(index)")

@@ -41,9 +41,9 @@ extension ProcessRunning where Self == LiveProcessRunner {
     public static var live: LiveProcessRunner { LiveProcessRunner() }
 }
 
-extension HTTPClient where Self == URLSessionHTTPClient {
+extension HTTPClient where Self == CurlHTTPClient {
     /// Real HTTP (to the tests' loopback servers), for a test that means to send it.
-    public static var live: URLSessionHTTPClient { URLSessionHTTPClient() }
+    public static var live: CurlHTTPClient { CurlHTTPClient(processes: LiveProcessRunner()) }
 }
 
 /// Records `message` as an issue at `location` (where the environment was built) when known.

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// One HTTP request, as plain values.
 public struct HTTPClientRequest: Sendable {
@@ -37,33 +34,43 @@ public struct HTTPClientResponse: Sendable {
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
-/// The environment's way to the network. A failure in transport is thrown as a `URLError`, whose code
-/// callers map to retry or give up; any answer at all, whatever its status, is a response.
+/// The environment's way to the network. A failure in transport is thrown as an `HTTPTransportError`,
+/// whose reason callers map to retry or give up; any answer at all, whatever its status, is a response.
 public protocol HTTPClient: Sendable {
     func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse
 }
 
-/// HTTP through Foundation's URLSession (no extra dependency), one ephemeral session per request: no
-/// cookies, cache or credentials are kept between notifications.
-public struct URLSessionHTTPClient: HTTPClient {
-    public init() {}
-
-    public func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
-        var urlRequest = URLRequest(url: request.url, timeoutInterval: request.timeout)
-        urlRequest.httpMethod = request.method
-        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        urlRequest.httpBody = request.body
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = request.timeout
-        configuration.timeoutIntervalForResource = request.timeout
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        let (data, response) = try await session.data(for: urlRequest)
-        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-        var headers: [String: String] = [:]
-        for case let (name as String, value as String) in http.allHeaderFields { headers[name] = value }
-        return HTTPClientResponse(status: http.statusCode, headers: headers, body: data)
+/// Why a request got no HTTP answer. It carries no URL and no header, so its text may be shown and
+/// logged: a Telegram URL holds the bot token, a webhook's headers its credentials.
+public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: String, Sendable {
+        /// No answer within the request's timeout; the server may have taken the request meanwhile.
+        case timedOut
+        /// The host's name did not resolve (nor, when one is set, the proxy's).
+        case cannotResolveHost
+        /// Nothing accepted the connection: the server is down or the port is wrong.
+        case cannotConnect
+        /// The connection broke after the request was (perhaps) sent.
+        case connectionLost
+        /// The server answered something that is not HTTP.
+        case badResponse
+        /// TLS failed: the certificate, its chain, or the protocol.
+        case tlsFailed
+        /// The request never left this machine: its files could not be written or read (a full disk).
+        case notSent
+        case other
     }
+
+    public var reason: Reason
+    /// The transport's own code (curl's exit status; 0 when curl never ran), for the record.
+    public var code: Int32
+
+    public init(_ reason: Reason, code: Int32) {
+        self.reason = reason
+        self.code = code
+    }
+
+    public var description: String { "HTTP transport failed (\(reason.rawValue)\(code == 0 ? "" : ", curl exit \(code)"))" }
 }
 
 /// For an environment that was never meant to reach the network: every request fails, naming why.

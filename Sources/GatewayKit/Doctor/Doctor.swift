@@ -2,8 +2,8 @@ import Foundation
 import GatewayCore
 import GatewayAgents
 
-/// `gw doctor`: checks a town's ledger, backups, hooks, locks, tmux socket, agents and their CLI, file
-/// modes and secrets, each with the command that fixes what it finds. It reads; only `--repair`
+/// `gw doctor`: checks a town's ledger, backups, hooks, locks, tmux socket, the MCP server program,
+/// agents and their CLI, file modes and secrets, each with the command that fixes what it finds. It reads; only `--repair`
 /// (`DoctorRepair`) changes anything.
 public struct Doctor: Sendable {
     let environment: GatewayEnvironment
@@ -21,6 +21,7 @@ public struct Doctor: Sendable {
         findings += await hookFindings()
         findings += await lockFindings()
         findings += await tmuxFindings()
+        findings += mcpServerFindings()
         do {
             let config = try town.loadConfig()
             findings += agentSettingsFindings(config)
