@@ -11,10 +11,8 @@ import Darwin
 /// is a file named by the bot's id (not its secret) in the user's state folder, held for the poller's
 /// life; it names the holder's pid and town so the refusal can say who polls.
 public final class BotPollLock: @unchecked Sendable {
-    let descriptor: Int32
-    public let file: URL
-    private let lock = NSLock()
-    private var held = true
+    private let held: HeldFileLock
+    public var file: URL { held.file }
 
     /// `~/.local/state/gateway/telegram-BOTID.lock` (`$XDG_STATE_HOME` when set).
     public static func file(botId: Int64, variables: [String: String]) -> URL {
@@ -25,29 +23,13 @@ public final class BotPollLock: @unchecked Sendable {
 
     /// Takes the lock or throws, naming who holds it.
     public init(file: URL, town: Town) throws {
-        self.file = file
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let descriptor = open(file.path, O_RDWR | O_CREAT | O_CLOEXEC, FileSystem.privateFileMode)
-        guard descriptor >= 0 else { throw GatewayError("could not open \(file.path): \(String(cString: strerror(errno)))") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard let held = try HeldFileLock.tryTake(file) else {
             let holder = (try? String(contentsOf: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            close(descriptor)
             throw GatewayError("another Gateway already polls this Telegram bot (\(holder.isEmpty ? file.path : holder)): one bot token serves one town. Give this town its own bot (@BotFather), or stop the other daemon")
         }
-        ftruncate(descriptor, 0)
-        let text = "pid \(getpid()), town \(town.root.path)\n"
-        _ = text.withCString { write(descriptor, $0, strlen($0)) }
-        self.descriptor = descriptor
+        held.record("pid \(getpid()), town \(town.root.path)\n")
+        self.held = held
     }
 
-    public func release() {
-        lock.withLock {
-            guard held else { return }
-            held = false
-            flock(descriptor, LOCK_UN)
-            close(descriptor)
-        }
-    }
-
-    deinit { release() }
+    public func release() { held.release() }
 }

@@ -41,7 +41,7 @@ struct NotifyBench: BenchSuite {
             ids.append(try await ledger.enqueueNotification(request, now: Date()).entry.id)
         }
         let worker = OutboxWorker(town: town, settings: settings, ledger: ledger, environment: environment)
-        guard let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: Date().addingTimeInterval(5)) else {
+        guard let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: Date().addingTimeInterval(5), clock: SystemWallClock()) else {
             throw GatewayError("bench: could not take the outbox lease")
         }
         defer { lease.release() }

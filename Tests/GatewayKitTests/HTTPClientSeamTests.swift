@@ -33,7 +33,7 @@ import GatewayTestSupport
         var environment = rig.environment
         environment.http = http
         let worker = OutboxWorker(town: rig.town, settings: try GatewayConfig.parse(Self.toml).notify, ledger: rig.ledger, environment: environment)
-        let lease = try #require(try await OutboxLease.acquire(OutboxLease.file(for: rig.town), until: Date().addingTimeInterval(5)))
+        let lease = try #require(try await OutboxLease.acquire(OutboxLease.file(for: rig.town), until: Date().addingTimeInterval(5), clock: SystemWallClock()))
         defer { lease.release() }
         return try await worker.deliver([entry.id], until: Date().addingTimeInterval(30), lease: lease).first
     }

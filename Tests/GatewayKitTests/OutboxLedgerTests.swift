@@ -103,7 +103,7 @@ import GatewayTestSupport
         let rig = try await NotifyTestRig("[notify.targets.screen]\nkind = \"console\"")
         let one = try await rig.enqueue("manual:1", target: "screen", text: "one")
         let two = try await rig.enqueue("manual:2", target: "screen", text: "two")
-        let lease = try #require(try await OutboxLease.acquire(OutboxLease.file(for: rig.town), until: Date().addingTimeInterval(5)))
+        let lease = try #require(try await OutboxLease.acquire(OutboxLease.file(for: rig.town), until: Date().addingTimeInterval(5), clock: SystemWallClock()))
         defer { lease.release() }
         try await rig.worker.recover(lease)
         try await rig.ledger.markSending(one.id, now: Date())

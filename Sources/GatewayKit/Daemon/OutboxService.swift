@@ -63,7 +63,7 @@ public struct OutboxService: Service {
     func takeLease() async throws -> OutboxLease? {
         var warned = false
         while !DaemonPause.shuttingDown {
-            if let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: now.addingTimeInterval(1)) {
+            if let lease = try await OutboxLease.acquire(OutboxLease.file(for: town), until: now.addingTimeInterval(1), clock: environment.clock) {
                 return lease
             }
             if !warned {

@@ -31,7 +31,7 @@ struct NotifyTestRig {
 
     /// Delivers `ids` like `gw notify send` does, within `seconds`.
     func deliver(_ ids: [Int64], within seconds: TimeInterval = 60) async throws -> [OutboxEntry] {
-        let lease = try #require(try await OutboxLease.acquire(OutboxLease.file(for: town), until: Date().addingTimeInterval(5)))
+        let lease = try #require(try await OutboxLease.acquire(OutboxLease.file(for: town), until: Date().addingTimeInterval(5), clock: SystemWallClock()))
         defer { lease.release() }
         try await worker.recover(lease)
         return try await worker.deliver(ids, until: Date().addingTimeInterval(seconds), lease: lease)
