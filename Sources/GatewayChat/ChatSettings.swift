@@ -56,10 +56,7 @@ public struct TelegramChatSettings: Sendable, Equatable {
 
     init?(_ table: TableReader) {
         let token = SecretReference.read(table, "token")
-        apiBase = table.string("api_base", default: "https://api.telegram.org")
-        if URL(string: apiBase)?.scheme.map({ ["http", "https"].contains($0) }) != true {
-            table.problem("api_base", "\"\(apiBase)\" is not an http(s) URL, like \"https://api.telegram.org\"")
-        }
+        apiBase = table.httpURL("api_base", default: "https://api.telegram.org")
         let choices = ChatPolicy.allCases.map(\.rawValue)
         policy = ChatPolicy(rawValue: table.choice("policy", choices, default: ChatPolicy.pairing.rawValue)) ?? .pairing
         allow = Self.ids(table, "allow", example: "allow = [123456789]")

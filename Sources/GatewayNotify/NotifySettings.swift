@@ -119,10 +119,7 @@ public struct TelegramSettings: Sendable, Equatable {
         case let other?: table.problem("chat_id", "expected an integer or a string like \"-100123456\" or \"@channel\", found \(other.typeName)")
         }
         let token = SecretReference.read(table, "token")
-        apiBase = table.string("api_base", default: "https://api.telegram.org")
-        if URL(string: apiBase)?.scheme.map({ ["http", "https"].contains($0) }) != true {
-            table.problem("api_base", "\"\(apiBase)\" is not an http(s) URL, like \"https://api.telegram.org\"")
-        }
+        apiBase = table.httpURL("api_base", default: "https://api.telegram.org")
         guard let chat, let token else { return nil }
         chatID = chat
         self.token = token

@@ -116,6 +116,16 @@ public final class TableReader {
         return number
     }
 
+    /// An http(s) URL; the default when absent, a problem (and the default) when it is not one.
+    public func httpURL(_ key: String, default fallback: String) -> String {
+        let text = string(key, default: fallback)
+        guard URL(string: text)?.scheme.map({ ["http", "https"].contains($0.lowercased()) }) == true else {
+            problem(key, "\"\(text)\" is not an http(s) URL, like \"\(fallback)\"")
+            return fallback
+        }
+        return text
+    }
+
     public func stringArray(_ key: String, default fallback: [String] = []) -> [String] {
         guard let node = value(key) else { return fallback }
         if case .string(let single) = node { return [single] }
