@@ -67,23 +67,23 @@ struct MemoryScan {
         }
         defer { closedir(directory) }
         let folderHash = Self.hash("\(relative)/".utf8)
+        // The name is read where readdir put it: a record is only as long as its name (d_reclen), so
+        // copying the whole `d_name` array out of it could read past the end of the mapped buffer.
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(directory) {
             let type = entry.pointee.d_type
-            withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { name in
-                    let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
-                    guard bytes.first != UInt8(ascii: ".") else { return }
-                    let isMarkdown = bytes.count > 3 && bytes.suffix(3).elementsEqual(".md".utf8)
-                    guard type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) || isMarkdown else { return }
-                    var info = stat()
-                    guard fstatat(dirfd(directory), name, &info, 0) == 0 else { return }
-                    if (info.st_mode & S_IFMT) == S_IFDIR {
-                        let inner = openat(dirfd(directory), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                        if inner >= 0 { walk(inner, relative: "\(relative)/\(String(cString: name))", top: false) }
-                    } else if isMarkdown, !(top && bytes.elementsEqual("README.md".utf8)) {
-                        add(Self.hash(bytes, seed: folderHash), MemoryIndex.Stamp(info)) { "\(relative)/\(String(cString: name))" }
-                    }
-                }
+            let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self)
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
+            guard bytes.first != UInt8(ascii: ".") else { continue }
+            let isMarkdown = bytes.count > 3 && bytes.suffix(3).elementsEqual(".md".utf8)
+            guard type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) || isMarkdown else { continue }
+            var info = stat()
+            guard fstatat(dirfd(directory), name, &info, 0) == 0 else { continue }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                let inner = openat(dirfd(directory), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if inner >= 0 { walk(inner, relative: "\(relative)/\(String(cString: name))", top: false) }
+            } else if isMarkdown, !(top && bytes.elementsEqual("README.md".utf8)) {
+                add(Self.hash(bytes, seed: folderHash), MemoryIndex.Stamp(info)) { "\(relative)/\(String(cString: name))" }
             }
         }
     }
