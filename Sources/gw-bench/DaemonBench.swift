@@ -56,12 +56,12 @@ struct DaemonBench: BenchSuite {
             return
         }
         func share(_ nanoseconds: Double) -> Double { nanoseconds / (elapsed * 1e9) * 100 }
-        let cpu = daemonEnd.cpuNanoseconds - daemonStart.cpuNanoseconds
+        let (cpu, threadsEnded) = daemonEnd.cpuNanoseconds(since: daemonStart)
         reporter.report("daemon.idle_window", elapsed.rounded(), "s")
         reporter.report("daemon.sleep_cpu", share(sleepEnd.cpuNanoseconds - sleepStart.cpuNanoseconds), "%")
         reporter.report("daemon.idle_cpu", share(cpu), "%", baseline: "daemon.sleep_cpu", limit: limitCPU)
-        reporter.note(String(format: "daemon idle CPU: %.1f ms over %.0f s (clock ticks say %.0f ms); %.1f wake-ups/s over %d threads; its children used %.0f ms",
-                             cpu / 1e6, elapsed, daemonEnd.tickMilliseconds - daemonStart.tickMilliseconds,
+        reporter.note(String(format: "daemon idle CPU: %.1f ms over %.0f s (clock ticks say %.0f ms; threads that ended meanwhile: %d); %.1f wake-ups/s over %d threads; its children used %.0f ms",
+                             cpu / 1e6, elapsed, daemonEnd.tickMilliseconds - daemonStart.tickMilliseconds, threadsEnded,
                              (daemonEnd.contextSwitches - daemonStart.contextSwitches) / elapsed, daemonEnd.threads,
                              daemonEnd.childrenTickMilliseconds - daemonStart.childrenTickMilliseconds))
         reporter.report("daemon.sleep_rss", sleepEnd.rssKilobytes / 1024, "MiB")

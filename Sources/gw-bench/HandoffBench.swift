@@ -33,6 +33,8 @@ struct HandoffBench: BenchSuite {
         for round in 0..<rounds {
             let first = try await ledger.enqueueTurn(agent: Hook.mayor, text: "handoff \(round) first", source: "bench", at: Date())
             let second = try await ledger.enqueueTurn(agent: Hook.mayor, text: "handoff \(round) second", source: "bench", at: Date())
+            // As `gw mayor send` does: the ledger holds the turns, the poke wakes the daemon's broker.
+            DaemonDoorbell(town: sim.town).ring(.turns)
             let deadline = Date().addingTimeInterval(60)
             while try await ledger.turn(second)?.state.hasEnded != true {
                 guard Date() < deadline else { throw GatewayError("turn \(second) did not end within 60 s: see \(DaemonLog.file(for: sim.town).path)") }

@@ -8,6 +8,8 @@ import GatewayCore
 /// counters, which keep it, are sampled too as a cross-check.
 struct ProcSample {
     var cpuNanoseconds: Double
+    /// Each live thread's run time, by thread id.
+    var threadNanoseconds: [String: Double] = [:]
     var tickMilliseconds: Double
     /// CPU of children the process has waited for (tmux clients, git): work it caused, not its own.
     var childrenTickMilliseconds: Double
@@ -34,6 +36,7 @@ struct ProcSample {
             guard let schedstat = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/schedstat", encoding: .utf8),
                   let ran = schedstat.split(separator: " ").first.flatMap({ Double($0) }) else { continue }
             sample.cpuNanoseconds += ran
+            sample.threadNanoseconds[thread] = ran
             sample.threads += 1
             let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/status", encoding: .utf8)) ?? ""
             sample.contextSwitches += field(status, "voluntary_ctxt_switches") + field(status, "nonvoluntary_ctxt_switches")
@@ -43,6 +46,17 @@ struct ProcSample {
         sample.rssAnonKilobytes = field(status, "RssAnon")
         sample.rssFileKilobytes = field(status, "RssFile")
         return sample
+    }
+
+    /// CPU used between `start` and this sample. Per thread, so a thread that ended in between (its run
+    /// time gone from the sum) cannot make it negative; when one did, the tick counters, which keep an
+    /// ended thread's time, are the better figure if they say more. `threadsEnded` tells which case held.
+    func cpuNanoseconds(since start: ProcSample) -> (nanoseconds: Double, threadsEnded: Int) {
+        var used = 0.0
+        for (thread, ran) in threadNanoseconds { used += ran - (start.threadNanoseconds[thread] ?? 0) }
+        let ended = start.threadNanoseconds.keys.filter { threadNanoseconds[$0] == nil }.count
+        guard ended > 0 else { return (used, 0) }
+        return (max(used, (tickMilliseconds - start.tickMilliseconds) * 1e6), ended)
     }
 
     /// The number after `name:` in a /proc status file (kB for memory), 0 when absent.
