@@ -61,13 +61,15 @@ struct PolecatFinisher: Sendable {
             return ["work/last-screen.txt", "work/result.md"]
         }
         let commit = try await resultCommit(write, agent: agent)
-        try await markItemFailed(polecat, reason: reason, result: ConvoyResult(branch: HookBranches.branch(for: agent), commit: commit))
-        try await ledger.endPolecat(polecat.id, state: .failed, error: reason, resultCommit: commit, commits: commits?.joined(separator: "\n"), at: now)
         _ = try await ledger.failTurnsInFlight(agent: agent, error: reason, at: now)
         if let turn = polecat.turnId, let queued = try await ledger.turn(turn), queued.state == .queued {
             try await ledger.endTurn(turn, state: .failed, error: reason, at: now)
         }
+        // Its session ends before it is marked failed: whoever sees `failed` finds nothing left running.
+        // (Two failers never race here: both hold the polecats lock.)
         try await endSession(polecat, note: "failed: \(reason)")
+        try await markItemFailed(polecat, reason: reason, result: ConvoyResult(branch: HookBranches.branch(for: agent), commit: commit))
+        try await ledger.endPolecat(polecat.id, state: .failed, error: reason, resultCommit: commit, commits: commits?.joined(separator: "\n"), at: now)
         try await report(polecat, outcome: "failed — \(reason); its last screen is on its hook and its worktree is kept", commit: commit)
     }
 
