@@ -102,18 +102,20 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsCannotConnect() async throws {
-        let server = try Self.server()
-        let base = server.baseURL
-        server.stop()
+        // Bound and never listening: refused, and no other test's server can take the port meanwhile.
+        var closed = try ClosedPort()
+        defer { closed.release() }
+        let base = "http://127.0.0.1:\(closed.port)"
         await #expect(throws: HTTPTransportError(.cannotConnect, code: 7)) {
             _ = try await client.send(HTTPClientRequest(url: URL(string: "\(base)/status/200")!, timeout: 5))
         }
     }
 
     @Test func secretsInTheURLAndHeadersNeverReachArgvNorTheError() async throws {
-        let server = try Self.server()
-        let base = server.baseURL
-        server.stop()
+        // Bound and never listening: refused, and no other test's server can take the port meanwhile.
+        var closed = try ClosedPort()
+        defer { closed.release() }
+        let base = "http://127.0.0.1:\(closed.port)"
         let runner = RecordingRunner()
         let request = HTTPClientRequest(url: URL(string: "\(base)/botSECRET-TOKEN/sendMessage")!, method: "POST",
                                         headers: ["Authorization": "Bearer SECRET-HEADER"], body: Data("{}".utf8), timeout: 5)

@@ -100,10 +100,11 @@ import GatewayTestSupport
     }
 
     @Test func anUnreachableAPIIsRetriedWithoutLeakingTheTokenInTheURL() async throws {
-        // A port nothing listens on: the URL error would print the URL, which carries the token.
-        let api = try FakeBotAPI()
-        let base = api.baseURL
-        api.stop()
+        // A port bound and never listening (so no other test's server can take it meanwhile): the
+        // connection is refused, and a transport error that printed the URL would print the token.
+        var closed = try ClosedPort()
+        defer { closed.release() }
+        let base = "http://127.0.0.1:\(closed.port)"
         let rig = try await NotifyTestRig(telegramTOML(base, maxAttempts: 2, backoff: "10ms"), variables: ["TG_TOKEN": fakeToken])
         let entry = try await rig.enqueue("manual:1", target: "phone", text: "x")
         // Unreachable is an outage, not a refusal: it never uses up max_attempts (2 here).
