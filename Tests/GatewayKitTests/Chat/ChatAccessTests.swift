@@ -211,6 +211,16 @@ import GatewayTestSupport
         #expect(configured.stderr.contains("gateway.toml:3"))
         #expect(try await gw("revoke", "333").status == 0)
         #expect(try await gw("list").stdout.contains("222  allowed"))
+        let status = try await runProduct("gw", ["chat", "status", "--json"], in: root,
+                                          environment: ["GW_TOWN": root.path, "TELEGRAM_BOT_TOKEN": "555:status-secret"])
+        #expect(status.status == 0, "\(status.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(report["polled"] as? Bool == false)
+        #expect(report["token"] as? String == "environment variable TELEGRAM_BOT_TOKEN")
+        let warnings = (report["warnings"] as? [String]) ?? []
+        #expect(warnings.contains { $0.contains("no daemon runs: nothing is polled") })
+        #expect(warnings.contains { $0.contains("token_file") }, "a token from the shell is missing under a service manager")
+        #expect(!status.stdout.contains("status-secret"))
         #expect(!(try await gw("list").stdout.contains("333")))
     }
 }

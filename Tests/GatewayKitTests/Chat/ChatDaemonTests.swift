@@ -37,6 +37,12 @@ import GatewayTestSupport
         #expect(town.daemonLog.contains("Telegram user 42"))
         #expect(!town.daemonLog.contains("stranger's private words"))
         #expect(!town.daemonLog.contains(fakeToken), "the token never reaches the log, even --verbose")
+        let status = try await town.gw(["chat", "status", "--json"], variables: ["GW_TEST_BOT_TOKEN": fakeToken])
+        #expect(status.succeeded, "\(status.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(report["polled"] as? Bool == true)
+        #expect((report["bots"] as? [[String: Any]])?.first { ($0["botId"] as? Int) == Int(FakeBotAPI.botId) }?["lastOkAt"] != nil)
+        #expect(!status.stdout.contains(fakeToken))
     }
 
     @Test func aSecondTownOnTheSameBotIsRefusedAndSaysWhoPolls() async throws {

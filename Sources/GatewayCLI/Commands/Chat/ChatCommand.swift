@@ -7,7 +7,7 @@ import GatewayChat
 struct ChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat", abstract: "Who may talk to the Mayor from Telegram: pair, allow, revoke and list senders.",
-        subcommands: [ChatPair.self, ChatAllow.self, ChatRevoke.self, ChatList.self])
+        subcommands: [ChatStatus.self, ChatPair.self, ChatAllow.self, ChatRevoke.self, ChatList.self])
 }
 
 /// What every `gw chat` command needs: the town, its `[chat.telegram]` settings and its ledger.
@@ -122,5 +122,55 @@ struct ChatList: AsyncParsableCommand {
             let minutes = max(1, Int(code.expiresAt.timeIntervalSince(now) / 60))
             output.line("pending: \(code.code) for user \(code.id), expires in \(minutes) min — `gw chat pair \(code.code)`")
         }
+    }
+}
+
+struct ChatStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Whether the daemon polls the chat bot, and how its last polls went.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var json: JSONOption
+
+    struct Report: Encodable {
+        var policy: String
+        /// Where the token comes from (the variable's or file's name, never the token).
+        var token: String
+        var daemonRunning: Bool
+        var polled: Bool
+        var bots: [ChatPollHealth]
+        var warnings: [String]
+    }
+
+    func run() async throws {
+        let context = try ChatContext(global)
+        let daemon = DaemonPidFile.runningPid(context.town)
+        var warnings: [String] = []
+        let token: String
+        switch context.settings.token.source {
+        case .environment(let name):
+            token = "environment variable \(name)"
+            // A daemon under systemd or launchd does not see the shell's variables.
+            warnings.append("\(context.settings.token.key) names the environment variable \(name): a daemon started by `gw daemon install` (systemd or launchd) does not see your shell's variables; use token_file = \"PATH\" (a file only you can read) instead")
+        case .file(let path):
+            token = "file \(path)"
+        }
+        if let problem = context.settings.token.problem(variables: context.environment.variables, root: context.town.root, file: GatewayConfig.fileName) {
+            warnings.append(problem.description)
+        }
+        let polled = daemon != nil && context.settings.policy != .disabled
+        if daemon == nil { warnings.append("no daemon runs: nothing is polled, and messages wait at Telegram (for up to 24 hours) until `gw daemon start`") }
+        let report = Report(policy: context.settings.policy.rawValue, token: token, daemonRunning: daemon != nil, polled: polled,
+                            bots: try await context.ledger.chatPollHealth(), warnings: warnings)
+        if json.json { return context.environment.output.line(try JSONOutput.render(report)) }
+        let output = context.environment.output
+        output.line("policy: \(report.policy); token from the \(token)")
+        output.line(polled ? "polled by the daemon (pid \(daemon ?? 0))" : "not polled")
+        for bot in report.bots {
+            var line = "bot \(bot.botId): next offset \(bot.nextOffset)"
+            if let ok = bot.lastOkAt { line += ", last good poll \(UTCStamp.iso8601(ok))" }
+            if let error = bot.lastError, let at = bot.lastErrorAt, at >= (bot.lastOkAt ?? .distantPast) { line += "; failing since \(UTCStamp.iso8601(at)): \(error)" }
+            output.line(line)
+        }
+        for warning in warnings { output.line("note: \(warning)") }
     }
 }
