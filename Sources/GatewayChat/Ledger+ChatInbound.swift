@@ -69,7 +69,7 @@ extension Ledger {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [bot, update.updateId, update.kind.rawValue, inbound.state.rawValue, update.userId,
                                      update.chatId, update.messageId,
-                                     keep ? update.text : nil, keep ? update.callbackId : nil,
+                                     keep ? update.text.map(Self.withoutNUL) : nil, keep ? update.callbackId : nil,
                                      keep ? update.attachment.map(Self.attachmentText) : nil, date.timeIntervalSince1970, inbound.note])
                 if db.changesCount == 1 { fresh.append(inbound) }
             }
@@ -95,6 +95,10 @@ extension Ledger {
             try Row.fetchAll(db, sql: "SELECT * FROM chat_updates ORDER BY received_at DESC, update_id DESC LIMIT ?", arguments: [limit]).map(Self.inbound)
         }
     }
+
+    /// A NUL cannot be typed into an agent, and SQLite's text ends at one: the rest of the message would
+    /// be cut off when read back. It is dropped, the words around it kept.
+    static func withoutNUL(_ text: String) -> String { text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "") : text }
 
     static func attachmentText(_ attachment: TelegramUpdate.Attachment) -> String {
         [attachment.kind, attachment.fileId, attachment.size.map(String.init) ?? "", attachment.fileName ?? ""].joined(separator: "\t")

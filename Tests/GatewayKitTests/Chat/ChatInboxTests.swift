@@ -137,3 +137,41 @@ import GatewayTestSupport
         #expect(file.range(of: Data("secret stranger words".utf8)) == nil, "not in the ledger's bytes at all")
     }
 }
+
+/// The hostile cases a chat message and a pairing code can carry, fed through the reading, the sorting
+/// and the storing: kept as data, never a crash, a stranger's words never stored.
+@Suite struct ChatHostileInputTests {
+    @Test(arguments: ["", String(repeating: "x", count: 1 << 20), "\u{1b}[200~pasted\u{1b}[201~", "a\u{0}b", "#{pane_id};kill-server",
+                      "/exit", "!rm -rf ~", "@/etc/passwd", "\u{202e}evil"])
+    func anyTextIsStoredExactlyForTheOwnerAndNotAtAllForAStranger(text: String) async throws {
+        let fixture = try ChatInboxTests.Fixture()
+        var sorted: [InboundUpdate] = []
+        for (id, user) in [(Int64(1), ChatInboxTests.owner), (2, 42)] {
+            sorted.append(try await fixture.sort(ChatInboxTests.message(id, from: user, text: text)).inbound)
+        }
+        try await fixture.ledger.recordChatUpdates(sorted, bot: ChatInboxTests.bot, at: ChatInboxTests.now)
+        // A NUL is dropped (SQLite's text would end there and cut the rest off); everything else is kept exactly.
+        #expect(try await fixture.ledger.chatUpdates(bot: ChatInboxTests.bot, state: .received).map(\.text) == [text.replacingOccurrences(of: "\u{0}", with: "")])
+        #expect(try await fixture.ledger.chatUpdates(bot: ChatInboxTests.bot, state: .stranger).map(\.text) == [nil])
+    }
+
+    @Test func invalidUTF8AndTruncatedAnswersAreRefusedAsMalformed() {
+        var bytes = Data(#"{"ok":true,"result":[{"update_id":1,"message":{"text":""#.utf8)
+        bytes += Data([0xff, 0xfe, 0xc3])
+        bytes += Data(#""}}]}"#.utf8)
+        #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(bytes, botId: nil) }
+        #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(Data(#"{"ok":true,"result":[{"update_id":1,"#.utf8), botId: nil) }
+        #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(Data(), botId: nil) }
+    }
+
+    @Test func aHostileCodeTypedByTheOwnerPairsNobody() async throws {
+        let fixture = try ChatInboxTests.Fixture()
+        _ = try await fixture.sort(ChatInboxTests.message(1, from: 42, text: "hi"))
+        let access = ChatAccess(settings: TelegramChatSettings(token: SecretReference(key: "k", source: .environment("T"))), ledger: fixture.ledger)
+        for typed in [String(repeating: "A", count: 1 << 16), "\u{0}", "\u{1b}[201~", "%", "' OR 1=1 --", " "] {
+            await #expect(throws: GatewayError.self) { try await access.pair(typed, at: ChatInboxTests.now) }
+        }
+        #expect(try await fixture.ledger.chatSenders().isEmpty)
+        #expect(try await fixture.ledger.pendingPairingCodes(at: ChatInboxTests.now).count == 1, "the real code is still pending")
+    }
+}
