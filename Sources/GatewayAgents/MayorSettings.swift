@@ -10,6 +10,10 @@ public struct MayorSettings: Sendable, Equatable {
     public var pasteDelay: ConfigDuration = .seconds(1)
     /// How long to wait for the UserPromptSubmit hook after Enter before pressing Enter once more.
     public var submitTimeout: ConfigDuration = .seconds(2)
+    /// How long the UserPromptSubmit hook may take once the agent has visibly taken a prompt (its input
+    /// line emptied): on a loaded machine a freshly started Claude Code runs it seconds after Enter, and
+    /// failing such a turn would orphan the answer the agent is already writing.
+    public var submitGrace: TimeInterval { max(30, submitTimeout.seconds * 10) }
     /// How long a turn may run before it is marked timed out.
     public var turnTimeout: ConfigDuration = .minutes(30)
     /// The first restart delay after a crash; it doubles with each restart up to `restartBackoffMax`.

@@ -26,7 +26,14 @@ extension TurnDelivery {
         if candidate == nil { candidate = try await ledger.nextQueuedTurn(agent: runtime.name) }
         guard let turn = candidate, let text = await lifecycle.runningScreen() else { return nil }
         let screen = AgentScreen(text: text, profile: runtime.profile)
-        guard showsPasted(turn, screen) else { return screen }
+        guard showsPasted(turn, screen) else {
+            // Sent, taken off the input line, and still no hook long after: it never will run.
+            if turn.state == .sent, let sent = turn.sentAt, clock.now().timeIntervalSince(sent) > settings.submitGrace {
+                try await failUnsubmitted(turn.id, ledger: ledger, enterPresses: turn.enterPresses, screen: screen, waited: "\(Int(settings.submitGrace))s")
+                return nil
+            }
+            return screen
+        }
         try await pressEnter(for: turn, ledger: ledger)
         if try await waitForSubmission(turn.id, ledger: ledger) { return nil }
         try await ledger.endTurn(turn.id, state: .failed,

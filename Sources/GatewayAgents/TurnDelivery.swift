@@ -162,15 +162,27 @@ public struct TurnDelivery: Sendable {
         if try await waitForSubmission(turn.id, ledger: ledger) { return }
         // Not confirmed: press Enter again only if our prompt is visibly still in the input line.
         let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
-        if !screen.inputText.isEmpty && Self.inputHolds(screen.inputText, typed) {
+        let pressAgain = !screen.inputText.isEmpty && Self.inputHolds(screen.inputText, typed)
+        if pressAgain {
             try await ledger.recordEnterPressed(turn.id)
             try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
         }
-        if try await waitForSubmission(turn.id, ledger: ledger) { return }
+        // An empty input line means the agent took the prompt and its hook is late (a loaded machine):
+        // wait longer for it rather than fail a turn the agent is already answering.
+        let taken = screen.inputText.isEmpty
+        let sentAt = try await ledger.turn(turn.id)?.sentAt ?? clock.now()
+        let limit = taken ? sentAt.addingTimeInterval(settings.submitGrace) : clock.now().addingTimeInterval(settings.submitTimeout.seconds)
+        if try await waitForSubmission(turn.id, ledger: ledger, until: limit) { return }
         let after = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
-        let shows = after.inputText.isEmpty ? "an empty input line" : "\"\(after.inputText.prefix(80))\" in its input line"
-        try await ledger.endTurn(turn.id, state: .failed,
-            error: "pasted but never submitted: no UserPromptSubmit hook within \(settings.submitTimeout) after \(screen.inputText.isEmpty ? 1 : 2) Enter presses; the agent shows \(shows)",
+        try await failUnsubmitted(turn.id, ledger: ledger, enterPresses: pressAgain ? 2 : 1, screen: after,
+                                  waited: taken ? "\(Int(settings.submitGrace))s" : "\(settings.submitTimeout)")
+    }
+
+    /// Ends a turn whose UserPromptSubmit hook never came, saying what the agent shows now.
+    func failUnsubmitted(_ id: Int64, ledger: Ledger, enterPresses: Int, screen: AgentScreen, waited: String) async throws {
+        let shows = screen.inputText.isEmpty ? "an empty input line (it took the prompt, but its hook never ran: see `gw doctor`)" : "\"\(screen.inputText.prefix(80))\" in its input line"
+        try await ledger.endTurn(id, state: .failed,
+            error: "pasted but never submitted: no UserPromptSubmit hook within \(waited) after \(enterPresses) Enter presses; the agent shows \(shows)",
             at: clock.now())
     }
 
@@ -200,8 +212,8 @@ public struct TurnDelivery: Sendable {
     }
 
     /// True once the turn left `sent` (submitted, or already ended): its UserPromptSubmit hook came.
-    func waitForSubmission(_ id: Int64, ledger: Ledger) async throws -> Bool {
-        let deadline = clock.now().addingTimeInterval(settings.submitTimeout.seconds)
+    func waitForSubmission(_ id: Int64, ledger: Ledger, until limit: Date? = nil) async throws -> Bool {
+        let deadline = limit ?? clock.now().addingTimeInterval(settings.submitTimeout.seconds)
         while clock.now() < deadline {
             let mark = hooks.mark()
             if let state = try await ledger.turn(id)?.state, state != .sent { return true }

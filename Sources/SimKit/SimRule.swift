@@ -79,6 +79,9 @@ public struct SimAgentBehavior: Sendable, Equatable {
     public var permissionPrompt: SimPermissionPrompt?
     /// The first Enter after the prompt was pasted is swallowed, as a slow TUI sometimes does.
     public var ignoreFirstEnter = false
+    /// Seconds between Enter (the input line already empty) and the UserPromptSubmit hook, as a freshly
+    /// started Claude Code takes on a loaded machine.
+    public var slowSubmitHook: Double = 0
 
     public init() {}
 }

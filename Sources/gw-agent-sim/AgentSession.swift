@@ -149,6 +149,11 @@ final class AgentSession {
         }
         swallowedEnterFor = nil
         screen.input.clear()
+        let hookDelay = script.peek(text).slowSubmitHook
+        if hookDelay > 0 {
+            render()
+            Thread.sleep(forTimeInterval: hookDelay)
+        }
         submit(text)
     }
 

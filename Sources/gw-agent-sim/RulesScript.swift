@@ -49,6 +49,7 @@ struct RulesScript: TurnScript {
         plan.crash = rule.agent.crash
         plan.hang = rule.agent.hang
         plan.ignoreFirstEnter = rule.agent.ignoreFirstEnter
+        plan.slowSubmitHook = rule.agent.slowSubmitHook
         if let ask = rule.agent.permissionPrompt {
             plan.permission = PermissionAsk(tool: ask.tool, inputJSON: ask.input.jsonText)
         }

@@ -19,6 +19,8 @@ struct TurnPlan {
     var permission: PermissionAsk?
     /// The first Enter on this prompt is swallowed; the next one submits.
     var ignoreFirstEnter = false
+    /// Seconds the input line shows empty before UserPromptSubmit fires.
+    var slowSubmitHook: Double = 0
 
     static func echo(_ prompt: String) -> TurnPlan { TurnPlan(reply: "ECHO: \(prompt)") }
 }

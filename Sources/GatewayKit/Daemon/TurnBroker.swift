@@ -112,7 +112,11 @@ struct TurnBroker: Service {
         let sent = turn.sentAt ?? environment.clock.now()
         let timeout = sent.addingTimeInterval(runtime.settings.mayor.turnTimeout.seconds)
         guard turn.state == .sent, runtime.profile.completion == .hooks else { return timeout }
-        return min(timeout, sent.addingTimeInterval(runtime.settings.mayor.submitTimeout.seconds + 0.5))
+        // First when a dead delivery would have pressed Enter again; past that, when its late hook is
+        // given up on (`MayorSettings.submitGrace`).
+        let retry = sent.addingTimeInterval(runtime.settings.mayor.submitTimeout.seconds + 0.5)
+        let giveUp = sent.addingTimeInterval(runtime.settings.mayor.submitGrace + 0.5)
+        return min(timeout, environment.clock.now() < retry ? retry : giveUp)
     }
 
     /// Whether a turn in flight may have been left half done by a delivery that died; delivery then

@@ -24,6 +24,11 @@ import GatewayTestSupport
         reply = "Swallowed once."
 
         [[rule]]
+        match = "late hook"
+        slow_submit_hook = "4s"
+        reply = "Taken late."
+
+        [[rule]]
         match = "crash now"
         crash = true
 
@@ -51,6 +56,18 @@ import GatewayTestSupport
         let submits = try await town.events().filter { $0.event == "UserPromptSubmit" }
         #expect(submits.count == 1)
         #expect(HookEvent(name: "UserPromptSubmit", json: submits[0].payload).prompt == prompt)
+    }
+
+    /// On a loaded machine a freshly started Claude Code empties its input line at Enter and runs the
+    /// UserPromptSubmit hook seconds later: the turn waits for it instead of failing (and orphaning the
+    /// answer already on its way), and no second Enter goes.
+    @Test func aPromptTakenWithALateHookIsWaitedForNotFailed() async throws {
+        let town = try await town(mayor: ["submit_timeout = \"1s\""])
+        defer { town.close() }
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "late hook please"])
+        #expect(reply == "Taken late.\n")
+        let turn = try #require(try await town.turns().last)
+        #expect(turn.state == .done && turn.enterPresses == 1)
     }
 
     @Test func aSwallowedEnterIsPressedOnceMoreAndSubmittedOnce() async throws {
