@@ -49,8 +49,9 @@ let package = Package(
         .target(name: "GatewayMemory", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
         // Work: convoys, formulas, polecats.
         .target(name: "GatewayWork", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Chat: the bot's poller, who may talk to the Mayor, messages as Mayor turns and their replies.
+        .target(name: "GatewayChat", dependencies: ["GatewayCore", "GatewayNotify", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
         // The heartbeat: HEARTBEAT.md, the schedule, a beat's run and its reply.
-        .target(name: "GatewayChat", dependencies: ["GatewayCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "GatewayHeartbeat", dependencies: ["GatewayCore", "GatewayAgents", "GatewayMemory", "GatewayNotify", "GatewayWork", .product(name: "GRDB", package: "GRDB.swift")]),
         // The app: assembles the town, the config and the daemon from the features.
         .target(

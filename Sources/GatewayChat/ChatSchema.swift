@@ -61,3 +61,22 @@ extension ChatSchema {
             """)
     }
 }
+
+extension ChatSchema {
+    /// Which Mayor turns carry chat messages (`chat_turns`): the chat to answer, the message the answer
+    /// replies to (the last one the turn carries), and when the answer went to the outbox.
+    package static let turns = LedgerMigration("v10-chat-turns") { db in
+        try db.execute(sql: """
+            CREATE TABLE chat_turns (
+                turn_id INTEGER PRIMARY KEY,
+                bot_id INTEGER NOT NULL,
+                chat_id INTEGER NOT NULL,
+                reply_to INTEGER,
+                messages INTEGER NOT NULL,
+                answered_at DOUBLE
+            );
+            CREATE INDEX chat_turns_by_chat ON chat_turns(bot_id, chat_id, turn_id);
+            CREATE INDEX chat_turns_unanswered ON chat_turns(answered_at, turn_id);
+            """)
+    }
+}

@@ -46,6 +46,11 @@ public struct TelegramBotAPI: Sendable {
         return TelegramUpdate.int((result as? [String: Any])?["message_id"])
     }
 
+    /// `sendChatAction`: the chat shows "typing…" for about five seconds, or until the bot's next message.
+    public func chatAction(chatId: Int64, action: String = "typing", timeout: TimeInterval = 10) async throws {
+        _ = try await call("sendChatAction", ["chat_id": chatId, "action": action], timeout: timeout)
+    }
+
     /// Calls `method` and returns its `result`, or throws what Telegram said.
     func call(_ method: String, _ body: [String: Any], timeout: TimeInterval) async throws -> Any {
         let data = try await post(method, body, timeout: timeout)

@@ -19,13 +19,16 @@ public struct NotificationRequest: Sendable, Equatable {
     public var title: String
     public var text: String
     public var priority: NotificationPriority
+    /// The message this one answers at its destination (a Telegram message id), for a chat's reply.
+    public var replyTo: Int64?
 
-    public init(source: String, target: String, title: String, text: String, priority: NotificationPriority = .normal) {
+    public init(source: String, target: String, title: String, text: String, priority: NotificationPriority = .normal, replyTo: Int64? = nil) {
         self.source = source
         self.target = target
         self.title = title
         self.text = text
         self.priority = priority
+        self.replyTo = replyTo
     }
 
     public var key: String { "\(source)|\(target)" }
@@ -40,6 +43,8 @@ public struct OutboxEntry: Sendable, Codable, Equatable {
     public var title: String
     public var text: String
     public var priority: NotificationPriority
+    /// See `NotificationRequest.replyTo`.
+    public var replyTo: Int64?
     public var state: OutboxState
     /// Delivery attempts that failed and counted towards `max_attempts`.
     public var attempts: Int
@@ -62,6 +67,7 @@ public struct OutboxEntry: Sendable, Codable, Equatable {
         text = row["text"]
         // Only the two raw values are ever written; a row edited by hand reads as normal.
         priority = NotificationPriority(rawValue: row["priority"]) ?? .normal
+        replyTo = row["reply_to"]
         state = OutboxState(rawValue: row["state"]) ?? .pending
         attempts = row["attempts"]
         partsDone = row["parts_done"]
@@ -103,6 +109,11 @@ package enum OutboxSchema {
             CREATE INDEX outbox_target_state ON outbox(target, state, id);
             """)
     }
+
+    /// A chat's reply names the message it answers.
+    package static let replyTo = LedgerMigration("v9-outbox-reply-to") { db in
+        try db.execute(sql: "ALTER TABLE outbox ADD COLUMN reply_to INTEGER")
+    }
 }
 
 /// The outbox verbs. Every state change is one short write transaction, so a crash leaves each row in
@@ -118,9 +129,10 @@ extension Ledger {
     package static func insertNotification(_ db: Database, _ request: NotificationRequest, now: Date) throws -> (entry: OutboxEntry, inserted: Bool) {
         let time = now.timeIntervalSince1970
         try db.execute(sql: """
-            INSERT OR IGNORE INTO outbox(key, source, target, title, text, priority, state, created_at, updated_at, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-            """, arguments: [request.key, request.source, request.target, request.title, request.text, request.priority.rawValue, time, time, time])
+            INSERT OR IGNORE INTO outbox(key, source, target, title, text, priority, state, created_at, updated_at, next_attempt_at, reply_to)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+            """, arguments: [request.key, request.source, request.target, request.title, request.text, request.priority.rawValue, time, time, time,
+                             request.replyTo])
         let inserted = db.changesCount > 0
         let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE key = ?", arguments: [request.key])!
         return (OutboxEntry(row: row), inserted)

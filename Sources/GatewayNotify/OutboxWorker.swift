@@ -15,6 +15,8 @@ public struct OutboxWorker: Sendable {
     let root: URL
     let limiter: RateLimiter
     let http: HTTPPoster
+    /// Who resolves targets beyond gateway.toml's (a chat's replies); none outside the daemon.
+    let routes: [any OutboxRoute]
 
     /// What one pass did.
     public struct Round: Sendable, Equatable {
@@ -26,8 +28,9 @@ public struct OutboxWorker: Sendable {
     }
 
     public init(town: Town, settings: NotifySettings, ledger: Ledger, environment: GatewayEnvironment,
-                limiter: RateLimiter = .telegram()) {
+                limiter: RateLimiter = .telegram(), routes: [any OutboxRoute] = []) {
         self.ledger = ledger
+        self.routes = routes
         self.settings = settings
         self.environment = environment
         root = town.root
@@ -59,7 +62,7 @@ public struct OutboxWorker: Sendable {
             try await recover(lease)
             heads = try await ledger.outboxHeads()
         }
-        heads = heads.filter { $0.nextAttemptAt <= now }
+        heads = heads.filter { $0.nextAttemptAt <= now && routable($0.target) }
         return await withTaskGroup(of: Round.self) { group in
             for head in heads {
                 group.addTask { await deliverTarget(head.target, now: now, deadline: deadline) }
@@ -74,9 +77,14 @@ public struct OutboxWorker: Sendable {
         }
     }
 
-    /// When the next waiting row becomes due, if any.
+    /// When the next waiting row this worker can deliver becomes due, if any.
     public func nextDue() async throws -> Date? {
-        try await ledger.outboxHeads().map(\.nextAttemptAt).min()
+        try await ledger.outboxHeads().filter { routable($0.target) }.map(\.nextAttemptAt).min()
+    }
+
+    /// A routed target (`chat:…`) with no route here waits for a worker that has one (the daemon's).
+    func routable(_ target: String) -> Bool {
+        !routes.isEmpty || !target.hasPrefix(OutboxRoutes.prefix)
     }
 
     /// Delivers until every row in `ids` is delivered or failed, or `deadline` passes; sleeps until
@@ -179,6 +187,10 @@ public struct OutboxWorker: Sendable {
 
     /// The notifier for a target, with its secrets resolved; a missing target or secret fails the row.
     func makeNotifier(_ name: String) throws(DeliveryFailure) -> (any Notifier, SecretScrubber) {
+        let services = OutboxRouteServices(limiter: limiter, http: http, clock: environment.clock, variables: environment.variables, root: root)
+        for route in routes {
+            if let routed = try route.notifier(for: name, services: services) { return routed }
+        }
         guard let target = settings.targets[name] else {
             throw .permanent("no target named \"\(name)\" in gateway.toml any more: add it back, then `gw notify retry`")
         }

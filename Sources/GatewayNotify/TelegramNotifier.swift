@@ -4,27 +4,47 @@ import GatewayCore
 /// Sends to a Telegram chat through the Bot API's `sendMessage`, in HTML mode, one part at a time,
 /// within the per-chat and global rate limits.
 public struct TelegramNotifier: Notifier {
+    /// How a row's text becomes messages.
+    public enum Style: Sendable {
+        /// A notification: its title in bold, its text as plain words.
+        case notification
+        /// The Mayor's answer in a chat: its Markdown rendered, the first part a reply to `entry.replyTo`.
+        case chatReply
+    }
+
     let settings: TelegramSettings
     let token: String
     let timeout: TimeInterval
     let limiter: RateLimiter
     let http: HTTPPoster
     let clock: any WallClock
+    let style: Style
 
-    public init(settings: TelegramSettings, token: String, timeout: TimeInterval, limiter: RateLimiter, http: HTTPPoster, clock: any WallClock) {
+    public init(settings: TelegramSettings, token: String, timeout: TimeInterval, limiter: RateLimiter, http: HTTPPoster,
+                clock: any WallClock, style: Style = .notification) {
         self.settings = settings
         self.token = token
         self.timeout = timeout
         self.limiter = limiter
         self.http = http
         self.clock = clock
+        self.style = style
+    }
+
+    func parts(of entry: OutboxEntry) -> [TelegramFormat.Part] {
+        switch style {
+        case .notification:
+            let title = entry.priority == .urgent ? "‼️ \(entry.title)" : entry.title
+            return TelegramFormat.parts(title: title, text: entry.text)
+        case .chatReply:
+            return TelegramFormat.parts(title: "", text: entry.text)
+        }
     }
 
     public func deliver(_ entry: OutboxEntry, partDone: @Sendable (Int) async throws -> Void) async throws(DeliveryFailure) {
-        let title = entry.priority == .urgent ? "‼️ \(entry.title)" : entry.title
-        let parts = TelegramFormat.parts(title: title, text: entry.text)
+        let parts = parts(of: entry)
         for index in entry.partsDone..<parts.count {
-            try await send(parts[index], urgent: entry.priority == .urgent)
+            try await send(parts[index], urgent: entry.priority == .urgent, replyTo: index == 0 ? entry.replyTo : nil)
             do {
                 try await partDone(index + 1)
             } catch {
@@ -34,19 +54,21 @@ public struct TelegramNotifier: Notifier {
     }
 
     /// One `sendMessage`, falling back to plain text when Telegram cannot parse the HTML.
-    func send(_ part: TelegramFormat.Part, urgent: Bool) async throws(DeliveryFailure) {
+    func send(_ part: TelegramFormat.Part, urgent: Bool, replyTo: Int64? = nil) async throws(DeliveryFailure) {
         do {
-            try await call(text: part.html, html: true, urgent: urgent)
+            try await call(text: part.html, html: true, urgent: urgent, replyTo: replyTo)
         } catch let failure where failure.message.localizedCaseInsensitiveContains("can't parse entities") {
-            try await call(text: part.plain, html: false, urgent: urgent)
+            try await call(text: part.plain, html: false, urgent: urgent, replyTo: replyTo)
         }
     }
 
-    private func call(text: String, html: Bool, urgent: Bool) async throws(DeliveryFailure) {
+    private func call(text: String, html: Bool, urgent: Bool, replyTo: Int64?) async throws(DeliveryFailure) {
         await limiter.waitForSlot(key: settings.chatID, clock: clock)
         var body: [String: Any] = ["chat_id": settings.chatID, "text": text, "disable_web_page_preview": true,
                                    "disable_notification": false]
         if html { body["parse_mode"] = "HTML" }
+        // A reply to a message since deleted still goes out, as a plain message.
+        if let replyTo { body["reply_parameters"] = ["message_id": replyTo, "allow_sending_without_reply": true] }
         // The token is part of the URL by the Bot API's design: this URL never reaches a message.
         let url = "\(settings.apiBase.trimmingTrailingSlash())/bot\(token)/sendMessage"
         let response = try await http.postJSON(url, body: body, headers: [:], timeout: timeout, what: "Telegram")

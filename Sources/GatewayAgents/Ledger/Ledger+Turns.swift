@@ -37,6 +37,9 @@ public struct Turn: Codable, Sendable, Equatable, FetchableRecord {
     /// The text the agent receives at its input line.
     public var typedText: String { wireText ?? text }
 
+    /// The source of a turn carrying chat messages: a person waits for it, so it goes first.
+    public static let chatSource = "chat"
+
     public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }
@@ -60,12 +63,16 @@ extension Ledger {
         try database.read { db in try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE id = ?", arguments: [id]) }
     }
 
-    /// The oldest turn still waiting to be sent.
+    /// The next turn to send: the oldest a person is waiting for in a chat, else the oldest of all. A
+    /// chat message waits behind at most the turn running when it came, never behind a queue of beats.
     public func nextQueuedTurn(agent: String) throws -> Turn? {
         try database.read { db in
-            try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state = 'queued' ORDER BY id LIMIT 1", arguments: [agent])
+            try Turn.fetchOne(db, sql: "SELECT * FROM turns WHERE agent = ? AND state = 'queued' ORDER BY \(Self.deliveryOrder) LIMIT 1", arguments: [agent])
         }
     }
+
+    /// The order queued turns go in (see `nextQueuedTurn`).
+    static let deliveryOrder = "(source = '\(Turn.chatSource)') DESC, id"
 
     /// The turn the agent is working on (sent, submitted, or replied with its bookkeeping pending), if any.
     public func turnInFlight(agent: String) throws -> Turn? {
@@ -77,7 +84,7 @@ extension Ledger {
     /// Every turn not yet ended — in flight first, then the queue — oldest first.
     public func pendingTurns(agent: String) throws -> [Turn] {
         try database.read { db in
-            try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('queued', 'sent', 'submitted', 'replied') ORDER BY id", arguments: [agent])
+            try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('queued', 'sent', 'submitted', 'replied') ORDER BY state = 'queued', \(Self.deliveryOrder)", arguments: [agent])
         }
     }
 

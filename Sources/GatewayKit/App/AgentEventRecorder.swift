@@ -3,6 +3,7 @@ import GatewayCore
 import GatewayHooks
 import GatewayAgents
 import GatewayMemory
+import GatewayChat
 
 /// `gw agent-event EVENT`: what an agent's hook runs. It records the payload in the ledger, advances the
 /// turn it concerns, pokes the daemon (which acts on it at once: the next turn, a beat's end), and
@@ -123,12 +124,14 @@ public struct SessionPriming: Sendable {
     }
 
     public func text(agent: String, source: String?) -> String {
-        let identity = identityText(agent: agent, source: source)
+        var identity = identityText(agent: agent, source: source)
         guard agent == Hook.mayor else { return identity }
+        let config = try? town.loadConfig()
+        if config?.chat.telegram != nil { identity += "\n" + ChatTurnText.priming }
         // The memory gets what the identity leaves; a failure to read it is stated, never fatal to the hook.
         let room = Self.characterLimit - identity.utf16.count - 2
         do {
-            let config = try town.loadConfig()
+            let config = try config ?? town.loadConfig()
             let memory = try MemoryStore(environment: environment, town: town, config: config).prime(budget: room).text
             return identity + "\n\n" + memory
         } catch {

@@ -21,6 +21,8 @@ public enum LedgerSchema {
         AgentSchema.wireText,
         ChatSchema.access,
         ChatSchema.inbound,
+        OutboxSchema.replyTo,
+        ChatSchema.turns,
     ]
 }
 

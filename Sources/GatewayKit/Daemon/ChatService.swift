@@ -66,7 +66,7 @@ struct ChatService: Service {
                 let fresh = try await cancelWhenGracefulShutdown { try await poller.pollOnce() }
                 try await ledger.chatPollSucceeded(bot: me.id, at: environment.clock.now())
                 attempt = 0
-                if fresh.contains(where: { $0.state == .received }) { events.broker.ring() }
+                if fresh.contains(where: { $0.state == .received }) { events.conversation.ring() }
             } catch {
                 if DaemonPause.shuttingDown { break }
                 let pause = Self.pause(after: error, attempt: attempt)

@@ -62,6 +62,7 @@ public struct Daemon: Sendable {
             PolecatService(config: config, events: events, environment: environment, handOff: broker.handOff),
             SchedulerService(runner: runner, config: config, events: events),
             ChatService(config: config, events: events, environment: environment),
+            ChatConversation(config: config, events: events, environment: environment, runner: runner),
         ]
     }
 

@@ -21,6 +21,8 @@ final class DaemonEvents: Sendable {
     let config = Wakeup()
     /// The chat poller: its settings may have changed.
     let chat = Wakeup()
+    /// The chat's conversation: a message was stored, or a turn moved (its answer may have come).
+    let conversation = Wakeup()
 
     /// Routes one poke to the services it concerns.
     func received(_ poke: DoorbellListener.Poke) {
@@ -29,9 +31,11 @@ final class DaemonEvents: Sendable {
             // A turn taken (a delivery waits for that), or an agent ready for the next one.
             hooks.ring()
             broker.ring()
+            conversation.ring()
         case .ended:
             hooks.ring()
             broker.ring()
+            conversation.ring()
             // Who waited for the turn: a polecat's supervisor, or the Mayor's heartbeat.
             if let agent = poke.agent, agent.hasPrefix(PolecatNames.agentPrefix) { polecats.ring() } else { scheduler.ring() }
         case .turns:
@@ -51,6 +55,6 @@ final class DaemonEvents: Sendable {
 
     /// A new config: every service looks again with it.
     func everything() {
-        for wakeup in [broker, hooks, outbox, scheduler, polecats, chat] { wakeup.ring() }
+        for wakeup in [broker, hooks, outbox, scheduler, polecats, chat, conversation] { wakeup.ring() }
     }
 }

@@ -12,3 +12,4 @@ extension TurnBroker: CustomStringConvertible { var description: String { "TurnB
 extension PolecatService: CustomStringConvertible { var description: String { "PolecatService" } }
 extension SchedulerService: CustomStringConvertible { var description: String { "SchedulerService" } }
 extension ChatService: CustomStringConvertible { var description: String { "ChatService" } }
+extension ChatConversation: CustomStringConvertible { var description: String { "ChatConversation" } }

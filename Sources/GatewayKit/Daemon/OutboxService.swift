@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import GatewayCore
 import GatewayNotify
+import GatewayChat
 
 /// The daemon's notification service: holds the outbox lease for its life, recovers what a killed
 /// worker left mid-delivery, then delivers whenever a row may be due — woken when one is queued (a poke
@@ -31,7 +32,8 @@ public struct OutboxService: Service {
         // Kept for the daemon's life: Telegram's rate limits are counted across rounds.
         let limiter = RateLimiter.telegram()
         func worker() -> OutboxWorker {
-            OutboxWorker(town: town, settings: config.current.gateway.notify, ledger: ledger, environment: environment, limiter: limiter)
+            OutboxWorker(town: town, settings: config.current.gateway.notify, ledger: ledger, environment: environment, limiter: limiter,
+                         routes: [ChatReplyRoute(settings: config.current.gateway.chat.telegram)])
         }
         try await worker().recover(lease)
         while true {

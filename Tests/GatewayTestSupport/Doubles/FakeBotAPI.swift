@@ -35,13 +35,16 @@ public final class FakeBotAPI: @unchecked Sendable {
         public var parseMode: String?
         /// False when the fake refused it (an error answer): only accepted messages were delivered.
         public var accepted: Bool
+        /// `reply_parameters.message_id`: the message this one answers.
+        public var replyTo: Int64?
 
-        public init(token: String, chatID: String, text: String, parseMode: String?, accepted: Bool) {
+        public init(token: String, chatID: String, text: String, parseMode: String?, accepted: Bool, replyTo: Int64? = nil) {
             self.token = token
             self.chatID = chatID
             self.text = text
             self.parseMode = parseMode
             self.accepted = accepted
+            self.replyTo = replyTo
         }
     }
 
@@ -49,6 +52,7 @@ public final class FakeBotAPI: @unchecked Sendable {
     private var script: [Behaviour]
     private let chooser: Chooser?
     private var received: [Received] = []
+    private var actions: [(chat: String, action: String)] = []
     private let hangGate = DispatchSemaphore(value: 0)
     private let hangArrived = DispatchSemaphore(value: 0)
     public private(set) var server: LoopbackHTTPServer!
@@ -69,6 +73,8 @@ public final class FakeBotAPI: @unchecked Sendable {
 
     public var all: [Received] { lock.withLock { received } }
     public var accepted: [Received] { all.filter(\.accepted) }
+    /// `sendChatAction` calls (chat id, action), in order; they never take a scripted behaviour.
+    public var chatActions: [(chat: String, action: String)] { lock.withLock { actions } }
 
     /// Waits (up to `timeout`) until a request hit a `.hang` behaviour.
     public func waitForHang(timeout: TimeInterval = 180) async -> Bool {
@@ -84,6 +90,12 @@ public final class FakeBotAPI: @unchecked Sendable {
     }
 
     private func handle(_ request: HTTPRequest, _ writer: HTTPResponseWriter) {
+        if request.path.hasSuffix("/sendChatAction") {
+            let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
+            let chat = (json["chat_id"] as? NSNumber)?.stringValue ?? (json["chat_id"] as? String) ?? ""
+            lock.withLock { actions.append((chat, json["action"] as? String ?? "")) }
+            return writer.respond(status: 200, json: #"{"ok":true,"result":true}"#)
+        }
         if let method = request.path.split(separator: "/").last, ["getMe", "getUpdates"].contains(method) {
             return handleUpdates(String(method), request, writer)
         }
@@ -92,12 +104,13 @@ public final class FakeBotAPI: @unchecked Sendable {
         let chat = (json["chat_id"] as? String) ?? (json["chat_id"] as? NSNumber)?.stringValue ?? ""
         let text = json["text"] as? String ?? ""
         let parseMode = json["parse_mode"] as? String
+        let replyTo = ((json["reply_parameters"] as? [String: Any])?["message_id"] as? NSNumber)?.int64Value
         let behaviour: Behaviour = lock.withLock {
             if let chooser { return chooser(text, received.count(where: { $0.text == text })) }
             return script.isEmpty ? .ok : script.removeFirst()
         }
         func record(_ accepted: Bool) {
-            lock.withLock { received.append(Received(token: token, chatID: chat, text: text, parseMode: parseMode, accepted: accepted)) }
+            lock.withLock { received.append(Received(token: token, chatID: chat, text: text, parseMode: parseMode, accepted: accepted, replyTo: replyTo)) }
         }
         let ok = #"{"ok":true,"result":{"message_id":1}}"#
         switch behaviour {

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayAgents
+@testable import GatewayChat
+import GatewayTestSupport
+
+/// A conversation from the phone, through the daemon, with the Mayor played by gw-agent-sim: each
+/// message becomes a turn that says where it came from, the answer comes back to the chat as a reply,
+/// messages sent while the Mayor works go together as its next turn, and commands are answered by
+/// Gateway without reaching the Mayor.
+@Suite(.serialized) struct ChatConversationTests {
+    static let owner = ChatInboxTests.owner
+
+    /// The slow answer is held until the test creates `gate`.
+    static func rules(gate: URL) -> String {
+        """
+        [[rule]]
+        match = "think slowly"
+        reply = "Thought slowly."
+        hold_until = "\(gate.path)"
+        """
+    }
+
+    let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-chat-gate-\(UUID().uuidString)")
+    let state = TemporaryDirectory("gw-chat-state")
+
+    func start(_ api: FakeBotAPI) async throws -> (TestTown, ChildProcess) {
+        let town = try await TestTown(.sim(rules: Self.rules(gate: gate)), config: TestTown.quickMayor, TestTown.quickDaemon, ChatDaemonTests.chat(api))
+        let daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
+        try await town.wait("the first poll") { api.offsetsPolled.isEmpty ? nil : true }
+        return (town, daemon)
+    }
+
+    func replies(_ api: FakeBotAPI) -> [FakeBotAPI.Received] { api.accepted.filter { $0.chatID == String(Self.owner) } }
+
+    @Test func aMessageBecomesAMarkedTurnAndItsAnswerComesBackAsAReply() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api)
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(5, from: Self.owner, text: "/compact please, it's me")])
+        try await town.wait("the answer in the chat") { self.replies(api).first }
+        let answer = try #require(replies(api).first)
+        #expect(answer.replyTo == 5, "a reply to the message it answers")
+        #expect(answer.parseMode == "HTML")
+        #expect(answer.text.contains("/compact please, it&#39;s me") || answer.text.contains("/compact please, it's me"))
+        let turn = try #require(try await town.turns().first)
+        #expect(turn.source == Turn.chatSource)
+        #expect(turn.text.hasPrefix(ChatTurnText.header + " from id \(Self.owner), "), "the header line comes first: \(turn.text)")
+        #expect(turn.text.hasSuffix("]\n/compact please, it's me"), "the text reaches the Mayor as written, never as a command")
+        #expect(try await town.turns().count == 1)
+        let update = try #require(try await town.ledger().recentChatUpdates(limit: 5).first)
+        #expect(update.state == .handled && update.turnId == turn.id)
+    }
+
+    @Test func messagesSentWhileTheMayorWorksGoTogetherInOrderAsItsNextTurn() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api)
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(10, from: Self.owner, text: "think slowly")])
+        try await town.wait("the first turn taken") { try await town.turns().first?.state == .submitted ? true : nil }
+        try await town.wait("typing… in the chat") { api.chatActions.contains { $0.chat == String(Self.owner) && $0.action == "typing" } ? true : nil }
+        let burst = (11...16).map { ChatInboxTests.message(Int64($0), from: Self.owner, text: "part \($0)") }
+        api.deliver(burst)
+        try await town.wait("all six in the ledger") {
+            try await town.ledger().recentChatUpdates(limit: 20).filter { $0.state == .handled }.count == 7 ? true : nil
+        }
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: nil))
+        try await town.wait("both answers") { self.replies(api).count == 2 ? true : nil }
+        let turns = try await town.turns()
+        #expect(turns.count == 2, "six messages, one turn")
+        let second = try #require(turns.last)
+        let positions = (11...16).compactMap { second.text.range(of: "]\npart \($0)")?.lowerBound }
+        #expect(positions.count == 6 && positions == positions.sorted(), "each message marked, in order: \(second.text)")
+        #expect(second.text.components(separatedBy: ChatTurnText.header).count == 7)
+        let answers = replies(api)
+        #expect(answers[0].replyTo == 10 && answers[0].text == "Thought slowly.")
+        #expect(answers[1].replyTo == 16, "the batch's answer replies to the last of its messages")
+    }
+
+    @Test func commandsAreAnsweredByGatewayAndNeverReachTheMayor() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api)
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(20, from: Self.owner, text: "/help"),
+                     ChatInboxTests.message(21, from: Self.owner, text: "/status"),
+                     ChatInboxTests.message(22, from: Self.owner, text: "/cancel")])
+        try await town.wait("three answers") { self.replies(api).count == 3 ? true : nil }
+        let answers = replies(api)
+        #expect(answers.map(\.replyTo) == [20, 21, 22])
+        #expect(answers[0].text.contains("/beat"))
+        #expect(answers[1].text.contains("Mayor:") && answers[1].text.contains("Last heartbeat"))
+        #expect(answers[2].text.contains("Nothing to cancel"))
+        #expect(try await town.turns().isEmpty, "no command became a turn")
+    }
+
+    @Test func cancelDropsTheMessagesThatWaitAndSaysSo() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api)
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(30, from: Self.owner, text: "think slowly")])
+        try await town.wait("the first turn taken") { try await town.turns().first?.state == .submitted ? true : nil }
+        api.deliver([ChatInboxTests.message(31, from: Self.owner, text: "never mind this"),
+                     ChatInboxTests.message(32, from: Self.owner, text: "/cancel")])
+        try await town.wait("the cancel's answer") { self.replies(api).first { $0.replyTo == 32 } }
+        #expect(replies(api).first { $0.replyTo == 32 }?.text.contains("Dropped 1 waiting message") == true)
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: nil))
+        try await town.wait("the slow answer") { self.replies(api).first { $0.replyTo == 30 } }
+        let turns = try await town.turns()
+        #expect(turns.count == 2 && turns[1].state == .failed, "the dropped turn was never sent")
+        #expect(turns[1].sentAt == nil)
+        #expect(replies(api).count == 2, "the dropped turn gets no answer of its own")
+    }
+}
