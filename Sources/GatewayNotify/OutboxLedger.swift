@@ -238,6 +238,15 @@ extension Ledger {
         }
     }
 
+    /// The most recent `limit` rows whose target starts with `prefix`, newest last.
+    public func outboxEntries(targetPrefix prefix: String, limit: Int) throws -> [OutboxEntry] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM (SELECT * FROM outbox WHERE substr(target, 1, ?) = ? ORDER BY id DESC LIMIT ?) ORDER BY id
+                """, arguments: [prefix.count, prefix, limit]).map(OutboxEntry.init(row:))
+        }
+    }
+
     /// How many rows are in each state, over the whole outbox.
     public func outboxStateCounts() throws -> [String: Int] {
         try database.read { db in

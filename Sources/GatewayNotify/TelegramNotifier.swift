@@ -37,7 +37,7 @@ public struct TelegramNotifier: Notifier {
             let title = entry.priority == .urgent ? "‼️ \(entry.title)" : entry.title
             return TelegramFormat.parts(title: title, text: entry.text)
         case .chatReply:
-            return TelegramFormat.parts(title: "", text: entry.text)
+            return TelegramMarkdown.parts(entry.text)
         }
     }
 

@@ -20,6 +20,10 @@ import GatewayTestSupport
         match = "think slowly"
         reply = "Thought slowly."
         hold_until = "\(gate.path)"
+
+        [[rule]]
+        match = "format please"
+        reply = "**Done**: `gw status` is <fine> & [docs](https://example.com/a?b=1)"
         """
     }
 
@@ -53,6 +57,23 @@ import GatewayTestSupport
         #expect(try await town.turns().count == 1)
         let update = try #require(try await town.ledger().recentChatUpdates(limit: 5).first)
         #expect(update.state == .handled && update.turnId == turn.id)
+
+        let log = try await town.gwOK(["chat", "log", "--json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(log.utf8)) as? [[String: Any]])
+        #expect(entries.map { $0["direction"] as? String } == ["in", "out"])
+        #expect(entries[0]["turnId"] as? Int == Int(turn.id) && entries[0]["state"] as? String == "handled")
+        #expect(entries[1]["state"] as? String == "delivered" && entries[1]["messageId"] as? Int == 5)
+    }
+
+    @Test func theAnswersMarkdownArrivesAsTelegramHTML() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api)
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(7, from: Self.owner, text: "format please")])
+        let answer = try await town.wait("the answer in the chat") { self.replies(api).first }
+        #expect(answer.text == "<b>Done</b>: <code>gw status</code> is &lt;fine&gt; &amp; <a href=\"https://example.com/a?b=1\">docs</a>")
+        #expect(answer.parseMode == "HTML" && answer.replyTo == 7)
     }
 
     @Test func messagesSentWhileTheMayorWorksGoTogetherInOrderAsItsNextTurn() async throws {

@@ -6,8 +6,8 @@ import GatewayChat
 
 struct ChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "chat", abstract: "Who may talk to the Mayor from Telegram: pair, allow, revoke and list senders.",
-        subcommands: [ChatStatus.self, ChatPair.self, ChatAllow.self, ChatRevoke.self, ChatList.self])
+        commandName: "chat", abstract: "Talk to the Mayor from Telegram: who may (pair, allow, revoke, list), the poller's health, and the messages.",
+        subcommands: [ChatStatus.self, ChatPair.self, ChatAllow.self, ChatRevoke.self, ChatList.self, ChatLogCommand.self])
 }
 
 /// What every `gw chat` command needs: the town, its `[chat.telegram]` settings and its ledger.
