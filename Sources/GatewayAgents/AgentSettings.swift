@@ -14,6 +14,9 @@ public struct AgentSettings: Sendable, Equatable {
     public var secretReferences: [SecretReference]
     /// Where the owner hears of a crash loop or a waiting permission (the heartbeat's urgent targets).
     public var alertTargets: [String]
+    /// How long a PermissionRequest hook may wait for the owner's answer from the chat; nil when no
+    /// chat can answer, and the hook returns at once.
+    public var permissionWait: TimeInterval?
 
     public init(mayor: MayorSettings = .init(), profiles: [String: AgentProfile] = AgentProfile.builtIns,
                 hooks: HooksSettings = .init(), secretReferences: [SecretReference] = [], alertTargets: [String] = []) {

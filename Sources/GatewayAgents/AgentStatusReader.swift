@@ -16,6 +16,32 @@ public struct AgentStatus: Sendable, Codable, Equatable {
     /// The oldest turn not yet ended and why it waits (`TurnQueue`), or nil when none waits.
     public var oldestWaiting: TurnQueue.Entry?
     public var lastTurn: Turn?
+    /// The latest permissions asked from the chat and what became of them, newest first (filled in by
+    /// whoever knows the chat).
+    public var permissions: [PermissionRecord] = []
+}
+
+/// A permission the agent asked for and its answer.
+public struct PermissionRecord: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var tool: String
+    public var input: String
+    /// pending, allowed, denied or timed_out.
+    public var state: String
+    public var askedAt: Date
+    public var decidedAt: Date?
+    /// Who answered (a Telegram user id); nil for a timeout.
+    public var decidedBy: Int64?
+
+    public init(id: Int64, tool: String, input: String, state: String, askedAt: Date, decidedAt: Date?, decidedBy: Int64?) {
+        self.id = id
+        self.tool = tool
+        self.input = input
+        self.state = state
+        self.askedAt = askedAt
+        self.decidedAt = decidedAt
+        self.decidedBy = decidedBy
+    }
 }
 
 public struct AgentStatusReader: Sendable {

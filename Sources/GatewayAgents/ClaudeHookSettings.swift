@@ -8,11 +8,19 @@ public enum ClaudeHookSettings {
     /// The name the Mayor's MCP server is registered under; its tools are `mcp__gateway__<tool>`.
     public static let mcpServerName = "gateway"
 
-    public static func json(gwExecutable: String, skipBypassWarning: Bool, allowGatewayTools: Bool = false) -> String {
+    /// Every hook returns within this (seconds), but a PermissionRequest answered from the chat.
+    public static let hookTimeout = 30
+
+    /// `permissionWait`: how long the PermissionRequest hook waits for an answer from the chat; its
+    /// timeout is set a minute above that, so Claude Code never cuts the wait short (its default for
+    /// every hook here is 30 s).
+    public static func json(gwExecutable: String, skipBypassWarning: Bool, allowGatewayTools: Bool = false, permissionWait: TimeInterval? = nil) -> String {
         var hooks: [String: Any] = [:]
-        for event in HookEventName.installed.map(\.rawValue) {
-            let command = ShellQuote.line([gwExecutable, "agent-event", event])
-            hooks[event] = [["hooks": [["type": "command", "command": command, "timeout": 30]]]]
+        for event in HookEventName.installed {
+            let command = ShellQuote.line([gwExecutable, "agent-event", event.rawValue])
+            var timeout = hookTimeout
+            if event == .permissionRequest, let permissionWait { timeout = Int(permissionWait.rounded(.up)) + 60 }
+            hooks[event.rawValue] = [["hooks": [["type": "command", "command": command, "timeout": timeout]]]]
         }
         var settings: [String: Any] = ["hooks": hooks]
         if skipBypassWarning { settings["skipDangerousModePermissionPrompt"] = true }
@@ -33,7 +41,7 @@ public enum ClaudeHookSettings {
     public static func write(for runtime: AgentRuntime) throws {
         let text = json(gwExecutable: runtime.environment.executablePath,
                         skipBypassWarning: runtime.profile.permissionMode == "bypassPermissions",
-                        allowGatewayTools: runtime.servesGatewayTools)
+                        allowGatewayTools: runtime.servesGatewayTools, permissionWait: runtime.settings.permissionWait)
         try FileSystem.writeAtomically(text, to: runtime.settingsFile)
         if runtime.servesGatewayTools {
             try FileSystem.writeAtomically(mcpConfig(gwExecutable: runtime.environment.executablePath, town: runtime.town), to: runtime.mcpConfigFile)

@@ -80,3 +80,28 @@ extension ChatSchema {
             """)
     }
 }
+
+extension ChatSchema {
+    /// Permission requests put to the owner in the chat (`chat_permissions`): what the agent asked,
+    /// until when the hook waits, the decision and who made it, the prompts sent (to take their
+    /// buttons away) and when the chat was told the outcome.
+    package static let permissions = LedgerMigration("v11-chat-permissions") { db in
+        try db.execute(sql: """
+            CREATE TABLE chat_permissions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                agent TEXT NOT NULL,
+                tool TEXT NOT NULL,
+                input TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at DOUBLE NOT NULL,
+                deadline DOUBLE NOT NULL,
+                decided_at DOUBLE,
+                decided_by INTEGER,
+                prompts TEXT,
+                prompted_at DOUBLE,
+                settled_at DOUBLE
+            );
+            CREATE INDEX chat_permissions_by_state ON chat_permissions(state, id);
+            """)
+    }
+}

@@ -46,6 +46,26 @@ public struct TelegramBotAPI: Sendable {
         return TelegramUpdate.int((result as? [String: Any])?["message_id"])
     }
 
+    /// `sendMessage` in HTML with inline buttons (label, callback data) in one row; returns the message id.
+    public func send(chatId: Int64, html: String, buttons: [(label: String, data: String)], timeout: TimeInterval = 30) async throws -> Int64? {
+        let keyboard = [buttons.map { ["text": $0.label, "callback_data": $0.data] }]
+        let body: [String: Any] = ["chat_id": chatId, "text": html, "parse_mode": "HTML", "disable_web_page_preview": true,
+                                   "reply_markup": ["inline_keyboard": keyboard]]
+        let result = try await call("sendMessage", body, timeout: timeout)
+        return TelegramUpdate.int((result as? [String: Any])?["message_id"])
+    }
+
+    /// `answerCallbackQuery`: stops the button's spinner, with a short note shown to whoever pressed it.
+    public func answerCallback(_ id: String, text: String, timeout: TimeInterval = 10) async throws {
+        _ = try await call("answerCallbackQuery", ["callback_query_id": id, "text": String(text.prefix(190))], timeout: timeout)
+    }
+
+    /// `editMessageReplyMarkup` with no keyboard: a message's buttons are gone once used.
+    public func removeButtons(chatId: Int64, messageId: Int64, timeout: TimeInterval = 10) async throws {
+        _ = try await call("editMessageReplyMarkup", ["chat_id": chatId, "message_id": messageId, "reply_markup": ["inline_keyboard": [[String: Any]]()]],
+                           timeout: timeout)
+    }
+
     /// `sendChatAction`: the chat shows "typing…" for about five seconds, or until the bot's next message.
     public func chatAction(chatId: Int64, action: String = "typing", timeout: TimeInterval = 10) async throws {
         _ = try await call("sendChatAction", ["chat_id": chatId, "action": action], timeout: timeout)

@@ -59,7 +59,16 @@ extension AgentSession {
                 "permission_suggestions": [Any](),
             ], promptID: promptID)
             if let decision = permissionDecision(outcomes) {
-                decide(turn, allow: decision.allow, message: decision.message)
+                // A hook's "deny" is not the person's "no": the model is told, and the turn goes on to
+                // its end (and its Stop hook), as in Claude Code.
+                if !decision.allow {
+                    var next = turn
+                    next.plan.reply = "The \(ask.tool) call was denied: \(decision.message)"
+                    next.due = Self.now()
+                    phase = .busy(next)
+                    return
+                }
+                decide(turn, allow: true, message: decision.message)
                 return
             }
             screen.permission = ask

@@ -67,11 +67,20 @@ public struct AgentEventRecorder: Sendable {
         }
         let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
         outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
-        if name == .permissionRequest, agent == "mayor", let config = try? config.value() {
-            let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
-            try await OwnerAlert(runtime: runtime, ledger: ledger).send(
-                source: "permission:\(agent):\(outcome.eventId)", title: "The Mayor waits for your permission",
-                text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
+        if name == .permissionRequest, let config = try? config.value() {
+            // Asked in the chat when one can answer and a daemon polls it; the hook returns the answer.
+            if let wait = config.agentSettings.permissionWait, DaemonPidFile.runningPid(town) != nil {
+                doorbell.ring(.hook, agent: agent)
+                let waiter = ChatPermissionWaiter(environment: environment, town: town, ledger: ledger, wait: wait)
+                let answer = try await waiter.decide(agent: agent, tool: event.toolName ?? "a tool", input: event.toolInput ?? "")
+                return (outcome, answer)
+            }
+            if agent == Hook.mayor {
+                let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
+                try await OwnerAlert(runtime: runtime, ledger: ledger).send(
+                    source: "permission:\(agent):\(outcome.eventId)", title: "The Mayor waits for your permission",
+                    text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
+            }
         }
         // The ledger holds the event now: the daemon may act on it while the rest of this hook runs.
         doorbell.ring(outcome.turnState?.hasEnded == true ? .ended : .hook, agent: agent)

@@ -29,8 +29,10 @@ extension GatewayConfig {
     /// What running agents needs: the Mayor's section, the profiles, hooks, Gateway's secrets and
     /// the targets that hear of an agent's trouble.
     public var agentSettings: AgentSettings {
-        AgentSettings(mayor: mayor, profiles: agents, hooks: hooks, secretReferences: secretReferences,
-                      alertTargets: heartbeat.urgentTargets)
+        var settings = AgentSettings(mayor: mayor, profiles: agents, hooks: hooks, secretReferences: secretReferences,
+                                     alertTargets: heartbeat.urgentTargets)
+        if let telegram = chat.telegram, telegram.policy != .disabled { settings.permissionWait = telegram.permissionTimeout.seconds }
+        return settings
     }
 }
 

@@ -23,6 +23,7 @@ public enum LedgerSchema {
         ChatSchema.inbound,
         OutboxSchema.replyTo,
         ChatSchema.turns,
+        ChatSchema.permissions,
     ]
 }
 

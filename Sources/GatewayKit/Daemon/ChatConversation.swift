@@ -45,6 +45,7 @@ struct ChatConversation: Service {
         } catch {
             logger.error("chat: \(error.userMessage)")
         }
+        await ChatPermissionDesk(config: config, events: events, environment: environment).step(ledger: ledger)
     }
 
     /// Every stored message from someone allowed, in order: a command is answered here; anything else

@@ -37,15 +37,28 @@ public final class FakeBotAPI: @unchecked Sendable {
         public var accepted: Bool
         /// `reply_parameters.message_id`: the message this one answers.
         public var replyTo: Int64?
+        /// The inline buttons' callback data.
+        public var buttons: [String]
+        /// The id the fake gave the message.
+        public var messageId: Int64
 
-        public init(token: String, chatID: String, text: String, parseMode: String?, accepted: Bool, replyTo: Int64? = nil) {
+        public init(token: String, chatID: String, text: String, parseMode: String?, accepted: Bool, replyTo: Int64? = nil,
+                    buttons: [String] = [], messageId: Int64 = 1) {
             self.token = token
             self.chatID = chatID
             self.text = text
             self.parseMode = parseMode
             self.accepted = accepted
             self.replyTo = replyTo
+            self.buttons = buttons
+            self.messageId = messageId
         }
+    }
+
+    /// A call about buttons: `answerCallbackQuery` or `editMessageReplyMarkup`, with its fields as text.
+    public struct ButtonCall: Sendable, Equatable {
+        public var method: String
+        public var body: [String: String]
     }
 
     private let lock = NSLock()
@@ -53,6 +66,9 @@ public final class FakeBotAPI: @unchecked Sendable {
     private let chooser: Chooser?
     private var received: [Received] = []
     private var actions: [(chat: String, action: String)] = []
+    private var buttonCalls: [ButtonCall] = []
+    /// Message ids handed out, from 1000 up so they never look like a test's own update ids.
+    private var nextMessageId: Int64 = 999
     private let hangGate = DispatchSemaphore(value: 0)
     private let hangArrived = DispatchSemaphore(value: 0)
     public private(set) var server: LoopbackHTTPServer!
@@ -75,6 +91,7 @@ public final class FakeBotAPI: @unchecked Sendable {
     public var accepted: [Received] { all.filter(\.accepted) }
     /// `sendChatAction` calls (chat id, action), in order; they never take a scripted behaviour.
     public var chatActions: [(chat: String, action: String)] { lock.withLock { actions } }
+    public var buttonsCalls: [ButtonCall] { lock.withLock { buttonCalls } }
 
     /// Waits (up to `timeout`) until a request hit a `.hang` behaviour.
     public func waitForHang(timeout: TimeInterval = 180) async -> Bool {
@@ -96,6 +113,12 @@ public final class FakeBotAPI: @unchecked Sendable {
             lock.withLock { actions.append((chat, json["action"] as? String ?? "")) }
             return writer.respond(status: 200, json: #"{"ok":true,"result":true}"#)
         }
+        // Calls about buttons never take a scripted behaviour: they are recorded and answered.
+        if let method = request.path.split(separator: "/").last, ["answerCallbackQuery", "editMessageReplyMarkup"].contains(method) {
+            let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
+            lock.withLock { buttonCalls.append(ButtonCall(method: String(method), body: json.mapValues { "\($0)" })) }
+            return writer.respond(status: 200, json: #"{"ok":true,"result":true}"#)
+        }
         if let method = request.path.split(separator: "/").last, ["getMe", "getUpdates"].contains(method) {
             return handleUpdates(String(method), request, writer)
         }
@@ -105,14 +128,23 @@ public final class FakeBotAPI: @unchecked Sendable {
         let text = json["text"] as? String ?? ""
         let parseMode = json["parse_mode"] as? String
         let replyTo = ((json["reply_parameters"] as? [String: Any])?["message_id"] as? NSNumber)?.int64Value
+        let buttons = (((json["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]]) ?? []).flatMap { $0 }
+            .compactMap { $0["callback_data"] as? String }
         let behaviour: Behaviour = lock.withLock {
             if let chooser { return chooser(text, received.count(where: { $0.text == text })) }
             return script.isEmpty ? .ok : script.removeFirst()
         }
-        func record(_ accepted: Bool) {
-            lock.withLock { received.append(Received(token: token, chatID: chat, text: text, parseMode: parseMode, accepted: accepted, replyTo: replyTo)) }
+        let messageId = lock.withLock { () -> Int64 in
+            nextMessageId += 1
+            return nextMessageId
         }
-        let ok = #"{"ok":true,"result":{"message_id":1}}"#
+        func record(_ accepted: Bool) {
+            lock.withLock {
+                received.append(Received(token: token, chatID: chat, text: text, parseMode: parseMode, accepted: accepted, replyTo: replyTo,
+                                         buttons: buttons, messageId: messageId))
+            }
+        }
+        let ok = #"{"ok":true,"result":{"message_id":\#(messageId)}}"#
         switch behaviour {
         case .ok:
             record(true)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayKit
 import GatewayAgents
+import GatewayChat
 
 struct MayorStatus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "The Mayor's state, session, uptime, restarts and last turn.")
@@ -10,7 +11,11 @@ struct MayorStatus: AsyncParsableCommand {
 
     func run() async throws {
         let context = try MayorContext(global)
-        let status = try await AgentStatusReader(lifecycle: context.lifecycle).read()
+        var status = try await AgentStatusReader(lifecycle: context.lifecycle).read()
+        status.permissions = try await context.lifecycle.runtime.openLedger().recentChatPermissions(agent: status.agent, limit: 5).map { asked in
+            PermissionRecord(id: asked.id, tool: asked.tool, input: asked.input, state: asked.state.rawValue, askedAt: asked.createdAt,
+                             decidedAt: asked.decidedAt, decidedBy: asked.decidedBy)
+        }
         if format.json { return context.environment.output.line(try JSONOutput.render(status)) }
         var lines = ["Mayor: \(status.state.replacingOccurrences(of: "_", with: " ")) (agent \(status.profile))"]
         if let session = status.sessionId { lines.append("  session   \(session)") }
@@ -26,6 +31,11 @@ struct MayorStatus: AsyncParsableCommand {
         if let turn = status.lastTurn {
             lines.append("  last turn \(turn.id) \(turn.state.rawValue): \(turn.text.prefix(60).replacingOccurrences(of: "\n", with: " "))")
             if let error = turn.error { lines.append("            error: \(error)") }
+        }
+        for asked in status.permissions {
+            let who = asked.decidedBy.map { " by Telegram user \($0)" } ?? ""
+            let input = asked.input.prefix(60).replacingOccurrences(of: "\n", with: " ")
+            lines.append("  permission \(asked.id) \(asked.tool) \(input): \(asked.state.replacingOccurrences(of: "_", with: " "))\(who)")
         }
         context.environment.output.line(lines.joined(separator: "\n"))
     }

@@ -1,0 +1,59 @@
+import Foundation
+import GatewayCore
+import GatewayAgents
+import GatewayChat
+
+/// The PermissionRequest hook's wait for the owner's answer from the chat: the request goes in the
+/// ledger, the daemon puts it to the owner with Allow and Deny buttons, and the hook answers Claude
+/// Code with the button pressed — or denies once `permission_timeout` passes, and the owner is told.
+/// Only when a chat can answer (a `[chat.telegram]` that is not disabled) and a daemon runs to poll it;
+/// otherwise the hook returns no decision, and the agent's own dialog waits as before.
+struct ChatPermissionWaiter {
+    let environment: GatewayEnvironment
+    let town: Town
+    let ledger: Ledger
+    let wait: TimeInterval
+
+    /// How often the hook looks at the ledger for the answer: a button press shows within this.
+    static let look: Duration = .milliseconds(200)
+
+    /// The hook's answer to Claude Code (its stdout), once decided.
+    func decide(agent: String, tool: String, input: String) async throws -> String {
+        let now = environment.clock.now()
+        let request = try await ledger.openChatPermission(agent: agent, tool: tool, input: input, deadline: now.addingTimeInterval(wait), at: now)
+        DaemonDoorbell(town: town).ring(.hook, agent: agent)
+        environment.logger.info("permission \(request.id): \(agent) asks to use \(tool); waiting up to \(Int(wait)) s for an answer from the chat")
+        while true {
+            guard let current = try await ledger.chatPermission(request.id) else { break }
+            switch current.state {
+            case .allowed: return Self.output(allow: true, message: nil)
+            case .denied: return Self.output(allow: false, message: "The owner denied this from the chat.")
+            case .timedOut: return Self.timedOut(wait)
+            case .pending: break
+            }
+            if environment.clock.now() >= current.deadline {
+                // Only when no answer came in between; else the answer is read on the next look.
+                if try await ledger.expireChatPermission(request.id, at: environment.clock.now()) {
+                    DaemonDoorbell(town: town).ring(.hook, agent: agent)
+                    return Self.timedOut(wait)
+                }
+                continue
+            }
+            try await environment.clock.sleep(for: Self.look)
+        }
+        return Self.output(allow: false, message: "Gateway lost the request while waiting for the owner's answer.")
+    }
+
+    static func timedOut(_ wait: TimeInterval) -> String {
+        output(allow: false, message: "No answer from the owner within \(ConfigDuration.seconds(wait)); denied. Ask again later, or carry on without it.")
+    }
+
+    /// `{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":…}}}`.
+    static func output(allow: Bool, message: String?) -> String {
+        var decision: [String: Any] = ["behavior": allow ? "allow" : "deny"]
+        if let message { decision["message"] = message }
+        let object: [String: Any] = ["hookSpecificOutput": ["hookEventName": "PermissionRequest", "decision": decision]]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import GatewayCore
+import GatewayChat
+import GatewayNotify
+
+/// The daemon's side of a permission asked from the chat (`ChatPermissionWaiter` is the hook's): each
+/// request is put to every allowed person's private chat with Allow and Deny buttons; the first press
+/// decides it (a press from anyone else was never stored as received); once decided or timed out,
+/// every prompt loses its buttons and the chat is told the outcome, through the outbox.
+struct ChatPermissionDesk {
+    let config: DaemonConfig
+    let events: DaemonEvents
+    let environment: GatewayEnvironment
+    var logger: Logger { environment.logger }
+
+    func step(ledger: Ledger) async {
+        guard let settings = config.current.gateway.chat.telegram, settings.policy != .disabled,
+              let token = try? settings.token.resolve(variables: environment.variables, root: config.town.root) else { return }
+        let api = TelegramBotAPI(http: environment.http, apiBase: settings.apiBase, token: token)
+        do {
+            try await answerPresses(ledger: ledger, api: api)
+            try await prompt(ledger: ledger, api: api, settings: settings)
+            try await settle(ledger: ledger, api: api)
+        } catch {
+            logger.error("chat: permission requests: \(error.userMessage)")
+        }
+    }
+
+    /// Button presses: `perm:ID:allow` or `perm:ID:deny`.
+    func answerPresses(ledger: Ledger, api: TelegramBotAPI) async throws {
+        let bots = try await ledger.chatPollHealth().map(\.botId)
+        for bot in bots {
+            for press in try await ledger.chatUpdates(bot: bot, state: .received) where press.kind == .callback {
+                let parts = (press.text ?? "").split(separator: ":")
+                var note = "a button Gateway does not know"
+                var reply = "This button does nothing any more."
+                if parts.count == 3, parts[0] == "perm", let id = Int64(parts[1]), parts[2] == "allow" || parts[2] == "deny" {
+                    let allow = parts[2] == "allow"
+                    if try await ledger.decideChatPermission(id, allow: allow, by: press.userId, at: environment.clock.now()) {
+                        note = "\(allow ? "allowed" : "denied") permission \(id)"
+                        reply = allow ? "Allowed." : "Denied."
+                        logger.info("chat: permission \(id) \(allow ? "allowed" : "denied") by Telegram user \(press.userId ?? 0)")
+                    } else {
+                        let state = try await ledger.chatPermission(id)?.state
+                        note = "permission \(id) was already \(state?.rawValue ?? "gone")"
+                        reply = state == .timedOut ? "Too late: no answer came in time, so it was denied." : "Already answered."
+                    }
+                }
+                try await ledger.markChatUpdateHandled(bot: bot, update: press.updateId, note: note)
+                if let id = press.callbackId {
+                    do { try await api.answerCallback(id, text: reply) } catch { logger.debug("chat: answering a button press: \(error)") }
+                }
+            }
+        }
+    }
+
+    /// Pending requests not yet shown go to every allowed person's private chat.
+    func prompt(ledger: Ledger, api: TelegramBotAPI, settings: TelegramChatSettings) async throws {
+        let requests = try await ledger.chatPermissionsToPrompt()
+        guard !requests.isEmpty else { return }
+        let people = Set(settings.allow + (try await ledger.chatSenders().map(\.userId))).sorted()
+        for request in requests {
+            var sent: [ChatMessageRef] = []
+            for person in people {
+                do {
+                    if let message = try await api.send(chatId: person, html: Self.promptText(request, timeout: settings.permissionTimeout),
+                                                        buttons: [("Allow", "perm:\(request.id):allow"), ("Deny", "perm:\(request.id):deny")]) {
+                        sent.append(ChatMessageRef(chat: person, message: message))
+                    }
+                } catch {
+                    logger.warning("chat: could not ask Telegram user \(person) about permission \(request.id): \(error)")
+                }
+            }
+            // Nobody reached (no one allowed yet, or Telegram down): looked at again on the next step.
+            guard !sent.isEmpty else { continue }
+            try await ledger.recordChatPermissionPrompts(request.id, sent, at: environment.clock.now())
+        }
+    }
+
+    /// Decided or timed-out requests: buttons taken away, and each chat told the outcome as a reply to
+    /// the prompt it saw.
+    func settle(ledger: Ledger, api: TelegramBotAPI) async throws {
+        for request in try await ledger.chatPermissionsToSettle() {
+            for prompt in request.prompts {
+                do { try await api.removeButtons(chatId: prompt.chat, messageId: prompt.message) } catch {
+                    logger.debug("chat: removing the buttons of permission \(request.id): \(error)")
+                }
+                let bot = try await ledger.chatPollHealth().first?.botId ?? 0
+                let outcome = Self.outcomeText(request, timeout: config.current.gateway.chat.telegram?.permissionTimeout)
+                try await ledger.enqueueNotification(NotificationRequest(source: "chat-permission:\(request.id):\(prompt.chat)",
+                                                                         target: ChatReplyRoute.target(bot: bot, chat: prompt.chat),
+                                                                         title: "", text: outcome, replyTo: prompt.message),
+                                                     now: environment.clock.now())
+            }
+            try await ledger.markChatPermissionSettled(request.id, at: environment.clock.now())
+            events.outbox.ring()
+        }
+    }
+
+    static func promptText(_ request: ChatPermission, timeout: ConfigDuration) -> String {
+        let who = request.agent == "mayor" ? "The Mayor" : "Agent \(request.agent)"
+        let input = TelegramFormat.escape(request.input.count > 900 ? String(request.input.prefix(900)) + "…" : request.input)
+        return "🔐 <b>\(TelegramFormat.escape(who)) asks to use \(TelegramFormat.escape(request.tool))</b>\n<pre>\(input)</pre>\nNo answer within \(timeout) denies it."
+    }
+
+    static func outcomeText(_ request: ChatPermission, timeout: ConfigDuration?) -> String {
+        switch request.state {
+        case .allowed: "✅ Allowed\(request.decidedBy.map { " by \($0)" } ?? "")."
+        case .denied: "⛔ Denied\(request.decidedBy.map { " by \($0)" } ?? "")."
+        case .timedOut: "⏱ No answer within \(timeout.map { "\($0)" } ?? "the time allowed"): denied."
+        case .pending: "Waiting."
+        }
+    }
+}
