@@ -14,7 +14,7 @@ import GatewayTestSupport
         let entry = try await rig.enqueue("manual:1", target: "phone", title: "CI <main>", text: "tests & lint > ok")
         let final = try await rig.deliver([entry.id])
         #expect(final.map(\.state) == [.delivered])
-        #expect(api.accepted == [.init(token: fakeToken, chatID: "4242", text: "<b>CI &lt;main&gt;</b>\ntests &amp; lint &gt; ok", parseMode: "HTML", accepted: true)])
+        #expect(api.accepted == [.init(token: fakeToken, chatID: "4242", text: "<b>CI &lt;main&gt;</b>\ntests &amp; lint &gt; ok", parseMode: "HTML", accepted: true, messageId: 1000)])
     }
 
     @Test func a429WaitsForRetryAfterAndDoesNotCountAsAnAttempt() async throws {
