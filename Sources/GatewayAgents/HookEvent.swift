@@ -49,7 +49,7 @@ public struct HookEvent: Sendable, Equatable {
         } else {
             error = text("error")
         }
-        if let input = object["tool_input"], let data = try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys, .fragmentsAllowed]) {
+        if let input = object["tool_input"], let data = try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) {
             toolInput = String(decoding: data, as: UTF8.self)
         }
     }

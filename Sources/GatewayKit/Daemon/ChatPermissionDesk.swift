@@ -100,8 +100,16 @@ struct ChatPermissionDesk {
 
     static func promptText(_ request: ChatPermission, timeout: ConfigDuration) -> String {
         let who = request.agent == "mayor" ? "The Mayor" : "Agent \(request.agent)"
-        let input = TelegramFormat.escape(request.input.count > 900 ? String(request.input.prefix(900)) + "…" : request.input)
+        let shown = shownInput(request.input)
+        let input = TelegramFormat.escape(shown.count > 900 ? String(shown.prefix(900)) + "…" : shown)
         return "🔐 <b>\(TelegramFormat.escape(who)) asks to use \(TelegramFormat.escape(request.tool))</b>\n<pre>\(input)</pre>\nNo answer within \(timeout) denies it."
+    }
+
+    /// A Bash call shows its command as it would be typed; any other tool its input as JSON.
+    static func shownInput(_ json: String) -> String {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
+              let command = object["command"] as? String else { return json }
+        return command
     }
 
     static func outcomeText(_ request: ChatPermission, timeout: ConfigDuration?) -> String {
