@@ -41,10 +41,18 @@ public struct TelegramChatSettings: Sendable, Equatable {
     public var groups: [Int64]
     /// An unanswered permission request is denied after this.
     public var permissionTimeout: ConfigDuration
+    /// A photo, document or voice message up to this size is saved into the Mayor's hook; a larger one
+    /// is not downloaded, and its sender is told the limit.
+    public var maxAttachment: ConfigByteSize
+
+    /// 20 MB: the most a bot may download through Telegram's `getFile`.
+    public static let defaultMaxAttachment = ConfigByteSize.megabytes(20)
+    /// A local Bot API server lets a bot download up to 2000 MB; nothing larger can arrive.
+    static let attachmentRange = ConfigByteSize(bytes: 1)...ConfigByteSize.megabytes(2000)
 
     public init(token: SecretReference, apiBase: String = "https://api.telegram.org", policy: ChatPolicy = .pairing,
                 allow: [Int64] = [], allowLocation: String? = nil, groups: [Int64] = [],
-                permissionTimeout: ConfigDuration = .seconds(600)) {
+                permissionTimeout: ConfigDuration = .seconds(600), maxAttachment: ConfigByteSize = defaultMaxAttachment) {
         self.token = token
         self.apiBase = apiBase
         self.policy = policy
@@ -52,6 +60,7 @@ public struct TelegramChatSettings: Sendable, Equatable {
         self.allowLocation = allowLocation
         self.groups = groups
         self.permissionTimeout = permissionTimeout
+        self.maxAttachment = maxAttachment
     }
 
     init?(_ table: TableReader) {
@@ -63,6 +72,7 @@ public struct TelegramChatSettings: Sendable, Equatable {
         allowLocation = table.line("allow").map { "\(table.file):\($0)" }
         groups = Self.ids(table, "groups", example: "groups = [-1001234567890]")
         permissionTimeout = table.duration("permission_timeout", default: .seconds(600))
+        maxAttachment = table.byteSize("max_attachment", default: Self.defaultMaxAttachment, range: Self.attachmentRange)
         table.finish()
         guard let token else { return nil }
         self.token = token

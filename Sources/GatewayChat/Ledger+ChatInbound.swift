@@ -39,6 +39,8 @@ public struct InboundRecord: Sendable, Equatable {
     public var messageId: Int64?
     public var text: String?
     public var callbackId: String?
+    /// A photo, document or voice message the message carries (kept for allowed senders only).
+    public var attachment: ChatAttachment?
     public var receivedAt: Date
     public var turnId: Int64?
     public var note: String?
@@ -70,7 +72,7 @@ extension Ledger {
                     """, arguments: [bot, update.updateId, update.kind.rawValue, inbound.state.rawValue, update.userId,
                                      update.chatId, update.messageId,
                                      keep ? update.text.map(Self.withoutNUL) : nil, keep ? update.callbackId : nil,
-                                     keep ? update.attachment.map(Self.attachmentText) : nil, date.timeIntervalSince1970, inbound.note])
+                                     keep ? update.attachment.map { Self.withoutNUL(Self.attachmentText($0)) } : nil, date.timeIntervalSince1970, inbound.note])
                 if db.changesCount == 1 { fresh.append(inbound) }
             }
             try db.execute(sql: """
@@ -108,6 +110,7 @@ extension Ledger {
         InboundRecord(botId: row["bot_id"], updateId: row["update_id"], kind: TelegramUpdate.Kind(rawValue: row["kind"]) ?? .other,
                       state: InboundState(rawValue: row["state"]) ?? .ignored, userId: row["user_id"], chatId: row["chat_id"],
                       messageId: row["message_id"], text: row["text"], callbackId: row["callback_id"],
+                      attachment: ChatAttachment(stored: row["attachment"]),
                       receivedAt: Date(timeIntervalSince1970: row["received_at"]), turnId: row["turn_id"], note: row["note"])
     }
 }

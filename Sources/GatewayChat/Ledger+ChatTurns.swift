@@ -31,13 +31,16 @@ extension Ledger {
     /// Puts one received message into the Mayor's next turn for its chat, in one transaction: appended
     /// to that chat's turn while it is still queued (messages that arrive while the Mayor is busy go
     /// together, in order, as its next turn), else as a new turn; the update is marked handled with
-    /// the turn's id. Returns the turn, or nil when the update was handled already (a repeat).
+    /// the turn's id. `notice`, when given, is queued in the outbox in the same transaction (an
+    /// attachment that was not saved: its sender is told once, and only when the message went on).
+    /// Returns the turn, or nil when the update was handled already (a repeat).
     @discardableResult
-    public func queueChatMessage(_ record: InboundRecord, agent: String, block: String, at date: Date) throws -> Int64? {
+    public func queueChatMessage(_ record: InboundRecord, agent: String, block: String, at date: Date, notice: NotificationRequest? = nil) throws -> Int64? {
         try database.write { db in
             let state = try String.fetchOne(db, sql: "SELECT state FROM chat_updates WHERE bot_id = ? AND update_id = ?",
                                             arguments: [record.botId, record.updateId])
             guard state == InboundState.received.rawValue, let chatId = record.chatId else { return nil }
+            if let notice { _ = try Self.insertNotification(db, notice, now: date) }
             let cleaned = TurnText.clean(block)
             var turnId = try Int64.fetchOne(db, sql: """
                 SELECT c.turn_id FROM chat_turns c JOIN turns t ON t.id = c.turn_id

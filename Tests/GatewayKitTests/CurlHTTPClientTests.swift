@@ -73,6 +73,18 @@ import Testing
         #expect(response.headers["x-got-expect"] == "-")
     }
 
+    @Test func aBodyOverTheCapIsNotTaken() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let url = URL(string: "\(server.baseURL)/echo")!
+        let body = Data(repeating: 7, count: 5000)
+        let small = try await client.send(HTTPClientRequest(url: url, method: "POST", body: body, timeout: 10, maxBodyBytes: 5000))
+        #expect(small.body == body, "a body of exactly the cap comes through")
+        await #expect(throws: HTTPTransportError(.other, code: 63), "curl refuses it") {
+            try await client.send(HTTPClientRequest(url: url, method: "POST", body: body, timeout: 10, maxBodyBytes: 4999))
+        }
+    }
+
     @Test func anEmptyAnswerIsAnEmptyBody() async throws {
         let server = try LoopbackHTTPServer { _, writer in writer.respond(status: 204) }
         defer { server.stop() }

@@ -67,6 +67,8 @@ public struct CurlHTTPClient: HTTPClient {
         default: arguments += ["--request", request.method]
         }
         if request.body != nil { arguments += ["--data-binary", "@\(folder.requestBodyFile.path)"] }
+        // curl refuses a declared length over the cap and stops a body that grows past it (exit 63).
+        if let cap = request.maxBodyBytes { arguments += ["--max-filesize", String(cap)] }
         arguments += ["--config", "-"]
         return Command(curl, arguments, standardInput: Data(config.utf8))
     }

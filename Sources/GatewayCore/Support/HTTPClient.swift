@@ -8,13 +8,18 @@ public struct HTTPClientRequest: Sendable {
     public var body: Data?
     /// How long the whole exchange may take.
     public var timeout: TimeInterval
+    /// An answer's body larger than this is not taken (a download of someone else's file): the client
+    /// stops reading and throws, or the caller finds the body too large. Nil: no cap.
+    public var maxBodyBytes: Int64?
 
-    public init(url: URL, method: String = "GET", headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval) {
+    public init(url: URL, method: String = "GET", headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval,
+                maxBodyBytes: Int64? = nil) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 

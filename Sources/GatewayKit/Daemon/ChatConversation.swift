@@ -59,14 +59,32 @@ struct ChatConversation: Service {
                     try await answer(command, record: record, ledger: ledger)
                     continue
                 }
-                let block = ChatTurnText.block(text: record.text, userId: record.userId, name: nil, at: record.receivedAt, timeZone: timeZone)
-                if let turn = try await ledger.queueChatMessage(record, agent: Hook.mayor, block: block, at: environment.clock.now()) {
+                // The file is saved before the message is queued, and under a name fixed by the update:
+                // a daemon killed in between saves the same file again and loses nothing.
+                var line: String?
+                var notice: NotificationRequest?
+                if let attachment = record.attachment, let saver = attachmentSaver {
+                    let outcome = await saver.save(attachment, update: record.updateId)
+                    line = outcome.line(for: attachment)
+                    if case .notSaved(_, let reply) = outcome, let chatId = record.chatId {
+                        notice = NotificationRequest(source: "chat-attachment:\(record.botId):\(record.updateId)", target: ChatReplyRoute.target(bot: record.botId, chat: chatId),
+                                                     title: "", text: reply, replyTo: record.messageId)
+                    }
+                }
+                let block = ChatTurnText.block(text: record.text, userId: record.userId, name: nil, at: record.receivedAt, timeZone: timeZone, attachment: line)
+                if let turn = try await ledger.queueChatMessage(record, agent: Hook.mayor, block: block, at: environment.clock.now(), notice: notice) {
+                    if notice != nil { events.outbox.ring() }
                     logger.info("chat: message \(record.updateId) from Telegram user \(record.userId ?? 0) is part of turn \(turn)")
                     queued = true
                 }
             }
         }
         return queued
+    }
+
+    /// Saves attachments as `[chat.telegram]` says; nil without it (the bot is not configured any more).
+    var attachmentSaver: ChatAttachmentSaver? {
+        config.current.gateway.chat.telegram.map { ChatAttachmentSaver(environment: environment, town: town, config: config.current.gateway, settings: $0) }
     }
 
     /// The heartbeat's zone, so the times in the Mayor's messages read like its daily logs.

@@ -55,6 +55,7 @@ import GatewayTestSupport
         #expect(chat.allow == [123_456_789, 987_654_321])
         #expect(chat.allowLocation == "gateway.toml:3")
         #expect(chat.permissionTimeout == .seconds(600))
+        #expect(chat.maxAttachment == .megabytes(20), "Telegram's getFile limit for bots")
         #expect(chat.groups.isEmpty)
         #expect(config.secretReferences.contains(chat.token), "the bot token is kept out of agents' environments like every secret")
         #expect(try GatewayConfig.parse("").chat.telegram == nil, "no chat unless configured")
@@ -69,6 +70,7 @@ import GatewayTestSupport
             permission_timeout = "soon"
             api_base = "ftp://x"
             colour = 1
+            max_attachment = "20 parsecs"
             """)
         #expect(found.contains { $0.hasPrefix("gateway.toml:2: chat.telegram.token: secrets are never written in gateway.toml") })
         #expect(!found.joined().contains("123:ABC"), "the token never appears in an error")
@@ -77,6 +79,23 @@ import GatewayTestSupport
         #expect(found.contains { $0.hasPrefix("gateway.toml:5: chat.telegram.permission_timeout:") })
         #expect(found.contains { $0.hasPrefix("gateway.toml:6: chat.telegram.api_base:") })
         #expect(found.contains { $0.hasPrefix("gateway.toml:7: chat.telegram.colour: unknown key") })
+        #expect(found.contains { $0.hasPrefix("gateway.toml:8: chat.telegram.max_attachment: \"20 parsecs\" is not a size") })
+    }
+
+    @Test func attachmentSizesReadLikePeopleWriteThem() throws {
+        func size(_ value: String) throws -> ConfigByteSize? {
+            try GatewayConfig.parse("[chat.telegram]\ntoken_file = \"t\"\nmax_attachment = \(value)\n").chat.telegram?.maxAttachment
+        }
+        #expect(try size("\"512KB\"") == .kilobytes(512))
+        #expect(try size("\"20MB\"") == .megabytes(20))
+        #expect(try size("\"5 mib\"") == .megabytes(5))
+        #expect(try size("\"1GB\"") == .megabytes(1024))
+        #expect(try size("1000") == ConfigByteSize(bytes: 1000))
+        #expect(ConfigByteSize.megabytes(20).description == "20MB" && ConfigByteSize(bytes: 1500).description == "1500B")
+        for bad in ["\"\"", "\"MB\"", "\"-1MB\"", "\"1.5MB\"", "\"3GB\"", "0", "\"99999999999999999999GB\"", "true"] {
+            #expect(problems("[chat.telegram]\ntoken_file = \"t\"\nmax_attachment = \(bad)\n").contains { $0.hasPrefix("gateway.toml:3: chat.telegram.max_attachment:") },
+                    "\(bad) is refused with its line")
+        }
     }
 
     @Test func theOwnerListedInTheConfigIsLetThroughAndNothingIsStoredForThem() async throws {

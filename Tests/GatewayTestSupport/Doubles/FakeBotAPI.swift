@@ -1,8 +1,9 @@
 import Foundation
 import LoopbackHTTP
 
-/// A loopback server that answers like Telegram's Bot API — `sendMessage`, and for the chat `getMe` and
-/// `getUpdates` (a long poll from an offset, fed with `deliver`) — and misbehaves on demand:
+/// A loopback server that answers like Telegram's Bot API — `sendMessage`, and for the chat `getMe`,
+/// `getUpdates` (a long poll from an offset, fed with `deliver`), `getFile` and file downloads (of
+/// files registered with `registerFile`) — and misbehaves on demand:
 /// each request takes the next scripted behaviour, then `.ok` once the script runs out — or, built with
 /// `choose:`, whatever that function picks for the request's text. It also serves as a webhook receiver
 /// (it records the JSON body's `text`).
@@ -61,7 +62,7 @@ public final class FakeBotAPI: @unchecked Sendable {
         public var body: [String: String]
     }
 
-    private let lock = NSLock()
+    let lock = NSLock()
     private var script: [Behaviour]
     private let chooser: Chooser?
     private var received: [Received] = []
@@ -113,6 +114,8 @@ public final class FakeBotAPI: @unchecked Sendable {
             lock.withLock { actions.append((chat, json["action"] as? String ?? "")) }
             return writer.respond(status: 200, json: #"{"ok":true,"result":true}"#)
         }
+        if request.path.hasPrefix("/file/") { return handleDownload(request, writer) }
+        if request.path.hasSuffix("/getFile") { return handleGetFile(request, writer) }
         // Calls about buttons never take a scripted behaviour: they are recorded and answered.
         if let method = request.path.split(separator: "/").last, ["answerCallbackQuery", "editMessageReplyMarkup"].contains(method) {
             let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
@@ -192,6 +195,11 @@ public final class FakeBotAPI: @unchecked Sendable {
         case drop
     }
 
+    var files: [String: (path: String, bytes: Data, declared: Int64)] = [:]
+    var lookups: [String] = []
+    var downloaded: [(token: String, path: String)] = []
+    var failingDownloads = 0
+
     private var pendingUpdates: [[String: Any]] = []
     private var waitingPolls: [(offset: Int64, writer: HTTPResponseWriter)] = []
     private var pollFaults: [PollFault] = []
@@ -246,6 +254,55 @@ public final class FakeBotAPI: @unchecked Sendable {
     }
 
     private static func updateId(_ update: [String: Any]) -> Int64 { (update["update_id"] as? NSNumber)?.int64Value ?? 0 }
+}
+
+// MARK: The files side
+
+extension FakeBotAPI {
+    /// Serves `bytes` for `getFile(id)` and its download; `declaredSize` is what getFile says (the
+    /// true size unless given).
+    public func registerFile(id: String, bytes: Data, declaredSize: Int64? = nil) {
+        lock.withLock { files[id] = (path: "documents/file_\(files.count).bin", bytes: bytes, declared: declaredSize ?? Int64(bytes.count)) }
+    }
+
+    /// The file ids `getFile` was asked for, in order.
+    public var fileLookups: [String] { lock.withLock { lookups } }
+    /// The file paths downloaded (or tried), in order, with the token the URL carried.
+    public var downloads: [(token: String, path: String)] { lock.withLock { downloaded } }
+
+    /// The next `count` downloads answer 500.
+    public func failDownloads(_ count: Int) { lock.withLock { failingDownloads += count } }
+
+    func handleGetFile(_ request: HTTPRequest, _ writer: HTTPResponseWriter) {
+        let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
+        let id = json["file_id"] as? String ?? ""
+        let file = lock.withLock { () -> (path: String, bytes: Data, declared: Int64)? in
+            lookups.append(id)
+            return files[id]
+        }
+        guard let file else {
+            return writer.respond(status: 400, json: #"{"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"}"#)
+        }
+        writer.respond(status: 200, json: #"{"ok":true,"result":{"file_id":"\#(id)","file_unique_id":"u\#(id)","file_size":\#(file.declared),"file_path":"\#(file.path)"}}"#)
+    }
+
+    func handleDownload(_ request: HTTPRequest, _ writer: HTTPResponseWriter) {
+        // /file/bot<token>/<file_path>
+        let parts = request.path.split(separator: "/", maxSplits: 2).map(String.init)
+        let token = parts.count > 1 ? String(parts[1].dropFirst(3)) : ""
+        let path = parts.count > 2 ? parts[2] : ""
+        let (fail, bytes) = lock.withLock { () -> (Bool, Data?) in
+            downloaded.append((token, path))
+            if failingDownloads > 0 {
+                failingDownloads -= 1
+                return (true, nil)
+            }
+            return (false, files.values.first { $0.path == path }?.bytes)
+        }
+        if fail { return writer.respond(status: 500, body: Data("Internal Server Error".utf8)) }
+        guard let bytes else { return writer.respond(status: 404, body: Data("Not Found".utf8)) }
+        writer.respond(status: 200, headers: ["Content-Type": "application/octet-stream"], body: bytes)
+    }
 }
 
 /// A bot token in Telegram's shape, for tests: output, logs and the ledger must never show it.

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import GatewayKit
+@testable import GatewayCore
+@testable import GatewayChat
+import GatewayHooks
+import GatewayTestSupport
+
+/// Attachments from the phone, through the daemon, with the Mayor played by gw-agent-sim: a photo or a
+/// document within the limit is committed into the Mayor's hook under inbox/ and its turn names the
+/// file; a larger one is never downloaded, its sender is told the limit, and the words still reach the
+/// Mayor; a stranger's file is never even looked up.
+@Suite(.serialized) struct ChatAttachmentConversationTests {
+    static let owner = ChatInboxTests.owner
+    let state = TemporaryDirectory("gw-chat-state")
+
+    func start(_ api: FakeBotAPI, limit: String) async throws -> (TestTown, ChildProcess) {
+        let chat = ChatDaemonTests.chat(api) + "max_attachment = \"\(limit)\"\n"
+        let town = try await TestTown(.sim(), config: TestTown.quickMayor, TestTown.quickDaemon, chat)
+        let daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
+        try await town.wait("the first poll") { api.offsetsPolled.isEmpty ? nil : true }
+        return (town, daemon)
+    }
+
+    /// A message carrying `attachment` (`["photo": …]`, `["document": …]`), with `caption` as its only words.
+    static func message(_ id: Int64, from user: Int64, caption: String?, _ attachment: [String: Any]) -> [String: Any] {
+        var update = ChatInboxTests.message(id, from: user, text: "", extra: attachment)
+        var message = update["message"] as? [String: Any] ?? [:]
+        message["text"] = nil
+        message["caption"] = caption
+        update["message"] = message
+        return update
+    }
+
+    func handled(_ town: TestTown, _ count: Int) async throws {
+        try await town.wait("\(count) messages handed to the Mayor") {
+            try await town.ledger().recentChatUpdates(limit: 20).filter { $0.state == .handled }.count == count ? true : nil
+        }
+    }
+
+    @Test func aPhotoAndADocumentLandInTheHookAndTheTurnNamesThem() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, limit: "20MB")
+        defer { daemon.signal(SIGTERM); town.close() }
+        let photo = ChatAttachmentSaverTests.bytes(3000)
+        let document = Data("root:x:0:0\n".utf8) + ChatAttachmentSaverTests.bytes(700)
+        api.registerFile(id: "photo-large", bytes: photo)
+        api.registerFile(id: "doc", bytes: document)
+        api.deliver([
+            Self.message(50, from: Self.owner, caption: "look at this",
+                         ["photo": [["file_id": "photo-small", "file_size": 90, "width": 90, "height": 90],
+                                    ["file_id": "photo-large", "file_size": photo.count, "width": 1280, "height": 960]]]),
+            Self.message(51, from: Self.owner, caption: nil,
+                         ["document": ["file_id": "doc", "file_size": document.count, "file_name": "../../etc/passwd"]]),
+        ])
+        try await handled(town, 2)
+        let hook = Hook.worktree(for: Hook.mayor, in: town.town)
+        let text = try await town.turns().map(\.text).joined(separator: "\n\n")
+        let photoPath = hook.appendingPathComponent("inbox/telegram-50-photo.jpg").path
+        let documentPath = hook.appendingPathComponent("inbox/telegram-51-etc_passwd").path
+        #expect(text.contains("[Attachment: photo, 3 KB, saved as \(photoPath)]\nlook at this"), "the path, the size, then the caption: \(text)")
+        #expect(text.contains("[Attachment: document \"etc_passwd\", \(document.count) bytes, saved as \(documentPath)]"), "\(text)")
+        #expect(!text.contains("(a message with no text)"))
+        #expect(api.fileLookups == ["photo-large", "doc"], "the largest photo size, once each")
+        for (path, bytes) in [("inbox/telegram-50-photo.jpg", photo), ("inbox/telegram-51-etc_passwd", document)] {
+            let log = try await shell("git log --format=%s hooks/mayor -- \(path)", in: town.town.root)
+            #expect(log.split(separator: "\n").count == 1 && log.contains(path), "committed once, the message naming it: \(log)")
+            #expect(try Data(contentsOf: hook.appendingPathComponent(path)) == bytes)
+            let blob = try await shell("git rev-parse hooks/mayor:\(path)", in: town.town.root)
+            #expect(try await shell("git hash-object \(hook.appendingPathComponent(path).path)", in: town.town.root) == blob, "the commit holds these bytes")
+        }
+        #expect(!FileManager.default.fileExists(atPath: town.town.root.appendingPathComponent("etc/passwd").path))
+        #expect(!town.daemonLog.contains(fakeToken))
+    }
+
+    @Test func aFileOverTheLimitIsRefusedWithAReplyAndAStrangersIsNeverLookedUp() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, limit: "1KB")
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.registerFile(id: "big", bytes: ChatAttachmentSaverTests.bytes(5000))
+        api.registerFile(id: "theirs", bytes: ChatAttachmentSaverTests.bytes(10))
+        api.deliver([
+            Self.message(60, from: Self.owner, caption: "the big one", ["document": ["file_id": "big", "file_size": 5000, "file_name": "big.pdf"]]),
+            Self.message(61, from: 42, caption: "take my file", ["document": ["file_id": "theirs", "file_size": 10, "file_name": "x.sh"]]),
+        ])
+        let refusal = try await town.wait("the limit's reply") {
+            api.accepted.first { $0.chatID == String(Self.owner) && $0.text.contains("over the 1 KB limit") }
+        }
+        #expect(refusal.replyTo == 60, "a reply to the message whose file it was")
+        #expect(refusal.text.contains("big.pdf") && refusal.text.contains("5 KB"))
+        try await handled(town, 1)
+        let text = try #require(try await town.turns().first).text
+        #expect(text.contains("[Attachment not saved: document \"big.pdf\" — it is 5 KB, over the 1 KB limit"), "\(text)")
+        #expect(text.hasSuffix("\nthe big one"), "the caption still reaches the Mayor: \(text)")
+        #expect(api.fileLookups.isEmpty && api.downloads.isEmpty, "neither the large file nor the stranger's is asked for")
+        #expect(try await shell("git log --format=%s hooks/mayor -- inbox", in: town.town.root).isEmpty)
+        let stored = try await town.ledger().recentChatUpdates(limit: 5).first { $0.updateId == 61 }
+        #expect(stored?.state == .stranger && stored?.attachment == nil, "nothing of a stranger's file is kept")
+        // The refusal is queued once with the message: a second pass finds the update handled.
+        #expect(api.accepted.filter { $0.text.contains("over the 1 KB limit") }.count == 1)
+    }
+}
