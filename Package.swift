@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
         // Benchmarks: `scripts/bench` builds this in release mode and prints `name value unit` lines.
         .executableTarget(name: "gw-bench", dependencies: [
-            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat",
+            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat",
             "GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gw-bench-hello"), // the floor gw-bench compares `gw agent-event` with: a Foundation hello-world

@@ -130,9 +130,11 @@ public struct TurnDelivery: Sendable {
     func send(_ turn: Turn, ledger: Ledger) async throws {
         let tmux = runtime.tmux
         let processes = runtime.environment.processes
+        // Ended since it was read (a `/cancel`): nothing to type.
+        guard let frozen = try await ledger.freezeTypedText(turn.id) else { return }
         let typed: String
         do {
-            typed = try await typedText(for: turn, ledger: ledger)
+            typed = try await typedText(frozen, turn: turn, ledger: ledger)
         } catch {
             return try await fail(turn, ledger: ledger, "its text (\(turn.text.utf8.count) bytes) is too large to type and could not be saved to the \(runtime.name)'s hook: \(error.userMessage)")
         }
@@ -186,14 +188,12 @@ public struct TurnDelivery: Sendable {
             at: clock.now())
     }
 
-    /// What is typed for `turn`: its text, or — when that is larger than `TurnText.typedLimit` — a short
-    /// message pointing at the text saved (and committed) as `inbox/prompt-<turn>.md` in the agent's hook.
-    func typedText(for turn: Turn, ledger: Ledger) async throws -> String {
-        if let wire = turn.wireText { return wire }
-        guard turn.text.utf8.count > TurnText.typedLimit else { return turn.text }
+    /// What is typed for `turn`, given its text as fixed for the paste: that text, or — when it is larger
+    /// than `TurnText.typedLimit` — a short message pointing at the text saved (and committed) as `inbox/prompt-<turn>.md` in the agent's hook.
+    func typedText(_ text: String, turn: Turn, ledger: Ledger) async throws -> String {
+        guard text.utf8.count > TurnText.typedLimit else { return text }
         let relative = TurnText.inboxPath(turn: turn.id)
         let hooks = HookStore(environment: runtime.environment, town: runtime.town, settings: runtime.settings.hooks)
-        let text = turn.text
         let written = try await hooks.write(runtime.name, message: "Save turn \(turn.id)'s prompt (\(text.utf8.count) bytes, too large to type) as \(relative)") { worktree in
             try FileSystem.writeAtomically(text, to: worktree.appendingPathComponent(relative))
             return [relative]

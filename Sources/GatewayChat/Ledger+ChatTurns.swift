@@ -31,9 +31,10 @@ extension Ledger {
     /// Puts one received message into the Mayor's next turn for its chat, in one transaction: appended
     /// to that chat's turn while it is still queued (messages that arrive while the Mayor is busy go
     /// together, in order, as its next turn), else as a new turn; the update is marked handled with
-    /// the turn's id. `notice`, when given, is queued in the outbox in the same transaction (an
-    /// attachment that was not saved: its sender is told once, and only when the message went on).
-    /// Returns the turn, or nil when the update was handled already (a repeat).
+    /// the turn's id. A queued turn whose text a delivery has fixed for its paste (`wire_text`) is
+    /// being typed and takes nothing more. `notice`, when given, is queued in the outbox in the same
+    /// transaction (an attachment that was not saved: its sender is told once, and only when the
+    /// message went on). Returns the turn, or nil when the update was handled already (a repeat).
     @discardableResult
     public func queueChatMessage(_ record: InboundRecord, agent: String, block: String, at date: Date, notice: NotificationRequest? = nil) throws -> Int64? {
         try database.write { db in
@@ -44,7 +45,7 @@ extension Ledger {
             let cleaned = TurnText.clean(block)
             var turnId = try Int64.fetchOne(db, sql: """
                 SELECT c.turn_id FROM chat_turns c JOIN turns t ON t.id = c.turn_id
-                WHERE c.bot_id = ? AND c.chat_id = ? AND t.state = 'queued' ORDER BY c.turn_id DESC LIMIT 1
+                WHERE c.bot_id = ? AND c.chat_id = ? AND t.state = 'queued' AND t.wire_text IS NULL ORDER BY c.turn_id DESC LIMIT 1
                 """, arguments: [record.botId, chatId])
             if let queued = turnId {
                 try db.execute(sql: "UPDATE turns SET text = text || ? WHERE id = ? AND state = 'queued'", arguments: ["\n\n" + cleaned, queued])
@@ -123,12 +124,13 @@ extension Ledger {
         }
     }
 
-    /// A chat's turn still waiting to be sent, if any (what `/cancel` drops first).
+    /// A chat's turn still waiting to be sent, if any (what `/cancel` drops first). One being typed
+    /// (its text fixed for the paste) is no longer waiting: the Mayor is about to see it.
     public func queuedChatTurn(bot: Int64, chat: Int64) throws -> ChatTurn? {
         try database.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT c.* FROM chat_turns c JOIN turns t ON t.id = c.turn_id
-                WHERE c.bot_id = ? AND c.chat_id = ? AND t.state = 'queued' ORDER BY c.turn_id DESC LIMIT 1
+                WHERE c.bot_id = ? AND c.chat_id = ? AND t.state = 'queued' AND t.wire_text IS NULL ORDER BY c.turn_id DESC LIMIT 1
                 """, arguments: [bot, chat]).map(ChatTurn.init(row:))
         }
     }

@@ -25,6 +25,7 @@ enum BenchRegistry {
         DaemonBench(),
         HandoffBench(),
         MayorBench(),
+        ChatBench(),
     ]
 }
 

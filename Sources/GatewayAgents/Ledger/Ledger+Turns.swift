@@ -30,8 +30,9 @@ public struct Turn: Codable, Sendable, Equatable, FetchableRecord {
     public var reply: String?
     public var error: String?
     public var enterPresses: Int
-    /// What was typed into the agent when it differs from `text`: the pointer to an inbox file, for
-    /// text too large to type (`TurnText.typedLimit`).
+    /// What was typed into the agent, fixed just before the paste (`freezeTypedText`): `text` as it
+    /// stood then, or the pointer to an inbox file for text too large to type (`TurnText.typedLimit`).
+    /// Nil while the turn waits and may still grow (a chat message joining it).
     public var wireText: String?
 
     /// The text the agent receives at its input line.
@@ -85,6 +86,18 @@ extension Ledger {
     public func pendingTurns(agent: String) throws -> [Turn] {
         try database.read { db in
             try Turn.fetchAll(db, sql: "SELECT * FROM turns WHERE agent = ? AND state IN ('queued', 'sent', 'submitted', 'replied') ORDER BY state = 'queued', \(Self.deliveryOrder)", arguments: [agent])
+        }
+    }
+
+    /// Fixes what is typed for a queued turn, just before it is pasted, and returns it (nil when the
+    /// turn is no longer queued: a `/cancel` ended it). A queued chat turn grows while it waits; one
+    /// that grew between the delivery reading it and marking it sent would have the added message in
+    /// its text but not in the agent's input line — lost — and its UserPromptSubmit would match no
+    /// turn. Once fixed, a new message starts the next turn instead (`queueChatMessage`).
+    public func freezeTypedText(_ id: Int64) throws -> String? {
+        try database.write { db in
+            try db.execute(sql: "UPDATE turns SET wire_text = text WHERE id = ? AND state = 'queued' AND wire_text IS NULL", arguments: [id])
+            return try String.fetchOne(db, sql: "SELECT wire_text FROM turns WHERE id = ? AND state = 'queued'", arguments: [id])
         }
     }
 
