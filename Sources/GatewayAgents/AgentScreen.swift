@@ -19,6 +19,9 @@ public struct AgentScreen: Sendable, Equatable {
     public var inputVisible: Bool
     /// What sits in the input line: text a person typed, or a paste not yet submitted.
     public var inputText: String
+    /// The input box shows only part of a long text (its upper edge reads "↑ N more"): `inputText`
+    /// is a window into the text, not its beginning.
+    public var inputScrolled = false
     public var dialog: Dialog?
 
     /// True when nothing stands between Gateway and pasting a prompt.
@@ -35,7 +38,11 @@ public struct AgentScreen: Sendable, Equatable {
             (inputVisible, inputText) = (state.idle || state.busy, "")
         } else {
             busy = Self.matches(profile.busyPattern, lines)
-            (inputVisible, inputText) = Self.input(lines, idlePattern: profile.idlePattern)
+            if profile.idlePattern == AgentProfile.claudeIdlePattern, let boxed = Self.boxedInput(lines, marker: profile.idlePattern) {
+                (inputVisible, inputText, inputScrolled) = (true, boxed.text, boxed.scrolled)
+            } else {
+                (inputVisible, inputText) = Self.input(lines, idlePattern: profile.idlePattern)
+            }
         }
     }
 
@@ -72,6 +79,29 @@ public struct AgentScreen: Sendable, Equatable {
         let text = parts.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return (true, isPlaceholder(text) ? "" : text)
+    }
+
+    /// Claude Code draws its input box between two rules — the upper one reading "↑ N more" when a
+    /// long text is scrolled — and the box's first line starts with the marker. Read that way, a
+    /// marker inside the text itself (a prompt that quotes one) is never taken for the input line.
+    /// Nil when the screen is not drawn so (a dialog in place of the box): `input` decides then.
+    static func boxedInput(_ lines: [String], marker: String) -> (text: String, scrolled: Bool)? {
+        guard let bottom = lines.lastIndex(where: isBoxEdge), bottom > 0,
+              let top = lines[..<bottom].lastIndex(where: isBoxEdge) else { return nil }
+        let box = lines[(top + 1)..<bottom]
+        guard let first = box.first, let range = first.range(of: marker),
+              first[..<range.lowerBound].allSatisfy(\.isWhitespace) else { return nil }
+        let parts = [String(first[range.upperBound...])] + box.dropFirst()
+        let text = parts.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return (isPlaceholder(text) ? "" : text, lines[top].contains(" more"))
+    }
+
+    /// A rule, or an input box's edge that says how much of a long text is out of view.
+    static func isBoxEdge(_ line: String) -> Bool {
+        if isRule(line) { return true }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.hasPrefix("───") && (trimmed.contains("↑") || trimmed.contains("↓")) && trimmed.contains(" more")
     }
 
     /// Hints Claude Code draws dimmed in an EMPTY input line; `capture-pane` drops the dimming, so

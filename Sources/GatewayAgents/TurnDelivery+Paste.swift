@@ -23,7 +23,7 @@ extension TurnDelivery {
             let screen = AgentScreen(text: text, profile: runtime.profile)
             if Self.showsWhole(typed, on: screen, completion: runtime.profile.completion) { return }
             let now = clock.now()
-            if Self.inputHolds(screen.inputText, typed) {
+            if Self.inputHolds(screen.inputText, typed, scrolled: screen.inputScrolled) {
                 if let unchanged, unchanged.text == text {
                     if now.timeIntervalSince(unchanged.since) >= Self.settledFor { return }
                 } else {
@@ -47,7 +47,7 @@ extension TurnDelivery {
             let visible = screen.inputText.filter { !$0.isWhitespace }
             let sent = typed.filter { !$0.isWhitespace }
             if visible.contains("[Pastedtext") { return true }
-            return !sent.isEmpty && inputHolds(screen.inputText, typed) && visible.hasSuffix(sent.suffix(40))
+            return !sent.isEmpty && inputHolds(screen.inputText, typed, scrolled: screen.inputScrolled) && visible.hasSuffix(sent.suffix(40))
         case .screen:
             return screenEnds(screen.text, with: typed)
         }

@@ -77,7 +77,7 @@ extension TurnDelivery {
     func showsPasted(_ turn: Turn, _ screen: AgentScreen) -> Bool {
         guard screen.dialog == nil, !screen.busy else { return false }
         switch runtime.profile.completion {
-        case .hooks: return Self.inputHolds(screen.inputText, turn.typedText)
+        case .hooks: return Self.inputHolds(screen.inputText, turn.typedText, scrolled: screen.inputScrolled)
         case .screen: return Self.screenEnds(screen.text, with: turn.typedText)
         }
     }

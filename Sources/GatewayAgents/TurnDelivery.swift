@@ -164,7 +164,7 @@ public struct TurnDelivery: Sendable {
         if try await waitForSubmission(turn.id, ledger: ledger) { return }
         // Not confirmed: press Enter again only if our prompt is visibly still in the input line.
         let screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
-        let pressAgain = !screen.inputText.isEmpty && Self.inputHolds(screen.inputText, typed)
+        let pressAgain = !screen.inputText.isEmpty && Self.inputHolds(screen.inputText, typed, scrolled: screen.inputScrolled)
         if pressAgain {
             try await ledger.recordEnterPressed(turn.id)
             try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
@@ -222,11 +222,14 @@ public struct TurnDelivery: Sendable {
         return try await ledger.turn(id)?.state != .sent
     }
 
-    /// The screen wraps and trims a pasted prompt; compare the start of what is visible.
-    static func inputHolds(_ input: String, _ text: String) -> Bool {
+    /// The screen wraps and trims a pasted prompt; compare the start of what is visible — or, in a box
+    /// scrolled to show part of a long text, find that part in the text.
+    static func inputHolds(_ input: String, _ text: String, scrolled: Bool = false) -> Bool {
         let visible = input.filter { !$0.isWhitespace }
         let sent = text.filter { !$0.isWhitespace }
-        return !visible.isEmpty && (sent.hasPrefix(visible.prefix(40)) || visible.contains("Pasted text"))
+        guard !visible.isEmpty else { return false }
+        if visible.contains("Pasted text") { return true }
+        return scrolled ? sent.contains(visible.prefix(40)) : sent.hasPrefix(visible.prefix(40))
     }
 }
 

@@ -32,6 +32,24 @@ import GatewayTestSupport
         #expect(!TurnDelivery.inputHolds(screen.inputText, "something else"))
     }
 
+    /// A prompt that quotes the input marker, in a box scrolled to its end: the box's own first line is
+    /// the input, and the window it shows is known to be part of the text, not its start.
+    @Test func aScrolledBoxAndAQuotedMarkerAreReadAsTheBoxShowsThem() {
+        let marker = AgentProfile.claudeIdlePattern
+        let quoted = "\(marker)quoted in the text"
+        var edited = ClaudeScreens.multiLineInput.components(separatedBy: "\n")
+        let top = try! #require(edited.firstIndex { AgentScreen.isRule($0) })
+        edited[top] = "─── ↑ 61 more " + String(repeating: "─", count: 40)
+        edited[top + 2] = "  \(quoted)"
+        let screen = read(edited.joined(separator: "\n"))
+        #expect(screen.inputScrolled)
+        #expect(screen.inputText == "line one\n\(quoted)\nline three")
+        let typed = "the start, out of view\nline one\n\(quoted)\nline three"
+        #expect(TurnDelivery.inputHolds(screen.inputText, typed, scrolled: true))
+        #expect(!TurnDelivery.inputHolds(screen.inputText, "something else entirely", scrolled: true))
+        #expect(!read(ClaudeScreens.multiLineInput).inputScrolled)
+    }
+
     @Test func busyShowsWorkInProgressWithAnEmptyInputLine() {
         let screen = read(ClaudeScreens.busy)
         #expect(screen.busy && screen.inputVisible && screen.inputText.isEmpty)
