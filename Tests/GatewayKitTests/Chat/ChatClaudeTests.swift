@@ -13,6 +13,7 @@ import GatewayTestSupport
 @Suite(.serialized, .enabled(if: RealClaude.shouldRun())) struct ChatClaudeTests {
     static let owner = ChatInboxTests.owner
     let marker = FileManager.default.temporaryDirectory.appendingPathComponent("gw-chat-marker-\(UUID().uuidString)")
+    let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-chat-gate-\(UUID().uuidString)")
     let state = TemporaryDirectory("gw-chat-state")
 
     var rules: String {
@@ -23,6 +24,11 @@ import GatewayTestSupport
         tools = [{ name = "Bash", input = { command = "touch \(marker.path)" } }]
         [[rule.step]]
         reply = "Touched."
+
+        [[rule]]
+        match = "think slowly"
+        reply = "Thought slowly."
+        hold_until = "\(gate.path)"
         """
     }
 
@@ -46,6 +52,48 @@ import GatewayTestSupport
         let turn = try #require(try await town.turns().first)
         #expect(turn.source == Turn.chatSource)
         try await town.wait("the turn done, its session extracted") { try await town.turns().first?.state == .done ? true : nil }
+    }
+
+    @Test func thirtyMessagesWhileTheMayorWorksArriveOnceInOrderInOneAnsweredTurn() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, timeout: "10m")
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(10, from: Self.owner, text: "think slowly")])
+        try await town.wait("the slow turn taken") { try await town.turns().first?.state == .submitted ? true : nil }
+        api.deliver((11...40).map { ChatInboxTests.message(Int64($0), from: Self.owner, text: "burst \($0)") })
+        try await town.wait("all thirty handled") {
+            try await town.ledger().recentChatUpdates(limit: 50).filter { $0.state == .handled }.count == 31 ? true : nil
+        }
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: nil))
+        let answer = try await town.wait("the burst's answer") { api.accepted.first { $0.replyTo == 40 } }
+        let turns = try await town.turns()
+        #expect(turns.count == 2)
+        let positions = (11...40).compactMap { turns[1].text.range(of: "]\nburst \($0)")?.lowerBound }
+        #expect(positions.count == 30 && positions == positions.sorted(), "each once, in order")
+        // The model read them all in one prompt: its echo holds each, in order.
+        let echoed = (11...40).compactMap { answer.text.range(of: "burst \($0)\n") ?? answer.text.range(of: "burst \($0)") }.map(\.lowerBound)
+        #expect(echoed.count == 30 && echoed == echoed.sorted())
+        #expect(api.accepted.filter { $0.replyTo == 10 }.count == 1 && api.accepted.filter { $0.replyTo == 40 }.count == 1)
+    }
+
+    @Test func aStrangerReachesNothingUntilPaired() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, timeout: "10m")
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(5, from: 42, text: "secret words from a stranger")])
+        let codeMessage = try await town.wait("the pairing code") { api.accepted.first { $0.chatID == "42" && $0.text.contains("gw chat pair ") } }
+        let code = try #require(codeMessage.text.components(separatedBy: "gw chat pair ").last?.split(separator: "\n").first.map(String.init))
+        #expect(try await town.turns().isEmpty, "nothing reached the Mayor")
+        try await town.gwOK(["chat", "pair", code])
+        api.deliver([ChatInboxTests.message(6, from: 42, text: "hello now that I am paired")])
+        let answer = try await town.wait("the paired sender's answer") { api.accepted.first { $0.replyTo == 6 } }
+        #expect(answer.text.contains("hello now that I am paired"))
+        let turns = try await town.turns()
+        #expect(turns.count == 1 && !turns[0].text.contains("secret words"), "the words sent before pairing never reach the Mayor")
+        let transcripts = try await town.events().map(\.payload).joined()
+        #expect(!transcripts.contains("secret words"))
     }
 
     @Test func allowAfterMoreThanThirtySecondsRunsTheCommand() async throws {
