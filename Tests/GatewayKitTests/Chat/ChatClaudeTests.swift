@@ -110,11 +110,25 @@ import GatewayTestSupport
         api.deliver([ChatPermissionTests.press(6, by: Self.owner, data: asked.buttons[0], on: asked.messageId)])
         let answer: FakeBotAPI.Received
         do {
-            answer = try await town.wait("the Mayor's answer", timeout: 60) { api.accepted.first { $0.replyTo == 5 } }
+            // On a loaded machine Claude Code was seen to ask a second time for the same call after taking
+            // the first answer ("Allowed by PermissionRequest hook", then its dialog again): the owner
+            // answers that one too, as they would on the phone.
+            var pressed: Set<String> = [asked.buttons[0]]
+            var update: Int64 = 7
+            answer = try await town.wait("the Mayor's answer", timeout: 90) {
+                if let again = api.accepted.first(where: { !$0.buttons.isEmpty && !pressed.contains($0.buttons[0]) }) {
+                    pressed.insert(again.buttons[0])
+                    api.deliver([ChatPermissionTests.press(update, by: Self.owner, data: again.buttons[0], on: again.messageId)])
+                    update += 1
+                }
+                return api.accepted.first { $0.replyTo == 5 }
+            }
         } catch {
             // What the hook and the daemon did, for a failure that only a loaded machine shows.
-            let events = try await town.events().map { "\($0.event) \($0.payload.prefix(200))" }.joined(separator: "\n")
-            Issue.record("no answer after Allow: \(error)\nhook events:\n\(events)\ndaemon log:\n\(town.daemonLog.suffix(4000))")
+            let events = try await town.events().map { "\($0.event) …\($0.payload.suffix(700))" }.joined(separator: "\n")
+            let asked = try await town.ledger().recentChatPermissions(agent: "mayor", limit: 5)
+                .map { "permission \($0.id) \($0.state.rawValue) at \($0.createdAt.timeIntervalSince1970) decided \($0.decidedAt?.timeIntervalSince1970 ?? 0)" }
+            Issue.record("no answer after Allow: \(error)\nhook events:\n\(events)\n\(asked)\ndaemon log:\n\(town.daemonLog.suffix(4000))")
             return
         }
         #expect(answer.text.contains("Touched."))
