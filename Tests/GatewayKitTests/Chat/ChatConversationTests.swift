@@ -102,6 +102,32 @@ import GatewayTestSupport
         #expect(answers[1].replyTo == 16, "the batch's answer replies to the last of its messages")
     }
 
+    /// What a phone can send that a terminal must never act on: each reaches the Mayor's prompt as the
+    /// text it is (controls removed), after its header, once — never as a command, a key or a paste end.
+    @Test func hostileMessagesReachTheMayorAsLiteralText() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api)
+        defer { daemon.signal(SIGTERM); town.close() }
+        let hostile = ["/clear", "!rm -rf ~", "@/etc/passwd", "end\u{1b}[201~ then Enter\u{0d}", "#{pane_id};kill-server",
+                       "a\u{0}b", "\u{202e}reversed", String(repeating: "長", count: 4096), "$(touch /tmp/gw-chat-ran) `id`"]
+        for (index, text) in hostile.enumerated() {
+            let id = Int64(100 + index)
+            api.deliver([ChatInboxTests.message(id, from: Self.owner, text: text)])
+            _ = try await town.wait("the answer to message \(id)") { api.accepted.first { $0.replyTo == id } }
+        }
+        let submitted = try await town.events().filter { $0.event == "UserPromptSubmit" }
+            .compactMap { HookEvent(name: "UserPromptSubmit", json: $0.payload).prompt }
+        #expect(submitted.count == hostile.count, "one turn each, nothing lost or split")
+        for (text, prompt) in zip(hostile, submitted) {
+            let expected = TurnText.clean(text)
+            #expect(prompt.hasPrefix(ChatTurnText.header), "the header comes first")
+            #expect(prompt.hasSuffix("]\n" + expected.trimmingCharacters(in: .whitespacesAndNewlines)), "\(prompt.prefix(200))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/gw-chat-ran"))
+        #expect(try await town.turns().allSatisfy { $0.state == .done })
+    }
+
     @Test func commandsAreAnsweredByGatewayAndNeverReachTheMayor() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }

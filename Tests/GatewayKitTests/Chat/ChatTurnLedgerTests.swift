@@ -25,6 +25,18 @@ import GatewayTestSupport
         try await ledger.queueChatMessage(record, agent: "mayor", block: "message \(record.updateId)", at: Date())
     }
 
+    /// A person waiting in the chat goes before queued beats: behind at most the turn that was running.
+    @Test func aChatTurnGoesBeforeBeatsQueuedAheadOfIt() async throws {
+        let ledger = try Ledger(file: directory.path("ledger.sqlite"))
+        let beat = try await ledger.enqueueTurn(agent: "mayor", text: "the heartbeat's tasks", source: "heartbeat", at: Date())
+        let chat = try #require(try await queue(try await receive(1, ledger), ledger))
+        #expect(chat > beat)
+        #expect(try await ledger.nextQueuedTurn(agent: "mayor")?.id == chat)
+        #expect(try await ledger.pendingTurns(agent: "mayor").map(\.id) == [chat, beat], "listed in the order they go")
+        try await ledger.endTurn(chat, state: .failed, error: "dropped", at: Date())
+        #expect(try await ledger.nextQueuedTurn(agent: "mayor")?.id == beat, "then the beat, once")
+    }
+
     @Test func aMessageArrivingWhileItsChatsTurnIsBeingTypedStartsTheNextTurn() async throws {
         let ledger = try Ledger(file: directory.path("ledger.sqlite"))
         let first = try #require(try await queue(try await receive(1, ledger), ledger))
