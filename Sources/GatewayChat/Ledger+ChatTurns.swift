@@ -134,4 +134,14 @@ extension Ledger {
                 """, arguments: [bot, chat]).map(ChatTurn.init(row:))
         }
     }
+
+    /// Whether a chat's turn is being typed into the agent right now (its text fixed, not yet sent).
+    public func chatTurnBeingTyped(bot: Int64, chat: Int64) throws -> Bool {
+        try database.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS(SELECT 1 FROM chat_turns c JOIN turns t ON t.id = c.turn_id
+                WHERE c.bot_id = ? AND c.chat_id = ? AND t.state = 'queued' AND t.wire_text IS NOT NULL)
+                """, arguments: [bot, chat]) ?? false
+        }
+    }
 }

@@ -175,7 +175,12 @@ struct ChatConversation: Service {
             events.broker.ring()
             return "Dropped \(queued.messages) waiting message\(queued.messages == 1 ? "" : "s"); the Mayor never saw \(queued.messages == 1 ? "it" : "them")."
         }
-        guard let running = try await ledger.turnInFlight(agent: Hook.mayor) else { return "Nothing to cancel: the Mayor is not working on anything." }
+        guard let running = try await ledger.turnInFlight(agent: Hook.mayor) else {
+            if try await ledger.chatTurnBeingTyped(bot: bot, chat: chat) {
+                return "Your messages are being typed into the Mayor's session this very moment: send /cancel again to stop the turn."
+            }
+            return "Nothing to cancel: the Mayor is not working on anything."
+        }
         guard let chatTurn = try await ledger.chatTurn(running.id), chatTurn.botId == bot, chatTurn.chatId == chat else {
             return "Nothing of yours to cancel: the Mayor is working on something else (\(running.source)); /status says more."
         }

@@ -128,6 +128,33 @@ import GatewayTestSupport
         #expect(try await town.turns().allSatisfy { $0.state == .done })
     }
 
+    /// A beat asked for during a chat turn waits for it, then runs once; the chat's answer is not held
+    /// back by it.
+    @Test func aBeatDuringAChatTurnRunsAfterItOnce() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let town = try await TestTown(.sim(rules: Self.rules(gate: gate)), config: TestTown.quickMayor, TestTown.quickDaemon, ChatDaemonTests.chat(api),
+                                      heartbeat: "## check the inbox\n- say what is new\n")
+        defer { town.close() }
+        let daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
+        defer { daemon.signal(SIGTERM) }
+        try await town.wait("the first poll") { api.offsetsPolled.isEmpty ? nil : true }
+        api.deliver([ChatInboxTests.message(10, from: Self.owner, text: "think slowly")])
+        try await town.wait("the chat turn taken") { try await town.turns().first?.state == .submitted ? true : nil }
+        _ = try await town.gwOK(["heartbeat", "now"])
+        try await town.wait("the beat queued behind it") { try await town.turns().count == 2 ? true : nil }
+        #expect(try await town.turns()[1].state == .queued, "it waits for the chat turn")
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: nil))
+        _ = try await town.wait("the chat's answer") { api.accepted.first { $0.replyTo == 10 } }
+        try await town.wait("the beat's turn done") { try await town.turns().last?.state == .done ? true : nil }
+        let turns = try await town.turns()
+        #expect(turns.map(\.source) == [Turn.chatSource, turns[1].source] && turns[1].source != Turn.chatSource)
+        #expect(turns.count == 2, "the beat ran once")
+        let chatEnded = try #require(turns[0].endedAt)
+        let beatSent = try #require(turns[1].sentAt)
+        #expect(beatSent >= chatEnded.addingTimeInterval(-0.001), "the beat went only after the chat turn ended")
+    }
+
     @Test func commandsAreAnsweredByGatewayAndNeverReachTheMayor() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }
