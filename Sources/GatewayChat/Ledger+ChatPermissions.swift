@@ -79,6 +79,26 @@ extension Ledger {
         }
     }
 
+    /// The same call (agent, tool, input) answered by a person since `since`, if any: Claude Code may
+    /// ask again for a call it regenerated (a retried model stream), and the owner's answer of a moment
+    /// ago stands for it. Recorded as a request of its own, decided as the earlier one was, and never
+    /// put to the chat; only an answer given in the chat counts, so repeats never extend the window.
+    public func repeatChatPermission(agent: String, tool: String, input: String, since: Date, at date: Date) throws -> ChatPermission? {
+        try database.write { db in
+            guard let earlier = try Row.fetchOne(db, sql: """
+                SELECT * FROM chat_permissions WHERE agent = ? AND tool = ? AND input = ? AND state IN ('allowed', 'denied')
+                    AND decided_by IS NOT NULL AND prompted_at IS NOT NULL AND decided_at >= ? ORDER BY id DESC LIMIT 1
+                """, arguments: [agent, String(tool.prefix(200)), String(input.prefix(ChatPermission.inputLimit)), since.timeIntervalSince1970])
+                .map(ChatPermission.init(row:)) else { return nil }
+            let time = date.timeIntervalSince1970
+            try db.execute(sql: """
+                INSERT INTO chat_permissions(agent, tool, input, state, created_at, deadline, decided_at, decided_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [agent, earlier.tool, earlier.input, earlier.state.rawValue, time, time, time, earlier.decidedBy])
+            return try Row.fetchOne(db, sql: "SELECT * FROM chat_permissions WHERE id = ?", arguments: [db.lastInsertedRowID]).map(ChatPermission.init(row:))
+        }
+    }
+
     public func chatPermission(_ id: Int64) throws -> ChatPermission? {
         try database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM chat_permissions WHERE id = ?", arguments: [id]).map(ChatPermission.init(row:))

@@ -17,9 +17,16 @@ struct ChatPermissionWaiter {
     /// How often the hook looks at the ledger for the answer: a button press shows within this.
     static let look: Duration = .milliseconds(200)
 
+    /// How long a person's answer stands for the same call asked again (see `repeatChatPermission`).
+    static let repeatWindow: TimeInterval = 120
+
     /// The hook's answer to Claude Code (its stdout), once decided.
     func decide(agent: String, tool: String, input: String) async throws -> String {
         let now = environment.clock.now()
+        if let repeated = try await ledger.repeatChatPermission(agent: agent, tool: tool, input: input, since: now.addingTimeInterval(-Self.repeatWindow), at: now) {
+            environment.logger.info("permission \(repeated.id): \(agent) asked again for the same \(tool) call; the owner's answer of a moment ago stands (\(repeated.state.rawValue))")
+            return repeated.state == .allowed ? Self.output(allow: true, message: nil) : Self.output(allow: false, message: "The owner denied this from the chat.")
+        }
         let request = try await ledger.openChatPermission(agent: agent, tool: tool, input: input, deadline: now.addingTimeInterval(wait), at: now)
         DaemonDoorbell(town: town).ring(.hook, agent: agent)
         environment.logger.info("permission \(request.id): \(agent) asks to use \(tool); waiting up to \(Int(wait)) s for an answer from the chat")

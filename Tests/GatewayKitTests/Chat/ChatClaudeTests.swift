@@ -111,8 +111,8 @@ import GatewayTestSupport
         let answer: FakeBotAPI.Received
         do {
             // On a loaded machine Claude Code was seen to ask a second time for the same call after taking
-            // the first answer ("Allowed by PermissionRequest hook", then its dialog again): the owner
-            // answers that one too, as they would on the phone.
+            // the first answer (a regenerated tool call): the owner's answer stands for it
+            // (`repeatChatPermission`); a prompt for anything else is answered as an owner would.
             var pressed: Set<String> = [asked.buttons[0]]
             var update: Int64 = 7
             answer = try await town.wait("the Mayor's answer", timeout: 90) {
