@@ -25,6 +25,7 @@ struct GatewayCommand: AsyncParsableCommand {
             HeartbeatCommand.self,
             NotifyCommand.self,
             ChatCommand.self,
+            ImportCommand.self,
             HookCommand.self,
             MemoryCommand.self,
             DaemonCommand.self,
