@@ -45,6 +45,14 @@ public struct TOMLTextEdit: Sendable {
         return Change(table: table, key: key, before: nil, after: line)
     }
 
+    /// Appends `lines` as comments at the end, unless they are there already.
+    public mutating func appendComment(_ comment: [String]) {
+        let commented = comment.map { "# \($0)" }
+        guard !lines.joined(separator: "\n").contains(commented.joined(separator: "\n")) else { return }
+        if let last = lines.last, !last.trimmingCharacters(in: .whitespaces).isEmpty { lines.append("") }
+        lines += commented
+    }
+
     func headerIndex(_ table: String) -> Int? {
         lines.firstIndex { Self.headerName($0) == table }
     }

@@ -34,7 +34,16 @@ public struct OpenClawHome: Sendable {
 
     /// `agents.defaults.workspace` of openclaw.json, when the file names one.
     func configuredWorkspace() throws -> URL? {
-        nil
+        guard FileSystem.exists(configFile) else { return nil }
+        let text = try FileSystem.readText(configFile)
+        do {
+            guard let path = try JSON5.parse(text)["agents"]?["defaults"]?["workspace"]?.string, !path.isEmpty else { return nil }
+            let url = expand(path)
+            return FileSystem.isDirectory(url) ? url : nil
+        } catch {
+            // The import names the file and its error; the workspace is then looked for by its usual places.
+            return nil
+        }
     }
 
     func expand(_ path: String) -> URL {

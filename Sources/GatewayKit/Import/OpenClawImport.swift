@@ -44,6 +44,10 @@ public struct OpenClawImport: Sendable {
         public var notes: [String]
         /// The commit the import made in the Mayor's hook (nil for a dry run or when nothing changed).
         public var commit: String?
+        /// The lines of gateway.toml set from openclaw.json (before: the line replaced, nil when added).
+        public var config: [TOMLTextEdit.Change] = []
+        /// Where gateway.toml was copied before it was edited.
+        public var configBackup: String?
 
         public var changes: [Item] { items.filter { $0.action != "unchanged" } }
     }
@@ -53,16 +57,41 @@ public struct OpenClawImport: Sendable {
     static let sectionEnd = "<!-- gateway: end of the OpenClaw import -->"
     static let mergeHeading = "## Imported from OpenClaw"
 
-    /// What the import would do, without changing anything.
-    public func plan(workspace: URL) throws -> Plan {
+    /// What the import would do, without changing anything. `configFile`: openclaw.json, if any.
+    public func plan(workspace: URL, configFile: URL?) throws -> Plan {
         var plan = Plan(workspace: workspace.path, items: [], skipped: [], notes: [], commit: nil)
         _ = try edits(workspace: workspace, hook: town.mayorDirectory, plan: &plan)
+        _ = try configText(configFile, plan: &plan)
         return plan
     }
 
+    /// gateway.toml with openclaw.json's settings, or nil when nothing changes.
+    func configText(_ configFile: URL?, plan: inout Plan) throws -> String? {
+        guard let configFile, FileSystem.exists(configFile) else { return nil }
+        let parsed: JSON5Value
+        do {
+            parsed = try JSON5.parse(try FileSystem.readText(configFile))
+        } catch let error as JSON5Error {
+            plan.skipped.append(Skipped(source: configFile.path, reason: "line \(error.line), column \(error.column): \(error.message)"))
+            return nil
+        } catch {
+            plan.skipped.append(Skipped(source: configFile.path, reason: error.userMessage))
+            return nil
+        }
+        var edit = TOMLTextEdit(try FileSystem.readText(town.configFile))
+        let before = edit.text
+        let (changes, notes) = OpenClawConfigImport(config: parsed, source: configFile).apply(to: &edit)
+        plan.config = changes
+        plan.notes += notes
+        return edit.text == before ? nil : edit.text
+    }
+
     /// Imports; returns what it did.
-    public func run(workspace: URL) async throws -> Plan {
-        var plan = try self.plan(workspace: workspace)
+    public func run(workspace: URL, configFile: URL?) async throws -> Plan {
+        var plan = try self.plan(workspace: workspace, configFile: configFile)
+        if let text = try configText(configFile, plan: &plan) {
+            plan.configBackup = try writeConfig(text)
+        }
         let hooks = HookStore(environment: environment, town: town, config: config)
         let hookChanges = plan.changes.filter { $0.kind != "heartbeat" }
         if !hookChanges.isEmpty {
@@ -148,6 +177,22 @@ public struct OpenClawImport: Sendable {
             plan.notes.append("\(workspace.path) holds none of MEMORY.md, memory/YYYY-MM-DD.md, \(Self.instructionFiles.joined(separator: ", ")) or HEARTBEAT.md: is it an OpenClaw workspace?")
         }
         return (writes, heartbeat)
+    }
+
+    /// Writes gateway.toml after copying it aside; puts the copy back when the new file does not load.
+    func writeConfig(_ text: String) throws -> String {
+        let stamp = UTCStamp.iso8601(environment.clock.now()).replacingOccurrences(of: ":", with: "")
+        let backup = town.root.appendingPathComponent("\(Town.configFileName).before-import-\(stamp)")
+        let original = try FileSystem.readText(town.configFile)
+        try FileSystem.writeAtomically(original, to: backup)
+        try FileSystem.writeAtomically(text, to: town.configFile)
+        do {
+            _ = try town.loadConfig()
+        } catch {
+            try FileSystem.writeAtomically(original, to: town.configFile)
+            throw GatewayError("the settings from openclaw.json did not make a valid gateway.toml, so it was left as it was: \(error.userMessage)")
+        }
+        return backup.path
     }
 
     func existing(_ url: URL) throws -> String? {

@@ -13,6 +13,24 @@ import GatewayTestSupport
 @Suite(.serialized) struct OpenClawImportTests {
     let source = TemporaryDirectory("gw-openclaw-home")
     static let days = (1...10).map { String(format: "2026-11-%02d", $0) }
+    static let token = "7777777:SECRET-openclaw-bot-token"
+    /// JSON5, as OpenClaw writes it: comments, unquoted keys, single quotes, trailing commas.
+    static let config = """
+        // OpenClaw
+        {
+          agents: {
+            defaults: {
+              workspace: '~/.openclaw/workspace',
+              heartbeat: {
+                every: "30m",
+                activeHours: { start: "08:00", end: "22:00", timezone: 'Asia/Shanghai', },
+                target: "telegram", to: 123456789, ackMaxChars: 200,
+              },
+            },
+          },
+          channels: { telegram: { botToken: "\(token)", dmPolicy: 'pairing', allowFrom: [123456789, "@someone"], }, },
+        }
+        """
 
     /// ~/.openclaw with a workspace holding every file OpenClaw keeps.
     func makeHome() throws -> URL {
@@ -29,6 +47,7 @@ import GatewayTestSupport
         try write("Follow the house rules.\n", "AGENTS.md")
         try write("Use the tools with care.\n", "TOOLS.md")
         try write("tasks:\n  - name: inbox-triage\n    interval: 30m\n    prompt: \"Check the inbox\"\n", "HEARTBEAT.md")
+        try FileSystem.writeAtomically(Self.config, to: source.url.appendingPathComponent(".openclaw/openclaw.json"))
         return source.url.appendingPathComponent(".openclaw")
     }
 
@@ -57,10 +76,19 @@ import GatewayTestSupport
         #expect(planned.items.first { $0.kind == "heartbeat" }?.action == "replace")
         #expect(!FileSystem.exists(town.town.mayorDirectory.appendingPathComponent("memory/\(Self.days[0]).md")), "a dry run changes nothing")
         #expect(try String(contentsOf: town.town.heartbeatFile, encoding: .utf8) == TownTemplates.heartbeat)
+        #expect(planned.config.contains { $0.table == "heartbeat" && $0.after == #"every = "30m""# })
+        let configBefore = try String(contentsOf: town.town.configFile, encoding: .utf8)
 
         let first = try await town.gwOK(["import", "openclaw", home.path, "--json"])
         let done = try JSONDecoder().decode(OpenClawImport.Plan.self, from: Data(first.utf8))
         #expect(done.commit != nil)
+        let toml = try String(contentsOf: town.town.configFile, encoding: .utf8)
+        #expect(toml.contains(#"active_hours = { start = "08:00", end = "22:00", timezone = "Asia/Shanghai" }"#))
+        #expect(toml.contains("[notify.targets.telegram]") && toml.contains("chat_id = 123456789") && toml.contains(#"token_env = "TELEGRAM_BOT_TOKEN""#))
+        #expect(toml.contains("[chat.telegram]") && toml.contains("allow = [123456789]") && toml.contains("ack_max_chars = 200"))
+        #expect(toml.contains("# How often the Mayor is woken"), "the template's comments stay")
+        #expect(try String(contentsOf: URL(fileURLWithPath: try #require(done.configBackup)), encoding: .utf8) == configBefore)
+        #expect(done.notes.contains { $0.contains("TELEGRAM_BOT_TOKEN") } && done.notes.contains { $0.contains("not a numeric Telegram id") })
         let hook = town.town.mayorDirectory
         let merged = try String(contentsOf: hook.appendingPathComponent("memory/\(Self.days[2]).md"), encoding: .utf8)
         #expect(merged.contains("the town's own note of that day") && merged.contains("\(OpenClawImport.mergeHeading)\n\n- \(Self.days[2]): worked on the lighthouse project, step 3"))
@@ -78,8 +106,10 @@ import GatewayTestSupport
 
         let second = try await town.gwOK(["import", "openclaw", home.path, "--json"])
         let again = try JSONDecoder().decode(OpenClawImport.Plan.self, from: Data(second.utf8))
-        #expect(again.changes.isEmpty && again.commit == nil, "a second import changes nothing: \(again.changes)")
+        #expect(again.changes.isEmpty && again.commit == nil && again.config.isEmpty, "a second import changes nothing: \(again.changes) \(again.config)")
         #expect(try snapshot(home) == before, "the source is only read")
+        let leaked = try await shell("grep -rl --binary-files=text 'SECRET-openclaw-bot-token' . || true", in: town.town.root)
+        #expect(leaked.isEmpty, "the bot token is nowhere in the town: \(leaked)")
     }
 
     @Test func anUnreadableFileIsNamedAndTheRestGoesOn() async throws {

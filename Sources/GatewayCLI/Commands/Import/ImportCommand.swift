@@ -25,9 +25,12 @@ struct ImportOpenClaw: AsyncParsableCommand {
         let home = URL(fileURLWithPath: environment.variables["HOME"] ?? NSHomeDirectory())
         let given = folder.map { URL(fileURLWithPath: $0, relativeTo: environment.workingDirectory).standardizedFileURL }
             ?? home.appendingPathComponent(".openclaw")
-        let (workspace, how) = try OpenClawHome(folder: given, home: home).workspace()
+        let openclaw = OpenClawHome(folder: given, home: home)
+        let (workspace, how) = try openclaw.workspace()
+        let configFile = FileSystem.exists(openclaw.configFile) ? openclaw.configFile : nil
         let importer = OpenClawImport(environment: environment, town: town, config: config)
-        let plan = dryRun ? try importer.plan(workspace: workspace) : try await importer.run(workspace: workspace)
+        let plan = dryRun ? try importer.plan(workspace: workspace, configFile: configFile)
+            : try await importer.run(workspace: workspace, configFile: configFile)
         if format.json { return environment.output.line(try JSONOutput.render(plan)) }
         let output = environment.output
         output.line("OpenClaw workspace: \(workspace.path) (\(how))")
@@ -35,11 +38,16 @@ struct ImportOpenClaw: AsyncParsableCommand {
             let verb = item.action == "unchanged" ? "unchanged" : dryRun ? "would \(item.action)" : item.action
             output.line("  \(verb.padding(toLength: 14, withPad: " ", startingAt: 0)) \(item.target)  ← \(item.source)")
         }
+        for change in plan.config {
+            if let before = change.before { output.line("  gateway.toml [\(change.table)]  - \(before)") }
+            output.line("  gateway.toml [\(change.table)]  + \(change.after)")
+        }
+        if let backup = plan.configBackup { output.line("  gateway.toml was copied to \(backup) first") }
         for skipped in plan.skipped { output.line("  skipped        \(skipped.source): \(skipped.reason)") }
         for note in plan.notes { output.line("  note: \(note)") }
         if dryRun {
-            output.line(plan.changes.isEmpty ? "Dry run: nothing would change." : "Dry run: nothing was changed. Run it without --dry-run to import.")
-        } else if plan.changes.isEmpty {
+            output.line(plan.changes.isEmpty && plan.config.isEmpty ? "Dry run: nothing would change." : "Dry run: nothing was changed. Run it without --dry-run to import.")
+        } else if plan.changes.isEmpty && plan.config.isEmpty {
             output.line("Nothing to import: the town already holds all of it.")
         } else {
             output.line("Imported \(plan.changes.count) file\(plan.changes.count == 1 ? "" : "s")\(plan.commit.map { "; the Mayor's hook commit \($0.prefix(12))" } ?? ""). The standing instructions take effect when the Mayor's session starts again (`gw mayor restart`).")
