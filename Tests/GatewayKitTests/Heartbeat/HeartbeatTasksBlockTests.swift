@@ -16,7 +16,7 @@ import GatewayTestSupport
         }
     }
 
-    static let openClawFile = """
+    static let tasksBlockFile = """
         # HEARTBEAT.md
 
         tasks:
@@ -49,7 +49,7 @@ import GatewayTestSupport
         """
 
     @Test func eachEntryIsATaskWithItsIntervalAndPrompt() throws {
-        let document = try HeartbeatDocument.parse(Self.openClawFile)
+        let document = try HeartbeatDocument.parse(Self.tasksBlockFile)
         #expect(document.tasks.map(\.name) == ["inbox-triage", "calendar-scan", "system-check", "weekly-review"])
         #expect(document.tasks.map(\.line) == [5, 8, 11, 14])
         #expect(document.tasks.map(\.schedule) == [.every(.minutes(30)), .every(.hours(2)), .every(.hours(24)), .every(.minutes(90))])
@@ -72,7 +72,7 @@ import GatewayTestSupport
     }
 
     @Test func thePromptCarriesTheEntriesAndTheNotes() throws {
-        let document = try HeartbeatDocument.parse(Self.openClawFile)
+        let document = try HeartbeatDocument.parse(Self.tasksBlockFile)
         let settings = HeartbeatSettings.test()
         let time = instant("2026-11-26T09:30:00Z")
         let plan = HeartbeatScheduler(settings: settings, document: document, startedAt: time).plan(at: time, marks: .none)
