@@ -73,10 +73,9 @@ struct BeatReplyHandler {
         let urgent = task?.urgent ?? settings.urgentTargets
         let targets = finding.isUrgent ? urgent : normal
         guard !targets.isEmpty else { return }
-        let text = finding.isUrgent ? finding.urgentLines.joined(separator: "\n") + "\n\n" + finding.text : finding.text
         let requests = targets.map { target in
             NotificationRequest(source: "heartbeat:\(run.beatId):\(HeartbeatTask.key(name))", target: target,
-                                title: "\(finding.isUrgent ? "URGENT — " : "")\(name)", text: text, priority: finding.isUrgent ? .urgent : .normal)
+                                title: "\(finding.isUrgent ? "URGENT — " : "")\(name)", text: finding.message, priority: finding.isUrgent ? .urgent : .normal)
         }
         // The claim is per alert, not per target: one identical finding within 24 h is sent once.
         guard try await ledger.enqueueAlert(finding.alertKey, requests: requests, at: now, since: now.addingTimeInterval(-Self.alertWindow)) else {

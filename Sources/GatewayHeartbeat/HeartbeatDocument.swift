@@ -3,7 +3,9 @@ import GatewayCore
 
 /// HEARTBEAT.md, parsed. Each `##` section is a task and its bullets are the steps. A file without
 /// `##` sections (the plain checklist other tools use) is one task. Lines starting with a single `#`
-/// and `<!-- … -->` blocks are comments; `###` and deeper are headings inside a task. See
+/// and `<!-- … -->` blocks are comments; `###` and deeper are headings inside a task; `##` with no
+/// name is nothing, like a blank line. A file that opens with a `tasks:` block (`TasksBlock`) takes
+/// its tasks from the block's entries instead, and everything after the block is notes. See
 /// docs/heartbeat.md for the option syntax.
 public struct HeartbeatDocument: Sendable, Equatable {
     public static let fileName = "HEARTBEAT.md"
@@ -14,7 +16,7 @@ public struct HeartbeatDocument: Sendable, Equatable {
     public var exists: Bool
     /// Every task in file order, empty ones included.
     public var tasks: [HeartbeatTask]
-    /// Text before the first `##` section, shown in every prompt as standing notes.
+    /// Text before the first `##` section, or after a `tasks:` block, shown in every prompt as standing notes.
     public var notes: String
 
     public init(exists: Bool = true, tasks: [HeartbeatTask] = [], notes: String = "") {
@@ -45,9 +47,20 @@ public struct HeartbeatDocument: Sendable, Equatable {
     /// Parses the file's text after `PlainText`'s control rule, so a task's name and steps are the same
     /// in the prompt, in the reply's sections and in the daily log.
     public static func parse(_ text: String, file: String = fileName) throws(HeartbeatFileError) -> HeartbeatDocument {
-        var parser = HeartbeatParser(file: file, lines: MarkdownLines.classify(PlainText.clean(text)))
-        let document = parser.parse()
-        guard parser.problems.isEmpty else { throw HeartbeatFileError(parser.problems) }
+        let lines = MarkdownLines.split(PlainText.clean(text))
+        let classified = MarkdownLines.classify(lines)
+        let document: HeartbeatDocument
+        let problems: [HeartbeatProblem]
+        if let first = classified.first(where: { $0.kind != .blank }), let opening = TasksBlock.opening(first) {
+            var block = TasksBlock(file: file, lines: lines)
+            document = block.parse(opening: first.number, opening)
+            problems = block.problems
+        } else {
+            var parser = HeartbeatParser(file: file, lines: classified)
+            document = parser.parse()
+            problems = parser.problems
+        }
+        guard problems.isEmpty else { throw HeartbeatFileError(problems) }
         return document
     }
 }
@@ -94,10 +107,6 @@ struct HeartbeatParser {
         for (position, start) in starts.enumerated() {
             let end = position + 1 < starts.count ? starts[position + 1] : lines.count
             let heading = lines[start]
-            guard !heading.text.isEmpty else {
-                report(heading.number, "a task heading needs a name, like \"## 每日资讯\" or \"## Check the inbox\"")
-                continue
-            }
             var task = HeartbeatTask(name: heading.text, line: heading.number)
             if let first = seen[task.key] {
                 report(heading.number, "task \"\(task.name)\" has the same name as the task at line \(first): give each task its own name")

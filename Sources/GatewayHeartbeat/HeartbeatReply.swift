@@ -24,6 +24,22 @@ public struct HeartbeatReply: Sendable, Equatable {
         public var alertKey: String
 
         public var isUrgent: Bool { !urgentLines.isEmpty }
+
+        /// What the owner is sent. An urgent finding leads with its urgent lines, so a phone's preview
+        /// shows them, and the rest of the section follows without them: each line is said once.
+        public var message: String {
+            guard isUrgent else { return text }
+            var rest: [Substring] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) where urgentMessage(of: line) == nil {
+                // Taking a line out must not leave two blank lines where it stood.
+                let blank = line.allSatisfy(\.isWhitespace)
+                if blank, rest.last.map({ $0.allSatisfy(\.isWhitespace) }) ?? true { continue }
+                rest.append(line)
+            }
+            let context = rest.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let lead = urgentLines.joined(separator: "\n")
+            return context.isEmpty ? lead : lead + "\n\n" + context
+        }
     }
 
     public struct TaskResult: Sendable, Equatable {
@@ -75,10 +91,15 @@ public struct HeartbeatReply: Sendable, Equatable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .missing }
         let urgent = urgentLines(in: trimmed)
-        if urgent.isEmpty, let note = Acknowledgement.remainder(of: trimmed), note.count <= ackMaxChars {
+        let remainder = Acknowledgement.remainder(of: trimmed)
+        if urgent.isEmpty, let note = remainder, note.count <= ackMaxChars {
             return .ok(note: note)
         }
-        return .finding(Finding(text: trimmed, urgentLines: urgent, alertKey: alertKey(task: taskKey, text: trimmed)))
+        // A token at an edge of a longer finding was said to Gateway, not to the owner: it is left
+        // out of what is delivered and logged, and out of the alert key, so the same finding with and
+        // without it is one alert.
+        let delivered = remainder.flatMap { $0.isEmpty ? nil : $0 } ?? trimmed
+        return .finding(Finding(text: delivered, urgentLines: urgent, alertKey: alertKey(task: taskKey, text: delivered)))
     }
 
     /// The key of a task heading: `## 每日资讯`, `### **Inbox**:`, `## 2. Inbox`, or a line that is all bold.
@@ -103,60 +124,22 @@ public struct HeartbeatReply: Sendable, Equatable {
 
     /// Lines starting (after bullets, quotes and emphasis) with `URGENT:` or `🚨`, without the marker.
     public static func urgentLines(in text: String) -> [String] {
-        text.split(separator: "\n").compactMap { line in
-            let bare = line.drop(while: { " \t-*+>_".contains($0) })
-            for marker in HeartbeatPrompt.urgentMarkers where bare.uppercased().hasPrefix(marker) {
-                let message = bare.dropFirst(marker.count).drop(while: { " \t*_:".contains($0) })
-                return message.trimmingCharacters(in: .whitespaces)
-            }
-            return nil
+        text.split(separator: "\n").compactMap(urgentMessage(of:))
+    }
+
+    /// The message of one urgent line, without its marker; nil when the line is not urgent.
+    static func urgentMessage(of line: Substring) -> String? {
+        let bare = line.drop(while: { " \t-*+>_".contains($0) })
+        for marker in HeartbeatPrompt.urgentMarkers where bare.uppercased().hasPrefix(marker) {
+            let message = bare.dropFirst(marker.count).drop(while: { " \t*_:".contains($0) })
+            return message.trimmingCharacters(in: .whitespaces)
         }
+        return nil
     }
 
     /// A stable hash of the task and its finding, lower-cased with emphasis and spacing removed.
     public static func alertKey(task: String, text: String) -> String {
         let words = text.lowercased().filter { !"*_`~#>".contains($0) }.split(whereSeparator: \.isWhitespace)
         return StableHash.shortHex(task + "\n" + words.joined(separator: " "), length: 16)
-    }
-}
-
-/// Finds `HEARTBEAT_OK` at the start or end of a reply, with markup and punctuation around it.
-enum Acknowledgement {
-    private static let emphasis: Set<Character> = ["*", "_", "`", "~"]
-    private static let markup: Set<Character> = emphasis.union([">", "#"])
-    private static let separators: Set<Character> = [".", "!", ",", ";", ":", "-", "—", "。", "！", "，", "；", "："]
-    private static let joiners: Set<Character> = [":", "-", "—", "："]
-
-    /// The text beside the token when the reply starts or ends with it; nil otherwise.
-    static func remainder(of text: String) -> String? {
-        let token = HeartbeatPrompt.okToken
-        let head = text.drop(while: { markup.contains($0) || $0.isWhitespace })
-        if head.prefix(token.count).uppercased() == token, !continuesWord(head.dropFirst(token.count).first) {
-            let rest = head.dropFirst(token.count)
-                .drop(while: { emphasis.contains($0) })
-                .drop(while: { $0.isWhitespace || separators.contains($0) })
-            return rest.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let tail = trimmingEnd(text) { $0.isWhitespace || emphasis.contains($0) || separators.contains($0) }
-        if tail.suffix(token.count).uppercased() == token, !continuesWord(tail.dropLast(token.count).last) {
-            // Only emphasis touching the token belongs to it; sentence punctuation stays with the note.
-            let before = trimmingEnd(trimmingEnd(String(tail.dropLast(token.count))) { emphasis.contains($0) }) {
-                $0.isWhitespace || joiners.contains($0)
-            }
-            return before.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return nil
-    }
-
-    private static func trimmingEnd(_ text: String, while predicate: (Character) -> Bool) -> String {
-        var result = text
-        while let last = result.last, predicate(last) { result.removeLast() }
-        return result
-    }
-
-    /// An ASCII letter or digit right beside the token makes it part of another word (`HEARTBEAT_OKAY`).
-    private static func continuesWord(_ character: Character?) -> Bool {
-        guard let character, character.isASCII else { return false }
-        return character.isLetter || character.isNumber
     }
 }

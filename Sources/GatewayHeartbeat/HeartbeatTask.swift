@@ -1,6 +1,6 @@
 import Foundation
 
-/// One `##` section of HEARTBEAT.md: a standing task with its steps and options.
+/// One `##` section of HEARTBEAT.md, or one entry of its `tasks:` block: a standing task with its steps and options.
 public struct HeartbeatTask: Sendable, Equatable, Codable {
     /// The heading text, as written.
     public var name: String

@@ -58,17 +58,26 @@ struct MarkdownLine: Equatable {
 }
 
 enum MarkdownLines {
-    /// Classifies every line, dropping comments: `<!-- … -->` (across lines too) and lines starting
-    /// with a single `#`. Code fences are kept verbatim.
+    /// The source's lines. Editors on Windows may save a byte-order mark and CRLF line ends; neither is text.
+    static func split(_ source: String) -> [Substring] {
+        let body = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
+        return body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// Classifies every line of `source`, as below.
     static func classify(_ source: String) -> [MarkdownLine] {
+        classify(split(source))
+    }
+
+    /// Classifies every line, dropping comments: `<!-- … -->` (across lines too) and, when
+    /// `hashLinesAreComments`, lines starting with a single `#` (otherwise they are headings). Code
+    /// fences are kept verbatim. `lines` are numbered from `firstLine`.
+    static func classify(_ lines: some Collection<Substring>, firstLine: Int = 1, hashLinesAreComments: Bool = true) -> [MarkdownLine] {
         var result: [MarkdownLine] = []
         var fence: String?
         var inComment = false
-        // Editors on Windows may save a byte-order mark and CRLF line ends; neither is text.
-        let body = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
-        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
         for (offset, original) in lines.enumerated() {
-            let number = offset + 1
+            let number = firstLine + offset
             let line = String(original)
             let trimmed = trim(line)
             if let marker = fence {
@@ -93,8 +102,13 @@ enum MarkdownLines {
             }
             let hashes = text.prefix(while: { $0 == "#" }).count
             switch hashes {
-            case 1:
+            case 1 where hashLinesAreComments:
                 continue  // a comment line
+            case 1:
+                result.append(MarkdownLine(number: number, kind: .heading, raw: visible, text: headingName(text)))
+            case 2 where headingName(text).isEmpty:
+                // A heading with no name holds nothing, like a blank line: not a task, not an error.
+                result.append(MarkdownLine(number: number, kind: .blank, raw: "", text: ""))
             case 2:
                 result.append(MarkdownLine(number: number, kind: .taskHeading, raw: visible, text: headingName(text)))
             case 3...:

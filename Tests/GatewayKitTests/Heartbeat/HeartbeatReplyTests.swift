@@ -23,9 +23,78 @@ import GatewayTestSupport
         ("heartbeat_ok", ""),
         ("没有新消息 HEARTBEAT_OK", "没有新消息"),
         ("Nothing new: `HEARTBEAT_OK`", "Nothing new"),
+        ("__HEARTBEAT_OK__", ""),
+        ("*HEARTBEAT_OK*", ""),
+        ("<b>HEARTBEAT_OK</b>", ""),
+        ("<strong>HEARTBEAT_OK</strong>", ""),
+        ("<i>HEARTBEAT_OK</i>", ""),
+        ("<em>HEARTBEAT_OK</em>.", ""),
+        ("<code>HEARTBEAT_OK</code>", ""),
+        ("<B>HEARTBEAT_OK</B>", ""),
+        ("**<strong><code>HEARTBEAT_OK</code></strong>**", ""),
+        ("<b>HEARTBEAT_OK</b> — all quiet.", "all quiet."),
+        ("Nothing new. <strong>HEARTBEAT_OK</strong>", "Nothing new."),
+        ("Nothing new: <em>HEARTBEAT_OK</em>!", "Nothing new"),
     ])
     func acknowledgementsAtTheStartOrEnd(reply: String, note: String) {
         #expect(verdict(reply) == .ok(note: note))
+    }
+
+    @Test(arguments: ["<b>HEARTBEAT_OKAY</b>", "<span>HEARTBEAT_OK</span>", "<b>Checked:</b> the invoices need approval"])
+    func otherWrappersAndWordsAreFindings(reply: String) {
+        guard case .finding(let finding) = verdict(reply) else {
+            Issue.record("expected a finding for \(reply)")
+            return
+        }
+        #expect(finding.text == reply)
+    }
+
+    @Test func anHTMLWrappedSectionIsOKLikeAMarkdownWrappedOne() {
+        let html = HeartbeatReply.parse("## 每日资讯\n<b>HEARTBEAT_OK</b>\n\n## Check the inbox\n<strong>HEARTBEAT_OK</strong>",
+                                        tasks: tasks, ackMaxChars: 300)
+        let markdown = HeartbeatReply.parse("## 每日资讯\n**HEARTBEAT_OK**\n\n## Check the inbox\n__HEARTBEAT_OK__",
+                                            tasks: tasks, ackMaxChars: 300)
+        #expect(html.results.map(\.verdict) == [.ok(note: ""), .ok(note: "")])
+        #expect(html.results.map(\.verdict) == markdown.results.map(\.verdict))
+    }
+
+    @Test(arguments: [
+        "\(String(repeating: "x", count: 40)) HEARTBEAT_OK",
+        "\(String(repeating: "x", count: 40))\n\n<b>HEARTBEAT_OK</b>",
+        "**HEARTBEAT_OK**\n\(String(repeating: "x", count: 40))",
+        "HEARTBEAT_OK — \(String(repeating: "x", count: 40))",
+    ])
+    func aLongFindingAtTheTokenLosesTheTokenAtItsEdges(reply: String) {
+        guard case .finding(let finding) = verdict(reply, limit: 10) else {
+            Issue.record("expected a finding")
+            return
+        }
+        #expect(finding.text == String(repeating: "x", count: 40))
+        #expect(finding.message == finding.text)
+        // With or without the token it is the same alert, so it is not sent twice within 24 hours.
+        #expect(finding.alertKey == HeartbeatReply.alertKey(task: "t", text: String(repeating: "x", count: 40)))
+    }
+
+    @Test func anUrgentFindingSaysEachLineOnce() {
+        guard case .finding(let finding) = verdict("""
+            三条要闻：量子纠错突破。
+            URGENT: 重大突破
+
+            - **Urgent:** payroll failed
+            Details follow tomorrow.
+            HEARTBEAT_OK
+            """) else {
+            Issue.record("expected a finding")
+            return
+        }
+        #expect(!finding.text.contains("HEARTBEAT_OK"))
+        #expect(finding.text.hasPrefix("三条要闻") && finding.text.contains("URGENT: 重大突破"), "the log keeps the section as written")
+        #expect(finding.message == "重大突破\npayroll failed\n\n三条要闻：量子纠错突破。\n\nDetails follow tomorrow.")
+        guard case .finding(let bare) = verdict("🚨 disk 98% full") else {
+            Issue.record("expected a finding")
+            return
+        }
+        #expect(bare.message == "disk 98% full")
     }
 
     @Test func aLongReplyWithOKInTheMiddleIsAFinding() {

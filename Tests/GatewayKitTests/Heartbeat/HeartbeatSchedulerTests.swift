@@ -216,6 +216,8 @@ import GatewayTestSupport
         }
         #expect(skip(.missing) == .noHeartbeatFile)
         #expect(skip(document(TownTemplates.heartbeat)) == .emptyFile)
+        #expect(skip(document("# HEARTBEAT.md\n## \n- \n<!-- later -->\n##\n- [ ]\n")) == .emptyFile)
+        #expect(skip(document("tasks: []\n\n# Rules\n- be brief\n")) == .emptyFile)
         #expect(skip(document("## Weekly\n> schedule: weekly sun 10:00\n- x\n")) == .noTaskDue)
         let off = HeartbeatScheduler(settings: .test(every: nil), document: document(inbox), startedAt: start)
         #expect(off.tick(now: start, marks: .none) == .wait(until: nil))

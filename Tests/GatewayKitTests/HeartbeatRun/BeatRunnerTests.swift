@@ -41,6 +41,9 @@ import GatewayTestSupport
         let outbox = try await rig.ledger().outboxEntries(limit: 10)
         #expect(outbox.count == 1, "one notification for the finding, none for HEARTBEAT_OK")
         #expect(outbox.first?.priority == .urgent)
+        // The urgent line leads and is said once; the log keeps the section as the Mayor wrote it.
+        #expect(outbox.first?.text == "重大突破\n\n三条要闻：量子纠错突破。")
+        #expect(try rig.dailyLog().contains("URGENT: 重大突破"))
         // Handling the same beat again (as after a crash) changes nothing.
         try await BeatReplyHandler(environment: rig.environment, town: rig.town, context: try runner.load())
             .handle(try #require(try await rig.ledger().heartbeatRun(beatId: beatId)), turn: try #require(report.turn))
