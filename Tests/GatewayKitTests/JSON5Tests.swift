@@ -110,6 +110,7 @@ import Testing
     @Test(arguments: [
         ("0", JSON5Value.integer(0)),
         ("+1", .integer(1)),
+        ("-0", .integer(0)),
         ("-42", .integer(-42)),
         ("9223372036854775807", .integer(.max)),
         ("-9223372036854775808", .integer(.min)),

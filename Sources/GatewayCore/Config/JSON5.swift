@@ -322,6 +322,7 @@ private struct JSON5Reader {
             guard pos > digits else { throw error(at: pos, "expected digits in the exponent, found \(found())") }
         }
         try numberEnds()
+        // `-0` is the integer 0: Int64 has no negative zero, and no config setting tells the two apart.
         if whole, !overflow {
             if !negative, magnitude <= UInt64(Int64.max) { return .integer(Int64(magnitude)) }
             if negative, magnitude <= UInt64(Int64.max) + 1 { return .integer(Int64(truncatingIfNeeded: 0 &- magnitude)) }
