@@ -77,6 +77,30 @@ import GatewayTestSupport
         #expect(api.accepted.filter { $0.replyTo == 10 }.count == 1 && api.accepted.filter { $0.replyTo == 40 }.count == 1)
     }
 
+    @Test func aBeatDueMidConversationRunsAfterItOnce() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let chat = ChatDaemonTests.chat(api) + "permission_timeout = \"10m\"\n"
+        let town = try await TestTown(.claude(try RealClaude.requireBinary(), rules: rules), config: TestTown.quickMayor, TestTown.quickDaemon, chat,
+                                      heartbeat: "## check the inbox\n- say what is new\n")
+        defer { town.close() }
+        let daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
+        defer { daemon.signal(SIGTERM) }
+        try await town.wait("the first poll") { api.offsetsPolled.isEmpty ? nil : true }
+        api.deliver([ChatInboxTests.message(10, from: Self.owner, text: "think slowly")])
+        try await town.wait("the chat turn taken") { try await town.turns().first?.state == .submitted ? true : nil }
+        _ = try await town.gwOK(["heartbeat", "now"])
+        try await town.wait("the beat queued behind it") { try await town.turns().count == 2 ? true : nil }
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: nil))
+        let answer = try await town.wait("the chat's answer") { api.accepted.first { $0.replyTo == 10 } }
+        #expect(answer.text.contains("Thought slowly."))
+        try await town.wait("the beat's turn done") { try await town.turns().last?.state == .done ? true : nil }
+        let turns = try await town.turns()
+        #expect(turns.count == 2 && turns[0].source == Turn.chatSource && turns[1].source != Turn.chatSource, "the beat ran once, after the chat")
+        let chatEnded = try #require(turns[0].endedAt)
+        #expect(try #require(turns[1].sentAt) >= chatEnded.addingTimeInterval(-0.001))
+    }
+
     @Test func aStrangerReachesNothingUntilPaired() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }
