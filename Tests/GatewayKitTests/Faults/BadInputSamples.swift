@@ -94,6 +94,25 @@ enum BadInputSamples {
         gatewayToml.replacingOccurrences(of: "token_env = \"\(tokenVariable)\"", with: "token = \"\(telegramToken)\"")
     }
 
+    /// HEARTBEAT.md as OpenClaw writes it: a `tasks:` block, then notes sent with every beat.
+    static let heartbeatTasksBlock = """
+        tasks:
+          - name: inbox-triage
+            interval: 30m
+            prompt: "Check the inbox; anything from the bank is URGENT"
+          - name: 每日资讯
+            interval: 1h
+            prompt: |
+              使用 WebSearch 搜索今天科技新闻
+              总结 3 条重要资讯
+          - name: backup
+            interval: 2h
+            prompt: 'Check that last night''s backup finished'
+
+        ## Notes
+        - Answer in Chinese. Keep each finding under five lines.
+        """
+
     static let heartbeat = """
         # HEARTBEAT.md
 

@@ -29,7 +29,9 @@ struct BadInputTrials {
     // MARK: HEARTBEAT.md
 
     mutating func heartbeat() throws {
-        let (bytes, applied) = mutator.mutate(BadInputSamples.heartbeat, dialect: .markdown)
+        // A third of the files are OpenClaw's kind, with a `tasks:` block.
+        let sample = Int.random(in: 0..<3, using: &mutator.random) == 0 ? BadInputSamples.heartbeatTasksBlock : BadInputSamples.heartbeat
+        let (bytes, applied) = mutator.mutate(sample, dialect: .markdown)
         count(applied)
         try Data(bytes).write(to: town.heartbeatFile)
         do {

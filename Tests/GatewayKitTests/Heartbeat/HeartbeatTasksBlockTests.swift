@@ -208,3 +208,12 @@ import GatewayTestSupport
         }
     }
 }
+
+/// The fault suite's OpenClaw-style sample is a good file before it is damaged.
+@Suite struct HeartbeatTasksBlockSampleTests {
+    @Test func theFaultSuitesSampleReadsAsThreeTasksAndNotes() throws {
+        let document = try HeartbeatDocument.parse(BadInputSamples.heartbeatTasksBlock)
+        #expect(document.tasks.map(\.name) == ["inbox-triage", "每日资讯", "backup"])
+        #expect(document.notes.contains("Answer in Chinese"))
+    }
+}
