@@ -125,6 +125,17 @@ extension Ledger {
         }
     }
 
+    /// Pending requests well past their deadline: their hook is gone (the agent interrupted or stopped
+    /// the call, or died), so nobody will time them out. Marked timed out; returns how many.
+    @discardableResult
+    public func expireAbandonedChatPermissions(before date: Date, at now: Date) throws -> Int {
+        try database.write { db in
+            try db.execute(sql: "UPDATE chat_permissions SET state = 'timed_out', decided_at = ? WHERE state = 'pending' AND deadline < ?",
+                           arguments: [now.timeIntervalSince1970, date.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     /// Pending requests not yet put to the owner.
     public func chatPermissionsToPrompt() throws -> [ChatPermission] {
         try database.read { db in

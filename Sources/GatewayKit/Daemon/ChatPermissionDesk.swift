@@ -19,6 +19,9 @@ struct ChatPermissionDesk {
               let token = try? settings.token.resolve(variables: environment.variables, root: config.town.root) else { return }
         let api = TelegramBotAPI(http: environment.http, apiBase: settings.apiBase, token: token)
         do {
+            // A hook that died mid-wait leaves its request pending: past its deadline (and a margin for
+            // the hook's own last look), it is closed here so its buttons go.
+            try await ledger.expireAbandonedChatPermissions(before: environment.clock.now().addingTimeInterval(-10), at: environment.clock.now())
             try await answerPresses(ledger: ledger, api: api)
             try await prompt(ledger: ledger, api: api, settings: settings)
             try await settle(ledger: ledger, api: api)

@@ -36,6 +36,17 @@ import GatewayTestSupport
                 "two minutes after the answer the call is asked in the chat again; a repeat never extends the window")
     }
 
+    /// A request whose hook died keeps nobody waiting: well past its deadline it is closed, and only then.
+    @Test func anAbandonedRequestIsClosedOnlyPastItsDeadline() async throws {
+        let ledger = try Ledger(file: directory.path("ledger.sqlite"))
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let asked = try await ledger.openChatPermission(agent: "mayor", tool: "Bash", input: "{}", deadline: start.addingTimeInterval(60), at: start)
+        #expect(try await ledger.expireAbandonedChatPermissions(before: start.addingTimeInterval(50), at: start.addingTimeInterval(60)) == 0)
+        #expect(try await ledger.chatPermission(asked.id)?.state == .pending)
+        #expect(try await ledger.expireAbandonedChatPermissions(before: start.addingTimeInterval(61), at: start.addingTimeInterval(71)) == 1)
+        #expect(try await ledger.chatPermission(asked.id)?.state == .timedOut)
+    }
+
     @Test func aTimeoutIsNeverRepeated() async throws {
         let ledger = try Ledger(file: directory.path("ledger.sqlite"))
         let start = Date(timeIntervalSince1970: 1_800_000_000)
