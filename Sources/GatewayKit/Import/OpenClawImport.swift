@@ -88,7 +88,8 @@ public struct OpenClawImport: Sendable {
 
     /// Imports; returns what it did.
     public func run(workspace: URL, configFile: URL?) async throws -> Plan {
-        var plan = try self.plan(workspace: workspace, configFile: configFile)
+        var plan = Plan(workspace: workspace.path, items: [], skipped: [], notes: [], commit: nil)
+        let heartbeat = try edits(workspace: workspace, hook: town.mayorDirectory, plan: &plan).heartbeat
         if let text = try configText(configFile, plan: &plan) {
             plan.configBackup = try writeConfig(text)
         }
@@ -105,10 +106,7 @@ public struct OpenClawImport: Sendable {
             plan.commit = written.commit
             if let pushError = written.pushError { plan.notes.append("the hook's push failed: \(pushError)") }
         }
-        var again = Plan(workspace: workspace.path, items: [], skipped: [], notes: [], commit: nil)
-        if let heartbeat = try edits(workspace: workspace, hook: town.mayorDirectory, plan: &again).heartbeat {
-            try FileSystem.writeAtomically(heartbeat, to: town.heartbeatFile)
-        }
+        if let heartbeat { try FileSystem.writeAtomically(heartbeat, to: town.heartbeatFile) }
         return plan
     }
 

@@ -89,6 +89,7 @@ import GatewayTestSupport
         #expect(toml.contains("# How often the Mayor is woken"), "the template's comments stay")
         #expect(try String(contentsOf: URL(fileURLWithPath: try #require(done.configBackup)), encoding: .utf8) == configBefore)
         #expect(done.notes.contains { $0.contains("TELEGRAM_BOT_TOKEN") } && done.notes.contains { $0.contains("not a numeric Telegram id") })
+        #expect(done.notes.count == Set(done.notes).count, "each note once: \(done.notes)")
         let hook = town.town.mayorDirectory
         let merged = try String(contentsOf: hook.appendingPathComponent("memory/\(Self.days[2]).md"), encoding: .utf8)
         #expect(merged.contains("the town's own note of that day") && merged.contains("\(OpenClawImport.mergeHeading)\n\n- \(Self.days[2]): worked on the lighthouse project, step 3"))
