@@ -71,7 +71,7 @@ extension Ledger {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [bot, update.updateId, update.kind.rawValue, inbound.state.rawValue, update.userId,
                                      update.chatId, update.messageId,
-                                     keep ? update.text.map(Self.withoutNUL) : nil, keep ? update.callbackId : nil,
+                                     keep ? update.text.map { update.kind == .callback ? Self.markingNUL($0) : Self.withoutNUL($0) } : nil, keep ? update.callbackId : nil,
                                      keep ? update.attachment.map { Self.withoutNUL(Self.attachmentText($0)) } : nil, date.timeIntervalSince1970, inbound.note])
                 if db.changesCount == 1 { fresh.append(inbound) }
             }
@@ -101,6 +101,10 @@ extension Ledger {
     /// A NUL cannot be typed into an agent, and SQLite's text ends at one: the rest of the message would
     /// be cut off when read back. It is dropped, the words around it kept.
     static func withoutNUL(_ text: String) -> String { text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "") : text }
+
+    /// A button's data is matched exactly: a NUL in it is kept visible (U+FFFD) rather than dropped,
+    /// so `perm:1:allow<NUL>` never reads as the button it imitates.
+    static func markingNUL(_ text: String) -> String { text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text }
 
     static func attachmentText(_ attachment: TelegramUpdate.Attachment) -> String {
         [attachment.kind, attachment.fileId, attachment.size.map(String.init) ?? "", attachment.fileName ?? ""].joined(separator: "\t")

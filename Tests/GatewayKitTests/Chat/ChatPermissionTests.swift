@@ -84,6 +84,28 @@ import GatewayTestSupport
         #expect(try await town.ledger().chatPermission(1)?.decidedBy == Self.owner)
     }
 
+    /// Button data is whatever a client sends: nothing but the exact `perm:ID:allow|deny` of a pending
+    /// request decides anything, and every other press is answered and put aside.
+    @Test func hostileButtonDataDecidesNothing() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api)
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(5, from: Self.owner, text: "use bash")])
+        let asked = try await prompt(api, town: town)
+        let hostile = ["perm:1:allow;rm -rf ~", "perm:1:ALLOW", "perm:99999:allow", "perm:-1:deny", "perm:1:allow\u{0}", "perm::allow",
+                       "", "\u{1b}[201~perm:1:allow", "#{pane_id}", String(repeating: "perm:1:allow", count: 5_000)]
+        api.deliver(hostile.enumerated().map { Self.press(Int64(100 + $0.offset), by: Self.owner, data: $0.element, on: asked.messageId) })
+        try await town.wait("every odd press answered") {
+            (100..<(100 + hostile.count)).allSatisfy { id in api.buttonsCalls.contains { $0.body["callback_query_id"] == "cb\(id)" } } ? true : nil
+        }
+        #expect(try await town.ledger().chatPermission(1)?.state == .pending, "none of them decided the request")
+        #expect(try await town.ledger().chatPermission(99999) == nil)
+        api.deliver([Self.press(200, by: Self.owner, data: asked.buttons[0], on: asked.messageId)])
+        let answer = try await town.wait("the Mayor's answer") { api.accepted.first { $0.replyTo == 5 } }
+        #expect(answer.text == "Ran it.")
+    }
+
     @Test func noAnswerDeniesAtTheTimeoutAndTheOwnerIsTold() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }
