@@ -84,13 +84,16 @@ struct ChatPermissionDesk {
     /// Decided or timed-out requests: buttons taken away, and each chat told the outcome as a reply to
     /// the prompt it saw.
     func settle(ledger: Ledger, api: TelegramBotAPI) async throws {
-        for request in try await ledger.chatPermissionsToSettle() {
+        let requests = try await ledger.chatPermissionsToSettle()
+        guard !requests.isEmpty else { return }
+        // The bot the daemon polls: the outbox route names it, and sends through the configured token.
+        let bot = try await ledger.chatPollHealth().first?.botId ?? 0
+        for request in requests {
+            let outcome = Self.outcomeText(request, timeout: config.current.gateway.chat.telegram?.permissionTimeout)
             for prompt in request.prompts {
                 do { try await api.removeButtons(chatId: prompt.chat, messageId: prompt.message) } catch {
                     logger.debug("chat: removing the buttons of permission \(request.id): \(error)")
                 }
-                let bot = try await ledger.chatPollHealth().first?.botId ?? 0
-                let outcome = Self.outcomeText(request, timeout: config.current.gateway.chat.telegram?.permissionTimeout)
                 try await ledger.enqueueNotification(NotificationRequest(source: "chat-permission:\(request.id):\(prompt.chat)",
                                                                          target: ChatReplyRoute.target(bot: bot, chat: prompt.chat),
                                                                          title: "", text: outcome, replyTo: prompt.message),

@@ -32,9 +32,10 @@ import GatewayTestSupport
         """
     }
 
-    func start(_ api: FakeBotAPI, timeout: String) async throws -> (TestTown, ChildProcess) {
+    func start(_ api: FakeBotAPI, timeout: String, heartbeat: String? = nil) async throws -> (TestTown, ChildProcess) {
         let chat = ChatDaemonTests.chat(api) + "permission_timeout = \"\(timeout)\"\n"
-        let town = try await TestTown(.claude(try RealClaude.requireBinary(), rules: rules), config: TestTown.quickMayor, TestTown.quickDaemon, chat)
+        let town = try await TestTown(.claude(try RealClaude.requireBinary(), rules: rules), config: TestTown.quickMayor, TestTown.quickDaemon, chat,
+                                      heartbeat: heartbeat)
         let daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
         try await town.wait("the first poll") { api.offsetsPolled.isEmpty ? nil : true }
         return (town, daemon)
@@ -80,13 +81,8 @@ import GatewayTestSupport
     @Test func aBeatDueMidConversationRunsAfterItOnce() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }
-        let chat = ChatDaemonTests.chat(api) + "permission_timeout = \"10m\"\n"
-        let town = try await TestTown(.claude(try RealClaude.requireBinary(), rules: rules), config: TestTown.quickMayor, TestTown.quickDaemon, chat,
-                                      heartbeat: "## check the inbox\n- say what is new\n")
-        defer { town.close() }
-        let daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
-        defer { daemon.signal(SIGTERM) }
-        try await town.wait("the first poll") { api.offsetsPolled.isEmpty ? nil : true }
+        let (town, daemon) = try await start(api, timeout: "10m", heartbeat: "## check the inbox\n- say what is new\n")
+        defer { daemon.signal(SIGTERM); town.close() }
         api.deliver([ChatInboxTests.message(10, from: Self.owner, text: "think slowly")])
         try await town.wait("the chat turn taken") { try await town.turns().first?.state == .submitted ? true : nil }
         _ = try await town.gwOK(["heartbeat", "now"])

@@ -30,8 +30,9 @@ import GatewayTestSupport
     let gate = FileManager.default.temporaryDirectory.appendingPathComponent("gw-chat-gate-\(UUID().uuidString)")
     let state = TemporaryDirectory("gw-chat-state")
 
-    func start(_ api: FakeBotAPI) async throws -> (TestTown, ChildProcess) {
-        let town = try await TestTown(.sim(rules: Self.rules(gate: gate)), config: TestTown.quickMayor, TestTown.quickDaemon, ChatDaemonTests.chat(api))
+    func start(_ api: FakeBotAPI, heartbeat: String? = nil) async throws -> (TestTown, ChildProcess) {
+        let town = try await TestTown(.sim(rules: Self.rules(gate: gate)), config: TestTown.quickMayor, TestTown.quickDaemon, ChatDaemonTests.chat(api),
+                                      heartbeat: heartbeat)
         let daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
         try await town.wait("the first poll") { api.offsetsPolled.isEmpty ? nil : true }
         return (town, daemon)
@@ -133,12 +134,8 @@ import GatewayTestSupport
     @Test func aBeatDuringAChatTurnRunsAfterItOnce() async throws {
         let api = try FakeBotAPI()
         defer { api.stop() }
-        let town = try await TestTown(.sim(rules: Self.rules(gate: gate)), config: TestTown.quickMayor, TestTown.quickDaemon, ChatDaemonTests.chat(api),
-                                      heartbeat: "## check the inbox\n- say what is new\n")
-        defer { town.close() }
-        let daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
-        defer { daemon.signal(SIGTERM) }
-        try await town.wait("the first poll") { api.offsetsPolled.isEmpty ? nil : true }
+        let (town, daemon) = try await start(api, heartbeat: "## check the inbox\n- say what is new\n")
+        defer { daemon.signal(SIGTERM); town.close() }
         api.deliver([ChatInboxTests.message(10, from: Self.owner, text: "think slowly")])
         try await town.wait("the chat turn taken") { try await town.turns().first?.state == .submitted ? true : nil }
         _ = try await town.gwOK(["heartbeat", "now"])
