@@ -170,12 +170,18 @@ public struct TurnDelivery: Sendable {
             try await processes.check(tmux.sendKeys(runtime.session, ["Enter"]))
         }
         // An empty input line means the agent took the prompt and its hook is late (a loaded machine):
-        // wait longer for it rather than fail a turn the agent is already answering.
-        let taken = screen.inputText.isEmpty
+        // wait longer for it rather than fail a turn the agent is already answering. The line may empty
+        // only after the second press, so it is looked at again before the turn is given up.
         let sentAt = try await ledger.turn(turn.id)?.sentAt ?? clock.now()
-        let limit = taken ? sentAt.addingTimeInterval(settings.submitGrace) : clock.now().addingTimeInterval(settings.submitTimeout.seconds)
-        if try await waitForSubmission(turn.id, ledger: ledger, until: limit) { return }
-        let after = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        let grace = sentAt.addingTimeInterval(settings.submitGrace)
+        var taken = screen.inputText.isEmpty
+        if try await waitForSubmission(turn.id, ledger: ledger, until: taken ? grace : clock.now().addingTimeInterval(settings.submitTimeout.seconds)) { return }
+        var after = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        if !taken, after.inputText.isEmpty {
+            taken = true
+            if try await waitForSubmission(turn.id, ledger: ledger, until: grace) { return }
+            after = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile)
+        }
         try await failUnsubmitted(turn.id, ledger: ledger, enterPresses: pressAgain ? 2 : 1, screen: after,
                                   waited: taken ? "\(Int(settings.submitGrace))s" : "\(settings.submitTimeout)")
     }

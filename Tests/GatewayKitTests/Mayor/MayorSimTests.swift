@@ -29,6 +29,12 @@ import GatewayTestSupport
         reply = "Taken late."
 
         [[rule]]
+        match = "slowly taken"
+        slow_take = "1.5s"
+        slow_submit_hook = "4s"
+        reply = "Taken slowly."
+
+        [[rule]]
         match = "crash now"
         crash = true
 
@@ -68,6 +74,18 @@ import GatewayTestSupport
         #expect(reply == "Taken late.\n")
         let turn = try #require(try await town.turns().last)
         #expect(turn.state == .done && turn.enterPresses == 1)
+    }
+
+    /// The prompt still shows after the first wait, so Enter is pressed again; only then does the agent
+    /// take it, and its hook comes seconds later: the emptied line is read again and waited for.
+    @Test func aPromptTakenOnlyAfterTheSecondPressIsWaitedForNotFailed() async throws {
+        let town = try await town(mayor: ["submit_timeout = \"1s\""])
+        defer { town.close() }
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "slowly taken please"])
+        #expect(reply == "Taken slowly.\n")
+        let turn = try #require(try await town.turns().last)
+        #expect(turn.state == .done && turn.enterPresses == 2)
+        #expect(try await town.events().filter { $0.event == "UserPromptSubmit" }.count == 1)
     }
 
     @Test func aSwallowedEnterIsPressedOnceMoreAndSubmittedOnce() async throws {
