@@ -47,17 +47,19 @@ let package = Package(
         .target(name: "GatewayAgents", dependencies: ["GatewayCore", "GatewayHooks", "GatewayNotify", .product(name: "GRDB", package: "GRDB.swift")]),
         // Memory: daily logs, MEMORY.md, the search index, priming, session extraction.
         .target(name: "GatewayMemory", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Work: convoys, formulas, polecats.
-        .target(name: "GatewayWork", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Usage: tokens per turn from the transcripts, prices, budgets.
+        .target(name: "GatewayUsage", dependencies: ["GatewayCore", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Work: rigs, crew, formulas, convoys, polecats.
+        .target(name: "GatewayWork", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", "GatewayUsage", .product(name: "GRDB", package: "GRDB.swift")]),
         // Chat: the bot's poller, who may talk to the Mayor, messages as Mayor turns and their replies.
         .target(name: "GatewayChat", dependencies: ["GatewayCore", "GatewayNotify", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
         // The heartbeat: HEARTBEAT.md, the schedule, a beat's run and its reply.
-        .target(name: "GatewayHeartbeat", dependencies: ["GatewayCore", "GatewayAgents", "GatewayMemory", "GatewayNotify", "GatewayWork", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "GatewayHeartbeat", dependencies: ["GatewayCore", "GatewayAgents", "GatewayMemory", "GatewayNotify", "GatewayWork", "GatewayUsage", .product(name: "GRDB", package: "GRDB.swift")]),
         // The app: assembles the town, the config and the daemon from the features.
         .target(
             name: "GatewayKit",
             dependencies: [
-                "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat",
+                "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat", "GatewayUsage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,7 +97,7 @@ let package = Package(
         .executableTarget(name: "gw-agent-sim", dependencies: ["SimKit"]),
         // Benchmarks: `scripts/bench` builds this in release mode and prints `name value unit` lines.
         .executableTarget(name: "gw-bench", dependencies: [
-            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat",
+            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat", "GatewayUsage",
             "GatewayKit", "LoopbackHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gw-bench-hello"), // the floor gw-bench compares `gw agent-event` with: a Foundation hello-world
@@ -112,7 +114,7 @@ let package = Package(
         ),
         // The domain's tests: they run `gw` as the built binary, never the command tree in-process.
         .testTarget(name: "GatewayKitTests", dependencies: [
-            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat",
+            "GatewayCore", "GatewayNotify", "GatewayHooks", "GatewayAgents", "GatewayMemory", "GatewayWork", "GatewayHeartbeat", "GatewayChat", "GatewayUsage",
             "GatewayKit", "LoopbackHTTP", "GatewayTestSupport",
         ]),
         // The command tree's tests (install, rigs, notify, doctor, config, heartbeat dry-run, demo): in-process

@@ -23,6 +23,8 @@ struct GatewayCommand: AsyncParsableCommand {
             Sling.self,
             PolecatCommand.self,
             HeartbeatCommand.self,
+            UsageCommand.self,
+            BudgetCommand.self,
             NotifyCommand.self,
             ChatCommand.self,
             ImportCommand.self,

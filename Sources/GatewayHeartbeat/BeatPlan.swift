@@ -1,4 +1,5 @@
 import Foundation
+import GatewayUsage
 
 /// Whether one task is due at a given time, and why — what `gw heartbeat dry-run` lists.
 public struct TaskCheck: Sendable, Equatable {
@@ -19,6 +20,8 @@ public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case noTaskDue
     /// `catch_up = "none"` dropped this many missed beats.
     case missedBeats(Int)
+    /// A budget covering the heartbeat is spent: no agent call until it resets (or the owner resumes it).
+    case budget(BudgetPause)
 
     /// A stable word for the ledger and `--json`.
     public var code: String {
@@ -29,6 +32,7 @@ public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .emptyFile: "empty-heartbeat-file"
         case .noTaskDue: "no-task-due"
         case .missedBeats: "missed-beats-dropped"
+        case .budget: "budget"
         }
     }
 
@@ -46,6 +50,10 @@ public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .emptyFile: return "HEARTBEAT.md holds no task (only blank lines, headings, comments and empty bullets)"
         case .noTaskDue: return "no task is due"
         case .missedBeats(let count): return "\(count) missed beat\(count == 1 ? "" : "s") dropped (catch_up = \"none\")"
+        case .budget(let pause):
+            let formatter = ISO8601DateFormatter()
+            formatter.timeZone = zone
+            return "\(pause.description) is reached; paused until \(formatter.string(from: pause.until)) (`gw budget resume` lifts it)"
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import GatewayAgents
 import GatewayMemory
+import GatewayUsage
 
 /// Runs the heartbeat against the real Mayor: ticks the scheduler, and when a beat is due sends its
 /// prompt as one turn, then handles the reply — findings into today's log (one commit that takes the
@@ -54,6 +55,10 @@ public struct BeatRunner: Sendable {
                 if organize { try await deliver(context, label: "the memory-organising step") }
                 return now
             case .beat(let decision):
+                if let pause = try await budgetPause(context) {
+                    try await skipForBudget(decision, pause, context)
+                    return now
+                }
                 if let busy = try await mayorBusy(context) {
                     environment.logger.info("heartbeat deferred: the Mayor is \(busy)")
                     return now.addingTimeInterval(5)
@@ -80,6 +85,9 @@ public struct BeatRunner: Sendable {
             let plan = scheduler.plan(at: now, marks: try await context.ledger.loadHeartbeatMarks(), forcing: forcing)
             let decision = BeatDecision(time: now, plan: plan, missedBeats: 0)
             guard decision.callsAgent else { return (nil, plan.skipReason?.description ?? "nothing is due") }
+            if let pause = try await budgetPause(context) {
+                return (nil, SkipReason.budget(pause).describe(in: context.config.heartbeat.timeZone()))
+            }
             return (try await send(decision, context), nil)
         }
     }
@@ -102,6 +110,24 @@ public struct BeatRunner: Sendable {
         let document = try self.document()
         return Context(config: config, document: document, ledger: try environment.ledger(town),
                        mayor: AgentLifecycle(runtime: .mayor(environment: environment, town: town, settings: config.agents)))
+    }
+
+    /// The budget pause that holds the heartbeat now, or nil.
+    func budgetPause(_ context: Context) async throws -> BudgetPause? {
+        try await context.config.budget.pause(.heartbeat, ledger: context.ledger, environment: environment)
+    }
+
+    /// Records a due beat as skipped for the budget, its tasks still due (their marks stay where they
+    /// were, so they run once the pause lifts), no agent call made, and tells the owner once.
+    func skipForBudget(_ decision: BeatDecision, _ pause: BudgetPause, _ context: Context) async throws {
+        var skipped = decision
+        skipped.plan.dueTasks = []
+        skipped.plan.organizeDay = nil
+        skipped.plan.skipReason = .budget(pause)
+        try await context.ledger.recordBeat(skipped)
+        environment.logger.info("heartbeat skipped: \(SkipReason.budget(pause).description)")
+        try await BudgetNotice.tell(pause, pausing: .heartbeat, runtime: context.mayor.runtime, ledger: context.ledger,
+                                    zone: context.config.heartbeat.timeZone())
     }
 
     /// Why the Mayor cannot take a beat now (busy, someone typing), or nil.

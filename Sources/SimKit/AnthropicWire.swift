@@ -24,7 +24,18 @@ public enum AnthropicWire {
         public var model: String
         public var text: String
         public var tools: [ToolCall]
+        /// The prompt's size in tokens, all of it: `usage` splits it into fresh input, cache writes and cache reads.
         public var inputTokens: Int
+        /// A conversation's later requests re-read what the earlier ones cached, as the real API reports:
+        /// half of the prompt is read from the cache once there is history, a quarter written to it.
+        public var hasHistory = false
+
+        public var cacheReadTokens: Int { hasHistory ? inputTokens / 2 : 0 }
+        public var cacheWriteTokens: Int { inputTokens / 4 }
+        public var freshInputTokens: Int { max(1, inputTokens - cacheReadTokens - cacheWriteTokens) }
+
+        /// The usage the answer reports, once whole: what the request log records for it.
+        public var usage: JSONValue { AnthropicWire.usage(self, output: outputTokens) }
 
         public var stopReason: String { tools.isEmpty ? "end_turn" : "tool_use" }
         public var outputTokens: Int { max(1, (text.utf8.count + tools.map { $0.input.jsonText.utf8.count }.reduce(0, +)) / 4) }
@@ -45,7 +56,7 @@ public enum AnthropicWire {
             "id": .string(message.id), "type": .string("message"), "role": .string("assistant"),
             "model": .string(message.model), "content": .array(message.contentBlocks),
             "stop_reason": .string(message.stopReason), "stop_sequence": .null,
-            "usage": usage(input: message.inputTokens, output: message.outputTokens),
+            "usage": usage(message, output: message.outputTokens),
         ])
     }
 
@@ -57,7 +68,7 @@ public enum AnthropicWire {
             Event(name: "message_start", data: .object(["type": .string("message_start"), "message": .object([
                 "id": .string(message.id), "type": .string("message"), "role": .string("assistant"),
                 "model": .string(message.model), "content": .array([]), "stop_reason": .null, "stop_sequence": .null,
-                "usage": usage(input: message.inputTokens, output: 1),
+                "usage": usage(message, output: 1),
             ])])),
             Event(name: "ping", data: .object(["type": .string("ping")])),
         ]
@@ -94,10 +105,11 @@ public enum AnthropicWire {
         .object(["type": .string("error"), "error": .object(["type": .string(type), "message": .string(message)])])
     }
 
-    static func usage(input: Int, output: Int) -> JSONValue {
+    static func usage(_ message: Message, output: Int) -> JSONValue {
         .object([
-            "input_tokens": .number(Double(input)), "output_tokens": .number(Double(output)),
-            "cache_creation_input_tokens": .number(0), "cache_read_input_tokens": .number(0),
+            "input_tokens": .number(Double(message.freshInputTokens)), "output_tokens": .number(Double(output)),
+            "cache_creation_input_tokens": .number(Double(message.cacheWriteTokens)),
+            "cache_read_input_tokens": .number(Double(message.cacheReadTokens)),
         ])
     }
 

@@ -81,7 +81,6 @@ public final class ModelSimServer: @unchecked Sendable {
             return
         }
         entry["status"] = .number(200)
-        log?.append(entry)
         let number = counter.next()
         let ruleIndex = decision.rule?.index ?? -1
         let message = AnthropicWire.Message(
@@ -89,7 +88,11 @@ public final class ModelSimServer: @unchecked Sendable {
             tools: decision.step.tools.enumerated().map { call, tool in
                 AnthropicWire.ToolCall(id: SimRules.toolUseID(rule: ruleIndex, step: decision.stepIndex, call: call), name: tool.name, input: tool.input)
             },
-            inputTokens: AnthropicWire.estimateTokens(http.body.count))
+            inputTokens: AnthropicWire.estimateTokens(http.body.count), hasHistory: request.messageCount > 1)
+        // What the answer bills, as its id and usage: a conversation's totals are checked against these.
+        entry["message_id"] = .string(message.id)
+        entry["usage"] = message.usage
+        log?.append(entry)
         guard request.stream else {
             hold(decision.step.holdUntil, writer: nil)
             pause(decision.step.delay, writer: nil)

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayAgents
 import GatewayCore
+import GatewayUsage
 import GatewayHeartbeat
 import GatewayHooks
 import GatewayMemory
@@ -55,7 +56,10 @@ extension GatewayConfig {
         MemoryConfig(memory: memory, timeZone: heartbeat.activeHours?.timeZone ?? TimeZone.current, agents: agentSettings)
     }
 
-    public var heartbeatConfig: HeartbeatConfig { HeartbeatConfig(heartbeat: heartbeat, memory: memoryConfig) }
+    public var heartbeatConfig: HeartbeatConfig {
+        HeartbeatConfig(heartbeat: heartbeat, memory: memoryConfig,
+                        budget: BudgetGate(settings: budget, prices: usage.prices, zone: heartbeat.timeZone()))
+    }
 }
 
 extension MemoryStore {

@@ -5,6 +5,7 @@ import GatewayChat
 import GatewayCore
 import GatewayHeartbeat
 import GatewayNotify
+import GatewayUsage
 import GatewayWork
 
 /// Every feature's ledger tables, in the order they were released. A ledger applies the ones it has not
@@ -24,6 +25,7 @@ public enum LedgerSchema {
         OutboxSchema.replyTo,
         ChatSchema.turns,
         ChatSchema.permissions,
+        UsageSchema.usage,
     ]
 }
 

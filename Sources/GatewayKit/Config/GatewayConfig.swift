@@ -7,6 +7,7 @@ import GatewayMemory
 import GatewayWork
 import GatewayHeartbeat
 import GatewayChat
+import GatewayUsage
 
 /// Everything `gateway.toml` says, decoded once at the edge into plain values with defaults.
 /// Each section reads itself from a `TableReader`; later features add sections here.
@@ -23,6 +24,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var polecats: PolecatSettings = .init()
     public var daemon: DaemonSettings = .init()
     public var mcp: MCPSettings = .init()
+    public var usage: UsageSettings = .init()
+    public var budget: BudgetSettings = .init()
 
     public init() {}
 
@@ -72,6 +75,8 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("daemon") { config.daemon = DaemonSettings(table) }
         if let table = reader.table("mcp") { config.mcp = MCPSettings(table) }
         if let table = reader.table("chat") { config.chat = ChatSettings(table) }
+        if let table = reader.table("usage") { config.usage = UsageSettings(table) }
+        if let table = reader.table("budget") { config.budget = BudgetSettings(table) }
         config.checkPassEnv(reader: reader)
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }

@@ -63,6 +63,7 @@ public struct Daemon: Sendable {
             SchedulerService(runner: runner, config: config, events: events),
             ChatService(config: config, events: events, environment: environment),
             ChatConversation(config: config, events: events, environment: environment, runner: runner),
+            UsageService(events: events, environment: environment, town: town),
         ]
     }
 

@@ -23,6 +23,8 @@ final class DaemonEvents: Sendable {
     let chat = Wakeup()
     /// The chat's conversation: a message was stored, or a turn moved (its answer may have come).
     let conversation = Wakeup()
+    /// The usage reader: a turn ended, its tokens are in the transcript.
+    let usage = Wakeup()
 
     /// Routes one poke to the services it concerns.
     func received(_ poke: DoorbellListener.Poke) {
@@ -36,6 +38,7 @@ final class DaemonEvents: Sendable {
             hooks.ring()
             broker.ring()
             conversation.ring()
+            usage.ring()
             // Who waited for the turn: a polecat's supervisor, or the Mayor's heartbeat.
             if let agent = poke.agent, agent.hasPrefix(PolecatNames.agentPrefix) { polecats.ring() } else { scheduler.ring() }
         case .turns:
@@ -55,6 +58,6 @@ final class DaemonEvents: Sendable {
 
     /// A new config: every service looks again with it.
     func everything() {
-        for wakeup in [broker, hooks, outbox, scheduler, polecats, chat, conversation] { wakeup.ring() }
+        for wakeup in [broker, hooks, outbox, scheduler, polecats, chat, conversation, usage] { wakeup.ring() }
     }
 }
