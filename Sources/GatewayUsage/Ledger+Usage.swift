@@ -29,12 +29,15 @@ extension Ledger {
         try database.write { db in
             let mark = try Int64.fetchOne(db, sql: "SELECT last_event FROM usage_scan WHERE id = 1") ?? 0
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, agent, CASE WHEN json_valid(payload) THEN json_extract(payload, '$.transcript_path') END AS path
+                SELECT id, agent,
+                       CASE WHEN json_valid(payload) AND json_type(payload, '$.transcript_path') = 'text'
+                            THEN json_extract(payload, '$.transcript_path') END AS path
                 FROM agent_events WHERE id > ? ORDER BY id
                 """, arguments: [mark])
             guard let last = rows.last?["id"] as Int64? else { return }
             for row in rows {
-                guard let path = row["path"] as String?, !path.isEmpty, path.utf8.count <= 4096, !path.contains("\0") else { continue }
+                // Whatever the payload held, only a string is a path (a number there must not stop the read).
+                guard let path = String.fromDatabaseValue(row["path"] as DatabaseValue), !path.isEmpty, path.utf8.count <= 4096, !path.contains("\0") else { continue }
                 try db.execute(sql: "INSERT OR IGNORE INTO usage_reads(agent, transcript, read_to) VALUES (?, ?, 0)",
                                arguments: [row["agent"] as String, path])
             }
