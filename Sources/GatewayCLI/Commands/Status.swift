@@ -28,6 +28,10 @@ struct Status: AsyncParsableCommand {
         lines.append("Daemon: \(status.daemon.running ? "running, pid \(status.daemon.pid ?? 0)\(uptime)" : "not running — `gw daemon start`")")
         let every = status.heartbeat.every.map { "every \($0)" } ?? "off"
         lines.append("Heartbeat: \(every), active \(status.heartbeat.activeHours ?? "at all hours")")
+        if let budget = status.budget {
+            let paused = budget.paused.map { "\($0.source) paused until \(UTCStamp.iso8601($0.until)) (\($0.because))" }
+            lines.append("Budget: " + (paused.isEmpty ? "nothing paused" : paused.joined(separator: "; ") + " — `gw budget resume` lifts it"))
+        }
         lines.append("Convoys: \(status.convoys.open) open" + (status.convoys.recent.isEmpty ? "" : "; latest \(status.convoys.recent[0])"))
         let outbox = status.outbox.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         lines.append("Outbox: \(outbox.isEmpty ? "empty" : outbox)")

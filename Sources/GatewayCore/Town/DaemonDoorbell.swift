@@ -26,6 +26,8 @@ public struct DaemonDoorbell: Sendable {
         case heartbeat
         /// A sling was queued, or a polecat changed.
         case polecats
+        /// The owner lifted the budgets' pauses: what they held goes on.
+        case budget
     }
 
     /// `.gateway/daemon.sock`, bound by the running daemon.

@@ -46,7 +46,7 @@ extension AgentRuntime {
 
 extension PolecatSupervisor {
     public init(environment: GatewayEnvironment, town: Town, config: GatewayConfig) {
-        self.init(environment: environment, town: town, settings: config.polecats, agents: config.agentSettings)
+        self.init(environment: environment, town: town, settings: config.polecats, agents: config.agentSettings, budget: config.budgetGate)
     }
 }
 
@@ -56,10 +56,10 @@ extension GatewayConfig {
         MemoryConfig(memory: memory, timeZone: heartbeat.activeHours?.timeZone ?? TimeZone.current, agents: agentSettings)
     }
 
-    public var heartbeatConfig: HeartbeatConfig {
-        HeartbeatConfig(heartbeat: heartbeat, memory: memoryConfig,
-                        budget: BudgetGate(settings: budget, prices: usage.prices, zone: heartbeat.timeZone()))
-    }
+    public var heartbeatConfig: HeartbeatConfig { HeartbeatConfig(heartbeat: heartbeat, memory: memoryConfig, budget: budgetGate) }
+
+    /// The budgets with their prices; a day starts at midnight in the heartbeat's zone.
+    public var budgetGate: BudgetGate { BudgetGate(settings: budget, prices: usage.prices, zone: heartbeat.timeZone()) }
 }
 
 extension MemoryStore {

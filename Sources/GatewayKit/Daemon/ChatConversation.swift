@@ -7,6 +7,7 @@ import GatewayChat
 import GatewayHeartbeat
 import GatewayHooks
 import GatewayNotify
+import GatewayUsage
 
 /// The daemon's side of a conversation in the chat: what the poller stored from someone allowed
 /// becomes the Mayor's turn (or a command Gateway answers itself), the Mayor's answer goes back to the
@@ -29,34 +30,49 @@ struct ChatConversation: Service {
         var lastTyping: [Int64: Date] = [:]
         while !DaemonPause.shuttingDown {
             let seen = events.conversation.count
-            await step(ledger: ledger)
+            let pausedUntil = await step(ledger: ledger)
             var next = environment.clock.now().addingTimeInterval(config.current.gateway.daemon.poll.seconds)
+            // Messages a budget holds go on when it resets.
+            if let pausedUntil { next = min(next, pausedUntil) }
             if let typing = await showTyping(ledger: ledger, last: &lastTyping) { next = min(next, typing) }
             guard await DaemonPause.wait(for: events.conversation, after: seen, until: next, on: environment.clock) else { break }
         }
         logger.info("chat conversation stopped")
     }
 
-    /// Messages in, answers out.
-    func step(ledger: Ledger) async {
+    /// Messages in, answers out. Returns when a budget that holds messages back resets, if one does.
+    func step(ledger: Ledger) async -> Date? {
+        var pausedUntil: Date?
         do {
-            if try await takeMessages(ledger: ledger) { events.broker.ring() }
+            let taken = try await takeMessages(ledger: ledger)
+            pausedUntil = taken.pausedUntil
+            if taken.queued { events.broker.ring() }
             if try await sendAnswers(ledger: ledger) { events.outbox.ring() }
         } catch {
             logger.error("chat: \(error.userMessage)")
         }
         await ChatPermissionDesk(config: config, events: events, environment: environment).step(ledger: ledger)
+        return pausedUntil
     }
 
     /// Every stored message from someone allowed, in order: a command is answered here; anything else
-    /// joins the Mayor's next turn for its chat. Returns whether a turn was queued or grew.
-    func takeMessages(ledger: Ledger) async throws -> Bool {
+    /// joins the Mayor's next turn for its chat — unless a budget covering chat is spent: then it stays
+    /// stored until the pause ends. Returns whether a turn was queued or grew, and when such a pause ends.
+    func takeMessages(ledger: Ledger) async throws -> (queued: Bool, pausedUntil: Date?) {
         var queued = false
         let bots = try await ledger.chatPollHealth().map(\.botId)
+        // Looked up once per pass, and only when a message waits.
+        var budgetPause: BudgetPause??
         for bot in bots {
             for record in try await ledger.chatUpdates(bot: bot, state: .received) where record.kind == .message {
                 if let command = record.text.flatMap(ChatCommand.init(message:)) {
                     try await answer(command, record: record, ledger: ledger)
+                    continue
+                }
+                if budgetPause == nil { budgetPause = try await config.current.gateway.budgetGate.pause(.chat, ledger: ledger, environment: environment) }
+                if let pause = budgetPause ?? nil {
+                    // Kept as received: it becomes a turn once the pause lifts. Its chat is told once per pause.
+                    try await tellPaused(pause, record: record, ledger: ledger)
                     continue
                 }
                 // The file is saved before the message is queued, and under a name fixed by the update:
@@ -79,7 +95,19 @@ struct ChatConversation: Service {
                 }
             }
         }
-        return queued
+        return (queued, (budgetPause ?? nil)?.until)
+    }
+
+    /// Says in the message's chat, once per pause, that the budget holds its messages and until when.
+    func tellPaused(_ pause: BudgetPause, record: InboundRecord, ledger: Ledger) async throws {
+        guard let chatId = record.chatId else { return }
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = timeZone
+        let request = NotificationRequest(
+            source: "budget-chat:\(record.botId):\(chatId):\(Int64(pause.until.timeIntervalSince1970))", target: ChatReplyRoute.target(bot: record.botId, chat: chatId),
+            title: "", text: "⏸ \(pause.description) is reached: your messages are kept and go to the Mayor when it resets, at \(formatter.string(from: pause.until)) (or when the owner runs `gw budget resume`).",
+            replyTo: record.messageId)
+        if try await ledger.enqueueNotification(request, now: environment.clock.now()).inserted { events.outbox.ring() }
     }
 
     /// Saves attachments as `[chat.telegram]` says; nil without it (the bot is not configured any more).

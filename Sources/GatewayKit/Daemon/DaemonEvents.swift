@@ -51,6 +51,10 @@ final class DaemonEvents: Sendable {
         case .polecats:
             polecats.ring()
             broker.ring()
+        case .budget:
+            scheduler.ring()
+            polecats.ring()
+            conversation.ring()
         case nil:
             everything()
         }

@@ -26,7 +26,7 @@ struct PolecatService: Service {
             do {
                 let gateway = config.current.gateway
                 try await PolecatSupervisor(environment: environment, town: config.town, settings: gateway.polecats,
-                                            agents: gateway.agentSettings, handOff: handOff).reconcile(removeMerged: sweeping)
+                                            agents: gateway.agentSettings, handOff: handOff, budget: gateway.budgetGate).reconcile(removeMerged: sweeping)
                 // A polecat's end queues the Mayor's report (handed to the broker) and may queue alerts.
                 events.outbox.ring()
             } catch {

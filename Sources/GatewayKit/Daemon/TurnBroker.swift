@@ -61,8 +61,9 @@ struct TurnBroker: Service {
             let finished = try await ReplyBookkeeping(environment: environment, town: town, claudeHome: mayor.claudeHome) { memory }.finishAll(ledger: ledger)
             guard !finished.isEmpty else { return }
             logger.debug("finished replied turns \(finished.map(String.init).joined(separator: ", "))")
-            // Whoever waited for them: the Mayor's heartbeat.
+            // Whoever waited for them: the Mayor's heartbeat; and their tokens are in the transcript now.
             events.scheduler.ring()
+            events.usage.ring()
         } catch {
             logger.error("finishing the Mayor's replied turns failed: \(error.userMessage)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayUsage
 import GatewayAgents
 import GatewayHeartbeat
 import GatewayWork
@@ -57,6 +58,18 @@ public struct TownStatus: Sendable, Codable, Equatable {
     public var convoys: ConvoysSection
     public var outbox: OutboxSection
     public var ledger: LedgerSection
+    /// What the budgets pause now; nil when no budget is set.
+    public var budget: BudgetSection?
+
+    public struct BudgetSection: Sendable, Codable, Equatable {
+        public struct Paused: Sendable, Codable, Equatable {
+            public var source: String
+            public var because: String
+            public var until: Date
+        }
+        public var paused: [Paused]
+        public var resumedUntil: Date?
+    }
 }
 
 public struct TownStatusReader: Sendable {
@@ -80,7 +93,24 @@ public struct TownStatusReader: Sendable {
             heartbeat: .init(every: config.heartbeat.every?.description, activeHours: config.heartbeat.activeHours.map(Self.describe)),
             convoys: try await convoysSection(ledger),
             outbox: .init(counts: try await ledger.outboxStateCounts()),
-            ledger: .init(path: town.ledgerFile.path, migrations: try await ledger.appliedMigrations()))
+            ledger: .init(path: town.ledgerFile.path, migrations: try await ledger.appliedMigrations()),
+            budget: try await budgetSection(config, ledger))
+    }
+
+    /// The budgets' pauses from the usage recorded so far (a status only reads: the daemon and `gw usage`
+    /// read the transcripts).
+    private func budgetSection(_ config: GatewayConfig, _ ledger: Ledger) async throws -> TownStatus.BudgetSection? {
+        guard !config.budget.isEmpty else { return nil }
+        let gate = config.budgetGate
+        let now = environment.clock.now()
+        let rows = try await ledger.usageRows(since: gate.periods(at: now).month.start)
+        let resumed = try await ledger.budgetResumedUntil()
+        let paused = BudgetScope.allCases.compactMap { scope in
+            gate.pauses(for: scope, rows: rows, at: now, resumedUntil: resumed).first.map {
+                TownStatus.BudgetSection.Paused(source: scope.rawValue, because: $0.description, until: $0.until)
+            }
+        }
+        return .init(paused: paused, resumedUntil: resumed.flatMap { $0 > now ? $0 : nil })
     }
 
     private func mayorRunning(_ config: GatewayConfig) async -> Bool {

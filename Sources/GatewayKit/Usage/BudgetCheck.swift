@@ -12,9 +12,7 @@ public struct BudgetCheck: Sendable {
         self.config = config
     }
 
-    static func gate(_ config: GatewayConfig) -> BudgetGate {
-        BudgetGate(settings: config.budget, prices: config.usage.prices, zone: config.heartbeat.timeZone())
-    }
+    static func gate(_ config: GatewayConfig) -> BudgetGate { config.budgetGate }
 
     public struct Status: Sendable {
         public var pauses: [UsageReport.Pause]

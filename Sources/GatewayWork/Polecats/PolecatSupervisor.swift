@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import GatewayHooks
 import GatewayAgents
+import GatewayUsage
 
 /// What `gw sling` asks for: a task (text, a formula, or both) for a new polecat on a rig.
 public struct SlingRequest: Sendable, Equatable {
@@ -34,13 +35,17 @@ public struct PolecatSupervisor: Sendable {
     /// Who sends the turns it queues (a polecat's task, the Mayor's report): the daemon's broker, or a
     /// command itself.
     let handOff: TurnHandOff
+    /// The budgets: a spent one keeps queued slings waiting (none without a budget).
+    let budget: BudgetGate?
 
-    public init(environment: GatewayEnvironment, town: Town, settings: PolecatSettings, agents: AgentSettings, handOff: TurnHandOff = .command) {
+    public init(environment: GatewayEnvironment, town: Town, settings: PolecatSettings, agents: AgentSettings,
+                handOff: TurnHandOff = .command, budget: BudgetGate? = nil) {
         self.environment = environment
         self.town = town
         self.settings = settings
         self.agents = agents
         self.handOff = handOff
+        self.budget = budget
     }
 
     var now: Date { environment.clock.now() }
@@ -127,6 +132,13 @@ public struct PolecatSupervisor: Sendable {
     /// Starts queued slings, oldest first, while fewer than `[polecats] max` work. Slots and names are
     /// claimed under the lock; agents start after it is released, so polecats start side by side.
     func startQueued(_ ledger: Ledger) async throws {
+        if let pause = try await budgetPause(ledger) {
+            guard try await !ledger.polecats(in: [.queued]).isEmpty else { return }
+            environment.logger.info("queued slings wait: \(pause.description) is reached")
+            try await BudgetNotice.tell(pause, pausing: .sling, runtime: .mayor(environment: environment, town: town, settings: agents),
+                                        ledger: ledger, zone: budget?.zone ?? .current)
+            return
+        }
         let claimed: [Polecat] = try await FileLock.withLockAsync(town.polecatsLock) {
             var working = try await ledger.polecats(in: [.working]).count
             var claimed: [Polecat] = []
@@ -152,6 +164,11 @@ public struct PolecatSupervisor: Sendable {
             }
             try await group.waitForAll()
         }
+    }
+
+    /// The budget pause that keeps slings queued now, or nil.
+    public func budgetPause(_ ledger: Ledger) async throws -> BudgetPause? {
+        try await budget?.pause(.sling, ledger: ledger, environment: environment)
     }
 
     /// Fails a sling whose polecat could not start. Lock held.

@@ -43,7 +43,10 @@ struct Sling: AsyncParsableCommand {
         } else if wait {
             PolecatView.printDetail(view, to: environment.output)
         } else {
-            let placement = polecat.state == .queued ? "queued (\(config.polecats.max) polecats are working)" : "started in \(polecat.worktree ?? "-")"
+            var placement = polecat.state == .queued ? "queued (\(config.polecats.max) polecats are working)" : "started in \(polecat.worktree ?? "-")"
+            if polecat.state == .queued, let pause = try await supervisor.budgetPause(try environment.ledger(town)) {
+                placement = "queued: \(pause.description) is reached, so slings wait until \(UsageCommand.stamp(pause.until, zone: config.heartbeat.timeZone())) (`gw budget resume` lifts it)"
+            }
             environment.output.line("Polecat \(polecat.displayName) \(placement); convoy \(polecat.convoyId). `gw polecat show \(polecat.name ?? "#\(polecat.id)")` follows it.")
         }
         if wait, polecat.state == .failed { throw GatewayError("polecat \(polecat.displayName) failed: \(polecat.error ?? "no reason recorded")") }

@@ -114,10 +114,6 @@ struct BudgetResumeCommand: AsyncParsableCommand {
         let resumed = try await BudgetCheck(environment: environment, config: config).resume(ledger: try environment.ledger(town), until: end)
         environment.output.line("Budgets resumed: nothing pauses for them until \(UsageCommand.stamp(resumed, zone: zone)).")
         // A running daemon looks again now: a skipped beat's tasks are due, a sling waits.
-        if DaemonPidFile.runningPid(town) != nil {
-            let doorbell = DaemonDoorbell(town: town)
-            _ = doorbell.ring(.heartbeat)
-            _ = doorbell.ring(.polecats)
-        }
+        if DaemonPidFile.runningPid(town) != nil { DaemonDoorbell(town: town).ring(.budget) }
     }
 }
