@@ -5,7 +5,8 @@ import GatewayTestSupport
 /// A Gas Town town generated for a test, with real git repositories: two "remote" projects outside it;
 /// `mayor/town.json`; `mayor/rigs.json` naming rig `app` (a file:// URL) and rig `lib` (a plain path);
 /// each rig's shared bare clone `.repo.git`; crew `app/ann` on branch `crew/ann`, pushed; crew `app/bob`
-/// on main with a commit it never pushed, an uncommitted change and an untracked file; crew `lib/cat`,
+/// on main with a commit it never pushed, an uncommitted change and an untracked file; crew `app/dan`
+/// on branch `spike`, pushed and since deleted from the remote; crew `lib/cat`,
 /// clean; and in `.beads/formulas/` a formula Gateway's parser accepts, one it does not (Gas Town's
 /// `type` key) and one that is not UTF-8.
 struct GasTownFixture {
@@ -75,6 +76,12 @@ struct GasTownFixture {
             git clone -q '\(appRemote.path)' app/crew/bob && cd app/crew/bob \
             && echo local > bob.txt && git add bob.txt && git \(identity) commit -q -m "bob's unpushed work" \
             && echo changed >> README.md && echo scratch > notes.txt
+            """, in: town)
+        // dan pushed branch `spike`, which the remote has since deleted: only dan's clone still records it.
+        try await shell("""
+            git clone -q '\(appRemote.path)' app/crew/dan && cd app/crew/dan && git checkout -q -b spike \
+            && echo spike > spike.txt && git add spike.txt && git \(identity) commit -q -m "dan's spike" && git push -q origin spike \
+            && git -C '\(appRemote.path)' branch -q -D spike
             """, in: town)
         try await shell("git clone -q '\(libRemote.path)' lib/crew/cat", in: town)
         let formulas = town.appendingPathComponent(".beads/formulas")

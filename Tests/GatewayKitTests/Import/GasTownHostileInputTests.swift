@@ -78,6 +78,7 @@ import GatewayTestSupport
             ("{\"version\": 1, \"rigs\": \"app\"}", "rigs: is a string"),
             ("{\"version\": 1}", "rigs: is missing"),
             ("{\"rigs\": {}, \"pad\": \"" + String(repeating: "x", count: 2 << 20) + "\"}", "more than the 1048576 an import reads"),
+            (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), "is not JSON"),
         ]
         for (index, (rigs, reason)) in cases.enumerated() {
             let gasTown = try gasTown(rigs: rigs, name: "gt\(index)")
@@ -129,6 +130,36 @@ import GatewayTestSupport
         }
         #expect(crewSkipped.contains { $0.source.hasSuffix("/detached") && $0.reason.contains("detached HEAD") })
         #expect(!crewSkipped.contains { $0.reason.contains("\u{1b}") })
+    }
+
+    @Test func hostileFormulaFilesAreNamedAndTheGoodOneIsCopied() async throws {
+        let fixture = try await TestTown()
+        defer { fixture.close() }
+        let gasTown = try gasTown(rigs: nil)
+        let folder = gasTown.formulasFolder
+        let good = GasTownFixture.goodFormula
+        try GasTownFixture.write(good, to: folder.appendingPathComponent("survey.formula.toml"))
+        try GasTownFixture.write(good.replacingOccurrences(of: "\"survey\"", with: "\"a;b\""), to: folder.appendingPathComponent("a;b.formula.toml"))
+        try GasTownFixture.write(good, to: folder.appendingPathComponent("esc\u{1b}[2J.formula.toml"))
+        try GasTownFixture.write(good + "# " + String(repeating: "x", count: 2 << 20) + "\n", to: folder.appendingPathComponent("huge.formula.toml"))
+        try GasTownFixture.write("{}", to: folder.appendingPathComponent("json.formula.json"))
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("dir.formula.toml"), withIntermediateDirectories: true)
+        let secret = source.url.appendingPathComponent("secret.toml")
+        try GasTownFixture.write(good.replacingOccurrences(of: "\"survey\"", with: "\"linked\""), to: secret)
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("linked.formula.toml"), withDestinationURL: secret)
+
+        let plan = try await importer(fixture).run(from: gasTown)
+        #expect(plan.items.map(\.target) == ["formulas/survey.toml"], "\(plan.items)")
+        func reason(_ file: String) -> String? { plan.skipped.first { $0.source == folder.appendingPathComponent(file).path }?.reason }
+        #expect(reason("a;b.formula.toml")?.contains("not a formula name") == true, "\(plan.skipped)")
+        #expect(reason("esc\\u{1b}[2J.formula.toml")?.contains("not a formula name") == true, "\(plan.skipped)")
+        #expect(reason("huge.formula.toml")?.contains("more than the") == true)
+        #expect(reason("json.formula.json")?.contains("TOML") == true)
+        #expect(reason("dir.formula.toml")?.contains("folder") == true)
+        #expect(reason("linked.formula.toml")?.contains("outside") == true)
+        #expect(plan.skipped.count == 6, "\(plan.skipped)")
+        let copied = try FileManager.default.contentsOfDirectory(atPath: fixture.town.formulasDirectory.path).filter { $0.hasSuffix(".toml") }
+        #expect(copied == ["survey.toml"])
     }
 
     @Test func onlyOrdinaryCloneURLsPass() {

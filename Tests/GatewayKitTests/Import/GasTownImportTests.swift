@@ -29,7 +29,7 @@ import GatewayTestSupport
 
         let dry = try decode(try await fixture.gwOK(["import", "gastown", gasTown.town.path, "--dry-run", "--json"]))
         #expect(dry.items.filter { $0.kind == "rig" && $0.action == "add" }.map(\.target) == ["app", "lib"])
-        #expect(dry.items.filter { $0.kind == "crew" && $0.action == "add" }.map(\.target) == ["app/crew/ann", "app/crew/bob", "lib/crew/cat"])
+        #expect(dry.items.filter { $0.kind == "crew" && $0.action == "add" }.map(\.target) == ["app/crew/ann", "app/crew/bob", "app/crew/dan", "lib/crew/cat"])
         #expect(dry.items.first { $0.target == "app/crew/ann" }?.detail?.hasPrefix("on crew/ann,") == true)
         #expect(dry.items.first { $0.target == "app/crew/bob" }?.detail?.hasPrefix("on crew/bob,") == true, "a crew on the default branch gets crew/NAME")
         #expect(dry.items.filter { $0.kind == "formula" }.map(\.target) == ["formulas/survey.toml"])
@@ -44,7 +44,7 @@ import GatewayTestSupport
         #expect(try RigRegistry(town: town).load().isEmpty)
 
         let done = try decode(try await fixture.gwOK(["import", "gastown", gasTown.town.path, "--json"]))
-        #expect(done.changes.map(\.target) == ["app", "app/crew/ann", "app/crew/bob", "lib", "lib/crew/cat", "formulas/survey.toml"], "\(done.skipped)")
+        #expect(done.changes.map(\.target) == ["app", "app/crew/ann", "app/crew/bob", "app/crew/dan", "lib", "lib/crew/cat", "formulas/survey.toml"], "\(done.skipped)")
         let rigs = try RigRegistry(town: town).load()
         #expect(rigs.map(\.source) == ["file://\(gasTown.appRemote.path)", gasTown.libRemote.path])
         for rig in ["app", "lib"] {
@@ -64,6 +64,10 @@ import GatewayTestSupport
         #expect(!FileSystem.exists(bob.appendingPathComponent("bob.txt")) && !FileSystem.exists(bob.appendingPathComponent("notes.txt")),
                 "bob's unpushed work stays in Gas Town")
         await #expect(try shell("git status --porcelain", in: bob) == "")
+        let dan = town.crewDirectory("app", "dan")
+        await #expect(try shell("git rev-parse --abbrev-ref HEAD", in: dan) == "spike\n")
+        await #expect(try shell("git rev-parse HEAD", in: dan) == (try shell("git rev-parse refs/remotes/origin/spike", in: gasTown.town.appendingPathComponent("app/crew/dan"))),
+                      "a branch the remote no longer has is fetched from the crew's clone, as it was pushed")
         await #expect(try shell("git rev-parse --abbrev-ref HEAD", in: town.crewDirectory("lib", "cat")) == "crew/cat\n")
         #expect(try String(contentsOf: town.formulasDirectory.appendingPathComponent("survey.toml"), encoding: .utf8) == GasTownFixture.goodFormula)
         let shown = try await fixture.gwOK(["formula", "show", "survey"])
