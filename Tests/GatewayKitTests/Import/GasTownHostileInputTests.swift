@@ -172,3 +172,17 @@ import GatewayTestSupport
         }
     }
 }
+
+/// Branch names read from another tool's clone: the shapes git accepts, in plain characters.
+@Suite struct BranchNameTests {
+    @Test(arguments: ["main", "crew/ann", "feature/x-1_2", "release-2.0", "v1.2.3"])
+    func plainBranchesPass(_ branch: String) throws {
+        try Names.validateBranch(branch)
+    }
+
+    @Test(arguments: ["", "-x", "a..b", "a/", "/a", "a//b", ".hidden", "a/.b", "x.lock", "a.", "HEAD", "x;y", "#{pane_id}", "a b",
+                      "a\u{0}b", "a\u{1b}b", "a@{1}", "a~1", "a^", "a:b", "a?", "a*", "a[b", "a\\b", String(repeating: "b", count: 201)])
+    func otherBranchesAreRefused(_ branch: String) {
+        #expect(throws: GatewayError.self) { try Names.validateBranch(branch) }
+    }
+}
