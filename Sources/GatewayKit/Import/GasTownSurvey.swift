@@ -31,6 +31,7 @@ struct GasTownSurvey {
 
     func survey() async throws -> (plan: GasTownImport.Plan, steps: Steps) {
         try source.check()
+        try refuseTownInsideSource()
         var plan = GasTownImport.Plan(town: source.folder.path, items: [], skipped: [], unpushed: [], notes: [])
         var steps = Steps()
         for rig in readRigs(&plan) {
@@ -42,6 +43,15 @@ struct GasTownSurvey {
             plan.notes.append("\(source.folder.path) names no rigs in mayor/rigs.json and has no formulas in .beads/formulas: nothing to import")
         }
         return (plan, steps)
+    }
+
+    /// Everything the import writes lands in the town: a town in the Gas Town folder would change the
+    /// folder the import promises only to read. (Both tools suggest `~/gt`.)
+    func refuseTownInsideSource() throws {
+        let townPath = town.root.resolvingSymlinksInPath().path
+        let sourcePath = source.folder.resolvingSymlinksInPath().path
+        guard townPath == sourcePath || townPath.hasPrefix(sourcePath + "/") else { return }
+        throw GatewayError.usage("the town \(town.root.path) is inside the Gas Town folder \(source.folder.path), which an import only reads: install the town elsewhere (`gw install ~/gateway`) and import from there")
     }
 
     func readRigs(_ plan: inout GasTownImport.Plan) -> [GasTownRig] {

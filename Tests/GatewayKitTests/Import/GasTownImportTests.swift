@@ -87,6 +87,10 @@ import GatewayTestSupport
         defer { fixture.close() }
         let result = try await fixture.gw(["import", "gastown", source.url.path])
         #expect(result.status == 2 && result.stderr.contains("\(source.url.path) is not a Gas Town town (it has no mayor/town.json)"), "\(result.stderr)")
+        // A town inside the Gas Town folder would change the folder the import only reads.
+        try GasTownFixture.write("{}", to: fixture.directory.url.appendingPathComponent("mayor/town.json"))
+        let inside = try await fixture.gw(["import", "gastown", fixture.directory.url.path, "--dry-run"])
+        #expect(inside.status == 2 && inside.stderr.contains("is inside the Gas Town folder"), "\(inside.stderr)")
         let help = try await fixture.gw(["import", "gastown", "--help"])
         #expect(help.stdout.contains("~/gt") && help.stdout.contains("GT_TOWN_ROOT"), "\(help.stdout)")
     }
