@@ -132,7 +132,8 @@ struct GasTownSurvey {
             let own = !taken.contains(crew.branch)
             let branch = own ? crew.branch : CrewManager.branch(for: crew.name)
             taken.insert(branch)
-            let start = crew.pushed != nil ? "from \(crew.branch) as last pushed" : "from \(defaultBranch): \(crew.branch) was never pushed"
+            let start = crew.branch == defaultBranch ? "from \(defaultBranch) as the remote has it"
+                : crew.pushed != nil ? "from \(crew.branch) as last pushed" : "from \(defaultBranch): \(crew.branch) was never pushed"
             plan.items.append(.init(kind: "crew", source: folder.path, target: target, action: "add", detail: "on \(branch), \(start)"))
             steps.crew.append(CrewStep(crew: crew, branch: branch, pushed: crew.branch == defaultBranch ? nil : crew.pushed))
         }
