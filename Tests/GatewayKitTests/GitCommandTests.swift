@@ -13,6 +13,19 @@ import GatewayTestSupport
         #expect(command.environment["GIT_TERMINAL_PROMPT"] == "0")
     }
 
+    @Test func aReferenceCloneCopiesWhatItBorrows() {
+        let command = Git.cloneBare("https://example.com/r.git", into: URL(fileURLWithPath: "/town/r/.repo.git"), reference: URL(fileURLWithPath: "/gt/r/.repo.git"))
+        #expect(command.argv == ["git", "clone", "--bare", "--quiet", "--reference-if-able", "/gt/r/.repo.git", "--dissociate",
+                                 "--", "https://example.com/r.git", "/town/r/.repo.git"])
+    }
+
+    @Test func readingAnotherToolsCloneWritesNothingAndFetchesWithoutForce() {
+        let status = Git.statusReadOnly(in: URL(fileURLWithPath: "/gt/r/crew/ann"))
+        #expect(status.argv == ["git", "-C", "/gt/r/crew/ann", "--no-optional-locks", "-c", "core.fsmonitor=false", "status", "--porcelain", "--untracked-files=normal"])
+        let fetch = Git.fetchRef(from: URL(fileURLWithPath: "/gt/r/crew/ann"), "refs/remotes/origin/spike", to: "refs/heads/spike", in: repository)
+        #expect(fetch.argv == ["git", "-C", "/town", "fetch", "--quiet", "--no-tags", "--", "/gt/r/crew/ann", "refs/remotes/origin/spike:refs/heads/spike"])
+    }
+
     @Test func worktreeCallsNameTheirRepository() {
         let add = Git.worktreeAdd(path: URL(fileURLWithPath: "/town/r/crew/ann"), newBranch: "crew/ann", from: "main", in: repository)
         #expect(add.argv == ["git", "-C", "/town", "worktree", "add", "--quiet", "-b", "crew/ann", "/town/r/crew/ann", "main"])

@@ -25,6 +25,30 @@ public enum Git {
         command(["clone", "--bare", "--quiet", "--", source, directory.path])
     }
 
+    /// A bare clone that borrows objects from `reference` (another clone of the same project, when it
+    /// is one) to save the download, then copies what it borrowed (`--dissociate`), so the new clone
+    /// never depends on the other folder afterwards.
+    public static func cloneBare(_ source: String, into directory: URL, reference: URL) -> Command {
+        command(["clone", "--bare", "--quiet", "--reference-if-able", reference.path, "--dissociate", "--", source, directory.path])
+    }
+
+    /// Fetches one ref of another repository on this machine into `destination` here, never
+    /// overwriting a branch that exists (no `+`).
+    public static func fetchRef(from repository: URL, _ reference: String, to destination: String, in target: URL) -> Command {
+        command(["fetch", "--quiet", "--no-tags", "--", repository.path, "\(reference):\(destination)"], in: target)
+    }
+
+    /// `git status --porcelain` that writes nothing: no index refresh (`--no-optional-locks`) and no
+    /// file-system monitor hook, for reading a repository that is not Gateway's own.
+    public static func statusReadOnly(in worktree: URL) -> Command {
+        command(["--no-optional-locks", "-c", "core.fsmonitor=false", "status", "--porcelain", "--untracked-files=normal"], in: worktree)
+    }
+
+    /// Commits reachable from `revision` that no remote-tracking branch has.
+    public static func unpushedCount(of revision: String, in repository: URL) -> Command {
+        command(["rev-list", "--count", revision, "--not", "--remotes", "--"], in: repository)
+    }
+
     public static func config(_ key: String, _ value: String, in repository: URL) -> Command {
         command(["config", key, value], in: repository)
     }

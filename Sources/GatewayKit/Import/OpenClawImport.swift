@@ -52,6 +52,8 @@ public struct OpenClawImport: Sendable {
         public var changes: [Item] { items.filter { $0.action != "unchanged" } }
     }
 
+    /// The largest file an import reads: a year of daily logs is far less; anything bigger is no note.
+    static let fileLimit = 4 << 20
     static let instructionFiles = ["SOUL.md", "USER.md", "IDENTITY.md", "AGENTS.md", "TOOLS.md"]
     static let sectionBegin = "<!-- gateway: imported from OpenClaw (gw import openclaw); edit above or below, this part is replaced on the next import -->"
     static let sectionEnd = "<!-- gateway: end of the OpenClaw import -->"
@@ -118,10 +120,18 @@ public struct OpenClawImport: Sendable {
         }
         var writes: [(relative: String, text: String)] = []
         func read(_ url: URL) -> String? {
-            do { return try FileSystem.readText(url) } catch {
+            let text: String
+            do { text = try ImportedFile.read(url, within: workspace, limit: Self.fileLimit) } catch {
                 plan.skipped.append(Skipped(source: url.path, reason: error.userMessage))
                 return nil
             }
+            // Stored text follows PlainText's rule: a NUL would make a daily log binary for git, an
+            // escape sequence would reach the Mayor's terminal. Line endings alone are no news.
+            let clean = PlainText.clean(text)
+            if clean != text.replacingOccurrences(of: "\r\n", with: "\n") {
+                plan.notes.append("\(url.path) held control or invisible characters (a NUL, an escape sequence…): imported without them")
+            }
+            return clean
         }
         // Memory: MEMORY.md and the daily logs, merged.
         let memory = workspace.appendingPathComponent("MEMORY.md")

@@ -88,6 +88,19 @@ public struct FormulaLibrary: Sendable {
         }
     }
 
+    /// Checks a formula's text as the town would load it from `formulas/NAME.toml`, before it is put
+    /// there (an import from another tool); the error names that file and the line.
+    public static func check(_ text: String, name: String) throws -> Formula {
+        guard isValidName(name) else {
+            throw GatewayError.usage("is not a formula name: use letters, digits, ., _ or -, like daily-news")
+        }
+        do {
+            return try FormulaParser.parse(text, file: "formulas/\(name).toml", name: name, source: .town)
+        } catch {
+            throw error.gatewayError
+        }
+    }
+
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, CharacterSet.alphanumerics.contains(first) else { return false }
         return name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0) }

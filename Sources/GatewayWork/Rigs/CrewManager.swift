@@ -38,6 +38,42 @@ public struct CrewManager: Sendable {
         }
     }
 
+    /// A crew taken over from another clone of the rig (another tool's checkout): a worktree on
+    /// `branch` as the rig already has it from origin; when the rig lacks the branch, `pushed` — the
+    /// clone's own record of that branch on its remote — is fetched from the clone; failing both, a new
+    /// branch from the rig's default branch. Work the clone holds only locally is never taken. Returns
+    /// the crew and where its branch came from.
+    public func adopt(name: String, rig: String, branch: String, clone: URL, pushed: String?) async throws -> (crew: CrewInfo, start: String) {
+        try Names.validate(name, kind: "crew")
+        try Names.validateBranch(branch)
+        let record = try RigManager(environment: environment, town: town).record(rig)
+        let path = town.crewDirectory(rig, name)
+        return try await FileLock.withLockAsync(town.lockFile) {
+            if FileSystem.exists(path) {
+                throw GatewayError("crew \(name) already exists in rig \(rig) at \(path.path)")
+            }
+            let repository = town.rigRepository(rig)
+            let git = environment.git
+            var start = "\(branch) as origin has it"
+            if await !git.succeeds(Git.revParse("refs/heads/\(branch)", in: repository)) {
+                if let pushed {
+                    try await git.run(Git.fetchRef(from: clone, pushed, to: "refs/heads/\(branch)", in: repository),
+                                      what: "fetching \(branch) of crew \(name) from \(clone.path)")
+                    start = "\(branch) as \(clone.path) last saw it on its remote"
+                } else {
+                    guard await git.succeeds(Git.revParse("\(record.defaultBranch)^{commit}", in: repository)) else {
+                        throw GatewayError("rig \(rig) has no commits on \(record.defaultBranch) yet, so crew \(name) has nothing to start from")
+                    }
+                    try await git.run(Git.worktreeAdd(path: path, newBranch: branch, from: record.defaultBranch, in: repository),
+                                      what: "creating the worktree for crew \(name)")
+                    return (CrewInfo(name: name, rig: rig, branch: branch, path: path.path), "new from \(record.defaultBranch)")
+                }
+            }
+            try await git.run(Git.worktreeAddExisting(path: path, branch: branch, in: repository), what: "creating the worktree for crew \(name)")
+            return (CrewInfo(name: name, rig: rig, branch: branch, path: path.path), start)
+        }
+    }
+
     /// The crew of one rig, read from the folders and their HEAD files: no git process needed.
     public func members(of rig: String) -> [CrewInfo] {
         let directory = town.rigDirectory(rig).appendingPathComponent("crew")

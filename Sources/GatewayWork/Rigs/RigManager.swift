@@ -30,7 +30,9 @@ public struct RigManager: Sendable {
 
     var registry: RigRegistry { RigRegistry(town: town) }
 
-    public func add(name: String, source: String) async throws -> RigInfo {
+    /// `reference`: another clone of the same project on this machine to borrow objects from, saving
+    /// the download; the rig keeps none of it afterwards (see `Git.cloneBare(_:into:reference:)`).
+    public func add(name: String, source: String, reference: URL? = nil) async throws -> RigInfo {
         try Names.validate(name, kind: "rig")
         let git = environment.git
         try await git.requireSupportedVersion()
@@ -50,7 +52,7 @@ public struct RigManager: Sendable {
             }
             let repository = town.rigRepository(name)
             do {
-                try await clone(resolvedSource, into: repository)
+                try await clone(resolvedSource, into: repository, reference: reference)
             } catch {
                 try? FileManager.default.removeItem(at: directory)
                 throw GatewayError(RigURL.redacting(error.userMessage, credentialsOf: resolvedSource))
@@ -69,10 +71,11 @@ public struct RigManager: Sendable {
     /// Clones `source` as a bare repository with remote-tracking refs. The URL is used as given (its
     /// credentials included: git's credential helper, when one is configured, keeps them), then
     /// `remote.origin.url` is set to the URL without them, so the clone's config holds no secret.
-    func clone(_ source: String, into repository: URL) async throws {
+    func clone(_ source: String, into repository: URL, reference: URL? = nil) async throws {
         let git = environment.git
         let shown = RigURL.redacted(source)
-        try await git.run(Git.cloneBare(source, into: repository), what: "cloning \(shown)")
+        let command = reference.map { Git.cloneBare(source, into: repository, reference: $0) } ?? Git.cloneBare(source, into: repository)
+        try await git.run(command, what: "cloning \(shown)")
         // A bare clone maps branches 1:1 and keeps no remote-tracking refs; add them, so that
         // "unpushed work" can be told apart from what origin already has.
         try await git.run(Git.config("remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*", in: repository))

@@ -52,4 +52,30 @@ public enum RigURL {
         }
         return result
     }
+
+    /// Why git must not be given `source` as a clone URL it did not get from the owner's own hand (a
+    /// file another tool wrote), or nil when it is an ordinary one: http(s), ssh, git and file URLs,
+    /// scp-style `user@host:path`, an absolute path. Refused: the `transport::address` form, which runs
+    /// a remote helper (`ext::` runs any command), a leading `-`, which git would read as an option,
+    /// control characters and whitespace, and anything over 2048 characters.
+    public static func transportProblem(_ source: String) -> String? {
+        if source.isEmpty { return "is empty" }
+        if source.utf8.count > 2048 { return "is \(source.utf8.count) bytes long (at most 2048)" }
+        if source.hasPrefix("-") { return "starts with -, which git would read as an option" }
+        if source.contains("::") { return "uses git's transport::address form, which runs a helper program (ext:: runs any command)" }
+        if source.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace }) {
+            return "holds a control character or a space"
+        }
+        if let scheme = source.range(of: "://") {
+            let name = source[..<scheme.lowerBound].lowercased()
+            guard ["https", "http", "ssh", "git", "git+ssh", "ssh+git", "file"].contains(name) else {
+                return "uses the \(name):// transport: give an https, ssh, git or file URL"
+            }
+            return nil
+        }
+        if source.hasPrefix("/") { return nil }
+        // scp-style: user@host:path or host:path, with no slash before the colon.
+        if let colon = source.firstIndex(of: ":"), !source[..<colon].contains("/"), colon != source.startIndex { return nil }
+        return "is neither a URL nor an absolute path"
+    }
 }

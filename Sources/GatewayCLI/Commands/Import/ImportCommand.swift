@@ -5,8 +5,8 @@ import GatewayCore
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Move in from another tool: its memory, instructions and heartbeat.",
-        subcommands: [ImportOpenClaw.self])
+        commandName: "import", abstract: "Move in from another tool: OpenClaw's memory, instructions and heartbeat; Gas Town's rigs, crew and formulas.",
+        subcommands: [ImportOpenClaw.self, ImportGasTown.self])
 }
 
 struct ImportOpenClaw: AsyncParsableCommand {
