@@ -23,6 +23,8 @@ public struct AgentScreen: Sendable, Equatable {
     /// is a window into the text, not its beginning.
     public var inputScrolled = false
     public var dialog: Dialog?
+    /// A usage-limit notice among the conversation's last lines (above the input box), if one shows.
+    public var limitLine: String?
 
     /// True when nothing stands between Gateway and pasting a prompt.
     public var readyForInput: Bool { inputVisible && !busy && inputText.isEmpty && dialog == nil }
@@ -31,6 +33,7 @@ public struct AgentScreen: Sendable, Equatable {
         self.text = text
         let lines = text.components(separatedBy: "\n")
         dialog = Self.dialog(in: Self.dialogRegion(lines))
+        limitLine = Self.limitLine(lines)
         if profile.completion == .screen {
             // Other agents: only the last lines say what the agent is doing now.
             let state = ScreenTurnWatcher.read(text, profile: profile)
@@ -131,6 +134,15 @@ public struct AgentScreen: Sendable, Equatable {
         }
         let drawn = lines.reversed().drop { $0.trimmingCharacters(in: .whitespaces).isEmpty }
         return drawn.prefix(dialogLines).reversed().joined(separator: "\n")
+    }
+
+    /// The limit notice among the last lines of the conversation: above the input box (whose upper edge
+    /// is the second rule from the bottom) when one is drawn.
+    static func limitLine(_ lines: [String]) -> String? {
+        let rules = lines.indices.filter { isRule(lines[$0]) }
+        let conversation = rules.count >= 2 ? lines[..<rules[rules.count - 2]] : lines[...]
+        let tail = conversation.reversed().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.prefix(6)
+        return tail.first(where: UsageLimit.isLimitLine).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// How many of the last lines a screen without rules is searched for a dialog: Claude's largest

@@ -2,7 +2,7 @@ import Foundation
 
 /// What `gw mayor status` reports.
 public struct AgentStatus: Sendable, Codable, Equatable {
-    /// starting | idle | busy | deferred | waiting_permission | dead | crash_loop | stopped
+    /// starting | idle | busy | deferred | waiting_permission | paused | dead | crash_loop | stopped
     public var state: String
     public var agent: String
     public var profile: String
@@ -11,6 +11,9 @@ public struct AgentStatus: Sendable, Codable, Equatable {
     public var restarts: Int
     public var note: String?
     public var deferredBecause: String?
+    /// Deliveries wait until then: the agent hit a usage or rate limit (`pausedBecause` says which).
+    public var pausedUntil: Date?
+    public var pausedBecause: String?
     public var waitingPermission: String?
     public var queuedTurns: Int
     /// The oldest turn not yet ended and why it waits (`TurnQueue`), or nil when none waits.
@@ -65,6 +68,7 @@ public struct AgentStatusReader: Sendable {
         case (.starting?, true): state = "starting"
         default:
             if record?.permission != nil { state = "waiting_permission" }
+            else if let until = record?.pausedUntil, until > runtime.environment.clock.now(), !inFlight { state = "paused" }
             else if queued > 0 && record?.deferred != nil { state = "deferred" }
             else if inFlight { state = "busy" }
             else { state = "idle" }
@@ -72,7 +76,9 @@ public struct AgentStatusReader: Sendable {
         let uptime = (pane.exists && !pane.dead) ? record?.startedAt.map { runtime.environment.clock.now().timeIntervalSince($0) } : nil
         return AgentStatus(state: state, agent: runtime.name, profile: runtime.profile.name, sessionId: record?.sessionId,
                            uptimeSeconds: uptime, restarts: record?.restarts ?? 0, note: record?.note,
-                           deferredBecause: queued > 0 ? record?.deferred : nil, waitingPermission: record?.permission,
+                           deferredBecause: queued > 0 ? record?.deferred : nil,
+                           pausedUntil: state == "paused" ? record?.pausedUntil : nil, pausedBecause: state == "paused" ? record?.pauseReason : nil,
+                           waitingPermission: record?.permission,
                            queuedTurns: queued, oldestWaiting: waiting.first,
                            lastTurn: try await ledger.lastEndedOrRunningTurn(agent: runtime.name))
     }

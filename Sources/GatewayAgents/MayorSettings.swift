@@ -22,6 +22,9 @@ public struct MayorSettings: Sendable, Equatable {
     /// After this many restarts within `crashLoopWindow`, Gateway stops restarting and reports a crash loop.
     public var crashLoopRestarts: Int = 5
     public var crashLoopWindow: ConfigDuration = .minutes(15)
+    /// How long deliveries to an agent pause after a usage or rate limit that names no reset time; it
+    /// doubles with each limit in a row, up to an hour.
+    public var limitBackoff: ConfigDuration = .minutes(5)
 
     public init() {}
 
@@ -35,6 +38,7 @@ public struct MayorSettings: Sendable, Equatable {
         restartBackoffMax = table.duration("restart_backoff_max", default: restartBackoffMax)
         crashLoopRestarts = table.integer("crash_loop_restarts", default: crashLoopRestarts, range: 1...1000)
         crashLoopWindow = table.duration("crash_loop_window", default: crashLoopWindow)
+        limitBackoff = table.duration("limit_backoff", default: limitBackoff)
         if restartBackoffMax < restartBackoff {
             table.problem("restart_backoff_max", "must be at least restart_backoff (\(restartBackoff))")
         }

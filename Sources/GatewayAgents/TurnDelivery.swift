@@ -117,9 +117,18 @@ public struct TurnDelivery: Sendable {
             if try await expireIfOverdue(inFlight, ledger: ledger) { return DeliveryDeferred(reason: "a turn just timed out") }
             return DeliveryDeferred(reason: "busy with turn \(inFlight.id)", turn: inFlight)
         }
+        if let pause = try await ledger.limitPause(runtime.name, at: clock.now()) {
+            return DeliveryDeferred(reason: "paused by \(pause.reason) until \(UTCStamp.iso8601(pause.until))", until: pause.until)
+        }
         var screen = seen
         if screen == nil { screen = AgentScreen(text: try await lifecycle.capture(), profile: runtime.profile) }
         guard let screen else { return nil }
+        if let line = screen.limitLine, let until = try await AgentLimitPause(
+            environment: runtime.environment, town: runtime.town, settings: runtime.settings, agent: runtime.name, ledger: ledger
+        ).pause(reporting: line, seenOnScreen: true) {
+            // The agent shows a limit notice and waits: nothing is typed into it until the reset.
+            return DeliveryDeferred(reason: "paused by a usage limit until \(UTCStamp.iso8601(until))", until: until)
+        }
         if let dialog = screen.dialog { return DeliveryDeferred(reason: "a \(dialog.rawValue) is on screen") }
         if screen.busy { return DeliveryDeferred(reason: "busy (its screen shows work in progress)") }
         if !screen.inputText.isEmpty { return DeliveryDeferred(reason: "someone is typing in its input line") }
@@ -245,10 +254,13 @@ public struct DeliveryDeferred: Error, Sendable, CustomStringConvertible {
     /// The turn in flight the queue waits behind: its hook, or its timeout, ends the wait. Nil when
     /// the wait is for something on screen, which only another look tells.
     public var turn: Turn?
+    /// When the wait ends by itself (a usage limit's reset): the next look is due then.
+    public var until: Date?
 
-    public init(reason: String, turn: Turn? = nil) {
+    public init(reason: String, turn: Turn? = nil, until: Date? = nil) {
         self.reason = reason
         self.turn = turn
+        self.until = until
     }
 
     public var description: String { "deferred: \(reason)" }

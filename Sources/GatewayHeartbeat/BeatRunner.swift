@@ -59,6 +59,12 @@ public struct BeatRunner: Sendable {
                     try await skipForBudget(decision, pause, context)
                     return now
                 }
+                if let limit = try await context.ledger.limitPause(context.mayor.runtime.name, at: now) {
+                    // Nothing is recorded: at the reset the scheduler finds the beats it missed and
+                    // treats them as `catch_up` says.
+                    environment.logger.info("heartbeat waits: the Mayor is paused by \(limit.reason) until \(UTCStamp.iso8601(limit.until))")
+                    return limit.until
+                }
                 if let busy = try await mayorBusy(context) {
                     environment.logger.info("heartbeat deferred: the Mayor is \(busy)")
                     return now.addingTimeInterval(5)

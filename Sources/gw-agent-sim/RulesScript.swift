@@ -58,6 +58,9 @@ struct RulesScript: TurnScript {
         if rule.agent.stopFailure != nil || httpError != nil {
             plan.failure = failure(kind: rule.agent.stopFailure, error: httpError)
         }
+        if let reset = rule.agent.usageLimit {
+            plan.failure = TurnFailure(error: "rate_limit", message: "You've hit your limit · resets \(reset)")
+        }
         return plan
     }
 
@@ -68,7 +71,9 @@ struct RulesScript: TurnScript {
         let statusForKind = ["rate_limit": 429, "overloaded": 529, "server_error": 500, "authentication_failed": 401, "billing_error": 402]
         let kindForStatus = [429: "rate_limit", 401: "authentication_failed", 402: "billing_error"]
         let status = error?.status ?? kind.flatMap { statusForKind[$0] } ?? 500
-        var message = "API Error: \(status) \(error?.message ?? "\(SimError.defaultType(for: status)): scripted failure")"
+        let text = error?.message ?? "\(SimError.defaultType(for: status)): scripted failure"
+        // Claude Code 2.1.332 words a 429 as "Request rejected (429) · <message>".
+        var message = status == 429 ? "API Error: Request rejected (429) · \(text)" : "API Error: \(status) \(text)"
         if status >= 500 { message += ". " + serverSideNote }
         let chosen = kind ?? kindForStatus[status] ?? (status >= 500 ? "server_error" : "unknown")
         return TurnFailure(error: chosen, message: message)

@@ -120,7 +120,7 @@ import GatewayTestSupport
         try await sim.send("rate limit me")
         let failures = try await sim.waitForHook("StopFailure", count: 2)
         #expect(failures[1]["error"] as? String == "rate_limit")
-        #expect((failures[1]["last_assistant_message"] as? String ?? "").hasPrefix("API Error: 429"))
+        #expect((failures[1]["last_assistant_message"] as? String ?? "").hasPrefix("API Error: Request rejected (429) · "))
         // As Claude Code 2.1.332 reported an HTTP 400: `unknown`, no error_details, no permission_mode.
         try await sim.send("a bad request")
         let unknown = try await sim.waitForHook("StopFailure", count: 3)[2]

@@ -60,4 +60,14 @@ package enum AgentSchema {
     package static let wireText = LedgerMigration("v6-turn-wire-text") { db in
         try db.alter(table: "turns") { table in table.add(column: "wire_text", .text) }
     }
+
+    /// An agent paused by a usage or rate limit: until when, why, and how many limits came in a row
+    /// (the backoff when a limit names no reset time doubles with each).
+    package static let limitPause = LedgerMigration("v13-agent-limit-pause") { db in
+        try db.alter(table: "agents") { table in
+            table.add(column: "paused_until", .double)
+            table.add(column: "pause_reason", .text)
+            table.add(column: "limit_strikes", .integer).notNull().defaults(to: 0)
+        }
+    }
 }

@@ -18,7 +18,9 @@ public struct AgentRecord: Codable, Sendable, Equatable, FetchableRecord {
     public var note: String?
     public var permission: String?
     public var deferred: String?
-
+    /// Deliveries wait until then: a usage or rate limit the agent hit.
+    public var pausedUntil: Date?
+    public var pauseReason: String?
 
     public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase

@@ -49,6 +49,7 @@ public struct AgentEventRecorder: Sendable {
         var outcome: HookOutcome
         if handsOver {
             outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback, deferBookkeeping: true)
+            await noteLimit(event, fallback: fallback, agent: agent, ledger: ledger, config: config)
             if outcome.turnState == .replied {
                 if doorbell.ring(.hook, agent: agent) { return (outcome, nil) }
                 // The daemon did not take the poke (it stopped a moment ago): finish here.
@@ -67,6 +68,7 @@ public struct AgentEventRecorder: Sendable {
         }
         let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
         outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
+        await noteLimit(event, fallback: fallback, agent: agent, ledger: ledger, config: config)
         if name == .permissionRequest, let config = try? config.value() {
             // Asked in the chat when one can answer and a daemon polls it; the hook returns the answer.
             if let wait = config.agentSettings.permissionWait, DaemonPidFile.runningPid(town) != nil {
@@ -96,6 +98,23 @@ public struct AgentEventRecorder: Sendable {
         }
         let context = SessionPriming(environment: environment, town: town).text(agent: agent, source: event.source)
         return (outcome, Self.additionalContext(context, event: name))
+    }
+
+    /// A turn that ended on a usage or rate limit pauses the agent's deliveries until the reset; one that
+    /// ended well clears the count of limits in a row. Trouble here is logged: the hook goes on.
+    func noteLimit(_ event: HookEvent, fallback: String?, agent: String, ledger: Ledger, config: ConfigOnce) async {
+        guard event.name == .stop || event.name == .stopFailure else { return }
+        let message = event.lastAssistantMessage ?? fallback
+        do {
+            guard UsageLimit.isLimit(error: event.error, message: message) else {
+                if event.name == .stop { try await ledger.clearLimitStrikes(agent) }
+                return
+            }
+            let settings = try config.value().agentSettings
+            try await AgentLimitPause(environment: environment, town: town, settings: settings, agent: agent, ledger: ledger).pause(reporting: [event.error, message].compactMap { $0 }.joined(separator: "\n"))
+        } catch {
+            environment.logger.warning("\(agent) reported a usage limit, but pausing it failed: \(error.userMessage)")
+        }
     }
 
     /// The transcript is written asynchronously and may lag the Stop hook by a moment: try a few times.

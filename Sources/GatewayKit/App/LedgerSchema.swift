@@ -26,6 +26,7 @@ public enum LedgerSchema {
         ChatSchema.turns,
         ChatSchema.permissions,
         UsageSchema.usage,
+        AgentSchema.limitPause,
     ]
 }
 

@@ -100,6 +100,10 @@ struct TurnBroker: Service {
                 backoff.reset()
                 return deadline(of: turn, runtime: runtime)
             }
+            if let until = deferred.until {
+                backoff.reset()
+                return until
+            }
             return environment.clock.now().addingTimeInterval(backoff.next())
         } catch {
             logger.error("delivering \(runtime.name)'s queued turns failed: \(error.userMessage)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayKit
+import GatewayCore
 import GatewayAgents
 import GatewayChat
 
@@ -22,6 +23,9 @@ struct MayorStatus: AsyncParsableCommand {
         if let uptime = status.uptimeSeconds { lines.append("  uptime    \(Self.duration(uptime))") }
         lines.append("  restarts  \(status.restarts)")
         if let note = status.note { lines.append("  note      \(note)") }
+        if let until = status.pausedUntil {
+            lines.append("  paused    until \(UTCStamp.iso8601(until)) by \(status.pausedBecause ?? "a usage limit"); deliveries resume by themselves")
+        }
         if let permission = status.waitingPermission { lines.append("  waiting for permission: \(permission) — attach with `gw mayor attach` to answer") }
         if let deferred = status.deferredBecause { lines.append("  deferred  \(status.queuedTurns) queued turn(s): \(deferred)") }
         else if status.queuedTurns > 0 { lines.append("  queued    \(status.queuedTurns) turn(s)") }
