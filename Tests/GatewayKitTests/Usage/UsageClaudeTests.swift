@@ -23,6 +23,12 @@ import GatewayTestSupport
         [[rule]]
         match = "Beat task"
         reply = "HEARTBEAT_OK"
+
+        [[rule]]
+        match = "please limit"
+        status = 429
+        should_retry = false
+        error_message = "This request would exceed your account's rate limit. Please try again later."
         """
 
     /// The conversation's requests as gw-model-sim logged them: every answered Messages request that is
@@ -110,5 +116,28 @@ import GatewayTestSupport
             _ = try await runner.step()
             return try await ledger.heartbeatHistory().filter { $0.outcome == "ran" }.count >= 2 ? 1 : nil
         }
+    }
+
+    @Test func aRateLimitFromTheModelPausesTheMayorWhichResumesByItself() async throws {
+        let town = try await TestTown(.claude(try RealClaude.requireBinary(), rules: Self.rules), config: TestTown.quickMayor,
+                                      "[mayor]\nlimit_backoff = \"3s\"", TestTown.quickDaemon,
+                                      "[heartbeat]\nurgent = [\"log\"]\n\n[notify.targets.log]\nkind = \"console\"")
+        let daemon = try town.spawnDaemon(["--verbose"])
+        defer { daemon.signal(SIGTERM); town.close() }
+        try await town.wait("the daemon's pid file") { DaemonPidFile.runningPid(town.town) }
+        let limited = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "please limit"])
+        #expect(limited.status != 0)
+        #expect(try await town.turns().first?.error?.contains("rate_limit") == true)
+        let record = try #require(try await town.agent())
+        let until = try #require(record.pausedUntil, "the StopFailure paused the Mayor")
+        #expect(record.pauseReason?.contains("Request rejected (429)") == true, "\(record.pauseReason ?? "")")
+        let status = try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any]
+        #expect(["paused", "idle"].contains(status?["state"] as? String ?? ""), "paused until \(until), or already past it on a slow machine")
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", "after the limit"])
+        #expect(reply == "ECHO: after the limit\n")
+        #expect(try #require(try await town.turns().last?.submittedAt) >= until, "nothing typed during the pause")
+        #expect(try await town.agent()?.restarts == 0, "no restart counted")
+        let notices = try await town.ledger().outboxEntries(limit: 50).filter { $0.source.hasPrefix("limit:mayor:") }
+        #expect(notices.count == 1)
     }
 }
