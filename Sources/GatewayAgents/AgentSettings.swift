@@ -15,8 +15,13 @@ public struct AgentSettings: Sendable, Equatable {
     /// Where the owner hears of a crash loop or a waiting permission (the heartbeat's urgent targets).
     public var alertTargets: [String]
     /// How long a PermissionRequest hook may wait for the owner's answer from the chat; nil when no
-    /// chat can answer, and the hook returns at once.
+    /// chat can answer (then `watchdog.permission_timeout` applies, the answer given with `gw mayor allow`).
     public var permissionWait: TimeInterval?
+    public var watchdog = WatchdogSettings()
+
+    /// How long the PermissionRequest hook may wait at most, by either path: its timeout in the agent's
+    /// settings is a minute above this, so Claude Code never cuts the wait short.
+    public var permissionHookWait: TimeInterval { max(permissionWait ?? 0, watchdog.permissionTimeout.seconds) }
 
     public init(mayor: MayorSettings = .init(), profiles: [String: AgentProfile] = AgentProfile.builtIns,
                 hooks: HooksSettings = .init(), secretReferences: [SecretReference] = [], alertTargets: [String] = []) {

@@ -41,7 +41,7 @@ public enum ClaudeHookSettings {
     public static func write(for runtime: AgentRuntime) throws {
         let text = json(gwExecutable: runtime.environment.executablePath,
                         skipBypassWarning: runtime.profile.permissionMode == "bypassPermissions",
-                        allowGatewayTools: runtime.servesGatewayTools, permissionWait: runtime.settings.permissionWait)
+                        allowGatewayTools: runtime.servesGatewayTools, permissionWait: runtime.settings.permissionHookWait)
         try FileSystem.writeAtomically(text, to: runtime.settingsFile)
         if runtime.servesGatewayTools {
             try FileSystem.writeAtomically(mcpConfig(gwExecutable: runtime.environment.executablePath, town: runtime.town), to: runtime.mcpConfigFile)

@@ -105,6 +105,13 @@ extension Ledger {
         }
     }
 
+    /// Requests still waiting for an answer, oldest first.
+    public func pendingChatPermissions() throws -> [ChatPermission] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM chat_permissions WHERE state = 'pending' ORDER BY id").map(ChatPermission.init(row:))
+        }
+    }
+
     /// Decides a pending request; false when it was decided already (the first answer stands) or has
     /// passed its deadline.
     public func decideChatPermission(_ id: Int64, allow: Bool, by user: Int64?, at date: Date) throws -> Bool {

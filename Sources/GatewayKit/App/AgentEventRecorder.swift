@@ -70,19 +70,22 @@ public struct AgentEventRecorder: Sendable {
         outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
         await noteLimit(event, fallback: fallback, agent: agent, ledger: ledger, config: config)
         if name == .permissionRequest, let config = try? config.value() {
-            // Asked in the chat when one can answer and a daemon polls it; the hook returns the answer.
-            if let wait = config.agentSettings.permissionWait, DaemonPidFile.runningPid(town) != nil {
-                doorbell.ring(.hook, agent: agent)
-                let waiter = ChatPermissionWaiter(environment: environment, town: town, ledger: ledger, wait: wait)
-                let answer = try await waiter.decide(agent: agent, tool: event.toolName ?? "a tool", input: event.toolInput ?? "")
-                return (outcome, answer)
+            // Asked in the chat when one can answer and a daemon polls it; otherwise the owner answers
+            // with `gw mayor allow|deny`, told at once. Either way the hook waits and returns the answer,
+            // and nobody answering denies it (fail closed): an unattended agent never waits for ever.
+            let settings = config.agentSettings
+            let viaChat = settings.permissionWait != nil && DaemonPidFile.runningPid(town) != nil
+            let wait = viaChat ? settings.permissionWait! : settings.watchdog.permissionTimeout.seconds
+            doorbell.ring(.hook, agent: agent)
+            let waiter = ChatPermissionWaiter(environment: environment, town: town, ledger: ledger, wait: wait)
+            let answer = try await waiter.decide(agent: agent, tool: event.toolName ?? "a tool", input: event.toolInput ?? "") { request in
+                guard !viaChat else { return }
+                let who = agent == Hook.mayor ? "The Mayor" : agent
+                try await OwnerAlert(runtime: .mayor(environment: environment, town: town, config: config), ledger: ledger).send(
+                    source: "permission:\(agent):\(request.id)", title: "\(who) waits for your permission",
+                    text: "\(who) asks to use \(event.toolName ?? "a tool"): \(String((event.toolInput ?? "").prefix(500)))\nAnswer with `gw mayor allow \(request.id)` or `gw mayor deny \(request.id)` within \(ConfigDuration.seconds(wait)); without an answer it is denied.")
             }
-            if agent == Hook.mayor {
-                let runtime = AgentRuntime.mayor(environment: environment, town: town, config: config)
-                try await OwnerAlert(runtime: runtime, ledger: ledger).send(
-                    source: "permission:\(agent):\(outcome.eventId)", title: "The Mayor waits for your permission",
-                    text: "The Mayor asks to use \(event.toolName ?? "a tool"): \(event.toolInput ?? "")\nAnswer it with `gw mayor attach`.")
-            }
+            return (outcome, answer)
         }
         // The ledger holds the event now: the daemon may act on it while the rest of this hook runs.
         doorbell.ring(outcome.turnState?.hasEnded == true ? .ended : .hook, agent: agent)

@@ -3,11 +3,11 @@ import GatewayCore
 import GatewayAgents
 import GatewayChat
 
-/// The PermissionRequest hook's wait for the owner's answer from the chat: the request goes in the
-/// ledger, the daemon puts it to the owner with Allow and Deny buttons, and the hook answers Claude
-/// Code with the button pressed — or denies once `permission_timeout` passes, and the owner is told.
-/// Only when a chat can answer (a `[chat.telegram]` that is not disabled) and a daemon runs to poll it;
-/// otherwise the hook returns no decision, and the agent's own dialog waits as before.
+/// The PermissionRequest hook's wait for the owner's answer: the request goes in the ledger; when a chat
+/// can answer (a `[chat.telegram]` that is not disabled, and a daemon to poll it) the daemon puts it to
+/// the owner with Allow and Deny buttons, otherwise the owner is told to answer with `gw mayor allow`
+/// or `deny`. The hook answers Claude Code with that answer — or denies once the wait passes
+/// (`[chat.telegram]` or `[watchdog]` `permission_timeout`), so an unattended agent never hangs on it.
 struct ChatPermissionWaiter {
     let environment: GatewayEnvironment
     let town: Town
@@ -21,20 +21,26 @@ struct ChatPermissionWaiter {
     static let repeatWindow: TimeInterval = 120
 
     /// The hook's answer to Claude Code (its stdout), once decided.
-    func decide(agent: String, tool: String, input: String) async throws -> String {
+    /// `asked`: what to do once a new request is recorded (tell the owner how to answer it).
+    func decide(agent: String, tool: String, input: String, asked: (ChatPermission) async throws -> Void = { _ in }) async throws -> String {
         let now = environment.clock.now()
         if let repeated = try await ledger.repeatChatPermission(agent: agent, tool: tool, input: input, since: now.addingTimeInterval(-Self.repeatWindow), at: now) {
             environment.logger.info("permission \(repeated.id): \(agent) asked again for the same \(tool) call; the owner's answer of a moment ago stands (\(repeated.state.rawValue))")
-            return repeated.state == .allowed ? Self.output(allow: true, message: nil) : Self.output(allow: false, message: "The owner denied this from the chat.")
+            return repeated.state == .allowed ? Self.output(allow: true, message: nil) : Self.output(allow: false, message: "The owner denied this.")
         }
         let request = try await ledger.openChatPermission(agent: agent, tool: tool, input: input, deadline: now.addingTimeInterval(wait), at: now)
         DaemonDoorbell(town: town).ring(.hook, agent: agent)
-        environment.logger.info("permission \(request.id): \(agent) asks to use \(tool); waiting up to \(Int(wait)) s for an answer from the chat")
+        environment.logger.info("permission \(request.id): \(agent) asks to use \(tool); waiting up to \(Int(wait)) s for the owner's answer")
+        do {
+            try await asked(request)
+        } catch {
+            environment.logger.warning("permission \(request.id): telling the owner failed: \(error.userMessage)")
+        }
         while true {
             guard let current = try await ledger.chatPermission(request.id) else { break }
             switch current.state {
             case .allowed: return Self.output(allow: true, message: nil)
-            case .denied: return Self.output(allow: false, message: "The owner denied this from the chat.")
+            case .denied: return Self.output(allow: false, message: "The owner denied this.")
             case .timedOut: return Self.timedOut(wait)
             case .pending: break
             }

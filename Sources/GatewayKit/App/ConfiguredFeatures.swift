@@ -33,6 +33,7 @@ extension GatewayConfig {
         var settings = AgentSettings(mayor: mayor, profiles: agents, hooks: hooks, secretReferences: secretReferences,
                                      alertTargets: heartbeat.urgentTargets)
         if let telegram = chat.telegram, telegram.policy != .disabled { settings.permissionWait = telegram.permissionTimeout.seconds }
+        settings.watchdog = watchdog
         return settings
     }
 }

@@ -26,6 +26,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var mcp: MCPSettings = .init()
     public var usage: UsageSettings = .init()
     public var budget: BudgetSettings = .init()
+    public var watchdog: WatchdogSettings = .init()
 
     public init() {}
 
@@ -77,6 +78,7 @@ public struct GatewayConfig: Sendable, Equatable {
         if let table = reader.table("chat") { config.chat = ChatSettings(table) }
         if let table = reader.table("usage") { config.usage = UsageSettings(table) }
         if let table = reader.table("budget") { config.budget = BudgetSettings(table) }
+        if let table = reader.table("watchdog") { config.watchdog = WatchdogSettings(table) }
         config.checkPassEnv(reader: reader)
         reader.finish()
         guard reader.problems.isEmpty else { throw ConfigFailure(reader.problems) }

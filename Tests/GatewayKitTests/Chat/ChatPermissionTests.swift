@@ -78,7 +78,7 @@ import GatewayTestSupport
         #expect(try await town.ledger().chatPermission(1)?.state == .pending)
         api.deliver([Self.press(7, by: Self.owner, data: "perm:1:deny", on: asked.messageId)])
         let answer = try await town.wait("the Mayor's answer") { api.accepted.first { $0.replyTo == 5 } }
-        #expect(answer.text.contains("denied") && answer.text.contains("The owner denied this from the chat."))
+        #expect(answer.text.contains("denied") && answer.text.contains("The owner denied this."))
         let outcome = try await town.wait("the outcome in the chat") { api.accepted.first { $0.replyTo == asked.messageId } }
         #expect(outcome.text.contains("Denied by \(Self.owner)"))
         #expect(try await town.ledger().chatPermission(1)?.decidedBy == Self.owner)

@@ -8,7 +8,7 @@ import GatewayMemory
 struct MayorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mayor", abstract: "The persistent agent session: start, attach, send, status, stop.",
-        subcommands: [MayorStart.self, MayorAttach.self, MayorSend.self, MayorQueue.self, MayorCancel.self, MayorStatus.self, MayorStop.self, MayorRestart.self, MayorDeliver.self])
+        subcommands: [MayorStart.self, MayorAttach.self, MayorSend.self, MayorQueue.self, MayorCancel.self, MayorStatus.self, MayorStop.self, MayorRestart.self, MayorDeliver.self, MayorAllow.self, MayorDeny.self])
 }
 
 /// The Mayor's runtime for a command, from the town and its config.
