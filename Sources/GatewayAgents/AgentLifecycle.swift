@@ -63,6 +63,14 @@ public struct AgentLifecycle: Sendable {
         return String(screen)
     }
 
+    /// The process id of the agent in its pane (the root of its process tree), or nil.
+    package func panePid() async -> Int32? {
+        guard let result = try? await processes.run(tmux.paneState(runtime.session)), result.succeeded else { return nil }
+        let fields = result.stdout.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count >= 2, fields[0] == "0" else { return nil }
+        return Int32(fields[1])
+    }
+
     public func isRunning() async -> Bool {
         let state = await paneState()
         return state.exists && !state.dead
@@ -249,14 +257,14 @@ public struct AgentLifecycle: Sendable {
         }
     }
 
-    static func tail(_ screen: String, lines: Int = 25) -> String {
+    package static func tail(_ screen: String, lines: Int = 25) -> String {
         screen.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.suffix(lines).map { "  | \($0)" }.joined(separator: "\n")
     }
 }
 
 /// A start-up dialog Gateway did not prevent, reported with what the screen said and how to fix it.
-struct StartupDialog {
+package struct StartupDialog {
     let dialog: AgentScreen.Dialog
     let screen: String
     let agent: String
@@ -276,7 +284,7 @@ struct StartupDialog {
 
     /// The API-key dialog shows the key's last 20 characters, which is what Claude approves keys by:
     /// keep them out of errors and logs.
-    static func hidingKeys(_ screen: String) -> String {
+    package static func hidingKeys(_ screen: String) -> String {
         screen.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             guard let range = line.range(of: "API_KEY:") else { return String(line) }
             return String(line[..<range.upperBound]) + " (hidden)"

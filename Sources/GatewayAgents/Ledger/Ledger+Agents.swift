@@ -85,6 +85,11 @@ extension Ledger {
         }
     }
 
+    /// The id of the agent's latest hook event, or nil before its first.
+    public func lastEventId(agent: String) throws -> Int64? {
+        try database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM agent_events WHERE agent = ?", arguments: [agent]) }
+    }
+
     /// The agent's latest event named `name`, as (id, payload).
     public func latestEvent(agent: String, named name: HookEventName) throws -> (id: Int64, payload: String)? {
         try database.read { db in

@@ -28,9 +28,18 @@ struct MayorSupervisor: Service {
         let ledger = try environment.ledger(town)
         await startIfAbsent(ledger: ledger)
         var downSince: Date?
+        var watch = AgentWatch(at: environment.clock.now())
         while await DaemonPause.sleep(settings.healthCheck.seconds, on: environment.clock) {
             do {
                 downSince = try await checkHealth(ledger: ledger, downSince: downSince)
+                let turnsBefore = try await ledger.turnInFlight(agent: "mayor")?.id
+                try await MayorWatchdog(lifecycle: lifecycle, ledger: ledger).look(&watch)
+                // A stuck turn failed: whoever waited for it (a beat, the chat) acts on its end.
+                if let turn = turnsBefore, try await ledger.turn(turn)?.state.hasEnded == true {
+                    events.scheduler.ring()
+                    events.conversation.ring()
+                    events.broker.ring()
+                }
             } catch {
                 logger.error("the Mayor's health check failed: \(error.userMessage)")
             }
