@@ -16,6 +16,11 @@ public struct HeartbeatRun: Sendable, Equatable, Codable, FetchableRecord {
     /// `sent` until the reply (or failure) is handled, then `handled`.
     public var state: String
     public var summary: String?
+    /// The prompt's length in characters, and how much of it is the tasks' own text (their names and
+    /// bodies as HEARTBEAT.md writes them): the rest is what Gateway adds around them. Nil for beats
+    /// recorded before these were kept.
+    public var promptChars: Int?
+    public var taskChars: Int?
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
@@ -26,6 +31,8 @@ public struct HeartbeatRun: Sendable, Equatable, Codable, FetchableRecord {
         tasks = (try? JSONDecoder().decode([String].self, from: Data((row["tasks"] as String).utf8))) ?? []
         state = row["state"]
         summary = row["summary"]
+        promptChars = row.hasColumn("prompt_chars") ? row["prompt_chars"] : nil
+        taskChars = row.hasColumn("task_chars") ? row["task_chars"] : nil
     }
 }
 
@@ -47,6 +54,15 @@ package enum HeartbeatRunSchema {
             CREATE INDEX heartbeat_alerts_by_key ON heartbeat_alerts(alert_key, sent_at);
             """)
     }
+
+    /// How long each beat's prompt was, and how much of it the tasks' own text: `gw usage` shows what
+    /// Gateway's framing costs beside what the tasks ask.
+    package static let promptSize = LedgerMigration("v14-heartbeat-prompt-size") { db in
+        try db.alter(table: "heartbeat_runs") { table in
+            table.add(column: "prompt_chars", .integer)
+            table.add(column: "task_chars", .integer)
+        }
+    }
 }
 
 extension Ledger {
@@ -66,9 +82,20 @@ extension Ledger {
                                                items: tasks.map { ConvoyItemPlan(title: $0, agent: "mayor") }, at: now)
             try db.execute(sql: "UPDATE convoy_items SET state = 'running', started_at = ? WHERE convoy_id = ?", arguments: [now, convoy])
             let turn = try Self.insertTurn(db, agent: "mayor", text: prompt, source: "heartbeat:\(beatId)", at: now)
-            try db.execute(sql: "INSERT INTO heartbeat_runs(beat_id, convoy_id, turn_id, tasks, state) VALUES (?, ?, ?, ?, 'sent')",
-                           arguments: [beatId, convoy, turn, json])
+            let taskChars = decision.plan.dueTasks.reduce(0) { $0 + $1.task.name.count + $1.task.body.count }
+            try db.execute(sql: "INSERT INTO heartbeat_runs(beat_id, convoy_id, turn_id, tasks, state, prompt_chars, task_chars) VALUES (?, ?, ?, ?, 'sent', ?, ?)",
+                           arguments: [beatId, convoy, turn, json, prompt.count, taskChars])
             return (beatId, true)
+        }
+    }
+
+    /// The runs of beats since `since`, newest first.
+    public func heartbeatRuns(since: Date, limit: Int) throws -> [(run: HeartbeatRun, at: Date)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.*, b.at AS beat_at FROM heartbeat_runs r JOIN heartbeat_beats b ON b.id = r.beat_id
+                WHERE b.at >= ? ORDER BY r.beat_id DESC LIMIT ?
+                """, arguments: [since.timeIntervalSince1970, limit]).map { (try HeartbeatRun(row: $0), Date(timeIntervalSince1970: $0["beat_at"])) }
         }
     }
 

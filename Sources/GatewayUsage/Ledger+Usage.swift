@@ -80,6 +80,23 @@ extension Ledger {
         }
     }
 
+    /// Each of `turns`' tokens (the turns with none recorded are left out).
+    public func usage(ofTurns turns: [Int64]) throws -> [Int64: TokenCounts] {
+        guard !turns.isEmpty else { return [:] }
+        return try database.read { db in
+            let marks = turns.map { _ in "?" }.joined(separator: ", ")
+            var found: [Int64: TokenCounts] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT t.id, SUM(u.input_tokens) AS i, SUM(u.cache_write_tokens) AS w, SUM(u.cache_read_tokens) AS r, SUM(u.output_tokens) AS o
+                FROM turns t JOIN usage_messages u ON u.agent = t.agent AND u.prompt_id = t.prompt_id
+                WHERE t.id IN (\(marks)) GROUP BY t.id
+                """, arguments: StatementArguments(turns)) {
+                found[row["id"]] = TokenCounts(input: row["i"], cacheWrite: row["w"], cacheRead: row["r"], output: row["o"])
+            }
+            return found
+        }
+    }
+
     /// Every message since `since` with its turn (matched by the prompt id the turn's hook recorded).
     public func usageRows(since: Date) throws -> [UsageRow] {
         try database.read { db in

@@ -27,6 +27,7 @@ public enum LedgerSchema {
         ChatSchema.permissions,
         UsageSchema.usage,
         AgentSchema.limitPause,
+        HeartbeatRunSchema.promptSize,
     ]
 }
 

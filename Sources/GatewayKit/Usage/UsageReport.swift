@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import GatewayCore
 import GatewayUsage
+import GatewayHeartbeat
+import GatewayHooks
 
 /// What `gw usage` prints: the agents' token usage since a date, grouped one way, with an estimated
 /// cost and what the budgets pause.
@@ -59,17 +61,47 @@ public struct UsageReport: Sendable, Encodable {
         public var until: Date
     }
 
+    /// One beat's prompt: how much is the tasks' own text and how much Gateway adds (the prompt's
+    /// header, the reply rules, the notes), beside what the beat cost.
+    public struct BeatOverhead: Sendable, Encodable {
+        public var beat: Int64
+        public var at: Date
+        public var tasks: [String]
+        public var promptChars: Int
+        public var taskChars: Int
+        public var addedChars: Int { promptChars - taskChars }
+        public var countedTokens: Int?
+
+        enum CodingKeys: String, CodingKey { case beat, at, tasks, promptChars, taskChars, addedChars, countedTokens }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(beat, forKey: .beat)
+            try container.encode(at, forKey: .at)
+            try container.encode(tasks, forKey: .tasks)
+            try container.encode(promptChars, forKey: .promptChars)
+            try container.encode(taskChars, forKey: .taskChars)
+            try container.encode(addedChars, forKey: .addedChars)
+            try container.encodeIfPresent(countedTokens, forKey: .countedTokens)
+        }
+    }
+
     public var since: Date
     public var grouping: Grouping
     public var total: Group
     public var groups: [Group]
     public var paused: [Pause]
     public var budgetResumedUntil: Date?
+    /// The period's beats, newest first (at most 50).
+    public var beats: [BeatOverhead]
+    /// What the Mayor is told when a session starts (its identity, memory and recent logs): once per
+    /// session, not per beat, so beside the beats rather than in them.
+    public var primingChars: Int
     /// What the figures are and are not.
     public var notes: [String]
 
     /// Reads new usage from the transcripts, then reports it.
-    public static func make(environment: GatewayEnvironment, ledger: Ledger, config: GatewayConfig, since: Date, by grouping: Grouping) async throws -> UsageReport {
+    public static func make(environment: GatewayEnvironment, town: Town, ledger: Ledger, config: GatewayConfig, since: Date, by grouping: Grouping) async throws -> UsageReport {
         try await UsageCollector(environment: environment).collect(ledger: ledger)
         let gate = BudgetCheck.gate(config)
         let rows = try await ledger.usageRows(since: since)
@@ -105,9 +137,17 @@ public struct UsageReport: Sendable, Encodable {
         if !total.unpricedModels.isEmpty {
             notes.append("No price for \(total.unpricedModels.sorted().joined(separator: ", ")): add it under [usage.prices] for a cost estimate.")
         }
+        let runs = try await ledger.heartbeatRuns(since: since, limit: 50)
+        let beatTokens = try await ledger.usage(ofTurns: runs.map(\.run.turnId))
+        let beats = runs.compactMap { run, at -> BeatOverhead? in
+            guard let prompt = run.promptChars, let tasks = run.taskChars else { return nil }
+            return BeatOverhead(beat: run.beatId, at: at, tasks: run.tasks, promptChars: prompt, taskChars: tasks,
+                                countedTokens: beatTokens[run.turnId]?.counted)
+        }
+        let priming = SessionPriming(environment: environment, town: town).text(agent: Hook.mayor, source: "startup").count
         return UsageReport(since: since, grouping: grouping, total: total,
                            groups: groups.values.sorted { grouping == .day ? $0.key < $1.key : $0.tokens.all > $1.tokens.all },
-                           paused: status.pauses, budgetResumedUntil: status.resumedUntil, notes: notes)
+                           paused: status.pauses, budgetResumedUntil: status.resumedUntil, beats: beats, primingChars: priming, notes: notes)
     }
 }
 

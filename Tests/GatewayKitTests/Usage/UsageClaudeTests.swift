@@ -97,6 +97,20 @@ import GatewayTestSupport
         _ = try await HeartbeatWaiter(environment: town.environment, town: town.town, runner: runner).waitForBeat(first, timeout: 90)
         let requestsAfterFirst = try Self.billed(town).messages.count
         #expect(requestsAfterFirst >= 1)
+        // The silent beat (HEARTBEAT_OK) counts: per beat in the history, per task in gw usage, and
+        // beside it what Gateway's framing added to the tasks' own text.
+        let billed = try Self.billed(town).tokens
+        let history = try await town.gwOK(["heartbeat", "history"])
+        #expect(history.contains("ran Beat task") && history.contains("\(BudgetGate.count(billed.counted)) tokens"), "\(history)")
+        let byTask = try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["usage", "--by", "task", "--json"]).utf8)) as? [String: Any]
+        let groups = try #require(byTask?["groups"] as? [[String: Any]])
+        #expect(groups.first?["key"] as? String == "Beat task" && groups.first?["counted_tokens"] as? Int == billed.counted)
+        let beats = try #require(byTask?["beats"] as? [[String: Any]])
+        #expect(beats.count == 1)
+        let promptChars = try #require(beats.first?["promptChars"] as? Int), taskChars = try #require(beats.first?["taskChars"] as? Int)
+        #expect(taskChars == "Beat task".count + "- check the builds".count, "the task's name and body")
+        #expect(promptChars > taskChars && beats.first?["addedChars"] as? Int == promptChars - taskChars)
+        #expect(try await town.gwOK(["usage"]).contains("what Gateway adds around it"))
         // Its tokens (well over 300) spend the budget: the next due beats are skipped for it.
         let skipped = try await town.wait("a beat skipped for the budget", timeout: 60) { () async throws -> [BeatRecord]? in
             _ = try await runner.step()

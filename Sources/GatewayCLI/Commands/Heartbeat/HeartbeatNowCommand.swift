@@ -3,6 +3,7 @@ import Foundation
 import GatewayKit
 import GatewayCore
 import GatewayHeartbeat
+import GatewayUsage
 
 struct HeartbeatNowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,8 +48,14 @@ struct HeartbeatHistoryCommand: AsyncParsableCommand {
         let beats = try await ledger.heartbeatHistory(limit: limit)
         var runs: [Int64: HeartbeatRun] = [:]
         for beat in beats { runs[beat.id] = try await ledger.heartbeatRun(beatId: beat.id) }
+        // What each beat cost, as read from the Mayor's transcript so far (silent beats count too).
+        _ = try? await UsageCollector(environment: environment).collect(ledger: ledger)
+        let tokens = try await ledger.usage(ofTurns: runs.values.map(\.turnId))
         if format.json {
-            let rows = beats.map { HistoryRow(beat: $0, summary: runs[$0.id]?.summary, convoy: runs[$0.id]?.convoyId) }
+            let rows = beats.map { beat in
+                HistoryRow(beat: beat, summary: runs[beat.id]?.summary, convoy: runs[beat.id]?.convoyId,
+                           tokens: runs[beat.id].flatMap { tokens[$0.turnId] })
+            }
             return environment.output.line(try JSONOutput.render(rows))
         }
         if beats.isEmpty { return environment.output.line("No beats yet.") }
@@ -57,7 +64,10 @@ struct HeartbeatHistoryCommand: AsyncParsableCommand {
             let what = beat.outcome == "ran"
                 ? "ran \(beat.tasks.joined(separator: ", "))" + (runs[beat.id]?.summary.map { " — \($0)" } ?? " — waiting for the reply")
                 : "skipped: \(beat.detail ?? beat.skipReason ?? "")"
-            environment.output.line("\(beat.id)\t\(formatter.string(from: beat.time))\t\(what)")
+            let cost = runs[beat.id].flatMap { tokens[$0.turnId] }.map {
+                "\t\(BudgetGate.count($0.counted)) tokens" + ($0.cacheRead > 0 ? " (+\(BudgetGate.count($0.cacheRead)) cache reads)" : "")
+            } ?? ""
+            environment.output.line("\(beat.id)\t\(formatter.string(from: beat.time))\t\(what)\(cost)")
         }
     }
 
@@ -65,6 +75,8 @@ struct HeartbeatHistoryCommand: AsyncParsableCommand {
         var beat: BeatRecord
         var summary: String?
         var convoy: Int64?
+        /// The beat's tokens; nil while none are recorded (a beat skipped, or its answer still coming).
+        var tokens: TokenCounts?
     }
 }
 

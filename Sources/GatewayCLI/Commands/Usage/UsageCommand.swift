@@ -26,7 +26,7 @@ struct UsageCommand: AsyncParsableCommand {
         let now = environment.clock.now()
         let start = try since.map { try UsageDate.parse($0, zone: zone, now: now, direction: .past, option: "--since") }
             ?? BudgetGate(settings: config.budget, prices: config.usage.prices, zone: zone).periods(at: now).month.start
-        let report = try await UsageReport.make(environment: environment, ledger: try environment.ledger(town), config: config, since: start, by: grouping)
+        let report = try await UsageReport.make(environment: environment, town: town, ledger: try environment.ledger(town), config: config, since: start, by: grouping)
         if json.json { return environment.output.line(try JSONOutput.render(report)) }
         environment.output.line(Self.render(report, zone: zone))
     }
@@ -56,6 +56,13 @@ struct UsageCommand: AsyncParsableCommand {
             }
         }
         if let until = report.budgetResumedUntil { lines.append("Budgets resumed by hand until \(Self.stamp(until, zone: zone)).") }
+        if !report.beats.isEmpty {
+            let prompt = report.beats.reduce(0) { $0 + $1.promptChars }, tasks = report.beats.reduce(0) { $0 + $1.taskChars }
+            let share = prompt > 0 ? Int((Double(prompt - tasks) / Double(prompt) * 100).rounded()) : 0
+            lines.append("Heartbeat prompts (\(report.beats.count) beats): the tasks' own text \(BudgetGate.count(tasks / report.beats.count)) characters a beat, "
+                         + "what Gateway adds around it \(BudgetGate.count((prompt - tasks) / report.beats.count)) (\(share)% of the prompt); "
+                         + "priming at each session start \(BudgetGate.count(report.primingChars)). `--json` lists each beat.")
+        }
         lines += report.notes.map { "Note: " + $0 }
         return lines.joined(separator: "\n")
     }
