@@ -15,6 +15,10 @@ public enum GatewayMain {
     public static func execute(arguments: [String], environment: GatewayEnvironment?) async -> Int32 {
         let output = environment?.output ?? StandardOutput()
         do {
+            if let line = AgentEventLine(arguments) {
+                try await line.run(environment: environment)
+                return 0
+            }
             var command = try GatewayCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await CommandContext.$override.withValue(environment) {

@@ -46,9 +46,13 @@ public struct MemoryIndex: Sendable {
             configuration.busyMode = .timeout(30)
             configuration.label = "gateway.memory-index"
             configuration.prepareDatabase { db in
-                // A no-op read once the file is in WAL mode; derived data needs no fsync per commit.
+                // A no-op read once the file is in WAL mode. Derived data needs no fsync at all: with NORMAL,
+                // each process that opened the index (every Stop's extraction) paid four — the new WAL, its
+                // folder, and the checkpoint at close — tens of milliseconds on a busy disk before the turn
+                // could end. Lost to a power cut, the last changes are redone by the next refresh (the scan
+                // fingerprint rolls back with them); a damaged file says to delete it and reindex.
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA synchronous = OFF")
             }
             database = try DatabaseQueue(path: file.path, configuration: configuration)
             // Checked with a read first: an up-to-date index then costs no write transaction.

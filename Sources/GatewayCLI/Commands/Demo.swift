@@ -5,6 +5,7 @@ import GatewayDemo
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Run Gateway's main job end to end on its built-in default, in a temporary town.",
         discussion: """
             One heartbeat wakes the Mayor with the daily-news task and a task that finds nothing; Gateway stores \

@@ -3,7 +3,8 @@ import Foundation
 import GatewayKit
 
 struct Install: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Make a town: a git repo with gateway.toml, HEARTBEAT.md, formulas/ and the Mayor's hook.")
+    static let configuration = CommandConfiguration(
+        commandName: "install", abstract: "Make a town: a git repo with gateway.toml, HEARTBEAT.md, formulas/ and the Mayor's hook.")
 
     @Argument(help: ArgumentHelp("Where to make the town.", valueName: "dir"))
     var directory: String

@@ -4,7 +4,8 @@ import GatewayKit
 import GatewayCore
 
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the town, its rigs and crew, the Mayor, the daemon and the heartbeat.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the town, its rigs and crew, the Mayor, the daemon and the heartbeat.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var format: JSONOption

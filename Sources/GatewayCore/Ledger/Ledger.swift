@@ -29,16 +29,22 @@ public actor Ledger {
             configuration.busyMode = .timeout(10)
             configuration.label = "gateway.ledger"
             database = try DatabasePool(path: file.path, configuration: configuration)
+            // These checks read on the writer's connection, which the pool has just opened, outside any
+            // transaction: a pool's `read` would open a second connection (its own files, its own parse of
+            // the schema) that a short-lived command like a hook's `gw agent-event` never uses again.
+            let migrator = Self.migrator(migrations)
+            let (holdsLedger, upToDate) = try database.writeWithoutTransaction { db in
+                (try db.tableExists("ledger_info"), try migrator.hasCompletedMigrations(db))
+            }
             // A file SQLite can read but that holds no ledger (replaced by an empty database) is a loss too:
             // migrating it would start over in silence.
-            if existed, try database.read({ db in try !db.tableExists("ledger_info") }) {
+            if existed, !holdsLedger {
                 throw LedgerLoss.emptied(files, missing: false)
             }
             // Checked with a read first: an up-to-date ledger (every open but the first after an upgrade)
             // then costs no write transaction, and a read-only command no fsync.
-            let migrator = Self.migrator(migrations)
-            if try !database.read(migrator.hasCompletedMigrations) { try migrator.migrate(database) }
-            let created = try database.read { db in
+            if !upToDate { try migrator.migrate(database) }
+            let created = try database.writeWithoutTransaction { db in
                 try String.fetchOne(db, sql: "SELECT value FROM ledger_info WHERE key = 'created'")
             }
             if !FileSystem.exists(files.marker) { try files.writeMarker(created: created ?? "unknown") }

@@ -99,6 +99,11 @@ public struct Daemon: Sendable {
                 let clock = environment.clock
                 for _ in 0..<40 where !EarlyStop.wasRequested { try await clock.sleep(for: .milliseconds(250)) }
                 if EarlyStop.wasRequested { await group.triggerGracefulShutdown() }
+                // Started and settled: what only starting read of the program and its libraries need not
+                // stay counted as the idle daemon's memory.
+                let started = ContinuousClock.now
+                let released = StartupPages.release()
+                logger.debug("released \(released) KiB of pages only starting used, in \(ContinuousClock.now - started)")
                 while true { try await clock.sleep(for: .seconds(3600)) }
             }
             // The first to finish is the group; the waiting task is then cancelled.

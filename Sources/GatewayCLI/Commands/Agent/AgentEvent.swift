@@ -15,14 +15,67 @@ struct AgentEvent: AsyncParsableCommand {
     @Option(help: "The agent (default: GW_AGENT).") var agent: String?
 
     func run() async throws {
-        let environment = global.environment
-        let town = try global.locateTown(environment)
+        try await Self.record(event: event, agent: agent, environment: global.environment, town: global.locateTown)
+    }
+
+    /// The command's body, shared with `AgentEventLine`, the early path that skips the command tree.
+    static func record(event: String, agent: String?, environment: GatewayEnvironment,
+                       town locate: (GatewayEnvironment) throws -> Town) async throws {
+        let town = try locate(environment)
         guard let name = agent ?? environment.variables["GW_AGENT"], !name.isEmpty else {
             throw GatewayError.usage("no agent named: pass --agent NAME or set GW_AGENT")
         }
         let payload = HookPayload.read(from: FileHandle.standardInput)
         let result = try await AgentEventRecorder(environment: environment, town: town).record(event: HookEventName(rawValue: event), agent: name, payload: payload)
         if let output = result.output { environment.output.line(output) }
+    }
+}
+
+/// `gw agent-event EVENT [--agent NAME] [--town DIR] [--verbose]`, read without the command tree: Claude
+/// Code waits for this command at every hook event, and building the tree (every command's arguments,
+/// found by reflection) cost it about a fifth of its run. Any other spelling (`--help`, an unknown flag)
+/// is left to the tree, which parses it, or explains the mistake, as for every command.
+struct AgentEventLine: Equatable {
+    var event: String
+    var agent: String?
+    var town: String?
+    var verbose = false
+}
+
+extension AgentEventLine {
+    /// nil: not `agent-event`, or spelled in a way only the command tree reads.
+    init?(_ arguments: [String]) {
+        guard arguments.first == "agent-event" else { return nil }
+        var event: String?
+        var agent: String?
+        var town: String?
+        var verbose = false
+        var rest = arguments.dropFirst()
+        while let word = rest.popFirst() {
+            if word == "--verbose" {
+                verbose = true
+            } else if word == "--agent" || word == "--town" {
+                guard let value = rest.popFirst(), !value.hasPrefix("-") else { return nil }
+                if word == "--agent" { agent = value } else { town = value }
+            } else if word.hasPrefix("--agent=") {
+                agent = String(word.dropFirst("--agent=".count))
+            } else if word.hasPrefix("--town=") {
+                town = String(word.dropFirst("--town=".count))
+            } else if !word.hasPrefix("-"), event == nil {
+                event = word
+            } else {
+                return nil
+            }
+        }
+        guard let event else { return nil }
+        self.init(event: event, agent: agent, town: town, verbose: verbose)
+    }
+
+    func run(environment: GatewayEnvironment?) async throws {
+        let environment = environment ?? .live(logger: Logging.makeLogger(verbose: verbose))
+        try await AgentEvent.record(event: event, agent: agent, environment: environment) {
+            try TownLocator.locate(flag: town, environment: $0)
+        }
     }
 }
 
