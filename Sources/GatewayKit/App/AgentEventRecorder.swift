@@ -69,7 +69,11 @@ public struct AgentEventRecorder: Sendable {
         let contextTokens = await memory?.beforeRecording(event, reply: event.lastAssistantMessage ?? fallback)
         outcome = try await ledger.applyHookEvent(event, agent: agent, at: environment.clock.now(), replyFallback: fallback)
         await noteLimit(event, fallback: fallback, agent: agent, ledger: ledger, config: config)
-        if name == .permissionRequest, let config = try? config.value() {
+        // Only for agents Gateway runs (the Mayor, polecats): at any other Claude Code a person sits at
+        // the terminal, and its own dialog asks them.
+        var runByGateway = agent == Hook.mayor
+        if name == .permissionRequest, !runByGateway { runByGateway = try await ledger.agent(agent) != nil }
+        if name == .permissionRequest, runByGateway, let config = try? config.value() {
             // Asked in the chat when one can answer and a daemon polls it; otherwise the owner answers
             // with `gw mayor allow|deny`, told at once. Either way the hook waits and returns the answer,
             // and nobody answering denies it (fail closed): an unattended agent never waits for ever.

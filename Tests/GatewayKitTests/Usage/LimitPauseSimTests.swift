@@ -30,7 +30,8 @@ import GatewayTestSupport
     }
 
     @Test func aRateLimitPausesTheQueueWhichResumesByItself() async throws {
-        let (town, daemon) = try await start(backoff: "3s")
+        // Long enough for the checks below on a loaded machine, short enough to wait out.
+        let (town, daemon) = try await start(backoff: "15s")
         defer { daemon.signal(SIGTERM); town.close() }
         _ = try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "please hit the limit"])
         let failed = try #require(try await town.turns().first)
@@ -47,7 +48,7 @@ import GatewayTestSupport
         let pausedUntil = try #require(try await town.ledger().agent("mayor")?.pausedUntil)
         let submitted = try #require(try await town.turns().last?.submittedAt)
         #expect(submitted >= pausedUntil, "nothing was typed before the pause ended")
-        #expect(submitted.timeIntervalSince(sent) < 30, "it went by itself, at the end of the pause")
+        #expect(submitted.timeIntervalSince(sent) < 60, "it went by itself, at the end of the pause")
         #expect(try await town.agent()?.restarts == 0, "a limit is no crash")
         let notices = try await town.ledger().outboxEntries(limit: 50).filter { $0.source.hasPrefix("limit:mayor:") }
         #expect(notices.count == 1 && notices.first?.title == "The Mayor hit a usage limit", "\(notices.map(\.source))")
