@@ -141,12 +141,15 @@ public struct TurnDelivery: Sendable {
         let processes = runtime.environment.processes
         // Ended since it was read (a `/cancel`): nothing to type.
         guard let frozen = try await ledger.freezeTypedText(turn.id) else { return }
-        let typed: String
+        var typed: String
         do {
             typed = try await typedText(frozen, turn: turn, ledger: ledger)
         } catch {
             return try await fail(turn, ledger: ledger, "its text (\(turn.text.utf8.count) bytes) is too large to type and could not be saved to the \(runtime.name)'s hook: \(error.userMessage)")
         }
+        // Claude Code takes a backslash just before Enter as "continue on a new line": the prompt would
+        // never be submitted. A space after it is trimmed from what Claude Code submits.
+        if typed.hasSuffix("\\") { typed += " " }
         runtime.environment.logger.debug("pasting turn \(turn.id) into \(runtime.name)")
         let watcher = ScreenTurnWatcher(lifecycle: lifecycle, ledger: ledger)
         let before = runtime.profile.completion == .screen ? try await watcher.capture() : ""

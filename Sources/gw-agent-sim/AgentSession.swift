@@ -135,6 +135,13 @@ final class AgentSession {
 
     /// Like Claude Code 2.1.332, what is submitted loses its trailing white space (leading space stays).
     private func enter() {
+        // Like Claude Code 2.1.332, a backslash just before Enter means "continue on a new line".
+        if screen.input.text.hasSuffix("\\") {
+            screen.input.backspace()
+            screen.input.type("\n")
+            render()
+            return
+        }
         let text = String(screen.input.text.reversed().drop { $0.isWhitespace }.reversed())
         guard !text.isEmpty else { return }
         if case .busy(let turn) = phase {

@@ -79,6 +79,18 @@ import GatewayTestSupport
         #expect(asked.contains(prompt))
     }
 
+    /// Claude Code reads a backslash just before Enter as "a new line here", so a prompt ending in one
+    /// would never be submitted: the paste ends with a space, which the submission trims.
+    @Test(arguments: ["\\\\", "a path C:\\temp\\", "line one\\\nline two \\"])
+    func aPromptEndingInABackslashIsSubmittedAsWritten(_ prompt: String) async throws {
+        let town = try await town()
+        defer { town.close() }
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", prompt])
+        #expect(reply == "ECHO: \(prompt)\n")
+        #expect(try await town.turns().last?.enterPresses == 1)
+        #expect(try #require(town.model).requests().compactMap { $0["last_user_text"] as? String }.contains(prompt))
+    }
+
     @Test func aSlowTurnDefersTheNextSendUntilItsStop() async throws {
         let town = try await town()
         defer { town.close(); try? FileManager.default.removeItem(at: gate) }

@@ -88,6 +88,16 @@ import GatewayTestSupport
         #expect(try await town.events().filter { $0.event == "UserPromptSubmit" }.count == 1)
     }
 
+    /// The double, like Claude Code, reads a backslash before Enter as a new line; Gateway's paste ends
+    /// with a space, so the prompt is submitted as written.
+    @Test func aPromptEndingInABackslashIsSubmittedOnce() async throws {
+        let town = try await town()
+        defer { town.close() }
+        let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "C:\\temp\\"])
+        #expect(reply == "ECHO: C:\\temp\\\n")
+        #expect(try await town.turns().last?.enterPresses == 1)
+    }
+
     @Test func aSwallowedEnterIsPressedOnceMoreAndSubmittedOnce() async throws {
         let town = try await town()
         defer { town.close() }

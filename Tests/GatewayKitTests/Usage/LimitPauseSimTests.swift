@@ -36,11 +36,9 @@ import GatewayTestSupport
         _ = try await town.gw(["mayor", "send", "--wait", "--timeout", "60s", "please hit the limit"])
         let failed = try #require(try await town.turns().first)
         #expect(failed.state == .failed && failed.error?.contains("rate_limit") == true, "\(failed)")
-        let status = try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any]
-        #expect(status?["state"] as? String == "paused", "\(String(describing: status))")
-        #expect((status?["pausedBecause"] as? String)?.contains("Request rejected (429)") == true)
-        let text = try await town.gwOK(["mayor", "status"])
-        #expect(text.contains("paused    until") && text.contains("resume by themselves"), "\(text)")
+        let record = try #require(try await town.agent())
+        #expect(record.pauseReason?.contains("Request rejected (429)") == true, "\(record.pauseReason ?? "")")
+        #expect(try #require(record.pausedUntil) > failed.endedAt ?? .distantFuture, "paused past the failure")
 
         let sent = Date()
         let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "60s", "after the limit"])
@@ -65,8 +63,11 @@ import GatewayTestSupport
         #expect(record.pausedUntil == expected, "until the next 3pm, not the backoff")
         #expect(record.pauseReason == "a usage limit: You've hit your limit · resets 3pm")
         try await town.gwOK(["mayor", "send", "--timeout", "2s", "while paused"])
-        let status = try await town.status()
-        #expect(status.state == "deferred" || status.state == "paused")
+        let status = try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["mayor", "status", "--json"]).utf8)) as? [String: Any]
+        #expect(status?["state"] as? String == "paused", "\(String(describing: status))")
+        #expect(status?["pausedBecause"] as? String == "a usage limit: You've hit your limit · resets 3pm")
+        let text = try await town.gwOK(["mayor", "status"])
+        #expect(text.contains("paused    until") && text.contains("resume by themselves"), "\(text)")
         #expect(try await town.turns().last?.state == .queued, "the queued turn waits for the reset")
         #expect(try await town.agent()?.restarts == 0)
     }
