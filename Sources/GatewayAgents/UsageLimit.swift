@@ -107,6 +107,11 @@ extension Ledger {
 
     /// A turn ended well: the limits are behind it.
     public func clearLimitStrikes(_ agent: String) throws {
+        // Read first: every Stop calls this, and a write would cost the hook a transaction for nothing.
+        let pending = try database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT limit_strikes > 0 OR pause_reason IS NOT NULL FROM agents WHERE name = ?", arguments: [agent]) ?? false
+        }
+        guard pending else { return }
         try database.write { db in
             try db.execute(sql: "UPDATE agents SET limit_strikes = 0, pause_reason = NULL WHERE name = ? AND (limit_strikes > 0 OR pause_reason IS NOT NULL)",
                            arguments: [agent])
