@@ -4,6 +4,7 @@ import ServiceLifecycle
 import GatewayCore
 import GatewayNotify
 import GatewayAgents
+import GatewayWork
 
 /// The daemon's Mayor service: starts the Mayor if absent, checks its health every `[daemon]
 /// health_check`, and tells the owner when the Mayor is in a crash loop. (Its turns are the broker's:
@@ -28,23 +29,38 @@ struct MayorSupervisor: Service {
         let ledger = try environment.ledger(town)
         await startIfAbsent(ledger: ledger)
         var downSince: Date?
-        var watch = AgentWatch(at: environment.clock.now())
+        var watches: [String: AgentWatch] = [:]
         while await DaemonPause.sleep(settings.healthCheck.seconds, on: environment.clock) {
             do {
                 downSince = try await checkHealth(ledger: ledger, downSince: downSince)
-                let turnsBefore = try await ledger.turnInFlight(agent: "mayor")?.id
-                try await MayorWatchdog(lifecycle: lifecycle, ledger: ledger).look(&watch)
-                // A stuck turn failed: whoever waited for it (a beat, the chat) acts on its end.
-                if let turn = turnsBefore, try await ledger.turn(turn)?.state.hasEnded == true {
-                    events.scheduler.ring()
-                    events.conversation.ring()
-                    events.broker.ring()
-                }
+                try await watchAgents(ledger: ledger, watches: &watches)
             } catch {
                 logger.error("the Mayor's health check failed: \(error.userMessage)")
             }
         }
         logger.info("mayor supervisor stopped")
+    }
+
+    /// One look of the watchdog at the Mayor and every running polecat (`AgentWatchdog`); a turn it
+    /// failed wakes whoever waited for it.
+    func watchAgents(ledger: Ledger, watches: inout [String: AgentWatch]) async throws {
+        let gateway = config.current.gateway
+        let polecats = try await PolecatSupervisor(environment: environment, town: town, config: gateway).runningPolecats()
+        let agents = [lifecycle] + polecats
+        watches = watches.filter { name, _ in agents.contains { $0.runtime.name == name } }
+        for agent in agents {
+            let name = agent.runtime.name
+            let inFlight = try await ledger.turnInFlight(agent: name)?.id
+            var watch = watches[name] ?? AgentWatch(at: environment.clock.now())
+            try await AgentWatchdog(lifecycle: agent, ledger: ledger).look(&watch)
+            watches[name] = watch
+            if let turn = inFlight, try await ledger.turn(turn)?.state.hasEnded == true {
+                events.scheduler.ring()
+                events.conversation.ring()
+                events.polecats.ring()
+                events.broker.ring()
+            }
+        }
     }
 
     /// Starts the Mayor unless it runs, or was stopped or crash-looped on purpose before.

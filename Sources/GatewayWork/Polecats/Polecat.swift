@@ -53,6 +53,11 @@ public enum PolecatNames {
 
     public static func agent(for name: String) -> String { agentPrefix + name }
 
+    /// The polecat's name in an agent's name (`polecat-furiosa` → `furiosa`), or nil for another agent.
+    public static func name(ofAgent agent: String) -> String? {
+        agent.hasPrefix(agentPrefix) ? String(agent.dropFirst(agentPrefix.count)) : nil
+    }
+
     /// The first pool name not taken; when all are, the first name with the lowest free number.
     static func allocate(taken: Set<String>) -> String {
         if let free = pool.first(where: { !taken.contains($0) }) { return free }

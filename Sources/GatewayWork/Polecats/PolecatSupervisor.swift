@@ -240,6 +240,19 @@ public struct PolecatSupervisor: Sendable {
         return waiting
     }
 
+    /// The working polecats whose agents run, with their lifecycles: what the watchdog looks at.
+    public func runningPolecats() async throws -> [AgentLifecycle] {
+        let ledger = try openLedger()
+        let finisher = PolecatFinisher(supervisor: self, ledger: ledger)
+        var running: [AgentLifecycle] = []
+        for polecat in try await ledger.polecats(in: [.working]) {
+            guard let runtime = finisher.runtime(polecat) else { continue }
+            let lifecycle = AgentLifecycle(runtime: runtime)
+            if await lifecycle.isRunning() { running.append(lifecycle) }
+        }
+        return running
+    }
+
     /// Drives one sling to its end: reconciles until it is done or failed, failing it at `timeout`.
     public func wait(for id: Int64, timeout: TimeInterval) async throws -> Polecat {
         let ledger = try openLedger()

@@ -3,6 +3,7 @@ import Testing
 @testable import GatewayKit
 @testable import GatewayCore
 @testable import GatewayAgents
+@testable import GatewayWork
 import GatewayTestSupport
 
 /// The watchdog's judgement on a sequence of looks, on a clock stepped by hand: what counts as life,
@@ -105,5 +106,36 @@ struct AgentWatchTests {
         let alerts = try await town.ledger().outboxEntries(limit: 50).filter { $0.source.hasPrefix("watchdog:mayor:stuck:") }
         #expect(alerts.count == 1)
         #expect(try await town.turns().filter { $0.state == .failed }.count == 1, "failed once")
+    }
+
+    @Test func aFrozenPolecatIsFailedOnceAndItsReportReachesTheMayor() async throws {
+        let town = try await TestTown.withRig(rules: "[[rule]]\nmatch = \"freeze\"\nhang = true\n", polecats: """
+            agent = "sim"
+
+            [watchdog]
+            escalate_after = "2s"
+            stuck_after = "4s"
+
+            [heartbeat]
+            every = "off"
+            urgent = ["log"]
+
+            [notify.targets.log]
+            kind = "console"
+
+            [daemon]
+            health_check = "1s"
+            poll = "1h"
+            """)
+        let daemon = try town.spawnDaemon(["--verbose"])
+        defer { daemon.signal(SIGTERM); town.close() }
+        try await town.wait("the Mayor started") { try await town.agent()?.state == .running ? true : nil }
+        try await town.gwOK(["sling", "--rig", "app", "please freeze"])
+        let polecat = try await town.wait("the frozen polecat failed", timeout: 120) { () async throws -> Polecat? in
+            try await town.supervisor.list().first { $0.state == .failed }
+        }
+        #expect(polecat.error?.contains("stuck: no hook event, no transcript growth and no CPU time") == true, "\(polecat.error ?? "")")
+        let alerts = try await town.ledger().outboxEntries(limit: 50).filter { $0.source.hasPrefix("watchdog:polecat-") && $0.source.contains(":stuck:") }
+        #expect(alerts.count == 1 && alerts.first?.title == "Polecat \(polecat.name ?? "") was stuck and stopped", "\(alerts.map(\.title))")
     }
 }

@@ -1,15 +1,20 @@
 import Foundation
 import GatewayCore
 import GatewayAgents
+import GatewayHooks
+import GatewayWork
 
-/// The Mayor's watchdog, run by the supervisor at each health check while the Mayor has turns to do:
-/// a dialog or a silent turn waiting `[watchdog] escalate_after` is sent to the owner once, with the
-/// screen's last lines and the commands that answer it; a turn with no hook event, no transcript
-/// growth and no CPU time for `stuck_after` is failed once, saying why, and the Mayor restarted with
-/// its conversation. Nothing is looked at while the Mayor has nothing to do.
-struct MayorWatchdog {
+/// The watchdog over one agent, run by the Mayor's supervisor at each health check while the agent has
+/// turns to do: a dialog or a silent turn waiting `[watchdog] escalate_after` is sent to the owner once,
+/// with the screen's last lines and the commands that answer it; a turn with no hook event, no
+/// transcript growth and no CPU time for `stuck_after` is failed once, saying why — and the Mayor is
+/// restarted with its conversation, while a polecat, whose turn was its whole task, is finished as
+/// failed by the polecats' reconcile. Nothing is looked at while the agent has nothing to do.
+struct AgentWatchdog {
     let lifecycle: AgentLifecycle
     let ledger: Ledger
+    var isMayor: Bool { runtime.name == Hook.mayor }
+    var who: String { isMayor ? "The Mayor" : "Polecat \(PolecatNames.name(ofAgent: runtime.name) ?? runtime.name)" }
     var runtime: AgentRuntime { lifecycle.runtime }
     var environment: GatewayEnvironment { runtime.environment }
 
@@ -32,13 +37,23 @@ struct MayorWatchdog {
         for finding in watch.observe(seen, at: now, settings: settings) {
             switch finding {
             case .escalate(let key, let what):
-                try await tell(key: key, title: "The Mayor needs a look", text: """
-                    The Mayor \(what).
+                let commands = isMayor
+                    ? "`gw mayor attach` shows it; `gw mayor status` says what waits; `gw mayor restart` restarts it with its conversation."
+                    : "`gw polecat show \(PolecatNames.name(ofAgent: runtime.name) ?? runtime.name)` says what it works on; `gw polecat kill` stops it."
+                try await tell(key: key, title: "\(who) needs a look", text: """
+                    \(who) \(what).
                     Its screen ends:
                     \(AgentLifecycle.tail(StartupDialog.hidingKeys(text), lines: 12))
-                    `gw mayor attach` shows it; `gw mayor status` says what waits; `gw mayor restart` restarts it with its conversation.
+                    \(commands)
                     """)
             case .stuck(let turn, let why):
+                guard isMayor else {
+                    environment.logger.warning("\(runtime.name)'s turn \(turn) is stuck (\(why)); failing it")
+                    try await ledger.endTurn(turn, state: .failed, error: "stuck: \(why); the polecat was stopped", at: now)
+                    try await tell(key: "stuck:\(turn)", title: "\(who) was stuck and stopped",
+                                   text: "Its task (turn \(turn)) showed \(why). Gateway failed it; its worktree is kept.")
+                    return
+                }
                 environment.logger.warning("the Mayor's turn \(turn) is stuck (\(why)); restarting the Mayor with its conversation")
                 try await ledger.endTurn(turn, state: .failed, error: "stuck: \(why); the Mayor was restarted with its conversation", at: now)
                 _ = try await lifecycle.stop()
@@ -51,6 +66,6 @@ struct MayorWatchdog {
     }
 
     func tell(key: String, title: String, text: String) async throws {
-        try await OwnerAlert(runtime: runtime, ledger: ledger).send(source: "watchdog:\(runtime.name):\(key)", title: title, text: text)
+        try await OwnerAlert(runtime: .mayor(environment: environment, town: runtime.town, settings: runtime.settings), ledger: ledger).send(source: "watchdog:\(runtime.name):\(key)", title: title, text: text)
     }
 }
