@@ -82,9 +82,6 @@ public struct SimAgentBehavior: Sendable, Equatable {
     /// Seconds between Enter (the input line already empty) and the UserPromptSubmit hook, as a freshly
     /// started Claude Code takes on a loaded machine.
     public var slowSubmitHook: Double = 0
-    /// Seconds the prompt still shows in the input line after Enter, the agent drawing nothing, before
-    /// it is taken: a second Enter pressed meanwhile finds the line empty when it is read.
-    public var slowTake: Double = 0
     /// The turn ends on a subscription's usage limit that resets at this time ("3pm"): StopFailure
     /// `rate_limit` with the notice "You've hit your limit · resets 3pm", shown on screen too.
     public var usageLimit: String?

@@ -7,7 +7,7 @@ struct SimRuleReader {
     let place: String
 
     static let stepKeys: Set<String> = ["reply", "tools", "delay", "hold_until", "status", "error_type", "error_message", "retry_after", "should_retry"]
-    static let agentKeys: Set<String> = ["crash", "hang", "stop_failure", "permission_prompt", "ignore_first_enter", "slow_submit_hook", "slow_take", "usage_limit"]
+    static let agentKeys: Set<String> = ["crash", "hang", "stop_failure", "permission_prompt", "ignore_first_enter", "slow_submit_hook", "usage_limit"]
     static let ruleKeys: Set<String> = stepKeys.union(agentKeys).union(["name", "match", "regex", "once", "chance", "step"])
 
     func rule(index: Int, line: Int?) throws(SimRulesError) -> SimRule {
@@ -116,7 +116,6 @@ struct SimRuleReader {
         behavior.stopFailure = try string("stop_failure")
         behavior.ignoreFirstEnter = try bool("ignore_first_enter") ?? false
         behavior.slowSubmitHook = try duration("slow_submit_hook") ?? 0
-        behavior.slowTake = try duration("slow_take") ?? 0
         behavior.usageLimit = try string("usage_limit")
         if let raw = table["permission_prompt"] {
             if let tool = raw.string {

@@ -155,9 +155,6 @@ final class AgentSession {
             return
         }
         swallowedEnterFor = nil
-        // A loaded machine: the prompt stays on screen a while before the agent takes it.
-        let takeDelay = script.peek(text).slowTake
-        if takeDelay > 0 { Thread.sleep(forTimeInterval: takeDelay) }
         screen.input.clear()
         let hookDelay = script.peek(text).slowSubmitHook
         if hookDelay > 0 {

@@ -50,7 +50,6 @@ struct RulesScript: TurnScript {
         plan.hang = rule.agent.hang
         plan.ignoreFirstEnter = rule.agent.ignoreFirstEnter
         plan.slowSubmitHook = rule.agent.slowSubmitHook
-        plan.slowTake = rule.agent.slowTake
         if let ask = rule.agent.permissionPrompt {
             plan.permission = PermissionAsk(tool: ask.tool, inputJSON: ask.input.jsonText)
         }

@@ -21,8 +21,6 @@ struct TurnPlan {
     var ignoreFirstEnter = false
     /// Seconds the input line shows empty before UserPromptSubmit fires.
     var slowSubmitHook: Double = 0
-    /// Seconds the prompt stays in the input line, nothing redrawn, before Enter takes it.
-    var slowTake: Double = 0
 
     static func echo(_ prompt: String) -> TurnPlan { TurnPlan(reply: "ECHO: \(prompt)") }
 }

@@ -30,7 +30,7 @@ import GatewayTestSupport
 
         [[rule]]
         match = "slowly taken"
-        slow_take = "1.5s"
+        ignore_first_enter = true
         slow_submit_hook = "4s"
         reply = "Taken slowly."
 
@@ -76,8 +76,9 @@ import GatewayTestSupport
         #expect(turn.state == .done && turn.enterPresses == 1)
     }
 
-    /// The prompt still shows after the first wait, so Enter is pressed again; only then does the agent
-    /// take it, and its hook comes seconds later: the emptied line is read again and waited for.
+    /// The prompt still shows after the first wait (the first Enter was swallowed), so Enter is pressed
+    /// again; only then does the agent take it, and its hook comes seconds later, as a loaded machine's
+    /// Claude Code did: the emptied line is read again and waited for.
     @Test func aPromptTakenOnlyAfterTheSecondPressIsWaitedForNotFailed() async throws {
         let town = try await town(mayor: ["submit_timeout = \"1s\""])
         defer { town.close() }
