@@ -79,6 +79,9 @@ struct ConfigService: Service {
             return logger.debug("gateway.toml and HEARTBEAT.md read again: nothing new")
         }
         let snapshot = config.current
+        // The report first: whoever reads the log's word that a file reads well again finds
+        // `gw daemon status` saying so too.
+        writeReport()
         if !outcome.applied.isEmpty {
             logger.notice("read \(outcome.applied.joined(separator: " and ")) again: every service now runs with it (config \(snapshot.generation))")
             events.everything()
@@ -90,7 +93,6 @@ struct ConfigService: Service {
             logger.error("\(trouble.file) has \(trouble.problems.count == 1 ? "a problem" : "problems"); the daemon keeps running on the last good version:")
             for problem in trouble.problems { logger.error("  \(problem)") }
         }
-        writeReport()
         for trouble in outcome.troubles { await tellOwner(trouble, settings: snapshot.gateway.heartbeat) }
     }
 
