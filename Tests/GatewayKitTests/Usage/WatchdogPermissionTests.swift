@@ -17,11 +17,12 @@ import GatewayTestSupport
         try await TestTown(.sim(rules: Self.rules), config: TestTown.quickMayor, "[watchdog]\npermission_timeout = \"\(timeout)\"", Self.alerts)
     }
 
-    /// Sends the prompt that asks for permission, and waits until the request is recorded.
+    /// Sends the prompt that asks for permission, and waits until the request is recorded (the first of
+    /// the town; with a short timeout it may have been denied already when the test looks).
     func ask(_ town: TestTown) async throws -> (ChildProcess, ChatPermission) {
         let send = try ChildProcess(try builtProduct("gw").path, ["mayor", "send", "--wait", "--timeout", "90s", "--town", town.town.root.path, "use bash"],
                                     environment: town.variables, output: town.directory.path("send-\(UUID().uuidString.prefix(6)).out"))
-        let request = try await town.wait("the permission request") { try await town.ledger().pendingChatPermissions().first }
+        let request = try await town.wait("the permission request") { try await town.ledger().chatPermission(1) }
         return (send, request)
     }
 
