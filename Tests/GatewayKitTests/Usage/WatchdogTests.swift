@@ -88,7 +88,7 @@ struct AgentWatchTests {
 @Suite(.serialized) struct WatchdogSimTests {
     @Test func aFrozenMayorIsRestartedOnceWithItsConversation() async throws {
         let town = try await TestTown(.sim(rules: "[[rule]]\nmatch = \"freeze\"\nhang = true\n"), config: TestTown.quickMayor, TestTown.quickDaemon,
-                                      "[watchdog]\nescalate_after = \"2s\"\nstuck_after = \"4s\"",
+                                      "[watchdog]\nescalate_after = \"2s\"\nstuck_after = \"8s\"",
                                       "[heartbeat]\nurgent = [\"log\"]\n\n[notify.targets.log]\nkind = \"console\"")
         let daemon = try town.spawnDaemon(["--verbose"])
         defer { daemon.signal(SIGTERM); town.close() }
@@ -114,7 +114,7 @@ struct AgentWatchTests {
 
             [watchdog]
             escalate_after = "2s"
-            stuck_after = "4s"
+            stuck_after = "8s"
 
             [heartbeat]
             every = "off"
