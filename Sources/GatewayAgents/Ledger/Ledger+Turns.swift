@@ -82,6 +82,13 @@ extension Ledger {
         }
     }
 
+    /// Whether any agent has a turn not yet ended: the watchdog's one look while the town is idle.
+    public func anyTurnPending() throws -> Bool {
+        try database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM turns WHERE state IN ('queued', 'sent', 'submitted', 'replied'))") ?? false
+        }
+    }
+
     /// Every turn not yet ended — in flight first, then the queue — oldest first.
     public func pendingTurns(agent: String) throws -> [Turn] {
         try database.read { db in

@@ -44,6 +44,11 @@ struct MayorSupervisor: Service {
     /// One look of the watchdog at the Mayor and every running polecat (`AgentWatchdog`); a turn it
     /// failed wakes whoever waited for it.
     func watchAgents(ledger: Ledger, watches: inout [String: AgentWatch]) async throws {
+        // An idle town costs one query a health check.
+        guard try await ledger.anyTurnPending() else {
+            watches = [:]
+            return
+        }
         let gateway = config.current.gateway
         let polecats = try await PolecatSupervisor(environment: environment, town: town, config: gateway).runningPolecats()
         let agents = [lifecycle] + polecats
