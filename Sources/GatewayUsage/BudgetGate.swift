@@ -82,6 +82,13 @@ public struct BudgetGate: Sendable {
         return pauses(for: scope, rows: rows, at: now, resumedUntil: try await ledger.budgetResumedUntil()).first
     }
 
+    /// For each source a budget pauses now, the pause that lasts longest.
+    public func pausedSources(rows: [UsageRow], at now: Date, resumedUntil: Date?) -> [(scope: BudgetScope, pause: BudgetPause)] {
+        BudgetScope.allCases.compactMap { scope in
+            pauses(for: scope, rows: rows, at: now, resumedUntil: resumedUntil).first.map { (scope, $0) }
+        }
+    }
+
     /// What `rows` spent today and this month.
     public func spending(_ rows: [UsageRow], at now: Date) -> (day: Spending, month: Spending) {
         let (day, month) = periods(at: now)

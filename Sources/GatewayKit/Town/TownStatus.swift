@@ -1,6 +1,5 @@
 import Foundation
 import GatewayCore
-import GatewayUsage
 import GatewayAgents
 import GatewayHeartbeat
 import GatewayWork
@@ -101,16 +100,8 @@ public struct TownStatusReader: Sendable {
     /// read the transcripts).
     private func budgetSection(_ config: GatewayConfig, _ ledger: Ledger) async throws -> TownStatus.BudgetSection? {
         guard !config.budget.isEmpty else { return nil }
-        let gate = config.budgetGate
-        let now = environment.clock.now()
-        let rows = try await ledger.usageRows(since: gate.periods(at: now).month.start)
-        let resumed = try await ledger.budgetResumedUntil()
-        let paused = BudgetScope.allCases.compactMap { scope in
-            gate.pauses(for: scope, rows: rows, at: now, resumedUntil: resumed).first.map {
-                TownStatus.BudgetSection.Paused(source: scope.rawValue, because: $0.description, until: $0.until)
-            }
-        }
-        return .init(paused: paused, resumedUntil: resumed.flatMap { $0 > now ? $0 : nil })
+        let status = try await BudgetCheck(environment: environment, config: config).status(ledger: ledger, collect: false)
+        return .init(paused: status.pauses.map { .init(source: $0.source, because: $0.because, until: $0.until) }, resumedUntil: status.resumedUntil)
     }
 
     private func mayorRunning(_ config: GatewayConfig) async -> Bool {

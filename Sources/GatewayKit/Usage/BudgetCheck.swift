@@ -33,10 +33,8 @@ public struct BudgetCheck: Sendable {
         if collect { try await UsageCollector(environment: environment).collect(ledger: ledger) }
         let gate = Self.gate(config)
         let rows = try await ledger.usageRows(since: gate.periods(at: now).month.start)
-        let pauses = BudgetScope.allCases.compactMap { scope -> UsageReport.Pause? in
-            gate.pauses(for: scope, rows: rows, at: now, resumedUntil: resumed).first.map {
-                UsageReport.Pause(source: scope.rawValue, because: $0.description, until: $0.until)
-            }
+        let pauses = gate.pausedSources(rows: rows, at: now, resumedUntil: resumed).map {
+            UsageReport.Pause(source: $0.scope.rawValue, because: $0.pause.description, until: $0.pause.until)
         }
         return Status(pauses: pauses, resumedUntil: resumed.flatMap { $0 > now ? $0 : nil })
     }
@@ -50,7 +48,7 @@ public struct BudgetCheck: Sendable {
             try await UsageCollector(environment: environment).collect(ledger: ledger)
             let gate = Self.gate(config)
             let rows = try await ledger.usageRows(since: gate.periods(at: now).month.start)
-            let lifts = BudgetScope.allCases.flatMap { gate.pauses(for: $0, rows: rows, at: now, resumedUntil: nil) }.map(\.until)
+            let lifts = gate.pausedSources(rows: rows, at: now, resumedUntil: nil).map(\.pause.until)
             end = lifts.max() ?? gate.periods(at: now).day.end
         }
         guard let end, end > now else { throw GatewayError.usage("--until must be in the future") }
