@@ -87,7 +87,12 @@ import GatewayTestSupport
         defer { town.close() }
         let reply = try await town.gwOK(["mayor", "send", "--wait", "--timeout", "90s", prompt])
         #expect(reply == "ECHO: \(prompt)\n")
-        #expect(try await town.turns().last?.enterPresses == 1)
+        // What Claude Code submitted is the prompt, backslashes and all: an Enter taken as a new line
+        // would have eaten the last backslash and submitted only at a second press. (A loaded machine
+        // may need that second press for any prompt, so the count of presses proves nothing here.)
+        let submit = try #require(try await town.events().first { $0.event == "UserPromptSubmit" })
+        #expect(HookEvent(name: .userPromptSubmit, json: submit.payload).prompt == prompt)
+        #expect(try await town.events().filter { $0.event == "UserPromptSubmit" }.count == 1)
         #expect(try #require(town.model).requests().compactMap { $0["last_user_text"] as? String }.contains(prompt))
     }
 

@@ -100,8 +100,13 @@ import GatewayTestSupport
         // The silent beat (HEARTBEAT_OK) counts: per beat in the history, per task in gw usage, and
         // beside it what Gateway's framing added to the tasks' own text.
         let billed = try Self.billed(town).tokens
-        let history = try await town.gwOK(["heartbeat", "history"])
-        #expect(history.contains("ran Beat task") && history.contains("\(BudgetGate.count(billed.counted)) tokens"), "\(history)")
+        // Claude Code may run the Stop hook a moment before it writes the reply's record to the
+        // transcript; the history shows the beat's tokens once that record is there.
+        let history = try await town.wait("the beat's tokens in gw heartbeat history", timeout: 30) { () async throws -> String? in
+            let history = try await town.gwOK(["heartbeat", "history"])
+            return history.contains("\(BudgetGate.count(billed.counted)) tokens") ? history : nil
+        }
+        #expect(history.contains("ran Beat task"), "\(history)")
         let byTask = try JSONSerialization.jsonObject(with: Data(try await town.gwOK(["usage", "--by", "task", "--json"]).utf8)) as? [String: Any]
         let groups = try #require(byTask?["groups"] as? [[String: Any]])
         #expect(groups.first?["key"] as? String == "Beat task" && groups.first?["counted_tokens"] as? Int == billed.counted)
