@@ -68,9 +68,18 @@ public struct HookStore: Sendable {
         let hook = try await ensureHook(agent)
         let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait, secrets: secrets)
         var result = try await FileLock.withLockAsync(lockFile(for: agent)) {
-            let before = try await committer.state()
-            let paths = try edit(hook.worktree)
-            let tookAlong = before.uncommitted.filter { !paths.contains($0) }
+            // What was uncommitted is read while the edit runs (a git process beside in-process file
+            // writes): the edit's own paths are left out of it below, so whether git saw them is moot.
+            async let state = committer.state()
+            let paths: [String]
+            do {
+                paths = try edit(hook.worktree)
+            } catch {
+                _ = try? await state
+                throw error
+            }
+            let before = try await state
+            let tookAlong = before.uncommitted.filter { !Self.isOwn($0, paths: paths) }
             var fullMessage = message
             if !tookAlong.isEmpty {
                 fullMessage += "\n\nWith uncommitted changes already in the hook:\n" + tookAlong.map { "  \($0)" }.joined(separator: "\n")
@@ -115,6 +124,12 @@ public struct HookStore: Sendable {
         guard var result, result.commit != nil else { return result }
         result.pushError = await HookPusher(environment: environment, town: town, settings: settings).push(agent)
         return result
+    }
+
+    /// Whether `uncommitted` (as `git status` names it) is the edit's own work: one of `paths`, or a
+    /// folder git shows whole because the edit created it with its first file.
+    static func isOwn(_ uncommitted: String, paths: [String]) -> Bool {
+        paths.contains { $0 == uncommitted || (uncommitted.hasSuffix("/") && $0.hasPrefix(uncommitted)) }
     }
 
     /// A file name for hung work: one path component, no hidden or temporary names.

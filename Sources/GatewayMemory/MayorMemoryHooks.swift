@@ -25,13 +25,40 @@ public struct MayorMemoryHooks: Sendable {
     /// whoever waits for the turn (a beat storing its finding) commits after it, never racing it.
     /// Returns the context figure the transcript reported, if any.
     public func beforeRecording(_ event: HookEvent, reply: String?) async -> Int? {
-        guard [.stop, .stopFailure, .preCompact].contains(event.name), let path = event.transcriptPath else { return nil }
+        let extraction = await extract(event, reply: reply)
+        refreshIndex(extraction.unindexed)
+        return extraction.contextTokens
+    }
+
+    /// What an extraction left for after the event is recorded.
+    public struct Extraction: Sendable {
+        /// The context figure the transcript reported, if any.
+        public var contextTokens: Int?
+        /// Session logs it changed that the search index has not read yet (`refreshIndex`).
+        public var unindexed: [String] = []
+    }
+
+    /// The extraction of `beforeRecording` without the index, for a caller that marks the turn ended
+    /// (and starts the next) first: the index is derived, and a search meanwhile reads a file it missed.
+    public func extract(_ event: HookEvent, reply: String?) async -> Extraction {
+        guard [.stop, .stopFailure, .preCompact].contains(event.name), let path = event.transcriptPath else { return Extraction() }
         do {
             let extractor = SessionExtractor(environment: environment, town: town, config: try config())
-            return try await extractor.extract([URL(fileURLWithPath: path)], pendingReply: event.name == .stop ? reply : nil).contextTokens
+            let result = try await extractor.extract([URL(fileURLWithPath: path)], pendingReply: event.name == .stop ? reply : nil, index: false)
+            return Extraction(contextTokens: result.contextTokens, unindexed: result.files)
         } catch {
             environment.logger.warning("session extraction failed in the \(event.name) hook", metadata: ["error": "\(error)"])
-            return nil
+            return Extraction()
+        }
+    }
+
+    /// Reads session logs an extraction changed into the search index.
+    public func refreshIndex(_ files: [String]) {
+        guard !files.isEmpty else { return }
+        do {
+            SessionExtractor(environment: environment, town: town, config: try config()).refreshIndex(files)
+        } catch {
+            environment.logger.warning("memory index not updated: the memory settings could not be read", metadata: ["error": "\(error)"])
         }
     }
 

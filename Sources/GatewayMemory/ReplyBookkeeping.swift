@@ -27,17 +27,46 @@ public struct ReplyBookkeeping: Sendable {
     /// Finishes every `replied` turn; returns their ids (the caller pokes whoever waits for them).
     @discardableResult
     public func finishAll(ledger: Ledger) async throws -> [Int64] {
-        var finished: [Int64] = []
-        for turn in try await ledger.repliedTurns() where try await finish(turn, ledger: ledger) {
-            finished.append(turn.id)
+        let finished = try await finishAllLeavingIndex(ledger: ledger)
+        refreshIndex(finished.unindexed)
+        return finished.turns
+    }
+
+    /// What `finishAllLeavingIndex` did and left.
+    public struct Finished: Sendable {
+        public var turns: [Int64] = []
+        /// Session logs written but not yet read into the search index: `refreshIndex`.
+        public var unindexed: [String] = []
+    }
+
+    /// `finishAll` without the search index: the daemon starts the next turn first, then indexes.
+    public func finishAllLeavingIndex(ledger: Ledger) async throws -> Finished {
+        var finished = Finished()
+        for turn in try await ledger.repliedTurns() {
+            guard let unindexed = try await finishLeavingIndex(turn, ledger: ledger) else { continue }
+            finished.turns.append(turn.id)
+            finished.unindexed += unindexed.filter { !finished.unindexed.contains($0) }
         }
         return finished
+    }
+
+    /// Reads session logs the finished turns wrote into the search index.
+    public func refreshIndex(_ files: [String]) {
+        MayorMemoryHooks(environment: environment, town: town, config: config).refreshIndex(files)
     }
 
     /// Extracts what the turn's Stop added to the transcript, then marks the turn done. A failure to
     /// extract is logged and never holds the turn: the next Stop's extraction reads from the same
     /// offsets, so nothing said is lost. False when another process finished it first.
     public func finish(_ turn: Turn, ledger: Ledger) async throws -> Bool {
+        guard let unindexed = try await finishLeavingIndex(turn, ledger: ledger) else { return false }
+        refreshIndex(unindexed)
+        return true
+    }
+
+    /// `finish` without the index: returns the session logs left for it, or nil when another process
+    /// finished the turn first.
+    func finishLeavingIndex(_ turn: Turn, ledger: Ledger) async throws -> [String]? {
         let hooks = MayorMemoryHooks(environment: environment, town: town, config: config)
         let stop = try await ledger.latestEvent(agent: turn.agent, named: .stop)
         var event = HookEvent(name: .stop, json: stop?.payload ?? "{}")
@@ -46,10 +75,13 @@ public struct ReplyBookkeeping: Sendable {
            case .failure = TranscriptAccess(home: claudeHome).check(path) {
             event.transcriptPath = nil
         }
-        let contextTokens = await hooks.beforeRecording(event, reply: turn.reply)
-        guard try await ledger.finishReplied(turn.id, at: environment.clock.now()) else { return false }
+        let extraction = await hooks.extract(event, reply: turn.reply)
+        guard try await ledger.finishReplied(turn.id, at: environment.clock.now()) else {
+            refreshIndex(extraction.unindexed)
+            return nil
+        }
         let outcome = HookOutcome(eventId: stop?.id ?? 0, turnId: turn.id, turnState: .done)
-        await hooks.afterRecording(event, outcome: outcome, contextTokens: contextTokens)
-        return true
+        await hooks.afterRecording(event, outcome: outcome, contextTokens: extraction.contextTokens)
+        return extraction.unindexed
     }
 }

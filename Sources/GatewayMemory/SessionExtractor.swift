@@ -39,8 +39,9 @@ public struct SessionExtractor: Sendable {
     }
 
     /// Extracts the given transcripts (default: all of the Mayor's). `pendingReply` completes the last
-    /// turn when the transcript has not caught up with the Stop that reported it.
-    public func extract(_ transcripts: [URL]? = nil, pendingReply: String? = nil) async throws -> SessionExtractResult {
+    /// turn when the transcript has not caught up with the Stop that reported it. `index: false` leaves
+    /// the search index to the caller (`refreshIndex`), who has something more urgent to do first.
+    public func extract(_ transcripts: [URL]? = nil, pendingReply: String? = nil, index: Bool = true) async throws -> SessionExtractResult {
         let transcripts = transcripts ?? mayorTranscripts()
         let store = MemoryStore(environment: environment, town: town, config: config)
         try store.hooks.existingHook(Hook.mayor)
@@ -78,14 +79,20 @@ public struct SessionExtractor: Sendable {
         }
         var outcome = summary.get()
         outcome.commit = result.commit
-        if !outcome.files.isEmpty {
-            do {
-                try MemoryIndex.open(town: town).refresh(root: store.directory, only: outcome.files)
-            } catch {
-                environment.logger.warning("memory index not updated after extraction", metadata: ["error": "\(error)"])
-            }
-        }
+        if index { refreshIndex(outcome.files) }
         return outcome
+    }
+
+    /// Brings the search index up to date with session logs an extraction changed. A failure is logged:
+    /// the index is derived, and a search finds and reads a file it missed.
+    public func refreshIndex(_ files: [String]) {
+        guard !files.isEmpty else { return }
+        do {
+            let store = MemoryStore(environment: environment, town: town, config: config)
+            try MemoryIndex.open(town: town).refresh(root: store.directory, only: files)
+        } catch {
+            environment.logger.warning("memory index not updated after extraction", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Writes a day's turns into its parts; returns the parts that changed. Only the last two parts are

@@ -28,8 +28,10 @@ public enum FileSystem {
     }
 
     /// Writes `data` to a temporary file beside `url`, flushes it, then renames it into place,
-    /// so a reader sees the old file or the new one and never half of either.
-    public static func writeAtomically(_ data: Data, to url: URL, permissions: Int? = nil) throws {
+    /// so a reader sees the old file or the new one and never half of either. `flush: false` skips the
+    /// flush to disk (an fsync costs milliseconds, more on a busy disk), for a file whose loss or
+    /// staleness after a power cut only costs work done again.
+    public static func writeAtomically(_ data: Data, to url: URL, permissions: Int? = nil, flush: Bool = true) throws {
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -48,7 +50,7 @@ public enum FileSystem {
                 offset += written
             }
         }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if failure == 0, flush, fsync(fd) != 0 { failure = errno }
         close(fd)
         if failure != 0 {
             unlink(temporary.path)
@@ -61,8 +63,8 @@ public enum FileSystem {
         }
     }
 
-    public static func writeAtomically(_ text: String, to url: URL, permissions: Int? = nil) throws {
-        try writeAtomically(Data(text.utf8), to: url, permissions: permissions)
+    public static func writeAtomically(_ text: String, to url: URL, permissions: Int? = nil, flush: Bool = true) throws {
+        try writeAtomically(Data(text.utf8), to: url, permissions: permissions, flush: flush)
     }
 
     /// Appends `text` with one write(2) on an O_APPEND descriptor, creating the file when missing.

@@ -38,8 +38,12 @@ struct TurnBroker: Service {
     func round(ledger: Ledger, backoff: inout Backoff) async -> Date? {
         let gateway = config.current.gateway
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: gateway))
-        await finishReplies(ledger: ledger, mayor: mayor.runtime, memory: gateway.memoryConfig)
+        let bookkeeping = ReplyBookkeeping(environment: environment, town: town, claudeHome: mayor.runtime.claudeHome) { gateway.memoryConfig }
+        let unindexed = await finishReplies(ledger: ledger, bookkeeping: bookkeeping)
         var next = await deliver(to: mayor, ledger: ledger, backoff: &backoff.mayor)
+        // The session logs the finished turns wrote, read into the search index once the next turn is on
+        // its way: it is derived data, and a search meanwhile reads a file it has not indexed.
+        bookkeeping.refreshIndex(unindexed)
         do {
             let polecats = PolecatSupervisor(environment: environment, town: town, settings: gateway.polecats,
                                              agents: gateway.agentSettings, handOff: handOff)
@@ -56,16 +60,19 @@ struct TurnBroker: Service {
 
     /// The Mayor's answered turns whose Stop hook left the rest to the daemon: extracted, committed and
     /// marked done here, before the next turn goes (the extraction reads the transcript to its end).
-    func finishReplies(ledger: Ledger, mayor: AgentRuntime, memory: MemoryConfig) async {
+    /// Returns the session logs left for the search index.
+    func finishReplies(ledger: Ledger, bookkeeping: ReplyBookkeeping) async -> [String] {
         do {
-            let finished = try await ReplyBookkeeping(environment: environment, town: town, claudeHome: mayor.claudeHome) { memory }.finishAll(ledger: ledger)
-            guard !finished.isEmpty else { return }
-            logger.debug("finished replied turns \(finished.map(String.init).joined(separator: ", "))")
+            let finished = try await bookkeeping.finishAllLeavingIndex(ledger: ledger)
+            guard !finished.turns.isEmpty else { return finished.unindexed }
+            logger.debug("finished replied turns \(finished.turns.map(String.init).joined(separator: ", "))")
             // Whoever waited for them: the Mayor's heartbeat; and their tokens are in the transcript now.
             events.scheduler.ring()
             events.usage.ring()
+            return finished.unindexed
         } catch {
             logger.error("finishing the Mayor's replied turns failed: \(error.userMessage)")
+            return []
         }
     }
 

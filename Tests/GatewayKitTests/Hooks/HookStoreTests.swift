@@ -69,6 +69,24 @@ import GatewayTestSupport
         #expect(try await fixture.git("status --porcelain", in: mayor).isEmpty)
     }
 
+    /// What was uncommitted is read while the edit runs, so git may already see the edit's own files —
+    /// inside a folder the edit created, as that folder. None of it is the agent's.
+    @Test func aWriteNeverListsItsOwnNewFolderAsTheAgentsWork() async throws {
+        let fixture = try await TestTown()
+        try FileSystem.writeAtomically("draft\n", to: fixture.town.mayorDirectory.appendingPathComponent("notes/draft.md"))
+        let result = try await fixture.store.write("mayor", message: "Add a deep file") { worktree in
+            try FileSystem.writeAtomically("new\n", to: worktree.appendingPathComponent("fresh/deep/a.md"))
+            return ["fresh/deep/a.md"]
+        }
+        #expect(result.tookAlong == ["notes/"])
+        #expect(try await fixture.git("show hooks/mayor:fresh/deep/a.md") == "new\n")
+        #expect(HookStore.isOwn("fresh/", paths: ["fresh/deep/a.md"]))
+        #expect(HookStore.isOwn("fresh/deep/a.md", paths: ["fresh/deep/a.md"]))
+        #expect(!HookStore.isOwn("notes/", paths: ["fresh/deep/a.md"]))
+        #expect(!HookStore.isOwn("fresh", paths: ["fresh/deep/a.md"]), "a file named like the folder is not the folder")
+        #expect(!HookStore.isOwn("fresh/deep/a.md.bak", paths: ["fresh/deep/a.md"]))
+    }
+
     @Test func recoveryCommitsWhatACrashLeftAndSaysSo() async throws {
         let fixture = try await TestTown()
         let mayor = fixture.town.mayorDirectory

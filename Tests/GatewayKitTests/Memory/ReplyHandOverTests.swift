@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 import GatewayTestSupport
 @testable import GatewayKit
 @testable import GatewayCore
@@ -79,6 +80,32 @@ import GatewayTestSupport
         #expect(done.reply == "Committed.")
         #expect(done.endedAt != nil)
         #expect(try await bookkeeping.finishAll(ledger: fixture.ledger).isEmpty, "finished once")
+    }
+
+    /// The daemon marks the turn done and starts the next one before it reads the new session log into
+    /// the search index; it indexes it right after.
+    @Test func theDaemonEndsTheTurnFirstAndIndexesTheSessionLogAfter() async throws {
+        let fixture = try await Fixture()
+        try fixture.pretendDaemonRuns()
+        let pokes = PokeRecorder()
+        let listener = try DoorbellListener(doorbell: DaemonDoorbell(town: fixture.hooks.town)) { pokes.add($0) }
+        defer { listener.cancel() }
+        #expect(try await fixture.stop().turnState == .replied)
+        let town = fixture.hooks.town
+        let bookkeeping = ReplyBookkeeping(environment: fixture.environment, town: town, claudeHome: ClaudeConfigHome(variables: fixture.environment.variables)) { try town.loadConfig().memoryConfig }
+        let finished = try await bookkeeping.finishAllLeavingIndex(ledger: fixture.ledger)
+        #expect(finished.turns == [fixture.turn])
+        #expect(try await fixture.ledger.turn(fixture.turn)?.state == .done)
+        #expect(finished.unindexed == [SessionLog.relativePath(day: "2026-11-26")])
+        let index = try MemoryIndex.open(town: town)
+        func indexed() throws -> Bool {
+            try index.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM files WHERE path = ?", arguments: [SessionLog.relativePath(day: "2026-11-26")]) == 1 }
+        }
+        #expect(try !indexed(), "the turn ended before its session log was indexed")
+        bookkeeping.refreshIndex(finished.unindexed)
+        #expect(try indexed())
+        let root = MemoryStore(environment: fixture.environment, town: town, config: try town.loadConfig().memoryConfig).directory
+        #expect(try index.catchUp(root: root, only: finished.unindexed) == 0, "indexed as written")
     }
 
     @Test func whenTheDaemonTakesNoPokeTheHookFinishesItself() async throws {
