@@ -58,7 +58,8 @@ import GatewayTestSupport
         #expect(flush.text.contains("APPEND") && flush.text.contains(MemoryLog.relativePath(day: day)))
 
         // Gateway delivers it by itself as soon as the Mayor is idle, not at the next beat.
-        try await eventually("the flush turn is delivered") { try await ledger.turn(flush.id)?.state == .submitted }
+        // Ends on the event; the bound is wide for a machine loaded by the rest of the suite.
+        try await eventually("the flush turn is delivered", timeout: 90) { try await ledger.turn(flush.id)?.state == .submitted }
         // The flush turn rewrites the log instead of appending (done here while the double is busy).
         let log = rig.town.mayorDirectory.appendingPathComponent(MemoryLog.relativePath(day: day))
         try FileSystem.writeAtomically("# \(day)\n\n- 12:00 The quarterly figures look fine\n", to: log)
