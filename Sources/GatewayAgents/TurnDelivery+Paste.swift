@@ -7,8 +7,12 @@ import GatewayCore
 /// line — rather than a fixed pause that is too long on a quick machine and too short on a loaded one.
 extension TurnDelivery {
     /// How often the pane is read while the paste is drawn: a screen has no event to wait on, and the
-    /// drawing takes a few milliseconds to a few hundred.
+    /// drawing takes a few milliseconds to a few hundred. The first looks come quicker (2, 4, 8 ms):
+    /// a quick agent has drawn it by then, and each look is a tmux process, so the pace slows after.
     static let screenPoll = Duration.milliseconds(10)
+    static func screenPoll(afterLooks looks: Int) -> Duration {
+        min(.milliseconds(2 << min(looks, 3)), screenPoll)
+    }
 
     /// How long a screen that shows the start of the text must stay unchanged to count as drawn when its
     /// end never matches (a character the terminal draws otherwise than it was typed).
@@ -18,6 +22,7 @@ extension TurnDelivery {
     /// then anyway, and a prompt the agent did not take is retried or failed as always.
     func waitForPaste(_ typed: String, deadline: Date) async throws {
         var unchanged: (text: String, since: Date)?
+        var looks = 0
         while true {
             let text = try await lifecycle.capture()
             let screen = AgentScreen(text: text, profile: runtime.profile)
@@ -34,7 +39,8 @@ extension TurnDelivery {
                 runtime.environment.logger.debug("the paste did not show in \(runtime.name)'s input line within \(settings.pasteDelay); pressing Enter")
                 return
             }
-            try await clock.sleep(for: Self.screenPoll)
+            try await clock.sleep(for: Self.screenPoll(afterLooks: looks))
+            looks += 1
         }
     }
 
