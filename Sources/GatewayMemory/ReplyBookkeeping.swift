@@ -37,6 +37,11 @@ public struct ReplyBookkeeping: Sendable {
         public var turns: [Int64] = []
         /// Session logs written but not yet read into the search index: `refreshIndex`.
         public var unindexed: [String] = []
+
+        public init(turns: [Int64] = [], unindexed: [String] = []) {
+            self.turns = turns
+            self.unindexed = unindexed
+        }
     }
 
     /// `finishAll` without the search index: the daemon starts the next turn first, then indexes.

@@ -39,11 +39,18 @@ struct TurnBroker: Service {
         let gateway = config.current.gateway
         let mayor = AgentLifecycle(runtime: .mayor(environment: environment, town: town, config: gateway))
         let bookkeeping = ReplyBookkeeping(environment: environment, town: town, claudeHome: mayor.runtime.claudeHome) { gateway.memoryConfig }
-        let unindexed = await finishReplies(ledger: ledger, bookkeeping: bookkeeping)
+        let finished = await finishReplies(ledger: ledger, bookkeeping: bookkeeping)
         var next = await deliver(to: mayor, ledger: ledger, backoff: &backoff.mayor)
+        if !finished.turns.isEmpty {
+            // Once the next turn is on its way (they would compete with it for the ledger and the CPU):
+            // whoever waited for the finished turns — the Mayor's heartbeat — and the usage reader, whose
+            // tokens are in the transcript now.
+            events.scheduler.ring()
+            events.usage.ring()
+        }
         // The session logs the finished turns wrote, read into the search index once the next turn is on
         // its way: it is derived data, and a search meanwhile reads a file it has not indexed.
-        bookkeeping.refreshIndex(unindexed)
+        bookkeeping.refreshIndex(finished.unindexed)
         do {
             let polecats = PolecatSupervisor(environment: environment, town: town, settings: gateway.polecats,
                                              agents: gateway.agentSettings, handOff: handOff)
@@ -60,19 +67,17 @@ struct TurnBroker: Service {
 
     /// The Mayor's answered turns whose Stop hook left the rest to the daemon: extracted, committed and
     /// marked done here, before the next turn goes (the extraction reads the transcript to its end).
-    /// Returns the session logs left for the search index.
-    func finishReplies(ledger: Ledger, bookkeeping: ReplyBookkeeping) async -> [String] {
+    /// Returns what was finished and the session logs left for the search index.
+    func finishReplies(ledger: Ledger, bookkeeping: ReplyBookkeeping) async -> ReplyBookkeeping.Finished {
         do {
             let finished = try await bookkeeping.finishAllLeavingIndex(ledger: ledger)
-            guard !finished.turns.isEmpty else { return finished.unindexed }
-            logger.debug("finished replied turns \(finished.turns.map(String.init).joined(separator: ", "))")
-            // Whoever waited for them: the Mayor's heartbeat; and their tokens are in the transcript now.
-            events.scheduler.ring()
-            events.usage.ring()
-            return finished.unindexed
+            if !finished.turns.isEmpty {
+                logger.debug("finished replied turns \(finished.turns.map(String.init).joined(separator: ", "))")
+            }
+            return finished
         } catch {
             logger.error("finishing the Mayor's replied turns failed: \(error.userMessage)")
-            return []
+            return .init()
         }
     }
 
