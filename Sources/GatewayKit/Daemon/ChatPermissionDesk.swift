@@ -106,10 +106,34 @@ struct ChatPermissionDesk {
 
     static func promptText(_ request: ChatPermission, timeout: ConfigDuration) -> String {
         let who = request.agent == "mayor" ? "The Mayor" : "Agent \(request.agent)"
-        let shown = shownInput(request.input)
-        let input = TelegramFormat.escape(shown.count > 900 ? String(shown.prefix(900)) + "…" : shown)
-        return "🔐 <b>\(TelegramFormat.escape(who)) asks to use \(TelegramFormat.escape(request.tool))</b>\n<pre>\(input)</pre>\nNo answer within \(timeout) denies it."
+        // Cut by its escaped length (`&` becomes five characters), so the message never passes the 4096
+        // Telegram takes — a refused prompt would leave the request to time out unseen.
+        var input = ""
+        var units = 0
+        var cut = false
+        for character in ChatPermission.visible(shownInput(request.input)) {
+            let escaped = TelegramFormat.escape(String(character))
+            units += escaped.utf16.count
+            guard units <= shownLimit else {
+                cut = true
+                input += "…"
+                break
+            }
+            input += escaped
+        }
+        // A long input is cut (here, or when it was stored): the owner is told so, since what is not
+        // shown may matter.
+        if !cut, request.input.count >= ChatPermission.inputLimit {
+            cut = true
+            input += "…"
+        }
+        let rest = cut ? "\n<i>Longer than shown: the rest is not in this message.</i>" : ""
+        return "🔐 <b>\(TelegramFormat.escape(who)) asks to use \(TelegramFormat.escape(ChatPermission.visible(request.tool)))</b>\n<pre>\(input)</pre>\(rest)\nNo answer within \(timeout) denies it."
     }
+
+    /// The most of an input a prompt shows, in UTF-16 units once escaped: the message stays under the
+    /// 4096 Telegram takes.
+    static let shownLimit = 3000
 
     /// A Bash call shows its command as it would be typed; any other tool its input as JSON.
     static func shownInput(_ json: String) -> String {
