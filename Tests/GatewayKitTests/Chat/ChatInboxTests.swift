@@ -155,11 +155,16 @@ import GatewayTestSupport
         #expect(try await fixture.ledger.chatUpdates(bot: ChatInboxTests.bot, state: .stranger).map(\.text) == [nil])
     }
 
-    @Test func invalidUTF8AndTruncatedAnswersAreRefusedAsMalformed() {
-        var bytes = Data(#"{"ok":true,"result":[{"update_id":1,"message":{"text":""#.utf8)
+    /// One unreadable message must not make its whole batch unreadable: the poll would ask for it again
+    /// for ever, and nothing after it would arrive. Bytes that are not UTF-8 and half of a UTF-16 pair
+    /// (Telegram cuts texts by UTF-16 units) read as U+FFFD; a truncated answer is still refused.
+    @Test func invalidUTF8AndHalfPairsAreReadRepairedAndTruncatedAnswersRefused() throws {
+        var bytes = Data(#"{"ok":true,"result":[{"update_id":1,"message":{"text":"a"#.utf8)
         bytes += Data([0xff, 0xfe, 0xc3])
-        bytes += Data(#""}}]}"#.utf8)
-        #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(bytes, botId: nil) }
+        bytes += Data(#"b"}},{"update_id":2,"message":{"text":"next"}}]}"#.utf8)
+        #expect(try TelegramUpdate.parse(bytes, botId: nil).map(\.text) == ["a\u{FFFD}\u{FFFD}\u{FFFD}b", "next"])
+        let halves = #"{"ok":true,"result":[{"update_id":1,"message":{"text":"cut \ud83d"}},{"update_id":2,"message":{"text":"\ude00 low, \ud83d\ude00 whole, \\ud83d literal, \u00e9"}}]}"#
+        #expect(try TelegramUpdate.parse(Data(halves.utf8), botId: nil).map(\.text) == ["cut \u{FFFD}", "\u{FFFD} low, 😀 whole, \\ud83d literal, é"])
         #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(Data(#"{"ok":true,"result":[{"update_id":1,"#.utf8), botId: nil) }
         #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(Data(), botId: nil) }
     }

@@ -61,6 +61,17 @@ import GatewayTestSupport
         #expect(try await poll.value.map(\.update.text) == ["late"])
     }
 
+    @Test func aMessageFoundationCannotReadNeitherStallsThePollerNorHidesTheOnesAfterIt() async throws {
+        let fixture = try Fixture()
+        var body = Data(#"{"ok":true,"result":[{"update_id":3,"message":{"message_id":3,"from":{"id":\#(ChatInboxTests.owner)},"chat":{"id":\#(ChatInboxTests.owner),"type":"private"},"text":"half \ud83d and "#.utf8)
+        body += Data([0xc3, 0x28])
+        body += Data(#""}},{"update_id":4,"message":{"message_id":4,"from":{"id":\#(ChatInboxTests.owner)},"chat":{"id":\#(ChatInboxTests.owner),"type":"private"},"text":"after it"}}]}"#.utf8)
+        fixture.api.failNextPoll(.body(body))
+        #expect(try await fixture.poller.pollOnce().map(\.update.updateId) == [3, 4])
+        #expect(try await fixture.ledger.chatOffset(bot: FakeBotAPI.botId) == 5)
+        #expect(try await fixture.ledger.chatUpdates(bot: FakeBotAPI.botId, state: .received).map(\.text) == ["half \u{FFFD} and \u{FFFD}(", "after it"])
+    }
+
     @Test(arguments: [FakeBotAPI.PollFault.status(409, description: "Conflict: terminated by other getUpdates request"),
                       .status(429, description: "Too Many Requests: retry after 1"),
                       .status(500, description: "Internal Server Error"),

@@ -194,6 +194,8 @@ public final class FakeBotAPI: @unchecked Sendable {
         case hang
         /// The connection closed without an answer.
         case drop
+        /// Answered 200 with exactly these bytes (an answer Foundation may not read as it stands).
+        case body(Data)
     }
 
     var files: [String: (path: String, bytes: Data, declared: Int64)] = [:]
@@ -246,6 +248,8 @@ public final class FakeBotAPI: @unchecked Sendable {
             break
         case .drop?:
             writer.abort()
+        case .body(let data)?:
+            writer.respond(status: 200, headers: ["Content-Type": "application/json"], body: data)
         case nil:
             if ready { answerPoll(from: offset, writer) }
         }
