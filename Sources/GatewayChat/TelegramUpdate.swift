@@ -25,7 +25,8 @@ public struct TelegramUpdate: Sendable, Equatable {
     public var callbackId: String?
     /// The message this one replies to was the bot's.
     public var repliesToBot: Bool
-    /// `@username` mentions in the message (lower-cased, without the `@`).
+    /// `@username` mentions in the message (lower-cased, without the `@`), and the bot a command names
+    /// (`/status@GatewayBot`: in a group, that is how a command is meant for one bot).
     public var mentions: [String]
     /// A photo, document or voice message the message carries: its file id, kind and size in bytes.
     public var attachment: Attachment?
@@ -91,10 +92,14 @@ public struct TelegramUpdate: Sendable, Equatable {
         if let text {
             let utf16 = Array(text.utf16)
             mentions = entities.compactMap { entity in
-                guard entity["type"] as? String == "mention", let offset = Self.int(entity["offset"]), let length = Self.int(entity["length"]),
+                guard let type = entity["type"] as? String, type == "mention" || type == "bot_command",
+                      let offset = Self.int(entity["offset"]), let length = Self.int(entity["length"]),
                       offset >= 0, length > 1, offset + length <= Int64(utf16.count) else { return nil }
                 let word = String(decoding: utf16[Int(offset) + 1..<Int(offset + length)], as: UTF16.self)
-                return word.lowercased()
+                guard type == "bot_command" else { return word.lowercased() }
+                // `/command@bot`: the bot it names; a bare `/command` names none.
+                let parts = word.split(separator: "@", maxSplits: 1)
+                return parts.count == 2 ? parts[1].lowercased() : nil
             }
         }
         attachment = Self.attachment(in: message)

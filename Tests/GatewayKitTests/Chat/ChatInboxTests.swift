@@ -110,6 +110,15 @@ import GatewayTestSupport
         #expect(stranger.inbound.state == .stranger)
         #expect(stranger.pairingReply == nil, "no code is ever said in a group")
         #expect(try await fixture.sort(Self.message(6, from: Self.owner, chat: -100, type: "channel", text: "post")).inbound.state == .ignored)
+        // A command in a group names the bot it is for; a bare one, or one for another bot, is not this bot's.
+        func command(_ id: Int64, _ text: String) -> [String: Any] {
+            Self.message(id, from: Self.owner, chat: Self.group, type: "supergroup", text: text,
+                         extra: ["entities": [["type": "bot_command", "offset": 0, "length": text.utf16.count]]])
+        }
+        #expect(try await fixture.sort(command(7, "/status@GatewayBot")).inbound.state == .received)
+        #expect(try await fixture.sort(command(8, "/status@OtherBot")).inbound.state == .ignored)
+        #expect(try await fixture.sort(command(9, "/status")).inbound.state == .ignored)
+        #expect(ChatCommand(message: "/status@GatewayBot") == .status)
     }
 
     @Test func updatesAreStoredOnceWithTheOffsetAndAStrangersWordsAreNeverKept() async throws {
