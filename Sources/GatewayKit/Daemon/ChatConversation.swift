@@ -38,7 +38,7 @@ struct ChatConversation: Service {
                 let seen = downloads.requested.count
                 for job in await downloads.start() {
                     group.addTask {
-                        let outcome = await job.saver.save(job.attachment, update: job.key.update)
+                        let outcome = await job.saver.save(job.attachment, update: job.key.update) { await downloads.wanted(job.key) }
                         await downloads.finish(job.key, outcome)
                         events.conversation.ring()
                     }
@@ -68,6 +68,7 @@ struct ChatConversation: Service {
     func step(ledger: Ledger) async -> Date? {
         var pausedUntil: Date?
         do {
+            try await refuseNoLongerAllowed(ledger: ledger)
             let taken = try await takeMessages(ledger: ledger)
             pausedUntil = taken.pausedUntil
             if taken.queued { events.broker.ring() }
@@ -131,6 +132,26 @@ struct ChatConversation: Service {
             }
         }
         return (queued, (budgetPause ?? nil)?.until)
+    }
+
+    /// What still waits from someone no longer allowed — revoked after it was stored (under a budget
+    /// pause, or behind a download), or chat disabled since — never goes on: it becomes a stranger's,
+    /// its words dropped, a button press included.
+    func refuseNoLongerAllowed(ledger: Ledger) async throws {
+        guard let settings = config.current.gateway.chat.telegram else { return }
+        let access = ChatAccess(settings: settings, ledger: ledger)
+        var allowed: [Int64: Bool] = [:]
+        for bot in try await ledger.chatPollHealth().map(\.botId) {
+            for record in try await ledger.chatUpdates(bot: bot, state: .received) {
+                guard let user = record.userId else { continue }
+                if allowed[user] == nil { allowed[user] = try await access.isAllowed(user) }
+                guard allowed[user] == false else { continue }
+                if try await ledger.refuseChatUpdate(bot: bot, update: record.updateId, note: "not allowed any more: dropped before it went on") {
+                    await downloads.forget(ChatDownloads.Key(bot: bot, update: record.updateId))
+                    logger.info("chat: update \(record.updateId) from Telegram user \(user) dropped: they are not allowed any more")
+                }
+            }
+        }
     }
 
     /// Says in the message's chat, once per pause, that the budget holds its messages and until when.

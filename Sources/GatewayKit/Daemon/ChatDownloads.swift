@@ -57,7 +57,14 @@ actor ChatDownloads {
         return started.sorted { ($0.key.bot, $0.key.update) < ($1.key.bot, $1.key.update) }
     }
 
-    func finish(_ key: Key, _ outcome: ChatAttachmentOutcome) { jobs[key] = .done(outcome) }
+    /// Keeps the outcome for the conversation, unless it stopped waiting for it (`forget`).
+    func finish(_ key: Key, _ outcome: ChatAttachmentOutcome) {
+        guard jobs[key] != nil else { return }
+        jobs[key] = .done(outcome)
+    }
+
+    /// Whether the conversation still waits for `key`'s outcome.
+    func wanted(_ key: Key) -> Bool { jobs[key] != nil }
 
     /// Drops what is known of `key` once its message went on (or turned out handled already).
     func forget(_ key: Key) { jobs[key] = nil }

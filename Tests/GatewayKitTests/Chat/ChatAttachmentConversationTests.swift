@@ -170,4 +170,31 @@ import GatewayTestSupport
         #expect(turns.count == 1 && turns.first?.text.contains("saved as") == true, "one turn, naming the file")
         #expect(api.downloads.count >= 2, "the restarted daemon downloaded it again")
     }
+
+    @Test func someoneRevokedWhileTheirMessageWaitsNeverReachesTheMayor() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, limit: "20MB")
+        defer { daemon.signal(SIGTERM); town.close() }
+        let ledger = try town.ledger()
+        let friend: Int64 = 778
+        try await ledger.addChatSender(friend, how: .allowed, name: nil, at: Date())
+        api.registerFile(id: "theirs", bytes: ChatAttachmentSaverTests.bytes(100))
+        api.holdDownloads()
+        api.deliver([Self.message(90, from: friend, caption: "my secret words", ["document": ["file_id": "theirs", "file_size": 100, "file_name": "a.txt"]]),
+                     ChatInboxTests.message(91, from: friend, text: "and more words")])
+        #expect(await api.waitForHeldDownload())
+        let revoke = try await town.gw(["chat", "revoke", String(friend)], variables: ["GW_TEST_BOT_TOKEN": fakeToken])
+        #expect(revoke.succeeded, "\(revoke.stderr)")
+        try await town.wait("both messages refused", timeout: 90) {
+            try await ledger.chatUpdates(bot: FakeBotAPI.botId, state: .stranger).map(\.updateId) == [90, 91] ? true : nil
+        }
+        api.releaseDownloads()
+        try await town.wait("the download's end") { town.daemonLog.contains("of message 90 was dropped unsaved") ? true : nil }
+        let inbox = Hook.worktree(for: Hook.mayor, in: town.town).appendingPathComponent("inbox")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? [] == [], "their file never enters the hook")
+        #expect(try await ledger.recentChatUpdates(limit: 5).allSatisfy { $0.text == nil && $0.attachment == nil }, "their words are not kept")
+        #expect(try await town.turns().isEmpty, "nothing of theirs reached the Mayor")
+        #expect(!town.daemonLog.contains("secret words"))
+    }
 }
