@@ -196,6 +196,17 @@ extension Ledger {
         }
     }
 
+    /// Requests that timed out before the chat could be asked at all (Telegram did not take the
+    /// prompt), with a deadline after `since`, not yet told: the owner hears of them after the fact.
+    public func chatPermissionsTimedOutUnseen(since: Date) throws -> [ChatPermission] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM chat_permissions WHERE state = 'timed_out' AND prompted_at IS NULL AND settled_at IS NULL
+                    AND decided_by IS NULL AND deadline >= ? ORDER BY id
+                """, arguments: [since.timeIntervalSince1970]).map(ChatPermission.init(row:))
+        }
+    }
+
     public func markChatPermissionSettled(_ id: Int64, at date: Date) throws {
         try database.write { db in
             try db.execute(sql: "UPDATE chat_permissions SET settled_at = ? WHERE id = ?", arguments: [date.timeIntervalSince1970, id])

@@ -25,6 +25,7 @@ struct ChatPermissionDesk {
             try await answerPresses(ledger: ledger, api: api)
             try await prompt(ledger: ledger, api: api, settings: settings)
             try await settle(ledger: ledger, api: api)
+            try await tellUnseen(ledger: ledger, settings: settings)
         } catch {
             logger.error("chat: permission requests: \(error.userMessage)")
         }
@@ -102,6 +103,35 @@ struct ChatPermissionDesk {
             try await ledger.markChatPermissionSettled(request.id, at: environment.clock.now())
             events.outbox.ring()
         }
+    }
+
+    /// Requests that timed out while no prompt could reach anyone (Telegram down or refusing it): each
+    /// allowed person is told once, through the outbox, which delivers it when Telegram takes it again.
+    /// Only the last hour's: configuring chat later does not bring up old requests.
+    func tellUnseen(ledger: Ledger, settings: TelegramChatSettings) async throws {
+        let now = environment.clock.now()
+        let requests = try await ledger.chatPermissionsTimedOutUnseen(since: now.addingTimeInterval(-3600))
+        guard !requests.isEmpty else { return }
+        let bot = try await ledger.chatPollHealth().first?.botId ?? 0
+        let people = Set(settings.allow + (try await ledger.chatSenders().map(\.userId))).sorted()
+        for request in requests {
+            for person in people {
+                try await ledger.enqueueNotification(NotificationRequest(source: "chat-permission-unseen:\(request.id):\(person)",
+                                                                         target: ChatReplyRoute.target(bot: bot, chat: person),
+                                                                         title: "", text: Self.unseenText(request, timeout: settings.permissionTimeout)),
+                                                     now: now)
+            }
+            try await ledger.markChatPermissionSettled(request.id, at: now)
+            logger.warning("chat: permission \(request.id) timed out before it could be put to anyone; the chat is told")
+        }
+        events.outbox.ring()
+    }
+
+    /// No input here: this goes through the outbox's Markdown rendering, and the input is the agent's.
+    static func unseenText(_ request: ChatPermission, timeout: ConfigDuration) -> String {
+        let who = request.agent == "mayor" ? "The Mayor" : "Agent \(request.agent)"
+        let tool = ChatPermission.visible(request.tool).filter { $0 != "`" }
+        return "⏱ \(who) asked to use `\(tool)` (permission \(request.id)), but the question could not be sent here within \(timeout), so it was denied. `gw mayor status` on the host shows it."
     }
 
     static func promptText(_ request: ChatPermission, timeout: ConfigDuration) -> String {
