@@ -68,9 +68,4 @@ actor ChatDownloads {
 
     /// Drops what is known of `key` once its message went on (or turned out handled already).
     func forget(_ key: Key) { jobs[key] = nil }
-
-    /// How many downloads are not finished (for tests and the log).
-    var unfinished: Int {
-        jobs.values.count { if case .done = $0 { false } else { true } }
-    }
 }
