@@ -64,6 +64,11 @@ import GatewayTestSupport
         #expect(entries.map { $0["direction"] as? String } == ["in", "out"])
         #expect(entries[0]["turnId"] as? Int == Int(turn.id) && entries[0]["state"] as? String == "handled")
         #expect(entries[1]["state"] as? String == "delivered" && entries[1]["messageId"] as? Int == 5)
+
+        // Like any turn, it lands in the Mayor's session log, committed to its hook.
+        try await town.wait("the turn done, its session extracted") { try await town.turns().first?.state == .done ? true : nil }
+        let sessions = try await shell("git log -p --format=%s hooks/mayor -- memory/sessions", in: town.town.root)
+        #expect(sessions.contains("/compact please, it's me"), "\(sessions.suffix(600))")
     }
 
     @Test func theAnswersMarkdownArrivesAsTelegramHTML() async throws {
