@@ -43,6 +43,32 @@ public struct ChatPermission: Sendable, Equatable, Codable {
 
     /// The longest tool input kept and shown: enough to judge a command, short enough for a message.
     public static let inputLimit = 1500
+
+    /// A tool's input as the owner must see it to judge it: every character that would act rather
+    /// than show — control characters (a carriage return, an escape sequence, a NUL), bidirectional
+    /// overrides and other invisible formatting (a right-to-left override can make `rm -rf ~` read as
+    /// something harmless) — is written out as `\u{…}` (`\r` for a carriage return); line breaks and
+    /// tabs stay as they are.
+    public static func visible(_ text: String) -> String {
+        var shown = ""
+        shown.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n", "\t":
+                shown.unicodeScalars.append(scalar)
+            case "\r":
+                shown += "\\r"
+            default:
+                switch scalar.properties.generalCategory {
+                case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+                    shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                default:
+                    shown.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return shown
+    }
 }
 
 /// A message in a chat.
@@ -84,7 +110,10 @@ extension Ledger {
     /// ago stands for it. Recorded as a request of its own, decided as the earlier one was, and never
     /// put to the chat; only an answer given in the chat counts, so repeats never extend the window.
     public func repeatChatPermission(agent: String, tool: String, input: String, since: Date, at date: Date) throws -> ChatPermission? {
-        try database.write { db in
+        // Only a call kept whole can be known to be the same: one cut to the limits below could differ
+        // from an earlier one after the cut (and a call as long as the cut could be a longer one's start).
+        guard tool.count < 200, input.count < ChatPermission.inputLimit else { return nil }
+        return try database.write { db in
             guard let earlier = try Row.fetchOne(db, sql: """
                 SELECT * FROM chat_permissions WHERE agent = ? AND tool = ? AND input = ? AND state IN ('allowed', 'denied')
                     AND decided_by IS NOT NULL AND prompted_at IS NOT NULL AND decided_at >= ? ORDER BY id DESC LIMIT 1
@@ -164,6 +193,17 @@ extension Ledger {
             try Row.fetchAll(db, sql: """
                 SELECT * FROM chat_permissions WHERE state != 'pending' AND prompted_at IS NOT NULL AND settled_at IS NULL ORDER BY id
                 """).map(ChatPermission.init(row:))
+        }
+    }
+
+    /// Requests that timed out before the chat could be asked at all (Telegram did not take the
+    /// prompt), with a deadline after `since`, not yet told: the owner hears of them after the fact.
+    public func chatPermissionsTimedOutUnseen(since: Date) throws -> [ChatPermission] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM chat_permissions WHERE state = 'timed_out' AND prompted_at IS NULL AND settled_at IS NULL
+                    AND decided_by IS NULL AND deadline >= ? ORDER BY id
+                """, arguments: [since.timeIntervalSince1970]).map(ChatPermission.init(row:))
         }
     }
 

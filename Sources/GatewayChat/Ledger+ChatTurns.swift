@@ -71,6 +71,20 @@ extension Ledger {
         }
     }
 
+    /// Turns a received update into a stranger's, keeping only its ids: its sender is no longer
+    /// allowed (revoked, or chat disabled) and nothing of theirs may go on. False when it was not
+    /// waiting any more.
+    @discardableResult
+    public func refuseChatUpdate(bot: Int64, update: Int64, note: String) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: """
+                UPDATE chat_updates SET state = 'stranger', text = NULL, callback_id = NULL, attachment = NULL, note = ?
+                WHERE bot_id = ? AND update_id = ? AND state = 'received'
+                """, arguments: [note, bot, update])
+            return db.changesCount == 1
+        }
+    }
+
     /// Chat turns whose answer came (the reply stored, or the turn ended without one) and has not gone
     /// to the chat yet, oldest first, with their turns.
     public func chatTurnsToAnswer() throws -> [(chat: ChatTurn, turn: Turn)] {

@@ -16,20 +16,23 @@ public struct TelegramPoller: Sendable {
     let botId: Int64
     let environment: GatewayEnvironment
     let wait: Int
+    let margin: TimeInterval
 
-    public init(api: TelegramBotAPI, inbox: ChatInbox, ledger: Ledger, botId: Int64, environment: GatewayEnvironment, wait: Int = TelegramPoller.wait) {
+    public init(api: TelegramBotAPI, inbox: ChatInbox, ledger: Ledger, botId: Int64, environment: GatewayEnvironment, wait: Int = TelegramPoller.wait,
+                margin: TimeInterval = TelegramPoller.margin) {
         self.api = api
         self.inbox = inbox
         self.ledger = ledger
         self.botId = botId
         self.environment = environment
         self.wait = wait
+        self.margin = margin
     }
 
     /// Polls once; returns the updates that were new, in order (each stored before this returns).
     public func pollOnce() async throws -> [InboundUpdate] {
         let offset = try await ledger.chatOffset(bot: botId)
-        let updates = try await api.updates(offset: offset, wait: wait, margin: Self.margin, botId: botId)
+        let updates = try await api.updates(offset: offset, wait: wait, margin: margin, botId: botId)
         guard !updates.isEmpty else { return [] }
         var sorted: [ChatInbox.Sorted] = []
         for update in updates { sorted.append(try await inbox.sort(update, at: environment.clock.now())) }

@@ -25,7 +25,8 @@ public struct TelegramUpdate: Sendable, Equatable {
     public var callbackId: String?
     /// The message this one replies to was the bot's.
     public var repliesToBot: Bool
-    /// `@username` mentions in the message (lower-cased, without the `@`).
+    /// `@username` mentions in the message (lower-cased, without the `@`), and the bot a command names
+    /// (`/status@GatewayBot`: in a group, that is how a command is meant for one bot).
     public var mentions: [String]
     /// A photo, document or voice message the message carries: its file id, kind and size in bytes.
     public var attachment: Attachment?
@@ -40,8 +41,12 @@ public struct TelegramUpdate: Sendable, Equatable {
     }
 
     /// Reads a `getUpdates` answer: the updates, and the error Telegram gave when it is not `ok`.
+    /// A batch with one message Foundation cannot read (invalid UTF-8, or half of a UTF-16 pair, which
+    /// Telegram sends when it cuts a text mid-emoji) is read again repaired (`repaired`): refused, it
+    /// would be asked for again and again, and every message after it would never arrive.
     public static func parse(_ body: Data, botId: Int64?) throws -> [TelegramUpdate] {
-        guard let answer = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+        guard let answer = ((try? JSONSerialization.jsonObject(with: body)) ?? repaired(body).flatMap { try? JSONSerialization.jsonObject(with: $0) })
+                as? [String: Any] else {
             throw TelegramAPIError.malformed("the answer is not a JSON object")
         }
         guard answer["ok"] as? Bool == true else {
@@ -87,10 +92,14 @@ public struct TelegramUpdate: Sendable, Equatable {
         if let text {
             let utf16 = Array(text.utf16)
             mentions = entities.compactMap { entity in
-                guard entity["type"] as? String == "mention", let offset = Self.int(entity["offset"]), let length = Self.int(entity["length"]),
+                guard let type = entity["type"] as? String, type == "mention" || type == "bot_command",
+                      let offset = Self.int(entity["offset"]), let length = Self.int(entity["length"]),
                       offset >= 0, length > 1, offset + length <= Int64(utf16.count) else { return nil }
                 let word = String(decoding: utf16[Int(offset) + 1..<Int(offset + length)], as: UTF16.self)
-                return word.lowercased()
+                guard type == "bot_command" else { return word.lowercased() }
+                // `/command@bot`: the bot it names; a bare `/command` names none.
+                let parts = word.split(separator: "@", maxSplits: 1)
+                return parts.count == 2 ? parts[1].lowercased() : nil
             }
         }
         attachment = Self.attachment(in: message)
@@ -108,6 +117,49 @@ public struct TelegramUpdate: Sendable, Equatable {
             return Attachment(fileId: id, kind: "photo", size: int(largest["file_size"]), fileName: nil)
         }
         return nil
+    }
+
+    /// `body` with every byte sequence that is not UTF-8 and every `\u` escape of an unpaired UTF-16
+    /// surrogate replaced by U+FFFD; nil when there was nothing to repair. Escapes are read in order,
+    /// so an escaped backslash followed by `ud83d` stays the literal text it is.
+    static func repaired(_ body: Data) -> Data? {
+        let text = String(decoding: body, as: UTF8.self)
+        var changed = !text.utf8.elementsEqual(body)
+        let units = Array(text.utf16)
+        var out: [UInt16] = []
+        out.reserveCapacity(units.count)
+        let backslash = UInt16(UInt8(ascii: "\\")), letterU = UInt16(UInt8(ascii: "u"))
+        func hex(at index: Int) -> UInt16? {
+            guard index + 6 <= units.count, units[index] == backslash, units[index + 1] == letterU else { return nil }
+            return UInt16(String(decoding: units[index + 2..<index + 6], as: UTF16.self), radix: 16)
+        }
+        var index = 0
+        while index < units.count {
+            guard units[index] == backslash, index + 1 < units.count else {
+                out.append(units[index])
+                index += 1
+                continue
+            }
+            guard let value = hex(at: index) else {
+                // Any other escape (an escaped backslash among them) is copied whole.
+                out.append(contentsOf: units[index...index + 1])
+                index += 2
+                continue
+            }
+            let isHigh = (0xD800...0xDBFF).contains(value), isLow = (0xDC00...0xDFFF).contains(value)
+            if isHigh, let next = hex(at: index + 6), (0xDC00...0xDFFF).contains(next) {
+                out.append(contentsOf: units[index..<index + 12])
+                index += 12
+            } else if isHigh || isLow {
+                out.append(contentsOf: Array("\\ufffd".utf16))
+                changed = true
+                index += 6
+            } else {
+                out.append(contentsOf: units[index..<index + 6])
+                index += 6
+            }
+        }
+        return changed ? Data(String(decoding: out, as: UTF16.self).utf8) : nil
     }
 
     static func int(_ value: Any?) -> Int64? {

@@ -28,6 +28,8 @@ public struct DaemonDoorbell: Sendable {
         case polecats
         /// The owner lifted the budgets' pauses: what they held goes on.
         case budget
+        /// Who may talk to the Mayor from the chat changed (`gw chat revoke`): what waits is looked at again.
+        case chat
     }
 
     /// `.gateway/daemon.sock`, bound by the running daemon.

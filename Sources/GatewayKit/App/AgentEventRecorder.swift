@@ -87,7 +87,7 @@ public struct AgentEventRecorder: Sendable {
                 let who = agent == Hook.mayor ? "The Mayor" : agent
                 try await OwnerAlert(runtime: .mayor(environment: environment, town: town, config: config), ledger: ledger).send(
                     source: "permission:\(agent):\(request.id)", title: "\(who) waits for your permission",
-                    text: "\(who) asks to use \(event.toolName ?? "a tool"): \(String((event.toolInput ?? "").prefix(500)))\nAnswer with `gw mayor allow \(request.id)` or `gw mayor deny \(request.id)` within \(ConfigDuration.seconds(wait)); without an answer it is denied.")
+                    text: "\(who) asks to use \(ChatPermission.visible(event.toolName ?? "a tool")): \(ChatPermission.visible(String((event.toolInput ?? "").prefix(500))))\nAnswer with `gw mayor allow \(request.id)` or `gw mayor deny \(request.id)` within \(ConfigDuration.seconds(wait)); without an answer it is denied.")
             }
             return (outcome, answer)
         }

@@ -39,7 +39,9 @@ struct ChatAttachmentSaver: Sendable {
 
     var limit: Int64 { settings.maxAttachment.bytes }
 
-    func save(_ attachment: ChatAttachment, update: Int64) async -> ChatAttachmentOutcome {
+    /// `wanted`: asked once the bytes are here, before anything is written — false when the message
+    /// went no further meanwhile (its sender was revoked), and then nothing of it enters the hook.
+    func save(_ attachment: ChatAttachment, update: Int64, wanted: @Sendable () async -> Bool = { true }) async -> ChatAttachmentOutcome {
         if let size = attachment.size, size > limit { return tooLarge(attachment, size: size) }
         let data: Data
         switch await download(attachment) {
@@ -49,6 +51,10 @@ struct ChatAttachmentSaver: Sendable {
             logger.warning("chat: the \(attachment.kind) of message \(update) could not be downloaded: \(error.userMessage)")
             return .notSaved(reason: "it could not be downloaded from Telegram (\(error.userMessage))",
                              reply: "⚠️ Your \(attachment.described) could not be downloaded from Telegram, so the Mayor got your message without it. Send it again in a while; attachments up to \(readableLimit) are accepted.")
+        }
+        guard await wanted() else {
+            logger.info("chat: the \(attachment.kind) of message \(update) was dropped unsaved: its message went no further")
+            return .notSaved(reason: "its message went no further", reply: "")
         }
         let relative = attachment.hookPath(updateId: update)
         let hooks = HookStore(environment: environment, town: town, config: config)

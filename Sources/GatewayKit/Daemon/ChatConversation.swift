@@ -22,11 +22,36 @@ struct ChatConversation: Service {
     var logger: Logger { environment.logger }
     var town: Town { config.town }
 
+    /// Attachments on their way: each downloads in a task of its own, so a large or slow one never
+    /// holds up another chat's messages, a button press or the answers.
+    let downloads = ChatDownloads()
+
     /// Telegram shows "typing…" for about five seconds: renewed a little sooner.
     static let typingInterval: TimeInterval = 4
 
     func run() async throws {
         let ledger = try environment.ledger(town)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await converse(ledger: ledger) }
+            // Every download the conversation asks for runs beside it, and rings it when done.
+            while !DaemonPause.shuttingDown {
+                let seen = downloads.requested.count
+                for job in await downloads.start() {
+                    group.addTask {
+                        let outcome = await job.saver.save(job.attachment, update: job.key.update) { await downloads.wanted(job.key) }
+                        await downloads.finish(job.key, outcome)
+                        events.conversation.ring()
+                    }
+                }
+                guard await DaemonPause.wait(for: downloads.requested, after: seen, until: environment.clock.now().addingTimeInterval(86_400),
+                                             on: environment.clock) else { break }
+            }
+        }
+        logger.info("chat conversation stopped")
+    }
+
+    /// The conversation's loop: woken when a message is stored, a turn moves or a download ends.
+    func converse(ledger: Ledger) async {
         var lastTyping: [Int64: Date] = [:]
         while !DaemonPause.shuttingDown {
             let seen = events.conversation.count
@@ -37,13 +62,13 @@ struct ChatConversation: Service {
             if let typing = await showTyping(ledger: ledger, last: &lastTyping) { next = min(next, typing) }
             guard await DaemonPause.wait(for: events.conversation, after: seen, until: next, on: environment.clock) else { break }
         }
-        logger.info("chat conversation stopped")
     }
 
     /// Messages in, answers out. Returns when a budget that holds messages back resets, if one does.
     func step(ledger: Ledger) async -> Date? {
         var pausedUntil: Date?
         do {
+            try await refuseNoLongerAllowed(ledger: ledger)
             let taken = try await takeMessages(ledger: ledger)
             pausedUntil = taken.pausedUntil
             if taken.queued { events.broker.ring() }
@@ -57,14 +82,19 @@ struct ChatConversation: Service {
 
     /// Every stored message from someone allowed, in order: a command is answered here; anything else
     /// joins the Mayor's next turn for its chat — unless a budget covering chat is spent: then it stays
-    /// stored until the pause ends. Returns whether a turn was queued or grew, and when such a pause ends.
+    /// stored until the pause ends. A message whose attachment is still downloading waits, and so does
+    /// every later message of its chat (their order is kept); other chats go on. Returns whether a turn
+    /// was queued or grew, and when such a pause ends.
     func takeMessages(ledger: Ledger) async throws -> (queued: Bool, pausedUntil: Date?) {
         var queued = false
         let bots = try await ledger.chatPollHealth().map(\.botId)
         // Looked up once per pass, and only when a message waits.
         var budgetPause: BudgetPause??
         for bot in bots {
+            // Chats with a message behind a download still running.
+            var waitingChats: Set<Int64> = []
             for record in try await ledger.chatUpdates(bot: bot, state: .received) where record.kind == .message {
+                if let chatId = record.chatId, waitingChats.contains(chatId) { continue }
                 if let command = record.text.flatMap(ChatCommand.init(message:)) {
                     try await answer(command, record: record, ledger: ledger)
                     continue
@@ -79,8 +109,12 @@ struct ChatConversation: Service {
                 // a daemon killed in between saves the same file again and loses nothing.
                 var line: String?
                 var notice: NotificationRequest?
+                let key = ChatDownloads.Key(bot: record.botId, update: record.updateId)
                 if let attachment = record.attachment, let saver = attachmentSaver {
-                    let outcome = await saver.save(attachment, update: record.updateId)
+                    guard let outcome = await downloads.outcome(key, attachment: attachment, saver: saver) else {
+                        if let chatId = record.chatId { waitingChats.insert(chatId) }
+                        continue
+                    }
                     line = outcome.line(for: attachment)
                     if case .notSaved(_, let reply) = outcome, let chatId = record.chatId {
                         notice = NotificationRequest(source: "chat-attachment:\(record.botId):\(record.updateId)", target: ChatReplyRoute.target(bot: record.botId, chat: chatId),
@@ -88,7 +122,9 @@ struct ChatConversation: Service {
                     }
                 }
                 let block = ChatTurnText.block(text: record.text, userId: record.userId, name: nil, at: record.receivedAt, timeZone: timeZone, attachment: line)
-                if let turn = try await ledger.queueChatMessage(record, agent: Hook.mayor, block: block, at: environment.clock.now(), notice: notice) {
+                let turn = try await ledger.queueChatMessage(record, agent: Hook.mayor, block: block, at: environment.clock.now(), notice: notice)
+                await downloads.forget(key)
+                if let turn {
                     if notice != nil { events.outbox.ring() }
                     logger.info("chat: message \(record.updateId) from Telegram user \(record.userId ?? 0) is part of turn \(turn)")
                     queued = true
@@ -96,6 +132,26 @@ struct ChatConversation: Service {
             }
         }
         return (queued, (budgetPause ?? nil)?.until)
+    }
+
+    /// What still waits from someone no longer allowed — revoked after it was stored (under a budget
+    /// pause, or behind a download), or chat disabled since — never goes on: it becomes a stranger's,
+    /// its words dropped, a button press included.
+    func refuseNoLongerAllowed(ledger: Ledger) async throws {
+        guard let settings = config.current.gateway.chat.telegram else { return }
+        let access = ChatAccess(settings: settings, ledger: ledger)
+        var allowed: [Int64: Bool] = [:]
+        for bot in try await ledger.chatPollHealth().map(\.botId) {
+            for record in try await ledger.chatUpdates(bot: bot, state: .received) {
+                guard let user = record.userId else { continue }
+                if allowed[user] == nil { allowed[user] = try await access.isAllowed(user) }
+                guard allowed[user] == false else { continue }
+                if try await ledger.refuseChatUpdate(bot: bot, update: record.updateId, note: "not allowed any more: dropped before it went on") {
+                    await downloads.forget(ChatDownloads.Key(bot: bot, update: record.updateId))
+                    logger.info("chat: update \(record.updateId) from Telegram user \(user) dropped: they are not allowed any more")
+                }
+            }
+        }
     }
 
     /// Says in the message's chat, once per pause, that the budget holds its messages and until when.

@@ -25,6 +25,7 @@ struct ChatPermissionDesk {
             try await answerPresses(ledger: ledger, api: api)
             try await prompt(ledger: ledger, api: api, settings: settings)
             try await settle(ledger: ledger, api: api)
+            try await tellUnseen(ledger: ledger, settings: settings)
         } catch {
             logger.error("chat: permission requests: \(error.userMessage)")
         }
@@ -104,12 +105,65 @@ struct ChatPermissionDesk {
         }
     }
 
+    /// Requests that timed out while no prompt could reach anyone (Telegram down or refusing it): each
+    /// allowed person is told once, through the outbox, which delivers it when Telegram takes it again.
+    /// Only the last hour's: configuring chat later does not bring up old requests.
+    func tellUnseen(ledger: Ledger, settings: TelegramChatSettings) async throws {
+        let now = environment.clock.now()
+        let requests = try await ledger.chatPermissionsTimedOutUnseen(since: now.addingTimeInterval(-3600))
+        guard !requests.isEmpty else { return }
+        let bot = try await ledger.chatPollHealth().first?.botId ?? 0
+        let people = Set(settings.allow + (try await ledger.chatSenders().map(\.userId))).sorted()
+        for request in requests {
+            for person in people {
+                try await ledger.enqueueNotification(NotificationRequest(source: "chat-permission-unseen:\(request.id):\(person)",
+                                                                         target: ChatReplyRoute.target(bot: bot, chat: person),
+                                                                         title: "", text: Self.unseenText(request, timeout: settings.permissionTimeout)),
+                                                     now: now)
+            }
+            try await ledger.markChatPermissionSettled(request.id, at: now)
+            logger.warning("chat: permission \(request.id) timed out before it could be put to anyone; the chat is told")
+        }
+        events.outbox.ring()
+    }
+
+    /// No input here: this goes through the outbox's Markdown rendering, and the input is the agent's.
+    static func unseenText(_ request: ChatPermission, timeout: ConfigDuration) -> String {
+        let who = request.agent == "mayor" ? "The Mayor" : "Agent \(request.agent)"
+        let tool = ChatPermission.visible(request.tool).filter { $0 != "`" }
+        return "⏱ \(who) asked to use `\(tool)` (permission \(request.id)), but the question could not be sent here within \(timeout), so it was denied. `gw mayor status` on the host shows it."
+    }
+
     static func promptText(_ request: ChatPermission, timeout: ConfigDuration) -> String {
         let who = request.agent == "mayor" ? "The Mayor" : "Agent \(request.agent)"
-        let shown = shownInput(request.input)
-        let input = TelegramFormat.escape(shown.count > 900 ? String(shown.prefix(900)) + "…" : shown)
-        return "🔐 <b>\(TelegramFormat.escape(who)) asks to use \(TelegramFormat.escape(request.tool))</b>\n<pre>\(input)</pre>\nNo answer within \(timeout) denies it."
+        // Cut by its escaped length (`&` becomes five characters), so the message never passes the 4096
+        // Telegram takes — a refused prompt would leave the request to time out unseen.
+        var input = ""
+        var units = 0
+        var cut = false
+        for character in ChatPermission.visible(shownInput(request.input)) {
+            let escaped = TelegramFormat.escape(String(character))
+            units += escaped.utf16.count
+            guard units <= shownLimit else {
+                cut = true
+                input += "…"
+                break
+            }
+            input += escaped
+        }
+        // A long input is cut (here, or when it was stored): the owner is told so, since what is not
+        // shown may matter.
+        if !cut, request.input.count >= ChatPermission.inputLimit {
+            cut = true
+            input += "…"
+        }
+        let rest = cut ? "\n<i>Longer than shown: the rest is not in this message.</i>" : ""
+        return "🔐 <b>\(TelegramFormat.escape(who)) asks to use \(TelegramFormat.escape(ChatPermission.visible(request.tool)))</b>\n<pre>\(input)</pre>\(rest)\nNo answer within \(timeout) denies it."
     }
+
+    /// The most of an input a prompt shows, in UTF-16 units once escaped: the message stays under the
+    /// 4096 Telegram takes.
+    static let shownLimit = 3000
 
     /// A Bash call shows its command as it would be typed; any other tool its input as JSON.
     static func shownInput(_ json: String) -> String {

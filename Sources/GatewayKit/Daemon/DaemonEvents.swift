@@ -55,6 +55,8 @@ final class DaemonEvents: Sendable {
             scheduler.ring()
             polecats.ring()
             conversation.ring()
+        case .chat:
+            conversation.ring()
         case nil:
             everything()
         }

@@ -102,4 +102,99 @@ import GatewayTestSupport
         // (The Mayor's own answer, an echo of its turn, quotes the limit too: it is not a refusal.)
         #expect(api.accepted.filter { $0.text.contains("over the 1 KB limit") && !$0.text.hasPrefix("ECHO:") }.count == 1)
     }
+
+    @Test func aSlowDownloadHoldsUpOnlyTheMessagesOfItsOwnChat() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, limit: "20MB")
+        defer { daemon.signal(SIGTERM); town.close() }
+        let ledger = try town.ledger()
+        let friend: Int64 = 777
+        try await ledger.addChatSender(friend, how: .allowed, name: nil, at: Date())
+        let document = ChatAttachmentSaverTests.bytes(4000)
+        api.registerFile(id: "slow", bytes: document)
+        api.holdDownloads()
+        api.deliver([Self.message(70, from: Self.owner, caption: "the slow one", ["document": ["file_id": "slow", "file_size": document.count, "file_name": "slow.bin"]])])
+        #expect(await api.waitForHeldDownload(), "the download started, and the file server holds it")
+        // While the file server holds it: the owner writes again, and someone else from their own chat.
+        api.deliver([ChatInboxTests.message(71, from: Self.owner, text: "after the file"),
+                     ChatInboxTests.message(72, from: friend, text: "hello from another chat")])
+        let answer = try await town.wait("the other chat's answer while the download is held", timeout: 90) {
+            api.accepted.first { $0.chatID == String(friend) }
+        }
+        #expect(answer.replyTo == 72)
+        #expect(try await ledger.chatUpdates(bot: FakeBotAPI.botId, state: .received).map(\.updateId) == [70, 71],
+                "the owner's messages wait behind their download, in order (71 was stored with 72, and 72 is answered)")
+        #expect(api.downloads.count == 1, "still the one download, held")
+
+        api.releaseDownloads()
+        try await town.wait("the owner's messages handed to the Mayor") {
+            try await ledger.chatUpdates(bot: FakeBotAPI.botId, state: .received).isEmpty ? true : nil
+        }
+        let updates = try await ledger.recentChatUpdates(limit: 10)
+        let turnOf = { (id: Int64) in updates.first { $0.updateId == id }?.turnId }
+        let (fileTurn, laterTurn) = (try #require(turnOf(70)), try #require(turnOf(71)))
+        #expect(fileTurn <= laterTurn && turnOf(72) != fileTurn, "one chat's order kept; the other chat's turn is its own")
+        let text = try await town.turns().filter { $0.id == fileTurn || $0.id == laterTurn }.map(\.text).joined(separator: "\n\n")
+        let saved = Hook.worktree(for: Hook.mayor, in: town.town).appendingPathComponent("inbox/telegram-70-slow.bin")
+        let file = try #require(text.range(of: "saved as \(saved.path)]\nthe slow one"), "\(text)")
+        let later = try #require(text.range(of: "after the file"))
+        #expect(file.upperBound <= later.lowerBound, "the file's message comes first: \(text)")
+        #expect(try Data(contentsOf: saved) == document)
+    }
+
+    @Test func aDaemonKilledMidDownloadDownloadsAgainAndLosesNothing() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        var (town, daemon) = try await start(api, limit: "20MB")
+        defer { town.close() }
+        let document = ChatAttachmentSaverTests.bytes(3000)
+        api.registerFile(id: "cut", bytes: document)
+        api.holdDownloads()
+        api.deliver([Self.message(80, from: Self.owner, caption: "cut short", ["document": ["file_id": "cut", "file_size": document.count, "file_name": "cut.bin"]])])
+        #expect(await api.waitForHeldDownload(), "the download started, and the file server holds it")
+        daemon.signal(SIGKILL)
+        _ = try await daemon.wait()
+        let ledger = try town.ledger()
+        #expect(try await ledger.chatUpdates(bot: FakeBotAPI.botId, state: .received).map(\.updateId) == [80], "kept, waiting for its file")
+        #expect(try await ledger.chatOffset(bot: FakeBotAPI.botId) == 81, "stored before the offset moved past it")
+        api.releaseDownloads()
+        daemon = try town.spawnDaemon(["--verbose"], variables: ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path])
+        defer { daemon.signal(SIGTERM) }
+        try await handled(town, 1)
+        let path = "inbox/telegram-80-cut.bin"
+        #expect(try Data(contentsOf: Hook.worktree(for: Hook.mayor, in: town.town).appendingPathComponent(path)) == document)
+        let log = try await shell("git log --format=%s hooks/mayor -- \(path)", in: town.town.root)
+        #expect(log.split(separator: "\n").count == 1, "committed once: \(log)")
+        let turns = try await town.turns().filter { $0.text.contains("cut short") }
+        #expect(turns.count == 1 && turns.first?.text.contains("saved as") == true, "one turn, naming the file")
+        #expect(api.downloads.count >= 2, "the restarted daemon downloaded it again")
+    }
+
+    @Test func someoneRevokedWhileTheirMessageWaitsNeverReachesTheMayor() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, limit: "20MB")
+        defer { daemon.signal(SIGTERM); town.close() }
+        let ledger = try town.ledger()
+        let friend: Int64 = 778
+        try await ledger.addChatSender(friend, how: .allowed, name: nil, at: Date())
+        api.registerFile(id: "theirs", bytes: ChatAttachmentSaverTests.bytes(100))
+        api.holdDownloads()
+        api.deliver([Self.message(90, from: friend, caption: "my secret words", ["document": ["file_id": "theirs", "file_size": 100, "file_name": "a.txt"]]),
+                     ChatInboxTests.message(91, from: friend, text: "and more words")])
+        #expect(await api.waitForHeldDownload())
+        let revoke = try await town.gw(["chat", "revoke", String(friend)], variables: ["GW_TEST_BOT_TOKEN": fakeToken])
+        #expect(revoke.succeeded, "\(revoke.stderr)")
+        try await town.wait("both messages refused", timeout: 90) {
+            try await ledger.chatUpdates(bot: FakeBotAPI.botId, state: .stranger).map(\.updateId) == [90, 91] ? true : nil
+        }
+        api.releaseDownloads()
+        try await town.wait("the download's end") { town.daemonLog.contains("of message 90 was dropped unsaved") ? true : nil }
+        let inbox = Hook.worktree(for: Hook.mayor, in: town.town).appendingPathComponent("inbox")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? [] == [], "their file never enters the hook")
+        #expect(try await ledger.recentChatUpdates(limit: 5).allSatisfy { $0.text == nil && $0.attachment == nil }, "their words are not kept")
+        #expect(try await town.turns().isEmpty, "nothing of theirs reached the Mayor")
+        #expect(!town.daemonLog.contains("secret words"))
+    }
 }

@@ -64,6 +64,11 @@ import GatewayTestSupport
         #expect(entries.map { $0["direction"] as? String } == ["in", "out"])
         #expect(entries[0]["turnId"] as? Int == Int(turn.id) && entries[0]["state"] as? String == "handled")
         #expect(entries[1]["state"] as? String == "delivered" && entries[1]["messageId"] as? Int == 5)
+
+        // Like any turn, it lands in the Mayor's session log, committed to its hook.
+        try await town.wait("the turn done, its session extracted") { try await town.turns().first?.state == .done ? true : nil }
+        let sessions = try await shell("git log -p --format=%s hooks/mayor -- memory/sessions", in: town.town.root)
+        #expect(sessions.contains("/compact please, it's me"), "\(sessions.suffix(600))")
     }
 
     @Test func theAnswersMarkdownArrivesAsTelegramHTML() async throws {
@@ -186,5 +191,39 @@ import GatewayTestSupport
         #expect(turns.count == 2 && turns[1].state == .failed, "the dropped turn was never sent")
         #expect(turns[1].sentAt == nil)
         #expect(replies(api).count == 2, "the dropped turn gets no answer of its own")
+    }
+
+    @Test func cancelWithNothingWaitingStopsTheRunningTurnAndTheNextMessageGoesOn() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api)
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(40, from: Self.owner, text: "think slowly")])
+        try await town.wait("the turn taken") { try await town.turns().first?.state == .submitted ? true : nil }
+        api.deliver([ChatInboxTests.message(41, from: Self.owner, text: "/cancel")])
+        let said = try await town.wait("the cancel's answer") { self.replies(api).first { $0.replyTo == 41 } }
+        #expect(said.text.contains("Stopped the Mayor's turn"), "\(said.text)")
+        let stopped = try #require(try await town.turns().first)
+        #expect(stopped.state == .failed && stopped.error?.contains("/cancel") == true)
+        // The Mayor takes the next message once it is idle again, and only that one is answered.
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: nil))
+        api.deliver([ChatInboxTests.message(42, from: Self.owner, text: "are you there")])
+        let answer = try await town.wait("the next message's answer") { self.replies(api).first { $0.replyTo == 42 } }
+        #expect(answer.text.contains("are you there"), "\(answer.text)")
+        #expect(!replies(api).contains { $0.replyTo == 40 }, "the stopped turn gets no answer of its own")
+        #expect(replies(api).count == 2)
+    }
+
+    @Test func beatFromTheChatRunsTheHeartbeatOnceAndSaysSo() async throws {
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, heartbeat: "## check the inbox\n- say what is new\n")
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(50, from: Self.owner, text: "/beat")])
+        let said = try await town.wait("the /beat answer") { self.replies(api).first { $0.replyTo == 50 } }
+        #expect(said.text.contains("is on its way to the Mayor"), "\(said.text)")
+        try await town.wait("the beat's turn done") { try await town.turns().last?.state == .done ? true : nil }
+        let turns = try await town.turns()
+        #expect(turns.count == 1 && turns[0].source != Turn.chatSource && !turns[0].text.contains("/beat"), "one beat, and the command itself never reached the Mayor")
     }
 }

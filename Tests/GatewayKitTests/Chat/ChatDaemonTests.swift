@@ -71,4 +71,38 @@ import GatewayTestSupport
         }
         #expect(api.offsetsPolled.count == 1, "only the first town's poll is held at the fake")
     }
+
+    /// Polls that fail are retried with backoff (Telegram's own retry_after on 429), the failure shows in
+    /// `gw chat status` until a poll succeeds, and nothing sent meanwhile is lost.
+    @Test func failingPollsAreRetriedWithBackoffAndTheHealthShowsIt() async throws {
+        #expect(ChatService.pause(after: TelegramAPIError.refused(code: 429, description: "Too Many Requests: retry after 7"), attempt: 3) == 7)
+        #expect(ChatService.pause(after: TelegramTransportError(method: "getUpdates"), attempt: 0) == 1)
+        #expect(ChatService.pause(after: TelegramTransportError(method: "getUpdates"), attempt: 2) == 4)
+        #expect(ChatService.pause(after: TelegramTransportError(method: "getUpdates"), attempt: 20) == 60)
+        let api = try FakeBotAPI()
+        defer { api.stop() }
+        api.failNextPoll(.status(500, description: "Internal Server Error"))
+        api.failNextPoll(.drop)
+        let state = TemporaryDirectory("gw-chat-state")
+        let variables = ["GW_TEST_BOT_TOKEN": fakeToken, "XDG_STATE_HOME": state.url.path]
+        let town = try await TestTown(.sim(), config: TestTown.quickDaemon, Self.chat(api))
+        defer { town.close() }
+        let daemon = try town.spawnDaemon(variables: variables)
+        defer { daemon.signal(SIGTERM) }
+        let ledger = try town.ledger()
+        try await town.wait("the failure recorded") {
+            try await ledger.chatPollHealth().first { $0.lastError?.contains("500") == true } != nil ? true : nil
+        }
+        let failing = try await town.gw(["chat", "status"], variables: variables)
+        #expect(failing.stdout.contains("failing since"), "no poll has come back since: \(failing.stdout)")
+        api.deliver([ChatInboxTests.message(3, from: ChatInboxTests.owner, text: "sent while it failed")])
+        try await town.wait("the message, once the polls work again") {
+            try await ledger.recentChatUpdates(limit: 5).contains { $0.updateId == 3 } ? true : nil
+        }
+        #expect(Array(api.offsetsPolled.prefix(3)) == [0, 0, 0], "each retry asks from the same offset")
+        let health = try #require(try await ledger.chatPollHealth().first)
+        #expect(try #require(health.lastOkAt) >= (health.lastErrorAt ?? .distantPast))
+        let healthy = try await town.gw(["chat", "status"], variables: variables)
+        #expect(!healthy.stdout.contains("failing since"), "\(healthy.stdout)")
+    }
 }

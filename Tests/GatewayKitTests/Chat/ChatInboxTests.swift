@@ -110,6 +110,15 @@ import GatewayTestSupport
         #expect(stranger.inbound.state == .stranger)
         #expect(stranger.pairingReply == nil, "no code is ever said in a group")
         #expect(try await fixture.sort(Self.message(6, from: Self.owner, chat: -100, type: "channel", text: "post")).inbound.state == .ignored)
+        // A command in a group names the bot it is for; a bare one, or one for another bot, is not this bot's.
+        func command(_ id: Int64, _ text: String) -> [String: Any] {
+            Self.message(id, from: Self.owner, chat: Self.group, type: "supergroup", text: text,
+                         extra: ["entities": [["type": "bot_command", "offset": 0, "length": text.utf16.count]]])
+        }
+        #expect(try await fixture.sort(command(7, "/status@GatewayBot")).inbound.state == .received)
+        #expect(try await fixture.sort(command(8, "/status@OtherBot")).inbound.state == .ignored)
+        #expect(try await fixture.sort(command(9, "/status")).inbound.state == .ignored)
+        #expect(ChatCommand(message: "/status@GatewayBot") == .status)
     }
 
     @Test func updatesAreStoredOnceWithTheOffsetAndAStrangersWordsAreNeverKept() async throws {
@@ -155,11 +164,16 @@ import GatewayTestSupport
         #expect(try await fixture.ledger.chatUpdates(bot: ChatInboxTests.bot, state: .stranger).map(\.text) == [nil])
     }
 
-    @Test func invalidUTF8AndTruncatedAnswersAreRefusedAsMalformed() {
-        var bytes = Data(#"{"ok":true,"result":[{"update_id":1,"message":{"text":""#.utf8)
+    /// One unreadable message must not make its whole batch unreadable: the poll would ask for it again
+    /// for ever, and nothing after it would arrive. Bytes that are not UTF-8 and half of a UTF-16 pair
+    /// (Telegram cuts texts by UTF-16 units) read as U+FFFD; a truncated answer is still refused.
+    @Test func invalidUTF8AndHalfPairsAreReadRepairedAndTruncatedAnswersRefused() throws {
+        var bytes = Data(#"{"ok":true,"result":[{"update_id":1,"message":{"text":"a"#.utf8)
         bytes += Data([0xff, 0xfe, 0xc3])
-        bytes += Data(#""}}]}"#.utf8)
-        #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(bytes, botId: nil) }
+        bytes += Data(#"b"}},{"update_id":2,"message":{"text":"next"}}]}"#.utf8)
+        #expect(try TelegramUpdate.parse(bytes, botId: nil).map(\.text) == ["a\u{FFFD}\u{FFFD}\u{FFFD}b", "next"])
+        let halves = #"{"ok":true,"result":[{"update_id":1,"message":{"text":"cut \ud83d"}},{"update_id":2,"message":{"text":"\ude00 low, \ud83d\ude00 whole, \\ud83d literal, \u00e9"}}]}"#
+        #expect(try TelegramUpdate.parse(Data(halves.utf8), botId: nil).map(\.text) == ["cut \u{FFFD}", "\u{FFFD} low, 😀 whole, \\ud83d literal, é"])
         #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(Data(#"{"ok":true,"result":[{"update_id":1,"#.utf8), botId: nil) }
         #expect(throws: TelegramAPIError.self) { try TelegramUpdate.parse(Data(), botId: nil) }
     }

@@ -36,6 +36,23 @@ import GatewayTestSupport
                 "two minutes after the answer the call is asked in the chat again; a repeat never extends the window")
     }
 
+    /// An input longer than the ledger keeps is stored cut: two calls that differ only after the cut,
+    /// or a call that is the cut's start, are different calls, and the owner is asked about each.
+    @Test func aCallCutToTheLimitIsNeverTakenForAnother() async throws {
+        let ledger = try Ledger(file: directory.path("ledger.sqlite"))
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let head = #"{"command":"echo "# + String(repeating: "a", count: ChatPermission.inputLimit)
+        let approved = head + #" && ls"}"#
+        let asked = try await ledger.openChatPermission(agent: "mayor", tool: "Bash", input: approved, deadline: start.addingTimeInterval(600), at: start)
+        try await ledger.recordChatPermissionPrompts(asked.id, [ChatMessageRef(chat: 111, message: 1000)], at: start)
+        #expect(try await ledger.decideChatPermission(asked.id, allow: true, by: 111, at: start.addingTimeInterval(5)))
+        let now = start.addingTimeInterval(10)
+        for input in [head + #" && rm -rf ~"}"#, String(approved.prefix(ChatPermission.inputLimit)), approved] {
+            #expect(try await ledger.repeatChatPermission(agent: "mayor", tool: "Bash", input: input, since: now.addingTimeInterval(-120), at: now) == nil,
+                    "asked again: \(input.suffix(20))")
+        }
+    }
+
     /// A request whose hook died keeps nobody waiting: well past its deadline it is closed, and only then.
     @Test func anAbandonedRequestIsClosedOnlyPastItsDeadline() async throws {
         let ledger = try Ledger(file: directory.path("ledger.sqlite"))

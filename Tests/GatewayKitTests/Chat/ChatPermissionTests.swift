@@ -124,4 +124,22 @@ import GatewayTestSupport
         #expect(api.buttonsCalls.first { $0.body["callback_query_id"] == "cb6" }?.body["text"]?.contains("Too late") == true)
         #expect(try await town.ledger().chatPermission(1)?.state == .timedOut)
     }
+
+    /// Telegram refuses the prompt until the wait is over: the request is denied, and the owner is
+    /// told afterwards, once, instead of never hearing of it.
+    @Test func aRequestNobodyCouldBeAskedIsToldAfterItsTimeout() async throws {
+        let api = try FakeBotAPI { text, _ in text.contains("asks to use") ? .serverError(500) : .ok }
+        defer { api.stop() }
+        let (town, daemon) = try await start(api, timeout: "2s")
+        defer { daemon.signal(SIGTERM); town.close() }
+        api.deliver([ChatInboxTests.message(5, from: Self.owner, text: "use bash")])
+        let answer = try await town.wait("the Mayor's answer") { api.accepted.first { $0.replyTo == 5 } }
+        #expect(answer.text.contains("No answer from the owner within 2s"))
+        let told = try await town.wait("the owner told of the unseen request") {
+            api.accepted.first { $0.chatID == String(Self.owner) && $0.text.contains("could not be sent here") }
+        }
+        #expect(told.text.contains("Bash") && told.text.contains("permission 1"), "\(told.text)")
+        #expect(!api.accepted.contains { !$0.buttons.isEmpty }, "no prompt ever got through")
+        #expect(api.accepted.filter { $0.text.contains("could not be sent here") }.count == 1)
+    }
 }

@@ -17,7 +17,7 @@ import GatewayTestSupport
         let ledger: Ledger
         let poller: TelegramPoller
 
-        init() throws {
+        init(margin: TimeInterval = TelegramPoller.margin) throws {
             api = try FakeBotAPI()
             ledger = try Ledger(file: directory.path("ledger.sqlite"))
             let settings = TelegramChatSettings(token: SecretReference(key: "chat.telegram.token_env", source: .environment("T")),
@@ -27,7 +27,7 @@ import GatewayTestSupport
             let environment = GatewayEnvironment.live(logger: logger)
             let bot = TelegramBotAPI(http: environment.http, apiBase: api.baseURL, token: TelegramPollerTests.token)
             let inbox = ChatInbox(settings: settings, access: ChatAccess(settings: settings, ledger: ledger), botId: FakeBotAPI.botId, botUsername: "GatewayTestBot")
-            poller = TelegramPoller(api: bot, inbox: inbox, ledger: ledger, botId: FakeBotAPI.botId, environment: environment, wait: 1)
+            poller = TelegramPoller(api: bot, inbox: inbox, ledger: ledger, botId: FakeBotAPI.botId, environment: environment, wait: 1, margin: margin)
         }
     }
 
@@ -59,6 +59,30 @@ import GatewayTestSupport
         try await pollUntil("the poll to be held", timeout: 30) { fixture.api.offsetsPolled.count == 1 ? true : nil }
         fixture.api.deliver([ChatInboxTests.message(1, from: ChatInboxTests.owner, text: "late")])
         #expect(try await poll.value.map(\.update.text) == ["late"])
+    }
+
+    /// A poll Telegram holds and never answers is given up at its wait plus the margin, reported as no
+    /// answer, and the next poll asks from the same offset and gets what arrived.
+    @Test func aPollThatNeverAnswersIsAbandonedAtItsTimeoutAndTheNextOneWorks() async throws {
+        let fixture = try Fixture(margin: 2)
+        fixture.api.failNextPoll(.hang)
+        let started = Date()
+        await #expect(throws: TelegramTransportError.self) { try await fixture.poller.pollOnce() }
+        #expect(Date().timeIntervalSince(started) < 30, "abandoned at about 1 s + 2 s, not left hanging")
+        fixture.api.deliver([ChatInboxTests.message(1, from: ChatInboxTests.owner, text: "still there?")])
+        #expect(try await fixture.poller.pollOnce().map(\.update.text) == ["still there?"])
+        #expect(fixture.api.offsetsPolled == [0, 0])
+    }
+
+    @Test func aMessageFoundationCannotReadNeitherStallsThePollerNorHidesTheOnesAfterIt() async throws {
+        let fixture = try Fixture()
+        var body = Data(#"{"ok":true,"result":[{"update_id":3,"message":{"message_id":3,"from":{"id":\#(ChatInboxTests.owner)},"chat":{"id":\#(ChatInboxTests.owner),"type":"private"},"text":"half \ud83d and "#.utf8)
+        body += Data([0xc3, 0x28])
+        body += Data(#""}},{"update_id":4,"message":{"message_id":4,"from":{"id":\#(ChatInboxTests.owner)},"chat":{"id":\#(ChatInboxTests.owner),"type":"private"},"text":"after it"}}]}"#.utf8)
+        fixture.api.failNextPoll(.body(body))
+        #expect(try await fixture.poller.pollOnce().map(\.update.updateId) == [3, 4])
+        #expect(try await fixture.ledger.chatOffset(bot: FakeBotAPI.botId) == 5)
+        #expect(try await fixture.ledger.chatUpdates(bot: FakeBotAPI.botId, state: .received).map(\.text) == ["half \u{FFFD} and \u{FFFD}(", "after it"])
     }
 
     @Test(arguments: [FakeBotAPI.PollFault.status(409, description: "Conflict: terminated by other getUpdates request"),

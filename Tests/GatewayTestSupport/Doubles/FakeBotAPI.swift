@@ -104,6 +104,7 @@ public final class FakeBotAPI: @unchecked Sendable {
 
     public func stop() {
         for _ in 0..<4 { hangGate.signal() }
+        releaseDownloads()
         server.stop()
     }
 
@@ -193,12 +194,17 @@ public final class FakeBotAPI: @unchecked Sendable {
         case hang
         /// The connection closed without an answer.
         case drop
+        /// Answered 200 with exactly these bytes (an answer Foundation may not read as it stands).
+        case body(Data)
     }
 
     var files: [String: (path: String, bytes: Data, declared: Int64)] = [:]
     var lookups: [String] = []
     var downloaded: [(token: String, path: String)] = []
     var failingDownloads = 0
+    var holdingDownloads = false
+    let downloadHeld = DispatchSemaphore(value: 0)
+    let downloadGate = DispatchSemaphore(value: 0)
 
     private var pendingUpdates: [[String: Any]] = []
     private var waitingPolls: [(offset: Int64, writer: HTTPResponseWriter)] = []
@@ -242,6 +248,8 @@ public final class FakeBotAPI: @unchecked Sendable {
             break
         case .drop?:
             writer.abort()
+        case .body(let data)?:
+            writer.respond(status: 200, headers: ["Content-Type": "application/json"], body: data)
         case nil:
             if ready { answerPoll(from: offset, writer) }
         }
@@ -273,6 +281,25 @@ extension FakeBotAPI {
     /// The next `count` downloads answer 500.
     public func failDownloads(_ count: Int) { lock.withLock { failingDownloads += count } }
 
+    /// From now on a download is held, its connection open and silent, until `releaseDownloads()`:
+    /// a slow file server, on cue.
+    public func holdDownloads() { lock.withLock { holdingDownloads = true } }
+
+    /// Waits (up to `timeout`) until a download is being held.
+    public func waitForHeldDownload(timeout: TimeInterval = 180) async -> Bool {
+        let held = downloadHeld
+        return await onOwnThread { held.wait(timeout: .now() + timeout) == .success }
+    }
+
+    /// Lets every held download (and any later one) finish.
+    public func releaseDownloads() {
+        let held = lock.withLock { () -> Bool in
+            defer { holdingDownloads = false }
+            return holdingDownloads
+        }
+        if held { for _ in 0..<16 { downloadGate.signal() } }
+    }
+
     func handleGetFile(_ request: HTTPRequest, _ writer: HTTPResponseWriter) {
         let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
         let id = json["file_id"] as? String ?? ""
@@ -300,6 +327,10 @@ extension FakeBotAPI {
             return (false, files.values.first { $0.path == path }?.bytes)
         }
         if fail { return writer.respond(status: 500, body: Data("Internal Server Error".utf8)) }
+        if lock.withLock({ holdingDownloads }) {
+            downloadHeld.signal()
+            downloadGate.wait()
+        }
         guard let bytes else { return writer.respond(status: 404, body: Data("Not Found".utf8)) }
         writer.respond(status: 200, headers: ["Content-Type": "application/octet-stream"], body: bytes)
     }

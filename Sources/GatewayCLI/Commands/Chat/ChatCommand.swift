@@ -74,6 +74,8 @@ struct ChatRevoke: AsyncParsableCommand {
     func run() async throws {
         let context = try ChatContext(global)
         try await context.access.revoke(id.value)
+        // A running daemon drops at once what of theirs still waits to go on.
+        DaemonDoorbell(town: context.town).ring(.chat)
         context.environment.output.line("Revoked Telegram user \(id.value): their messages no longer reach the Mayor.")
     }
 }
