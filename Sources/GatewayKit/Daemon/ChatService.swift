@@ -8,12 +8,18 @@ import GatewayChat
 /// stored before the next poll asks past it (`TelegramPoller`). It holds the bot's machine-wide lock
 /// (`BotPollLock`) for as long as it polls, so a second town on the same token is refused, not raced.
 /// A failed poll is retried with backoff (Telegram's `retry_after` on 429); one that outlives its HTTP
-/// timeout plus a margin is abandoned and started again. Health goes to the ledger for `gw chat status`.
+/// timeout plus a margin is abandoned and started again — by curl's own limit, and should anything hold
+/// the poll past that (`stallLimit`), by this loop, which leaves the stuck call behind and polls anew
+/// (what the stuck call may still store is deduplicated by update id). Health goes to the ledger for
+/// `gw chat status`.
 /// Without `[chat.telegram]` (or with `policy = "disabled"`) it only waits for the config to change.
 struct ChatService: Service {
     let config: DaemonConfig
     let events: DaemonEvents
     let environment: GatewayEnvironment
+    /// How long one poll may take, all of it, before the loop leaves it behind: well past the HTTP
+    /// call's own limit (`TelegramPoller.wait` + `margin`) and the pairing replies a poll may send.
+    var stallLimit: TimeInterval = TimeInterval(TelegramPoller.wait) + TelegramPoller.margin + 90
     var logger: Logger { environment.logger }
     var town: Town { config.town }
 
@@ -63,7 +69,9 @@ struct ChatService: Service {
         var attempt = 0
         while !DaemonPause.shuttingDown, config.current.gateway.chat.telegram == settings {
             do {
-                let fresh = try await cancelWhenGracefulShutdown { try await poller.pollOnce() }
+                let fresh = try await cancelWhenGracefulShutdown {
+                    try await abandoning("getUpdates", after: stallLimit, clock: environment.clock) { try await poller.pollOnce() }
+                }
                 try await ledger.chatPollSucceeded(bot: me.id, at: environment.clock.now())
                 attempt = 0
                 if fresh.contains(where: { $0.state == .received }) { events.conversation.ring() }
