@@ -11,8 +11,29 @@ extension MemoryIndex {
         WHERE chunk_fts MATCH ? ORDER BY score LIMIT ?
         """
 
+    /// The best `limit` pieces of memory for `query` in an index brought up to date with the files under
+    /// `root`, as `search` finds them after `catchUp`. The freshness check (a stat of every file:
+    /// milliseconds on a ten-year memory) runs on another thread while the index is opened and queried,
+    /// instead of before; only when it finds that the files differ from what the queried snapshot
+    /// recorded is the index caught up and the query run again. The fingerprint compared is read in the
+    /// query's own transaction, so a refresh by another process in between cannot pass stale hits off
+    /// as current.
+    public static func searchCurrent(file: URL, root: URL, query: String, limit: Int = 10) async throws -> [MemoryHit] {
+        async let scanned = MemoryScan.fingerprint(root: root)
+        let index = try MemoryIndex(file: file)
+        let (hits, recorded) = try index.searchReadingFingerprint(query, limit: limit)
+        if let recorded, recorded == Int64(bitPattern: await scanned) { return hits }
+        try index.catchUp(root: root)
+        return try index.search(query, limit: limit)
+    }
+
     /// The best `limit` pieces of memory for `query`, best first, each with its file, line and a snippet.
     public func search(_ query: String, limit: Int = 10) throws -> [MemoryHit] {
+        try searchReadingFingerprint(query, limit: limit).hits
+    }
+
+    /// `search`, and the scan fingerprint the index recorded (`MemoryScan`), read in one transaction.
+    func searchReadingFingerprint(_ query: String, limit: Int) throws -> (hits: [MemoryHit], fingerprint: Int64?) {
         guard let expression = MemoryText.matchExpression(query) else {
             throw GatewayError.usage("the query \"\(query)\" has no words to search for: give a word, like `gw memory search tmux` or `gw memory search 新闻`")
         }
@@ -20,11 +41,12 @@ extension MemoryIndex {
         let (words, runs) = MemoryText.terms(query)
         let needles = runs + words
         return try database.read { db in
-            try Row.fetchAll(db, sql: Self.searchSQL, arguments: [expression, limit]).map { row in
+            let hits = try Row.fetchAll(db, sql: Self.searchSQL, arguments: [expression, limit]).map { row in
                 let text: String = row[2]
                 let (offset, snippet) = Self.snippet(text, needles: needles)
                 return MemoryHit(file: row[0], line: (row[1] as Int) + offset, snippet: snippet, score: -(row[3] as Double))
             }
+            return (hits, try Int64.fetchOne(db, sql: "SELECT fingerprint FROM scan"))
         }
     }
 
