@@ -189,10 +189,30 @@ import GatewayTestSupport
         #expect(try await memory.search("lynx").count == 1)
         let index = try MemoryIndex.open(town: fixture.town)
         let indexedAt = try await index.database.read { db in try Double.fetchAll(db, sql: "SELECT indexed_at FROM files ORDER BY path") }
-        let (hits, recorded) = try index.searchReadingFingerprint("lynx", limit: 10)
-        #expect(hits.count == 1 && recorded == Int64(bitPattern: MemoryScan.fingerprint(root: fixture.town.mayorDirectory)))
+        let read = try #require(MemoryIndexQuery.run(file: fixture.town.memoryIndexFile, expression: "words : \"lynx\"", limit: 10))
+        #expect(read.rows.count == 1 && read.fingerprint == Int64(bitPattern: MemoryScan.fingerprint(root: fixture.town.mayorDirectory)))
         #expect(try await memory.search("lynx").count == 1)
         #expect(try await index.database.read { db in try Double.fetchAll(db, sql: "SELECT indexed_at FROM files ORDER BY path") } == indexedAt)
+    }
+
+    /// The plain-SQLite read answers only for an index it knows: a missing index, or one whose schema
+    /// lacks a migration, is left to `MemoryIndex` (which makes or migrates it), and the search still
+    /// answers.
+    @Test func anIndexThePlainReadDoesNotKnowIsLeftToTheUsualPath() async throws {
+        let fixture = try await TestTown()
+        let memory = try store(fixture)
+        let file = fixture.town.memoryIndexFile
+        try write("# 2026-03-16\n\n- 10:00 an ibis waded\n", "memory/2026-03-16.md", in: fixture)
+        try? FileManager.default.removeItem(at: file)
+        #expect(MemoryIndexQuery.run(file: file, expression: "words : \"ibis\"", limit: 10) == nil)
+        #expect(!FileManager.default.fileExists(atPath: file.path), "the plain read creates nothing")
+        #expect(try await memory.search("ibis").count == 1)
+        #expect(MemoryIndexQuery.run(file: file, expression: "words : \"ibis\"", limit: 10)?.rows.count == 1)
+        try await MemoryIndex.open(town: fixture.town).database.write { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-scan-fingerprint'; DROP TABLE scan")
+        }
+        #expect(MemoryIndexQuery.run(file: file, expression: "words : \"ibis\"", limit: 10) == nil)
+        #expect(try await memory.search("ibis").count == 1)
     }
 
     @Test func anEmptyQueryIsAUsageError() async throws {
