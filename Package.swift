@@ -46,7 +46,8 @@ let package = Package(
         // Agents: tmux, runtime, lifecycle, turn delivery, screens, hook events, turns.
         .target(name: "GatewayAgents", dependencies: ["GatewayCore", "GatewayHooks", "GatewayNotify", .product(name: "GRDB", package: "GRDB.swift")]),
         // Memory: daily logs, MEMORY.md, the search index, priming, session extraction.
-        .target(name: "GatewayMemory", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "GatewayMemory", dependencies: ["GatewayCore", "GatewayHooks", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift"),
+                                                  .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // Usage: tokens per turn from the transcripts, prices, budgets.
         .target(name: "GatewayUsage", dependencies: ["GatewayCore", "GatewayAgents", .product(name: "GRDB", package: "GRDB.swift")]),
         // Work: rigs, crew, formulas, convoys, polecats.

@@ -151,6 +151,12 @@ public struct Tmux: Sendable, Equatable {
         command(["display-message", "-p", "-t", Self.target(session), "#{pane_dead} #{pane_pid} #{pane_dead_status}"])
     }
 
+    /// `dead pane-pid server-pid` of the session's pane: the two processes whose life says, from then on,
+    /// that the pane still runs (`AgentLifecycle.runningProof`).
+    public func paneProcesses(_ session: String) -> Command {
+        command(["display-message", "-p", "-t", Self.target(session), "#{pane_dead} #{pane_pid} #{pid}"])
+    }
+
     /// A no-op job in the server. Its exit makes tmux collect every exited child, see `AgentLifecycle.paneState`.
     public func collectExitedChildren() -> Command {
         command(["run-shell", "true"])

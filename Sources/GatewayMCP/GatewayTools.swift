@@ -54,7 +54,7 @@ public struct GatewayTools: Sendable {
         let memory = MemoryStore(environment: environment, town: town, config: config)
         switch name {
         case "memory_search":
-            let hits = try memory.search(try Self.required("query", arguments), limit: arguments["limit"]?.intValue ?? 10)
+            let hits = try await memory.search(try Self.required("query", arguments), limit: arguments["limit"]?.intValue ?? 10)
             return try Self.json(hits)
         case "memory_get":
             return try memory.show(day: arguments["date"]?.stringValue).text

@@ -80,12 +80,16 @@ public struct MemoryStore: Sendable {
         return MemoryAppendResult(file: relative, appended: appended.get(), commit: result.commit, pushError: result.pushError)
     }
 
-    /// Searches the memory files, first bringing the index up to date with any file changed on disk.
-    public func search(_ query: String, limit: Int = 10) throws -> [MemoryHit] {
-        try hooks.existingHook(Hook.mayor)
-        let index = try MemoryIndex.open(town: town)
-        try index.catchUp(root: directory)
-        return try index.search(query, limit: limit)
+    /// Searches the memory files, with the index brought up to date with any file changed on disk.
+    public func search(_ query: String, limit: Int = 10) async throws -> [MemoryHit] {
+        try await Self.search(query, limit: limit, town: town, environment: environment)
+    }
+
+    /// `search` for a caller that has not read the config: searching needs none of it (`gw memory
+    /// search` starts faster for not reading gateway.toml).
+    public static func search(_ query: String, limit: Int = 10, town: Town, environment: GatewayEnvironment) async throws -> [MemoryHit] {
+        try HookStore(environment: environment, town: town).existingHook(Hook.mayor)
+        return try await MemoryIndex.searchCurrent(file: town.memoryIndexFile, root: town.mayorDirectory, query: query, limit: limit)
     }
 
     /// Drops the index and builds it again from the files.

@@ -29,10 +29,13 @@ struct MayorSupervisor: Service {
         let ledger = try environment.ledger(town)
         await startIfAbsent(ledger: ledger)
         var downSince: Date?
+        // The first look asks tmux now, so that the first health check already has a proof to check.
+        var liveness = AgentLivenessCheck()
+        _ = await liveness.isRunning(lifecycle)
         var watches: [String: AgentWatch] = [:]
         while await DaemonPause.sleep(settings.healthCheck.seconds, on: environment.clock) {
             do {
-                downSince = try await checkHealth(ledger: ledger, downSince: downSince)
+                downSince = try await checkHealth(ledger: ledger, downSince: downSince, liveness: &liveness)
                 try await watchAgents(ledger: ledger, watches: &watches)
             } catch {
                 logger.error("the Mayor's health check failed: \(error.userMessage)")
@@ -87,8 +90,10 @@ struct MayorSupervisor: Service {
     }
 
     /// One look at the Mayor; returns since when it has been seen not running while recorded dead or
-    /// starting, so a handler or starter that died is noticed.
-    func checkHealth(ledger: Ledger, downSince: Date?) async throws -> Date? {
+    /// starting, so a handler or starter that died is noticed. Whether it runs is asked of tmux only
+    /// when the processes tmux last named are no longer those running (`AgentLivenessCheck`): an idle
+    /// town's check then spawns nothing.
+    func checkHealth(ledger: Ledger, downSince: Date?, liveness: inout AgentLivenessCheck) async throws -> Date? {
         let lifecycle = self.lifecycle
         let runtime = lifecycle.runtime
         guard let record = try await ledger.agent(runtime.name) else {
@@ -102,7 +107,7 @@ struct MayorSupervisor: Service {
             logger.debug("health check: the Mayor is in a crash loop")
             return nil
         }
-        if await lifecycle.isRunning() { return nil }
+        if await liveness.isRunning(lifecycle) { return nil }
         switch record.state {
         case .running:
             // Its pane is dead or its session gone, and nobody recorded it: the hook did not run.

@@ -74,7 +74,7 @@ import GatewayTestSupport
         let commit = try await shell("git log -1 --format=%H -- memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         await #expect(try shell("git show \(commit):memory/2020-01/2020-01-05.md", in: rig.town.mayorDirectory) == old)
-        let hits = try MemoryStore(environment: rig.environment, town: rig.town, config: try rig.config).search("归档")
+        let hits = try await MemoryStore(environment: rig.environment, town: rig.town, config: try rig.config).search("归档")
         #expect(hits.contains { $0.file == "memory/2020-01/2020-01-05.md" })
     }
 

@@ -81,7 +81,7 @@ import GatewayTestSupport
         #expect(try await fixture.commitCount("mayor") == 51)
         try await fixture.git("fsck --strict --no-progress")
         // Every append also indexed its file: the last entries are searchable at once.
-        let hits = try store(fixture).search("第150条")
+        let hits = try await store(fixture).search("第150条")
         #expect(hits.count == 1 && hits[0].snippet.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "").contains("entry number 50 第150条"), "\(hits)")
     }
 

@@ -96,7 +96,7 @@ import GatewayTestSupport
         #expect(log.contains("We send the digest at 08:00."))
         #expect(SessionLog.keys(in: log) == ["5f62660b-1140-4067-b6a6-ca2b0023fb6c", "u-2"])
         let memory = MemoryStore(environment: fixture.environment, town: fixture.town, config: try GatewayConfig.parse(Self.utc))
-        #expect(try memory.search("digest").contains { $0.file == "memory/sessions/2026-11-26.md" }, "session logs are searchable")
+        #expect(try await memory.search("digest").contains { $0.file == "memory/sessions/2026-11-26.md" }, "session logs are searchable")
     }
 
     @Test func aPendingTurnNeverReplacesOneThatHasItsReply() throws {
