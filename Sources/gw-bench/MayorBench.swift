@@ -5,8 +5,8 @@ import GatewayAgents
 import GatewayHooks
 
 /// A Mayor turn on the real Claude Code (GW_CLAUDE_BIN) with an instant model (gw-model-sim): from
-/// starting `gw mayor send --wait` to the reply recorded in the ledger (the turn's `ended_at`, written by
-/// the Stop hook), beside the floor measured in the same run on the same binary and model: Claude
+/// starting `gw mayor send --wait` to the reply recorded in the ledger (the turn's `ended_at`, written
+/// once the session extraction is committed — by the daemon, or by the Stop hook when none runs), beside the floor measured in the same run on the same binary and model: Claude
 /// Code's own Enter → Stop hook, in a TUI this benchmark drives itself (`FloorClaude`). The two
 /// alternate turn by turn. Limit: the floor + 100 ms. How the Mayor's time splits — send → Enter
 /// (start-up, readiness check, paste, paste delay) and Enter → recorded — is printed beside it.
@@ -34,50 +34,70 @@ struct MayorBench: BenchSuite {
         defer { floor.stop() }
         let ledger = try Ledger(file: town.ledgerFile)
 
-        var floorTimes: [Double] = []
-        var sendTimes: [Double] = []
+        // First with no daemon (the command delivers, and the Stop hook extracts and commits itself), then
+        // with the daemon the Mayor normally runs under (the hook records the reply and pokes it; the
+        // daemon extracts and commits). The limit applies to the second, as Gateway is meant to run.
+        let alone = try await measure(gw: gw, townURL: townURL, ledger: ledger, floor: floor, base: base, rounds: turns)
+        try Bench.run(gw, ["daemon", "start", "--town", townURL.path])
+        defer { try? Bench.run(gw, ["daemon", "stop", "--town", townURL.path]) }
+        let served = try await measure(gw: gw, townURL: townURL, ledger: ledger, floor: floor, base: base, rounds: turns)
+        let pasteDelay = try town.loadConfig().mayor.pasteDelay.milliseconds
+        reporter.report("mayor.claude_enter_to_stop_p50", Bench.percentile(alone.floor + served.floor, 50), "ms")
+        reporter.report("mayor.send_to_reply_recorded_p50", Bench.percentile(served.send, 50), "ms", baseline: "mayor.claude_enter_to_stop_p50", limit: .baselinePlus(100))
+        reporter.report("mayor.send_to_reply_recorded_p95", Bench.percentile(served.send, 95), "ms", baseline: "mayor.claude_enter_to_stop_p50")
+        reporter.report("mayor.send_to_enter_p50", Bench.percentile(served.toEnter, 50), "ms")
+        reporter.report("mayor.enter_to_reply_recorded_p50", Bench.percentile(served.enterToRecorded, 50), "ms", baseline: "mayor.claude_enter_to_stop_p50")
+        reporter.report("mayor.no_daemon_send_to_reply_recorded_p50", Bench.percentile(alone.send, 50), "ms", baseline: "mayor.claude_enter_to_stop_p50")
+        reporter.note("mayor: send → Enter waits for the paste to show on screen (paste_delay, \(pasteDelay) ms, is only its limit)")
+        for (label, times) in [("with the daemon", served), ("with no daemon", alone)] where !times.stopToRecorded.isEmpty {
+            reporter.note(String(format: "mayor: \(label), p50 of each part over %d turns: send → Enter %.0f ms; Enter → UserPromptSubmit recorded %.0f ms; → Stop fired %.0f ms; Stop fired → reply recorded %.0f ms",
+                                 times.stopToRecorded.count, Bench.percentile(times.toEnter, 50), Bench.percentile(times.enterToSubmitted, 50),
+                                 Bench.percentile(times.submittedToStop, 50), Bench.percentile(times.stopToRecorded, 50)))
+        }
+    }
+
+    struct Times {
+        var floor: [Double] = []
+        var send: [Double] = []
         var toEnter: [Double] = []
         var enterToRecorded: [Double] = []
         var enterToSubmitted: [Double] = []
         var submittedToStop: [Double] = []
         var stopToRecorded: [Double] = []
-        // Round 0 warms both up (first request, caches) and is not counted.
-        for round in 0...turns {
+    }
+
+    /// `rounds` Mayor turns through `gw mayor send --wait`, each beside a floor turn.
+    func measure(gw: String, townURL: URL, ledger: Ledger, floor: FloorClaude, base: URL, rounds: Int) async throws -> Times {
+        var times = Times()
+        // Round 0 warms both up (first request, caches, a daemon just started) and is not counted.
+        for round in 0...rounds {
             // Alternating who goes first, so neither always follows the other's load.
+            let text = "bench turn \(UUID().uuidString.prefix(8)) \(round)"
             var floorTime = 0.0
             if round % 2 == 0 { floorTime = try await floor.turn("floor turn \(round)") }
             let start = Date()
-            _ = try Bench.timedRun(gw, ["mayor", "send", "--wait", "--timeout", "60s", "--town", townURL.path, "bench turn \(round)"])
-            guard let turn = try await ledger.recentTurns(agent: Hook.mayor, limit: 1).first, turn.text == "bench turn \(round)",
+            _ = try Bench.timedRun(gw, ["mayor", "send", "--wait", "--timeout", "60s", "--town", townURL.path, text])
+            guard let turn = try await ledger.recentTurns(agent: Hook.mayor, limit: 1).first, turn.text == text,
                   turn.state == .done, let sent = turn.sentAt, let ended = turn.endedAt else {
                 throw GatewayError("mayor: turn \(round) did not end with a reply recorded")
             }
             if round % 2 == 1 { floorTime = try await floor.turn("floor turn \(round)") }
             guard round > 0 else { continue }
-            floorTimes.append(floorTime)
-            sendTimes.append(ended.timeIntervalSince(start) * 1000)
-            toEnter.append(sent.timeIntervalSince(start) * 1000)
-            enterToRecorded.append(ended.timeIntervalSince(sent) * 1000)
+            times.floor.append(floorTime)
+            times.send.append(ended.timeIntervalSince(start) * 1000)
+            times.toEnter.append(sent.timeIntervalSince(start) * 1000)
+            times.enterToRecorded.append(ended.timeIntervalSince(sent) * 1000)
             // Where Enter → recorded goes: Claude taking the prompt and the UserPromptSubmit hook recording
-            // it; Claude answering until it fires Stop (its transcript's reply record); the Stop hook's run.
+            // it; Claude answering until it fires Stop (its transcript's reply record); the Stop hook's run
+            // (and, with the daemon, its bookkeeping).
             if let submitted = turn.submittedAt, let reply = turn.reply,
                let stop = await Self.stopTimes(reply: reply, under: base.appendingPathComponent("claude-config")) {
-                enterToSubmitted.append(submitted.timeIntervalSince(sent) * 1000)
-                submittedToStop.append(stop.fired.timeIntervalSince(submitted) * 1000)
-                stopToRecorded.append(ended.timeIntervalSince(stop.fired) * 1000)
+                times.enterToSubmitted.append(submitted.timeIntervalSince(sent) * 1000)
+                times.submittedToStop.append(stop.fired.timeIntervalSince(submitted) * 1000)
+                times.stopToRecorded.append(ended.timeIntervalSince(stop.fired) * 1000)
             }
         }
-        let pasteDelay = try town.loadConfig().mayor.pasteDelay.milliseconds
-        reporter.report("mayor.claude_enter_to_stop_p50", Bench.percentile(floorTimes, 50), "ms")
-        reporter.report("mayor.send_to_reply_recorded_p50", Bench.percentile(sendTimes, 50), "ms", baseline: "mayor.claude_enter_to_stop_p50", limit: .baselinePlus(100))
-        reporter.report("mayor.send_to_reply_recorded_p95", Bench.percentile(sendTimes, 95), "ms", baseline: "mayor.claude_enter_to_stop_p50")
-        reporter.report("mayor.send_to_enter_p50", Bench.percentile(toEnter, 50), "ms")
-        reporter.report("mayor.enter_to_reply_recorded_p50", Bench.percentile(enterToRecorded, 50), "ms", baseline: "mayor.claude_enter_to_stop_p50")
-        reporter.note("mayor: send → Enter waits for the paste to show on screen (paste_delay, \(pasteDelay) ms, is only its limit)")
-        if !stopToRecorded.isEmpty {
-            reporter.note(String(format: "mayor: Enter → recorded, p50 of each part over %d turns: Enter → UserPromptSubmit recorded %.0f ms; → Stop fired %.0f ms; Stop fired → reply recorded (the hook's run) %.0f ms",
-                                 stopToRecorded.count, Bench.percentile(enterToSubmitted, 50), Bench.percentile(submittedToStop, 50), Bench.percentile(stopToRecorded, 50)))
-        }
+        return times
     }
 }
 
