@@ -5,7 +5,10 @@ import GRDB
 /// WAL mode, so the daemon and short-lived `gw` commands read and write it at the same time.
 /// One actor owns it; callers use verbs named for their purpose, never SQL.
 public actor Ledger {
-    package nonisolated let database: DatabasePool
+    /// A pool (a writer and concurrent readers) for long-lived processes; one connection for a process
+    /// that opens the ledger for a moment (a hook's `gw agent-event`), where the pool's set-up and the
+    /// second connection its first read opens cost more than the work itself.
+    package nonisolated let database: any DatabaseWriter
     public nonisolated let file: URL
     /// Every feature's migrations, in the order they were released (the app lists them: `LedgerSchema`).
     nonisolated let migrations: [LedgerMigration]
@@ -13,7 +16,10 @@ public actor Ledger {
     /// Opens the ledger, creating it only when none existed (see `LedgerFiles`): a missing, empty or
     /// damaged ledger where one existed is refused with the command that restores it, never replaced.
     /// `startingOver` lets `gw doctor --repair` create a new ledger where one was lost, when no backup is left.
-    public init(file: URL, migrations: [LedgerMigration], startingOver: Bool = false) throws {
+    /// `singleConnection`: one connection instead of a pool, for a process that does a few reads and
+    /// writes and exits; a ledger it would create still gets the pool's set-up (WAL mode), which the
+    /// file keeps for every later open.
+    public init(file: URL, migrations: [LedgerMigration], startingOver: Bool = false, singleConnection: Bool = false) throws {
         self.file = file
         self.migrations = migrations
         let files = LedgerFiles(ledger: file)
@@ -28,13 +34,19 @@ public actor Ledger {
             // Several processes share this file: wait for a lock instead of failing at once.
             configuration.busyMode = .timeout(10)
             configuration.label = "gateway.ledger"
-            database = try DatabasePool(path: file.path, configuration: configuration)
+            if singleConnection, existed {
+                database = try DatabaseQueue(path: file.path, configuration: configuration)
+            } else {
+                database = try DatabasePool(path: file.path, configuration: configuration)
+            }
             // These checks read on the writer's connection, which the pool has just opened, outside any
             // transaction: a pool's `read` would open a second connection (its own files, its own parse of
             // the schema) that a short-lived command like a hook's `gw agent-event` never uses again.
             let migrator = Self.migrator(migrations)
+            let names = ["v1-foundation"] + migrations.map(\.name)
             let (holdsLedger, upToDate) = try database.writeWithoutTransaction { db in
-                (try db.tableExists("ledger_info"), try migrator.hasCompletedMigrations(db))
+                if Self.holdsExactly(names, db) { return (true, true) }
+                return (try db.tableExists("ledger_info"), try migrator.hasCompletedMigrations(db))
             }
             // A file SQLite can read but that holds no ledger (replaced by an empty database) is a loss too:
             // migrating it would start over in silence.
@@ -77,6 +89,17 @@ public actor Ledger {
         self.file = file
         self.migrations = migrations
         self.database = database
+    }
+
+    /// True when the file holds a ledger whose applied migrations are exactly `names` — the usual open,
+    /// told by two plain queries. GRDB's own checks read the whole schema first, which costs a hook's
+    /// short process more than its work; anything else (a new file, an upgrade, a ledger from a newer
+    /// Gateway) is left to those checks.
+    static func holdsExactly(_ names: [String], _ db: Database) -> Bool {
+        guard (try? Int.fetchOne(db, sql: "SELECT count(*) FROM ledger_info")) != nil,
+              let applied = try? String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        else { return false }
+        return applied.count == names.count && Set(applied) == Set(names)
     }
 
     /// A new ledger starts as an empty file only its owner can read (SQLite gives its WAL the same mode),

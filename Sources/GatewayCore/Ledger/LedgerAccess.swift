@@ -5,14 +5,21 @@ import Foundation
 /// whole schema (`LedgerSchema`), so a feature never needs to know the others' tables.
 public final class LedgerAccess: @unchecked Sendable {
     private let migrations: [LedgerMigration]?
+    /// Ledgers opened on one connection each (`Ledger.init(singleConnection:)`): for a process that lives
+    /// a moment, such as a hook.
+    private let singleConnection: Bool
     private let lock = NSLock()
     private var opened: [String: Ledger] = [:]
 
-    public init(migrations: [LedgerMigration]) {
+    public init(migrations: [LedgerMigration], singleConnection: Bool = false) {
         self.migrations = migrations
+        self.singleConnection = singleConnection
     }
 
-    private init() { migrations = nil }
+    private init() {
+        migrations = nil
+        singleConnection = false
+    }
 
     /// For an environment that was never meant to touch a ledger: opening one fails, naming why.
     public static var unconfigured: LedgerAccess { LedgerAccess() }
@@ -25,7 +32,7 @@ public final class LedgerAccess: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let ledger = opened[file.path] { return ledger }
-        let ledger = try Ledger(file: file, migrations: migrations)
+        let ledger = try Ledger(file: file, migrations: migrations, singleConnection: singleConnection)
         opened[file.path] = ledger
         return ledger
     }

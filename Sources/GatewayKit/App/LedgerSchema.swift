@@ -45,7 +45,9 @@ extension Ledger {
 
 extension LedgerAccess {
     /// Ledger access with every feature's tables.
-    public static func gateway() -> LedgerAccess { LedgerAccess(migrations: LedgerSchema.migrations) }
+    public static func gateway(singleConnection: Bool = false) -> LedgerAccess {
+        LedgerAccess(migrations: LedgerSchema.migrations, singleConnection: singleConnection)
+    }
 }
 
 extension GatewayEnvironment {

@@ -72,7 +72,8 @@ extension AgentEventLine {
     }
 
     func run(environment: GatewayEnvironment?) async throws {
-        let environment = environment ?? .live(logger: Logging.makeLogger(verbose: verbose))
+        // A hook's process lives a moment: its ledger is opened on one connection, not a pool.
+        let environment = environment ?? .live(logger: Logging.makeLogger(verbose: verbose), ledgers: .gateway(singleConnection: true))
         try await AgentEvent.record(event: event, agent: agent, environment: environment) {
             try TownLocator.locate(flag: town, environment: $0)
         }
