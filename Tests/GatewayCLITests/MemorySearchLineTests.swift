@@ -33,7 +33,11 @@ import GatewayTestSupport
         defer { town.close() }
         try FileSystem.writeAtomically("# 2026-03-01\n\n- 09:00 the tmux socket moved\n",
                                        to: town.town.mayorDirectory.appendingPathComponent("memory/2026-03-01.md"))
-        for arguments in [["tmux"], ["tmux", "--json"], ["tmux", "--limit", "1"], ["nothing-like-it"], ["?!"], ["tmux", "--limit", "0"]] {
+        // Hostile queries too: empty, blank, a paste end, a shell line, a tmux format, FTS syntax, control
+        // characters, a huge one.
+        let hostile = ["", " ", "a\u{1B}[201~b", "x; rm -rf ~", "#{pane_id}", "\"half", "tmux*", "NEAR(tmux", "\u{7}\u{8}tmux\u{7F}",
+                       String(repeating: "tmux ", count: 20_000)].map { [$0] } + [["tmux", "--limit", "-1"]]
+        for arguments in [["tmux"], ["tmux", "--json"], ["tmux", "--limit", "1"], ["nothing-like-it"], ["?!"], ["tmux", "--limit", "0"]] + hostile {
             let early = try await run(["memory", "search"] + arguments + ["--town", town.town.root.path])
             // The same search spelled with `--` before the query, which only the tree reads.
             let tree = try await run(["memory", "search", "--town", town.town.root.path] + arguments.dropFirst() + ["--", arguments[0]])
