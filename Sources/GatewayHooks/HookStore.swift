@@ -70,14 +70,9 @@ public struct HookStore: Sendable {
         var result = try await FileLock.withLockAsync(lockFile(for: agent)) {
             // What was uncommitted is read while the edit runs (a git process beside in-process file
             // writes): the edit's own paths are left out of it below, so whether git saw them is moot.
+            // (An edit that throws leaves `state` to be cancelled and awaited as the scope ends.)
             async let state = committer.state()
-            let paths: [String]
-            do {
-                paths = try edit(hook.worktree)
-            } catch {
-                _ = try? await state
-                throw error
-            }
+            let paths = try edit(hook.worktree)
             let before = try await state
             let tookAlong = before.uncommitted.filter { !Self.isOwn($0, paths: paths) }
             var fullMessage = message

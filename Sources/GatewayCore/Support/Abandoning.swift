@@ -44,7 +44,7 @@ private final class FirstOutcome<T: Sendable>: @unchecked Sendable {
     /// What finished before the continuation was attached (a caller cancelled on the way in).
     private var early: Result<T, any Error>?
     private var finished = false
-    private var finishActions: [@Sendable () -> Void] = []
+    private var finishAction: (@Sendable () -> Void)?
     private var cancelAction: (@Sendable () -> Void)?
     private var cancelled = false
 
@@ -61,15 +61,15 @@ private final class FirstOutcome<T: Sendable>: @unchecked Sendable {
     /// call was the first.
     @discardableResult
     func finish(_ result: Result<T, any Error>) -> Bool {
-        let first = lock.withLock { () -> (resume: CheckedContinuation<T, any Error>?, actions: [@Sendable () -> Void])? in
+        let first = lock.withLock { () -> (resume: CheckedContinuation<T, any Error>?, action: (@Sendable () -> Void)?)? in
             guard !finished else { return nil }
             finished = true
             if continuation == nil { early = result }
-            defer { continuation = nil; finishActions = [] }
-            return (continuation, finishActions)
+            defer { continuation = nil; finishAction = nil }
+            return (continuation, finishAction)
         }
         guard let first else { return false }
-        for action in first.actions { action() }
+        first.action?()
         first.resume?.resume(with: result)
         return true
     }
@@ -77,7 +77,7 @@ private final class FirstOutcome<T: Sendable>: @unchecked Sendable {
     func onFinish(_ action: @escaping @Sendable () -> Void) {
         let now = lock.withLock { () -> Bool in
             if finished { return true }
-            finishActions.append(action)
+            finishAction = action
             return false
         }
         if now { action() }
