@@ -26,7 +26,7 @@ public struct MayorMemoryHooks: Sendable {
     /// Returns the context figure the transcript reported, if any.
     public func beforeRecording(_ event: HookEvent, reply: String?) async -> Int? {
         let extraction = await extract(event, reply: reply)
-        refreshIndex(extraction.unindexed)
+        SessionExtractor.refreshIndex(extraction.unindexed, environment: environment, town: town)
         return extraction.contextTokens
     }
 
@@ -34,7 +34,7 @@ public struct MayorMemoryHooks: Sendable {
     public struct Extraction: Sendable {
         /// The context figure the transcript reported, if any.
         public var contextTokens: Int?
-        /// Session logs it changed that the search index has not read yet (`refreshIndex`).
+        /// Session logs it changed that the search index has not read yet (`SessionExtractor.refreshIndex`).
         public var unindexed: [String] = []
     }
 
@@ -49,16 +49,6 @@ public struct MayorMemoryHooks: Sendable {
         } catch {
             environment.logger.warning("session extraction failed in the \(event.name) hook", metadata: ["error": "\(error)"])
             return Extraction()
-        }
-    }
-
-    /// Reads session logs an extraction changed into the search index.
-    public func refreshIndex(_ files: [String]) {
-        guard !files.isEmpty else { return }
-        do {
-            SessionExtractor(environment: environment, town: town, config: try config()).refreshIndex(files)
-        } catch {
-            environment.logger.warning("memory index not updated: the memory settings could not be read", metadata: ["error": "\(error)"])
         }
     }
 

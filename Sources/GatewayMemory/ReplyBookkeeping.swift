@@ -57,7 +57,7 @@ public struct ReplyBookkeeping: Sendable {
 
     /// Reads session logs the finished turns wrote into the search index.
     public func refreshIndex(_ files: [String]) {
-        MayorMemoryHooks(environment: environment, town: town, config: config).refreshIndex(files)
+        SessionExtractor.refreshIndex(files, environment: environment, town: town)
     }
 
     /// Extracts what the turn's Stop added to the transcript, then marks the turn done. A failure to

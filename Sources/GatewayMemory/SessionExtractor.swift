@@ -79,17 +79,16 @@ public struct SessionExtractor: Sendable {
         }
         var outcome = summary.get()
         outcome.commit = result.commit
-        if index { refreshIndex(outcome.files) }
+        if index { Self.refreshIndex(outcome.files, environment: environment, town: town) }
         return outcome
     }
 
     /// Brings the search index up to date with session logs an extraction changed. A failure is logged:
     /// the index is derived, and a search finds and reads a file it missed.
-    public func refreshIndex(_ files: [String]) {
+    public static func refreshIndex(_ files: [String], environment: GatewayEnvironment, town: Town) {
         guard !files.isEmpty else { return }
         do {
-            let store = MemoryStore(environment: environment, town: town, config: config)
-            try MemoryIndex.open(town: town).refresh(root: store.directory, only: files)
+            try MemoryIndex.open(town: town).refresh(root: town.mayorDirectory, only: files)
         } catch {
             environment.logger.warning("memory index not updated after extraction", metadata: ["error": "\(error)"])
         }
