@@ -81,8 +81,13 @@ import GatewayTestSupport
             }
         }
 
-        // The heartbeat off, the last daemon finishes what is in flight and stops cleanly.
+        // The heartbeat off before the last daemon starts, so it runs no beat of its own: it finishes what
+        // is in flight and stops cleanly. (Turned off under a running daemon, a beat could still start
+        // before the edit is read — just after the ledger looked quiet — and be stopped while queued.)
         try rig.configure(every: "off")
+        daemon.signal(SIGKILL)
+        if try await daemon.wait() == 128 + SIGKILL { tally.faults += 1 }
+        daemon = try rig.spawn()
         do {
             try await town.wait("the beats in flight handled and their notifications delivered", timeout: 120) {
                 try await rig.quiet(ledger) ? true : nil
