@@ -27,17 +27,20 @@ struct HookCommitter: Sendable {
     /// empty one. Instead the staged tree becomes a commit object, and HEAD's branch moves to it only if
     /// it still points where it did (a compare-and-swap); if the agent committed in between, Gateway
     /// stages again on top of the agent's commit.
-    func commitAll(message: String, head: String? = nil) async throws -> String? {
+    /// `staged`: the caller has just run `stageAll()`, so the first round stages nothing again.
+    func commitAll(message: String, head: String? = nil, staged: Bool = false) async throws -> String? {
         let deadline = clock.now().addingTimeInterval(lockWait.seconds)
         var delay = 0.01
         var knownHead = head
+        var stageAgain = !staged
         while true {
             let parent: String
             if let knownHead { parent = knownHead } else { parent = try await output(Git.revParse("HEAD", in: worktree)) }
             knownHead = nil
             // Read while the index is staged and written: it depends on the parent alone.
             async let parentTree = output(Git.revParse("\(parent)^{tree}", in: worktree))
-            try await retryingWhileLocked(Git.addAll(in: worktree))
+            if stageAgain { try await stageAll() }
+            stageAgain = true
             _ = try await unstageSecrets()
             let tree = try await output(Git.writeTree(in: worktree))
             // Nothing staged is a tree equal to the parent's: no empty commits.
@@ -89,7 +92,13 @@ struct HookCommitter: Sendable {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// HEAD's commit and what is uncommitted right now.
+    /// Stages every change in the worktree (`git add --all`), waiting out another git's lock.
+    func stageAll() async throws {
+        try await retryingWhileLocked(Git.addAll(in: worktree))
+    }
+
+    /// HEAD's commit and what is uncommitted right now. It takes no lock (`--no-optional-locks`), so it
+    /// may run beside `stageAll()`: a path that differs from HEAD shows, staged or not, either side of the add.
     func state() async throws -> HookWorktreeState {
         let result = try await runRetryingWhileLocked(Git.worktreeState(in: worktree))
         guard result.succeeded else { throw failure(Git.worktreeState(in: worktree), result) }

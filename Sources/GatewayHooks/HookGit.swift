@@ -8,9 +8,11 @@ extension Git {
         command(["add", "--all"], in: worktree)
     }
 
-    /// HEAD's commit and every uncommitted path, in one call (`HookWorktreeState`).
+    /// HEAD's commit and every uncommitted path, in one call (`HookWorktreeState`). Writes nothing — no
+    /// index refresh — so a `git add` beside it never finds the index locked. Untracked files are named
+    /// one by one, as they are once staged, so the list reads the same whichever side of an add it is taken.
     static func worktreeState(in worktree: URL) -> Command {
-        command(["status", "--porcelain=v2", "--branch", "--untracked-files=normal"], in: worktree)
+        command(["--no-optional-locks", "status", "--porcelain=v2", "--branch", "--untracked-files=all"], in: worktree)
     }
 
     /// `commit-tree` that fails rather than make up an identity from the login and host names, so a repo

@@ -68,11 +68,13 @@ public struct HookStore: Sendable {
         let hook = try await ensureHook(agent)
         let committer = HookCommitter(environment: environment, worktree: hook.worktree, lockWait: settings.lockWait, secrets: secrets)
         var result = try await FileLock.withLockAsync(lockFile(for: agent)) {
-            // What was uncommitted is read while the edit runs (a git process beside in-process file
-            // writes): the edit's own paths are left out of it below, so whether git saw them is moot.
-            // (An edit that throws leaves `state` to be cancelled and awaited as the scope ends.)
+            // What was uncommitted is read while the edit runs and its result is staged (a git status
+            // beside in-process file writes and then a git add): the edit's own paths are left out of it
+            // below, so whether git saw them is moot, and a path the agent changed shows either side of
+            // the add. (An edit that throws leaves `state` to be cancelled and awaited as the scope ends.)
             async let state = committer.state()
             let paths = try edit(hook.worktree)
+            try await committer.stageAll()
             let before = try await state
             let tookAlong = before.uncommitted.filter { !Self.isOwn($0, paths: paths) }
             var fullMessage = message
@@ -83,7 +85,7 @@ public struct HookStore: Sendable {
             guard !before.uncommitted.isEmpty || !paths.isEmpty else {
                 return HookWriteResult(agent: agent, commit: nil, paths: paths, tookAlong: [], pushError: nil)
             }
-            let commit = try await committer.commitAll(message: fullMessage, head: before.head)
+            let commit = try await committer.commitAll(message: fullMessage, head: before.head, staged: true)
             return HookWriteResult(agent: agent, commit: commit, paths: paths, tookAlong: tookAlong, pushError: nil)
         }
         if result.commit != nil {
@@ -121,10 +123,10 @@ public struct HookStore: Sendable {
         return result
     }
 
-    /// Whether `uncommitted` (as `git status` names it) is the edit's own work: one of `paths`, or a
-    /// folder git shows whole because the edit created it with its first file.
+    /// Whether `uncommitted` (as `git status` names it) is the edit's own work: one of `paths`, or the
+    /// temporary file one of them is written through, seen mid-write.
     static func isOwn(_ uncommitted: String, paths: [String]) -> Bool {
-        paths.contains { $0 == uncommitted || (uncommitted.hasSuffix("/") && $0.hasPrefix(uncommitted)) }
+        paths.contains { $0 == uncommitted || FileSystem.isTemporary(uncommitted, of: $0) }
     }
 
     /// A file name for hung work: one path component, no hidden or temporary names.

@@ -5,8 +5,7 @@ import Foundation
 struct HookWorktreeState: Sendable, Equatable {
     /// HEAD's commit; nil while the branch has none.
     var head: String?
-    /// Uncommitted paths as `git status --porcelain` shows them: a wholly untracked folder as `notes/`,
-    /// a rename as `old -> new`.
+    /// Uncommitted paths as `git status --porcelain` shows them: a rename as `old -> new`.
     var uncommitted: [String]
 
     /// Reads git's porcelain v2 lines (without -z: paths quoted as in v1).

@@ -27,6 +27,16 @@ public enum FileSystem {
         }
     }
 
+    /// How the temporary file `writeAtomically` writes beside `name` begins.
+    static func temporaryPrefix(for name: String) -> String { ".\(name).tmp-" }
+
+    /// Whether `path` (relative, `/`-separated) is a temporary file `writeAtomically` writes on its way to
+    /// `target`: a folder listing taken mid-write can show one.
+    public static func isTemporary(_ path: String, of target: String) -> Bool {
+        let (folder, name) = target.lastIndex(of: "/").map { (String(target[...$0]), String(target[target.index(after: $0)...])) } ?? ("", target)
+        return path.hasPrefix(folder + temporaryPrefix(for: name)) && !path.dropFirst(folder.count).contains("/")
+    }
+
     /// Writes `data` to a temporary file beside `url`, flushes it, then renames it into place,
     /// so a reader sees the old file or the new one and never half of either. `flush: false` skips the
     /// flush to disk (an fsync costs milliseconds, more on a busy disk), for a file whose loss or
@@ -34,7 +44,7 @@ public enum FileSystem {
     public static func writeAtomically(_ data: Data, to url: URL, permissions: Int? = nil, flush: Bool = true) throws {
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = directory.appendingPathComponent("\(temporaryPrefix(for: url.lastPathComponent))\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions.map { mode_t($0) } ?? FileSystem.privateFileMode)
         guard fd >= 0 else { throw writeError(url, errno) }
         var failure: Int32 = 0

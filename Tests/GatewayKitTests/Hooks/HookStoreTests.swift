@@ -61,7 +61,7 @@ import GatewayTestSupport
         try FileSystem.writeAtomically("# MEMORY.md\n\nThe owner prefers short replies.\n", to: mayor.appendingPathComponent("MEMORY.md"))
         try FileSystem.writeAtomically("draft\n", to: mayor.appendingPathComponent("notes/draft.md"))
         let result = try await fixture.store.put("mayor", name: "job.md", data: Data("job\n".utf8))
-        #expect(Set(result.tookAlong) == ["MEMORY.md", "notes/"])
+        #expect(Set(result.tookAlong) == ["MEMORY.md", "notes/draft.md"])
         #expect(try await fixture.git("show hooks/mayor:MEMORY.md").contains("short replies"))
         #expect(try await fixture.git("show hooks/mayor:notes/draft.md") == "draft\n")
         #expect(try String(contentsOf: mayor.appendingPathComponent("MEMORY.md"), encoding: .utf8).contains("short replies"))
@@ -69,21 +69,25 @@ import GatewayTestSupport
         #expect(try await fixture.git("status --porcelain", in: mayor).isEmpty)
     }
 
-    /// What was uncommitted is read while the edit runs, so git may already see the edit's own files —
-    /// inside a folder the edit created, as that folder. None of it is the agent's.
-    @Test func aWriteNeverListsItsOwnNewFolderAsTheAgentsWork() async throws {
+    /// What was uncommitted is read while the edit runs and is staged, so git may already see the
+    /// edit's own files, new folders and all, or the temporary file one is written through. None of it
+    /// is the agent's.
+    @Test func aWriteNeverListsItsOwnFilesAsTheAgentsWork() async throws {
         let fixture = try await TestTown()
         try FileSystem.writeAtomically("draft\n", to: fixture.town.mayorDirectory.appendingPathComponent("notes/draft.md"))
         let result = try await fixture.store.write("mayor", message: "Add a deep file") { worktree in
             try FileSystem.writeAtomically("new\n", to: worktree.appendingPathComponent("fresh/deep/a.md"))
             return ["fresh/deep/a.md"]
         }
-        #expect(result.tookAlong == ["notes/"])
+        #expect(result.tookAlong == ["notes/draft.md"])
         #expect(try await fixture.git("show hooks/mayor:fresh/deep/a.md") == "new\n")
-        #expect(HookStore.isOwn("fresh/", paths: ["fresh/deep/a.md"]))
         #expect(HookStore.isOwn("fresh/deep/a.md", paths: ["fresh/deep/a.md"]))
-        #expect(!HookStore.isOwn("notes/", paths: ["fresh/deep/a.md"]))
-        #expect(!HookStore.isOwn("fresh", paths: ["fresh/deep/a.md"]), "a file named like the folder is not the folder")
+        #expect(HookStore.isOwn("fresh/deep/.a.md.tmp-4242-17", paths: ["fresh/deep/a.md"]))
+        #expect(HookStore.isOwn(".job.md.tmp-1-2", paths: ["job.md"]))
+        #expect(!HookStore.isOwn("fresh/", paths: ["fresh/deep/a.md"]))
+        #expect(!HookStore.isOwn("notes/draft.md", paths: ["fresh/deep/a.md"]))
+        #expect(!HookStore.isOwn("fresh/.a.md.tmp-4242-17", paths: ["fresh/deep/a.md"]), "another folder's file of that name")
+        #expect(!HookStore.isOwn("fresh/deep/.a.md.tmp-1/b", paths: ["fresh/deep/a.md"]))
         #expect(!HookStore.isOwn("fresh/deep/a.md.bak", paths: ["fresh/deep/a.md"]))
     }
 
