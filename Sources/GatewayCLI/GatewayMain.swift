@@ -23,6 +23,10 @@ public enum GatewayMain {
                 try await line.run(environment: environment)
                 return 0
             }
+            if let line = HookPutLine(arguments) {
+                try await line.run(environment: environment)
+                return 0
+            }
             var command = try GatewayCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await CommandContext.$override.withValue(environment) {

@@ -31,10 +31,8 @@ struct AgentEvent: AsyncParsableCommand {
     }
 }
 
-/// `gw agent-event EVENT [--agent NAME] [--town DIR] [--verbose]`, read without the command tree: Claude
-/// Code waits for this command at every hook event, and building the tree (every command's arguments,
-/// found by reflection) cost it about a fifth of its run. Any other spelling (`--help`, an unknown flag)
-/// is left to the tree, which parses it, or explains the mistake, as for every command.
+/// `gw agent-event EVENT [--agent NAME] [--town DIR] [--verbose]`, read without the command tree
+/// (`PlainLine`): Claude Code waits for this command at every hook event.
 struct AgentEventLine: Equatable {
     var event: String
     var agent: String?
@@ -45,30 +43,10 @@ struct AgentEventLine: Equatable {
 extension AgentEventLine {
     /// nil: not `agent-event`, or spelled in a way only the command tree reads.
     init?(_ arguments: [String]) {
-        guard arguments.first == "agent-event" else { return nil }
-        var event: String?
-        var agent: String?
-        var town: String?
-        var verbose = false
-        var rest = arguments.dropFirst()
-        while let word = rest.popFirst() {
-            if word == "--verbose" {
-                verbose = true
-            } else if word == "--agent" || word == "--town" {
-                guard let value = rest.popFirst(), !value.hasPrefix("-") else { return nil }
-                if word == "--agent" { agent = value } else { town = value }
-            } else if word.hasPrefix("--agent=") {
-                agent = String(word.dropFirst("--agent=".count))
-            } else if word.hasPrefix("--town=") {
-                town = String(word.dropFirst("--town=".count))
-            } else if !word.hasPrefix("-"), event == nil {
-                event = word
-            } else {
-                return nil
-            }
+        guard let line = PlainLine(arguments, command: ["agent-event"], words: 1, options: ["--agent", "--town"], flags: ["--verbose"]) else {
+            return nil
         }
-        guard let event else { return nil }
-        self.init(event: event, agent: agent, town: town, verbose: verbose)
+        self.init(event: line.words[0], agent: line.options["--agent"], town: line.options["--town"], verbose: line.flags.contains("--verbose"))
     }
 
     func run(environment: GatewayEnvironment?) async throws {

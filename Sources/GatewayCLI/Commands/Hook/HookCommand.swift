@@ -13,7 +13,12 @@ struct HookCommand: AsyncParsableCommand {
 extension GlobalOptions {
     /// The town, its config and a hook store built from them.
     func hookStore(_ environment: GatewayEnvironment) throws -> HookStore {
-        let town = try locateTown(environment)
+        try Self.hookStore(town: town, environment)
+    }
+
+    /// The same for a `--town` value (nil: GW_TOWN, else the nearest town above the current folder).
+    static func hookStore(town flag: String?, _ environment: GatewayEnvironment) throws -> HookStore {
+        let town = try TownLocator.locate(flag: flag, environment: environment)
         return HookStore(environment: environment, town: town, config: try town.loadConfig())
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayKit
 import GatewayCore
+import GatewayHooks
 
 struct HookPut: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,11 @@ struct HookPut: AsyncParsableCommand {
 
     func run() async throws {
         let environment = global.environment
-        let store = try global.hookStore(environment)
+        try await Self.put(agent: agent, file: file, name: name, environment: environment, store: try global.hookStore(environment))
+    }
+
+    /// The command's body, shared with `HookPutLine`.
+    static func put(agent: String, file: String, name: String?, environment: GatewayEnvironment, store: HookStore) async throws {
         let data: Data
         let defaultName: String
         if file == "-" {
@@ -47,5 +52,32 @@ struct HookPut: AsyncParsableCommand {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         return "work-\(formatter.string(from: now))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).md"
+    }
+}
+
+/// `gw hook put AGENT FILE [--name NAME] [--town DIR] [--verbose]`, read without the command tree
+/// (`PlainLine`): how work is hung on a hook from a script or an agent's shell.
+struct HookPutLine: Equatable {
+    var agent: String
+    var file: String
+    var name: String?
+    var town: String?
+    var verbose = false
+}
+
+extension HookPutLine {
+    /// nil: not `hook put`, or spelled in a way only the command tree reads.
+    init?(_ arguments: [String]) {
+        guard let line = PlainLine(arguments, command: ["hook", "put"], words: 2, options: ["--name", "--town"], flags: ["--verbose"]) else {
+            return nil
+        }
+        self.init(agent: line.words[0], file: line.words[1], name: line.options["--name"], town: line.options["--town"],
+                  verbose: line.flags.contains("--verbose"))
+    }
+
+    func run(environment: GatewayEnvironment?) async throws {
+        let environment = environment ?? .live(logger: Logging.makeLogger(verbose: verbose))
+        try await HookPut.put(agent: agent, file: file, name: name, environment: environment,
+                              store: try GlobalOptions.hookStore(town: town, environment))
     }
 }

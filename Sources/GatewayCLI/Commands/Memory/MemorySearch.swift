@@ -28,10 +28,7 @@ struct MemorySearch: AsyncParsableCommand {
 }
 
 /// `gw memory search QUERY [--limit N] [--json] [--town DIR] [--verbose]`, read without the command
-/// tree, as `AgentEventLine` is: the Mayor searches its memory often (the `memory_search` tool's CLI
-/// twin), and building the tree — every command's arguments, found by reflection — cost a search about
-/// an eighth of its run. Any other spelling (`--help`, an unknown flag, a second word) is left to the
-/// tree, which parses it or explains the mistake.
+/// tree (`PlainLine`): the Mayor searches its memory often (the `memory_search` tool's CLI twin).
 struct MemorySearchLine: Equatable {
     var query: String
     var limit = 10
@@ -41,42 +38,19 @@ struct MemorySearchLine: Equatable {
 }
 
 extension MemorySearchLine {
-    /// nil: not `memory search`, or spelled in a way only the command tree reads.
+    /// nil: not `memory search`, or spelled in a way only the command tree reads (a limit that is not a
+    /// number among them: the tree says so).
     init?(_ arguments: [String]) {
-        guard arguments.count >= 3, arguments[0] == "memory", arguments[1] == "search" else { return nil }
-        var line = MemorySearchLine(query: "")
-        var query: String?
-        var rest = arguments.dropFirst(2)
-        while let word = rest.popFirst() {
-            switch word {
-            case "--verbose": line.verbose = true
-            case "--json": line.json = true
-            case "--town", "--limit":
-                guard let value = rest.popFirst(), !value.hasPrefix("-"), line.set(word, value) else { return nil }
-            default:
-                if word.hasPrefix("--town=") || word.hasPrefix("--limit="), let equals = word.firstIndex(of: "=") {
-                    guard line.set(String(word[..<equals]), String(word[word.index(after: equals)...])) else { return nil }
-                } else if !word.hasPrefix("-"), query == nil {
-                    query = word
-                } else {
-                    return nil
-                }
-            }
+        guard let line = PlainLine(arguments, command: ["memory", "search"], words: 1, options: ["--town", "--limit"], flags: ["--json", "--verbose"]) else {
+            return nil
         }
-        guard let query else { return nil }
-        line.query = query
-        self = line
-    }
-
-    /// Takes `--town` or `--limit`'s value; false for a limit that is not a number (the tree says so).
-    private mutating func set(_ option: String, _ value: String) -> Bool {
-        if option == "--town" {
-            town = value
-            return true
+        var limit = 10
+        if let given = line.options["--limit"] {
+            guard let number = Int(given) else { return nil }
+            limit = number
         }
-        guard let number = Int(value) else { return false }
-        limit = number
-        return true
+        self.init(query: line.words[0], limit: limit, json: line.flags.contains("--json"), town: line.options["--town"],
+                  verbose: line.flags.contains("--verbose"))
     }
 
     func run(environment: GatewayEnvironment?) async throws {
