@@ -49,8 +49,13 @@ public struct SessionExtractor: Sendable {
         let now = environment.clock.now()
         let cursor = TranscriptCursor(town: town)
         let summary = LockedBox(SessionExtractResult(transcripts: transcripts.count, turnsRead: 0, files: []))
+        let reached = LockedBox<[String: Int]?>(nil)
+        // The logs reach the disk while git stages and commits them: an fsync costs milliseconds, on the
+        // way from a Stop to the next turn. The cursor moves only once they are on disk (a power cut then
+        // never leaves it past turns the logs lost) and the commit has landed.
+        let flushing = LockedBox<Task<Void, any Error>?>(nil)
         let result = try await store.hooks.write(Hook.mayor, message: "Extract the conversation into memory/sessions") { worktree in
-            // Under the hook's lock: two hooks firing at once never read the same offsets twice.
+            // Under the hook's lock: two extractions never write the same log at once.
             var offsets = cursor.offsets()
             var byDay: [String: [(turn: SessionTurn, time: String)]] = [:]
             var read = 0
@@ -73,10 +78,16 @@ public struct SessionExtractor: Sendable {
             for (day, turns) in byDay.sorted(by: { $0.key < $1.key }) {
                 changed += try Self.write(turns, day: day, in: worktree)
             }
-            try cursor.save(offsets)
+            let written = changed.map { worktree.appendingPathComponent($0) }
+            flushing.set(Task { for log in written { try FileSystem.flush(log) } })
+            reached.set(offsets)
             summary.set(SessionExtractResult(transcripts: transcripts.count, turnsRead: read, files: changed, contextTokens: context))
             return changed
         }
+        try await flushing.get()?.value
+        // Outside the hook's lock: an extraction that read the older cursor meanwhile reads the same turns
+        // again, and writing a turn again changes nothing (the logs keep one block per turn, by its key).
+        if let offsets = reached.get() { try cursor.save(offsets) }
         var outcome = summary.get()
         outcome.commit = result.commit
         if index { Self.refreshIndex(outcome.files, environment: environment, town: town) }
@@ -108,7 +119,7 @@ public struct SessionExtractor: Sendable {
             let relative = SessionLog.relativePath(day: day, part: part)
             let mine = zip(turns, places).filter { $0.1 == part }.map(\.0)
             guard let updated = SessionLog.upserting(mine, into: recent[part], day: day) else { continue }
-            try FileSystem.writeAtomically(updated, to: url(part))
+            try FileSystem.writeAtomically(updated, to: url(part), flush: false)
             changed.append(relative)
         }
         return changed

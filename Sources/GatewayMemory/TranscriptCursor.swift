@@ -22,9 +22,9 @@ struct TranscriptCursor: Sendable {
 
     func save(_ offsets: [String: Int]) throws {
         let data = try JSONSerialization.data(withJSONObject: offsets, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        // Not flushed to disk: it is saved after the session logs it covers were flushed, so a power cut
-        // leaves either this cursor or an older one (or none), and reading again from an older offset
-        // only rewrites the same turns' blocks. An fsync here cost the Stop's bookkeeping ~8 ms.
+        // Not flushed to disk: it is saved after the session logs it covers were flushed and committed,
+        // so a power cut leaves either this cursor or an older one (or none), and reading again from an
+        // older offset only rewrites the same turns' blocks. An fsync here cost the Stop's bookkeeping ~8 ms.
         try FileSystem.writeAtomically(data, to: file, flush: false)
     }
 }
