@@ -136,7 +136,7 @@ struct DaemonProcessTests {
         defer { town.close() }
         let daemon = try town.spawnDaemon()
         try await town.waitForMayor()
-        let send = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "hello from the test"])
+        let send = try await town.gw(["mayor", "send", "--wait", "--timeout", "180s", "hello from the test"])
         #expect(send.succeeded, "\(send.stderr)\nlog:\n\(town.daemonLog)")
         #expect(send.stdout.contains("ECHO: hello from the test"))
         let turn = try #require(try await town.ledger().recentTurns(agent: "mayor", limit: 1).first)
@@ -154,7 +154,7 @@ struct DaemonProcessTests {
         // The safety net only: tmux's pane-died hook is switched off, so nothing else notices.
         #expect(try await town.tmux(["set-hook", "-u", "-t", "=mayor:", "pane-died"]).succeeded)
         kill(first, SIGKILL)
-        let second = try await town.waitForMayor(timeout: 90, not: first)
+        let second = try await town.waitForMayor(not: first)
         #expect(second != first)
         let ledger = try town.ledger()
         #expect(try await ledger.restartCount("mayor", since: Date().addingTimeInterval(-600)) == 1)
@@ -162,7 +162,7 @@ struct DaemonProcessTests {
 
         // A vanished session (its tmux server killed) is revived the same way.
         #expect(try await town.tmux(["kill-server"]).succeeded)
-        let third = try await town.waitForMayor(timeout: 90, not: second)
+        let third = try await town.waitForMayor(not: second)
         #expect(third != second)
         #expect(try await ledger.restartCount("mayor", since: Date().addingTimeInterval(-600)) == 2)
         daemon.signal(SIGTERM)
@@ -179,7 +179,7 @@ struct DaemonProcessTests {
         let daemon = try town.spawnDaemon(["--verbose"])
         let first = try await town.waitForMayor()
         kill(first, SIGKILL)
-        let second = try await town.waitForMayor(timeout: 90, not: first)
+        let second = try await town.waitForMayor(not: first)
         kill(second, SIGKILL)
         let ledger = try town.ledger()
         try await town.wait("the crash loop") { try await ledger.agent("mayor")?.state == .crashLoop ? true : nil }
@@ -238,12 +238,12 @@ struct DaemonProcessTests {
         #expect(hook.succeeded, "\(hook.stderr)")
         #expect(try await town.ledger().events(agent: "mayor").contains { $0.payload.contains("hello") })
         // With no daemon, the command delivers its turn itself, with the same code the daemon uses.
-        let alone = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "sent with no daemon"])
+        let alone = try await town.gw(["mayor", "send", "--wait", "--timeout", "180s", "sent with no daemon"])
         #expect(alone.stdout.contains("ECHO: sent with no daemon"), "\(alone.stderr)")
 
         let second = try town.spawnDaemon()
         try await town.wait("the new pid file") { DaemonPidFile.runningPid(town.town) == second.pid ? true : nil }
-        let send = try await town.gw(["mayor", "send", "--wait", "--timeout", "90s", "after the restart"])
+        let send = try await town.gw(["mayor", "send", "--wait", "--timeout", "180s", "after the restart"])
         #expect(send.stdout.contains("ECHO: after the restart"), "\(send.stderr)\nlog:\n\(town.daemonLog)")
         second.signal(SIGTERM)
         #expect(try await second.wait() == 0)
