@@ -49,11 +49,10 @@ public struct SessionExtractor: Sendable {
         let now = environment.clock.now()
         let cursor = TranscriptCursor(town: town)
         let summary = LockedBox(SessionExtractResult(transcripts: transcripts.count, turnsRead: 0, files: []))
-        let reached = LockedBox<[String: Int]?>(nil)
         // The logs reach the disk while git stages and commits them: an fsync costs milliseconds, on the
-        // way from a Stop to the next turn. The cursor moves only once they are on disk (a power cut then
-        // never leaves it past turns the logs lost) and the commit has landed.
-        let flushing = LockedBox<Task<Void, any Error>?>(nil)
+        // way from a Stop to the next turn. The cursor moves to where the extraction reached only once they
+        // are on disk (a power cut then never leaves it past turns the logs lost) and the commit has landed.
+        let pending = LockedBox<(reached: [String: Int], flushed: Task<Void, any Error>)?>(nil)
         let result = try await store.hooks.write(Hook.mayor, message: "Extract the conversation into memory/sessions") { worktree in
             // Under the hook's lock: two extractions never write the same log at once.
             var offsets = cursor.offsets()
@@ -79,15 +78,16 @@ public struct SessionExtractor: Sendable {
                 changed += try Self.write(turns, day: day, in: worktree)
             }
             let written = changed.map { worktree.appendingPathComponent($0) }
-            flushing.set(Task { for log in written { try FileSystem.flush(log) } })
-            reached.set(offsets)
+            pending.set((offsets, Task { try await FileSystem.flush(written) }))
             summary.set(SessionExtractResult(transcripts: transcripts.count, turnsRead: read, files: changed, contextTokens: context))
             return changed
         }
-        try await flushing.get()?.value
-        // Outside the hook's lock: an extraction that read the older cursor meanwhile reads the same turns
-        // again, and writing a turn again changes nothing (the logs keep one block per turn, by its key).
-        if let offsets = reached.get() { try cursor.save(offsets) }
+        if let (reached, flushed) = pending.get() {
+            try await flushed.value
+            // Outside the hook's lock: an extraction that read the older cursor meanwhile reads the same
+            // turns again, and writing a turn again changes nothing (the logs keep one block per turn, by its key).
+            try cursor.save(reached)
+        }
         var outcome = summary.get()
         outcome.commit = result.commit
         if index { Self.refreshIndex(outcome.files, environment: environment, town: town) }

@@ -77,13 +77,19 @@ public enum FileSystem {
         try writeAtomically(Data(text.utf8), to: url, permissions: permissions, flush: flush)
     }
 
-    /// Flushes a file written earlier (`writeAtomically(flush: false)`) to disk: for a caller that has
-    /// something to do while the disk works, and needs the file safe only before its next step.
-    public static func flush(_ url: URL) throws {
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw writeError(url, errno) }
-        defer { close(fd) }
-        if fsync(fd) != 0 { throw writeError(url, errno) }
+    /// Flushes files written earlier (`writeAtomically(flush: false)`) to disk, on a thread of their own
+    /// (an fsync blocks for milliseconds, which no task of the shared pool should): for a caller that has
+    /// something to do while the disk works, and needs the files safe only before its next step.
+    public static func flush(_ urls: [URL]) async throws {
+        guard !urls.isEmpty else { return }
+        try await BlockingWait.run {
+            for url in urls {
+                let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw writeError(url, errno) }
+                defer { close(fd) }
+                if fsync(fd) != 0 { throw writeError(url, errno) }
+            }
+        }
     }
 
     /// Appends `text` with one write(2) on an O_APPEND descriptor, creating the file when missing.
